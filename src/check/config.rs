@@ -1,0 +1,366 @@
+//! Per-file checks of `errdex.yaml`.
+
+use super::{ConfigFile, at};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::{RawConfig, RawLink, S};
+use crate::markdown::{UrlKind, classify_raw};
+use crate::model::{Config, Envelope, Group, Link, Pointers, StatusRow};
+use crate::source::SourceFile;
+use std::collections::BTreeMap;
+
+/// Checks the configuration; returns the normalised `base_url` when it is valid.
+pub(super) fn check_config(
+    config: &ConfigFile<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let (source, raw) = (config.source, config.raw);
+    check_one_line(source, &raw.title, "title", diagnostics);
+    check_one_line(source, &raw.summary, "summary", diagnostics);
+    let base_url = check_base_url(source, &raw.base_url, diagnostics);
+
+    if let Some(groups) = &raw.groups {
+        super::entry::warn_if_empty(source, groups, "groups", diagnostics);
+        let mut seen = BTreeMap::new();
+        for group in &groups.value {
+            if !super::entry::is_valid_code(&group.id.value) {
+                diagnostics.push(
+                    at(
+                        source,
+                        &group.id,
+                        Code::InvalidCode,
+                        format!("group id `{}` is not a valid id", group.id.value),
+                    )
+                    .with_help(
+                        "ids use lower-case letters, digits, `_`, `.` and `-`, e.g. `billing`",
+                    ),
+                );
+            }
+            check_one_line(source, &group.title, "title", diagnostics);
+            duplicate_id(source, &group.id, "group", &mut seen, diagnostics);
+        }
+    }
+
+    if let Some(envelopes) = &raw.envelopes {
+        super::entry::warn_if_empty(source, envelopes, "envelopes", diagnostics);
+        let mut seen = BTreeMap::new();
+        for envelope in &envelopes.value {
+            duplicate_id(source, &envelope.id, "envelope", &mut seen, diagnostics);
+            check_one_line(source, &envelope.title, "title", diagnostics);
+            if let Some(pointers) = &envelope.pointers {
+                for pointer in [
+                    &pointers.code,
+                    &pointers.message,
+                    &pointers.docs_url,
+                    &pointers.status,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if let Err(problem) = validate_pointer(&pointer.value) {
+                        diagnostics.push(
+                            at(source, pointer, Code::InvalidPointer, format!("`{}` is not a JSON Pointer: {problem}", pointer.value))
+                                .with_help("a JSON Pointer (RFC 6901) starts with `/` and names one key per segment, e.g. `/error/code`; write `~0` for `~` and `~1` for `/`"),
+                        );
+                    }
+                }
+            }
+            let media_type = envelope
+                .media_type
+                .as_ref()
+                .map_or("application/json", |m| m.value.as_str());
+            if is_json_media_type(media_type) {
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(&envelope.example.value) {
+                    diagnostics.push(
+                        at(
+                            source,
+                            &envelope.example,
+                            Code::BodyNotParsed,
+                            format!("envelope example is not valid JSON: {e}"),
+                        )
+                        .with_help("write the example body as JSON, in a `|` block scalar"),
+                    );
+                }
+            }
+        }
+    }
+
+    if let Some(statuses) = &raw.statuses {
+        super::entry::warn_if_empty(source, statuses, "statuses", diagnostics);
+        let mut seen = BTreeMap::new();
+        for row in &statuses.value {
+            if !(100..=599).contains(&row.status.value) {
+                diagnostics.push(
+                    at(
+                        source,
+                        &row.status,
+                        Code::InvalidStatusRow,
+                        format!("status {} is not an HTTP status code", row.status.value),
+                    )
+                    .with_help("HTTP status codes are between 100 and 599"),
+                );
+            }
+            let key = S {
+                value: row.status.value.to_string(),
+                referenced: row.status.referenced,
+                defined: row.status.defined,
+            };
+            duplicate_id(source, &key, "status row", &mut seen, diagnostics);
+        }
+    }
+    if let Some(tips) = &raw.tips {
+        super::entry::warn_if_empty(source, tips, "tips", diagnostics);
+    }
+    if let Some(links) = &raw.links {
+        super::entry::warn_if_empty(source, links, "links", diagnostics);
+        check_links(source, &links.value, diagnostics);
+    }
+    base_url
+}
+
+/// Checks `links:` URLs: absolute http(s)/mailto or site-root paths only.
+pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
+    for link in links {
+        check_one_line(source, &link.title, "title", diagnostics);
+        match classify_raw(&link.url.value) {
+            UrlKind::External | UrlKind::SiteRoot => {}
+            UrlKind::Unsafe(scheme) => diagnostics.push(
+                at(source, &link.url, Code::UnsafeLink, format!("link uses the `{scheme}:` scheme"))
+                    .with_help("links must be http, https or mailto URLs, or site paths starting with `/`"),
+            ),
+            UrlKind::Fragment | UrlKind::Relative => diagnostics.push(
+                at(source, &link.url, Code::BrokenLink, format!("link `{}` is not an absolute URL", link.url.value))
+                    .with_help("write a full URL such as `https://example.com/guide`, or a site path such as `/errors/not_found/`"),
+            ),
+        }
+    }
+}
+
+/// Title-like fields: one non-empty line.
+pub(super) fn check_one_line(
+    source: &SourceFile,
+    value: &S<String>,
+    field: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let text = value.value.trim();
+    if text.is_empty() {
+        diagnostics.push(
+            at(
+                source,
+                value,
+                Code::NotOneLine,
+                format!("`{field}` is empty"),
+            )
+            .with_help(format!("write a short `{field}`")),
+        );
+    } else if text.contains('\n') {
+        diagnostics.push(
+            at(
+                source,
+                value,
+                Code::NotOneLine,
+                format!("`{field}` spans several lines"),
+            )
+            .with_help(format!(
+                "`{field}` must be one line; move the detail to `description`"
+            )),
+        );
+    }
+}
+
+fn duplicate_id(
+    source: &SourceFile,
+    id: &S<String>,
+    what: &str,
+    seen: &mut BTreeMap<String, usize>,
+    diagnostics: &mut Diagnostics,
+) {
+    let line = id.referenced.line() as usize;
+    if let Some(first) = seen.insert(id.value.clone(), line) {
+        seen.insert(id.value.clone(), first);
+        diagnostics.push(
+            at(
+                source,
+                id,
+                Code::DuplicateId,
+                format!("{what} `{}` is defined twice", id.value),
+            )
+            .with_help(format!(
+                "the first definition is at line {first}; rename or remove one"
+            )),
+        );
+    }
+}
+
+fn check_base_url(
+    source: &SourceFile,
+    base_url: &S<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let text = base_url.value.trim();
+    let problem = match url::Url::parse(text) {
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            Some(format!("`{text}` is not an http or https URL"))
+        }
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => {
+            Some(format!("`{text}` has no host"))
+        }
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+            Some(format!("`{text}` has a query or fragment"))
+        }
+        Ok(_) => None,
+        Err(e) => Some(format!("`{text}` is not an absolute URL: {e}")),
+    };
+    match problem {
+        Some(message) => {
+            diagnostics.push(
+                at(source, base_url, Code::InvalidBaseUrl, message).with_help(
+                    "write where the site is published, e.g. `https://docs.example.com/errors`",
+                ),
+            );
+            None
+        }
+        None => Some(normalize_base_url(text)),
+    }
+}
+
+/// `base_url` without its trailing slash, so `{base_url}/errors/…` never doubles it.
+pub fn normalize_base_url(url: &str) -> String {
+    url.trim().trim_end_matches('/').to_owned()
+}
+
+/// Whether bodies of this media type are JSON (`application/json`, `…+json`).
+pub(crate) fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Validates RFC 6901 syntax: empty, or `/`-separated segments with `~` only as `~0`/`~1`.
+fn validate_pointer(pointer: &str) -> Result<(), &'static str> {
+    if pointer.is_empty() {
+        return Ok(());
+    }
+    if !pointer.starts_with('/') {
+        return Err("it must start with `/`");
+    }
+    let mut chars = pointer.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err("`~` must be followed by `0` or `1`");
+        }
+    }
+    Ok(())
+}
+
+/// The validated configuration.
+pub(super) fn to_model(raw: &RawConfig, base_url: String) -> Config {
+    let text = |s: &Option<S<String>>| s.as_ref().map(|s| s.value.trim_end().to_owned());
+    Config {
+        title: raw.title.value.trim().to_owned(),
+        summary: raw.summary.value.trim().to_owned(),
+        base_url,
+        intro: text(&raw.intro),
+        auth: text(&raw.auth),
+        agent_instructions: text(&raw.agent_instructions),
+        envelopes: raw
+            .envelopes
+            .iter()
+            .flat_map(|e| &e.value)
+            .map(|e| Envelope {
+                id: e.id.value.clone(),
+                title: e.title.value.trim().to_owned(),
+                description: text(&e.description),
+                media_type: e.media_type.as_ref().map_or_else(
+                    || "application/json".to_owned(),
+                    |m| m.value.trim().to_owned(),
+                ),
+                example: e.example.value.trim_end().to_owned(),
+                pointers: e
+                    .pointers
+                    .as_ref()
+                    .map_or_else(Pointers::default, |p| Pointers {
+                        code: p.code.as_ref().map(|s| s.value.clone()),
+                        message: p.message.as_ref().map(|s| s.value.clone()),
+                        docs_url: p.docs_url.as_ref().map(|s| s.value.clone()),
+                        status: p.status.as_ref().map(|s| s.value.clone()),
+                    }),
+            })
+            .collect(),
+        groups: raw
+            .groups
+            .iter()
+            .flat_map(|g| &g.value)
+            .map(|g| Group {
+                id: g.id.value.clone(),
+                title: g.title.value.trim().to_owned(),
+                description: text(&g.description),
+            })
+            .collect(),
+        statuses: {
+            let mut rows: Vec<StatusRow> = raw
+                .statuses
+                .iter()
+                .flat_map(|s| &s.value)
+                .filter_map(|s| {
+                    Some(StatusRow {
+                        status: u16::try_from(s.status.value).ok()?,
+                        meaning: s.meaning.value.trim_end().to_owned(),
+                    })
+                })
+                .collect();
+            rows.sort_by_key(|r| r.status);
+            rows
+        },
+        tips: raw
+            .tips
+            .iter()
+            .flat_map(|t| &t.value)
+            .map(|t| t.value.trim_end().to_owned())
+            .collect(),
+        links: links_to_model(raw.links.as_ref()),
+    }
+}
+
+/// Validated links.
+pub(super) fn links_to_model(links: Option<&S<Vec<RawLink>>>) -> Vec<Link> {
+    links
+        .iter()
+        .flat_map(|l| &l.value)
+        .map(|l| Link {
+            title: l.title.value.trim().to_owned(),
+            url: l.url.value.trim().to_owned(),
+            description: l
+                .description
+                .as_ref()
+                .map(|d| d.value.trim_end().to_owned()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_follow_rfc_6901() {
+        assert!(validate_pointer("/error/code").is_ok());
+        assert!(validate_pointer("").is_ok());
+        assert!(validate_pointer("/a~1b/~0").is_ok());
+        assert!(validate_pointer("error/code").is_err());
+        assert!(validate_pointer("/a~2").is_err());
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type(
+            "application/problem+json; charset=utf-8"
+        ));
+        assert!(!is_json_media_type("text/plain"));
+    }
+}

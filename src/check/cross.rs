@@ -1,0 +1,158 @@
+//! Cross-file checks: codes are unique and every id an error names exists.
+
+use super::{ConfigFile, ErrorFile, at};
+use crate::diagnostic::{Code, Diagnostics};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn check_cross_file(
+    config: Option<&ConfigFile<'_>>,
+    files: &[ErrorFile<'_>],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut by_code: BTreeMap<&str, Vec<&ErrorFile<'_>>> = BTreeMap::new();
+    for file in files {
+        by_code
+            .entry(file.raw.code.value.as_str())
+            .or_default()
+            .push(file);
+    }
+    for (code, defining) in &by_code {
+        if defining.len() < 2 {
+            continue;
+        }
+        for file in defining {
+            let others: Vec<String> = defining
+                .iter()
+                .filter(|o| o.source.path != file.source.path)
+                .map(|o| format!("{}:{}", o.source.path, o.raw.code.referenced.line()))
+                .collect();
+            diagnostics.push(
+                at(
+                    file.source,
+                    &file.raw.code,
+                    Code::DuplicateCode,
+                    format!("code `{code}` is also defined in {}", others.join(", ")),
+                )
+                .with_help(
+                    "every error needs its own code; rename one of the files and its `code`",
+                ),
+            );
+        }
+    }
+
+    let codes: BTreeSet<&str> = by_code.keys().copied().collect();
+    // Without a readable config, group and envelope ids cannot be judged.
+    let Some(config) = config else { return };
+    let groups: Vec<&str> = config
+        .raw
+        .groups
+        .iter()
+        .flat_map(|g| &g.value)
+        .map(|g| g.id.value.as_str())
+        .collect();
+    let envelopes: Vec<&str> = config
+        .raw
+        .envelopes
+        .iter()
+        .flat_map(|e| &e.value)
+        .map(|e| e.id.value.as_str())
+        .collect();
+
+    for file in files {
+        let (source, raw) = (file.source, file.raw);
+        if let Some(group) = &raw.group {
+            if !groups.contains(&group.value.as_str()) {
+                diagnostics.push(
+                    at(
+                        source,
+                        group,
+                        Code::UnknownGroup,
+                        format!("group `{}` is not defined in errdex.yaml", group.value),
+                    )
+                    .with_help(known("groups", &groups)),
+                );
+            }
+        }
+        if let Some(envelope) = raw
+            .response
+            .as_ref()
+            .and_then(|r| r.value.envelope.as_ref())
+        {
+            if !envelopes.contains(&envelope.value.as_str()) {
+                diagnostics.push(
+                    at(
+                        source,
+                        envelope,
+                        Code::UnknownEnvelope,
+                        format!(
+                            "envelope `{}` is not defined in errdex.yaml",
+                            envelope.value
+                        ),
+                    )
+                    .with_help(known("envelopes", &envelopes)),
+                );
+            }
+        }
+        for related in raw.related.iter().flat_map(|r| &r.value) {
+            if related.value == raw.code.value {
+                diagnostics.push(
+                    at(
+                        source,
+                        related,
+                        Code::UnknownRelated,
+                        "an error cannot be related to itself",
+                    )
+                    .with_help("remove this entry from `related`"),
+                );
+            } else if !codes.contains(related.value.as_str()) {
+                diagnostics.push(
+                    at(
+                        source,
+                        related,
+                        Code::UnknownRelated,
+                        format!("related code `{}` does not exist", related.value),
+                    )
+                    .with_help(suggest_code(&related.value, &codes)),
+                );
+            }
+        }
+        if let Some(replaced_by) = &raw.replaced_by {
+            if !codes.contains(replaced_by.value.as_str()) || replaced_by.value == raw.code.value {
+                diagnostics.push(
+                    at(
+                        source,
+                        replaced_by,
+                        Code::UnknownRelated,
+                        format!(
+                            "`replaced_by` names `{}`, which is not another error",
+                            replaced_by.value
+                        ),
+                    )
+                    .with_help(suggest_code(&replaced_by.value, &codes)),
+                );
+            }
+        }
+    }
+}
+
+fn known(what: &str, ids: &[&str]) -> String {
+    if ids.is_empty() {
+        format!("errdex.yaml defines no {what}; add one under `{what}:`")
+    } else {
+        let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+        format!("defined {what}: {}", list.join(", "))
+    }
+}
+
+fn suggest_code(code: &str, codes: &BTreeSet<&str>) -> String {
+    let candidates: Vec<&str> = codes.iter().copied().collect();
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(code, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, c)) => format!("did you mean `{c}`?"),
+        None => "use the `code` of an error in this catalog".to_owned(),
+    }
+}

@@ -1,0 +1,380 @@
+//! Per-file checks of one `errors/<code>.yaml`.
+
+use super::config::{check_links, check_one_line};
+use super::{ErrorFile, at};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::{RawError, S};
+use crate::model::{Agent, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter};
+use crate::source::SourceFile;
+
+/// Longest summary that still reads well as one llms.txt line.
+pub const MAX_SUMMARY_CHARS: usize = 200;
+
+/// Whether `code` matches `[a-z0-9][a-z0-9_.-]{0,63}`.
+pub fn is_valid_code(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 64
+        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
+        && bytes.iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')
+        })
+        && code != "."
+        && !code.contains("..")
+}
+
+pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
+    let (source, raw) = (file.source, file.raw);
+    let code = &raw.code.value;
+    if !is_valid_code(code) {
+        diagnostics.push(
+            at(source, &raw.code, Code::InvalidCode, format!("`{code}` is not a valid error code"))
+                .with_help("codes are 1–64 characters of lower-case letters, digits, `_`, `.` and `-`, starting with a letter or digit (e.g. `rate_limited`); `..` is not allowed"),
+        );
+    } else if *code != file.stem {
+        diagnostics.push(
+            at(
+                source,
+                &raw.code,
+                Code::CodeStemMismatch,
+                format!("code `{code}` does not match the file name `{}`", file.stem),
+            )
+            .with_help(format!(
+                "rename the file to `{code}.yaml`, or set `code: {}`",
+                file.stem
+            )),
+        );
+    }
+
+    let status = raw.status.value;
+    if !(400..=599).contains(&status) {
+        diagnostics.push(
+            at(
+                source,
+                &raw.status,
+                Code::StatusOutOfRange,
+                format!("status {status} is not an HTTP error status"),
+            )
+            .with_help(
+                "error statuses are 400–599; success codes belong in `statuses` in errdex.yaml",
+            ),
+        );
+    }
+
+    check_one_line(source, &raw.title, "title", diagnostics);
+    check_one_line(source, &raw.summary, "summary", diagnostics);
+    let summary_chars = raw.summary.value.trim().chars().count();
+    if summary_chars > MAX_SUMMARY_CHARS {
+        diagnostics.push(
+            at(source, &raw.summary, Code::SummaryTooLong, format!("summary is {summary_chars} characters, over {MAX_SUMMARY_CHARS}"))
+                .with_help("llms.txt shows the summary on one line; keep it to one sentence and move detail to `description`"),
+        );
+    }
+    if raw.agent.guidance.value.trim().is_empty() {
+        diagnostics.push(
+            at(
+                source,
+                &raw.agent.guidance,
+                Code::EmptySection,
+                "`agent.guidance` is empty",
+            )
+            .with_help("tell an AI agent what to do when it receives this error"),
+        );
+    }
+
+    if (status == 429 || status == 503) && !raw.retryable.value {
+        diagnostics.push(
+            at(source, &raw.retryable, Code::NotRetryable, format!("a {status} error is marked not retryable"))
+                .with_help(format!("clients retry {status} responses after a delay; set `retryable: true` and describe `retry_after`")),
+        );
+    }
+    if let Some(retry_after) = &raw.retry_after {
+        if !raw.retryable.value {
+            diagnostics.push(
+                at(
+                    source,
+                    retry_after,
+                    Code::RetryAfterNotRetryable,
+                    "`retry_after` is set but the error is not retryable",
+                )
+                .with_help("remove `retry_after`, or set `retryable: true`"),
+            );
+        }
+        if retry_after.value.header.is_none() && retry_after.value.seconds.is_none() {
+            diagnostics.push(
+                at(
+                    source,
+                    retry_after,
+                    Code::MissingField,
+                    "`retry_after` names neither `header` nor `seconds`",
+                )
+                .with_help("add `header: Retry-After` or `seconds: 30`"),
+            );
+        }
+    }
+
+    if let Some(messages) = &raw.messages {
+        for message in &messages.value {
+            check_one_line(source, &message.message, "message", diagnostics);
+            if let Some(name) = unclosed_placeholder(&message.message.value) {
+                diagnostics.push(
+                    at(
+                        source,
+                        &message.message,
+                        Code::InvalidTemplate,
+                        format!("placeholder `{{{name}` is not closed"),
+                    )
+                    .with_help(format!(
+                        "write `{{{name}}}` for a variable part of the message"
+                    )),
+                );
+            }
+        }
+    }
+    if let Some(examples) = &raw.examples {
+        for example in &examples.value {
+            check_one_line(source, &example.title, "title", diagnostics);
+            check_one_line(source, &example.lang, "lang", diagnostics);
+        }
+    }
+    if let Some(links) = &raw.links {
+        check_links(source, &links.value, diagnostics);
+    }
+
+    warn_if_empty_opt(source, &raw.when, "when", diagnostics);
+    warn_if_empty_opt(source, &raw.causes, "causes", diagnostics);
+    warn_if_empty_opt(source, &raw.messages, "messages", diagnostics);
+    warn_if_empty_opt(source, &raw.fields, "fields", diagnostics);
+    warn_if_empty_opt(source, &raw.endpoints, "endpoints", diagnostics);
+    warn_if_empty_opt(source, &raw.fix, "fix", diagnostics);
+    warn_if_empty_opt(source, &raw.gotchas, "gotchas", diagnostics);
+    warn_if_empty_opt(source, &raw.examples, "examples", diagnostics);
+    warn_if_empty_opt(source, &raw.related, "related", diagnostics);
+    warn_if_empty_opt(source, &raw.links, "links", diagnostics);
+    for (field, value) in [
+        ("description", &raw.description),
+        ("deprecated", &raw.deprecated),
+        ("since", &raw.since),
+    ] {
+        if let Some(value) = value {
+            if value.value.trim().is_empty() {
+                diagnostics.push(
+                    at(
+                        source,
+                        value,
+                        Code::EmptySection,
+                        format!("`{field}` is empty"),
+                    )
+                    .with_help(format!("write the {field}, or remove the key")),
+                );
+            }
+        }
+    }
+    for (field, items) in [
+        ("when", &raw.when),
+        ("fix", &raw.fix),
+        ("gotchas", &raw.gotchas),
+        ("endpoints", &raw.endpoints),
+    ] {
+        for item in items.iter().flat_map(|i| &i.value) {
+            if item.value.trim().is_empty() {
+                diagnostics.push(
+                    at(
+                        source,
+                        item,
+                        Code::EmptySection,
+                        format!("an item of `{field}` is empty"),
+                    )
+                    .with_help("write the item, or remove the `- ` line"),
+                );
+            }
+        }
+    }
+}
+
+/// A W003 warning when a list is present but has no items.
+pub(super) fn warn_if_empty<T>(
+    source: &SourceFile,
+    list: &S<Vec<T>>,
+    field: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    if list.value.is_empty() {
+        diagnostics.push(
+            at(
+                source,
+                list,
+                Code::EmptySection,
+                format!("`{field}` is empty"),
+            )
+            .with_help(format!(
+                "add items to `{field}`, or remove the key so the section is not shown"
+            )),
+        );
+    }
+}
+
+fn warn_if_empty_opt<T>(
+    source: &SourceFile,
+    list: &Option<S<Vec<T>>>,
+    field: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(list) = list {
+        warn_if_empty(source, list, field, diagnostics);
+    }
+}
+
+/// `Branch {branch does…`: a brace and a name that never closes.
+fn unclosed_placeholder(message: &str) -> Option<&str> {
+    let mut rest = message;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let next = after[name_len..].chars().next();
+        let looks_like_name = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if looks_like_name && next != Some('}') && !matches!(next, Some('"' | ':' | '\'')) {
+            return Some(name);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The validated entry.
+pub(super) fn to_model(raw: &RawError, source_path: &str) -> ErrorEntry {
+    let text = |s: &Option<S<String>>| s.as_ref().map(|s| s.value.trim_end().to_owned());
+    let list = |l: &Option<S<Vec<S<String>>>>| {
+        l.iter()
+            .flat_map(|l| &l.value)
+            .map(|s| s.value.trim_end().to_owned())
+            .collect::<Vec<_>>()
+    };
+    ErrorEntry {
+        code: raw.code.value.clone(),
+        title: raw.title.value.trim().to_owned(),
+        status: u16::try_from(raw.status.value).unwrap_or(500),
+        summary: raw.summary.value.trim().to_owned(),
+        group: raw.group.as_ref().map(|g| g.value.clone()),
+        description: text(&raw.description),
+        when: list(&raw.when),
+        causes: raw
+            .causes
+            .iter()
+            .flat_map(|c| &c.value)
+            .map(|c| Cause {
+                cause: c.cause.value.trim_end().to_owned(),
+                resolution: c.resolution.value.trim_end().to_owned(),
+            })
+            .collect(),
+        messages: raw
+            .messages
+            .iter()
+            .flat_map(|m| &m.value)
+            .map(|m| Message {
+                message: m.message.value.trim().to_owned(),
+                cause: text(&m.cause),
+                resolution: text(&m.resolution),
+            })
+            .collect(),
+        fields: raw
+            .fields
+            .iter()
+            .flat_map(|f| &f.value)
+            .map(|f| FieldError {
+                field: f.field.value.trim().to_owned(),
+                cause: f.cause.value.trim_end().to_owned(),
+            })
+            .collect(),
+        endpoints: list(&raw.endpoints),
+        fix: list(&raw.fix),
+        gotchas: list(&raw.gotchas),
+        response: raw.response.as_ref().map(|r| Response {
+            envelope: r.value.envelope.as_ref().map(|e| e.value.clone()),
+            body: r.value.body.value.trim_end().to_owned(),
+            headers: r
+                .value
+                .headers
+                .iter()
+                .flat_map(|h| &h.value.0)
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect(),
+        }),
+        examples: raw
+            .examples
+            .iter()
+            .flat_map(|e| &e.value)
+            .map(|e| Example {
+                title: e.title.value.trim().to_owned(),
+                lang: e.lang.value.trim().to_owned(),
+                code: e.code.value.trim_end().to_owned(),
+            })
+            .collect(),
+        retryable: raw.retryable.value,
+        retry_after: raw.retry_after.as_ref().map(|r| RetryAfter {
+            header: r.value.header.as_ref().map(|h| h.value.trim().to_owned()),
+            seconds: r.value.seconds.as_ref().map(|s| s.value),
+        }),
+        agent: Agent {
+            action: raw.agent.action.value,
+            guidance: raw.agent.guidance.value.trim_end().to_owned(),
+        },
+        related: list(&raw.related),
+        links: super::config::links_to_model(raw.links.as_ref()),
+        since: raw.since.as_ref().map(|s| s.value.trim().to_owned()),
+        deprecated: text(&raw.deprecated),
+        replaced_by: raw.replaced_by.as_ref().map(|r| r.value.clone()),
+        source: source_path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_format() {
+        for good in [
+            "rate_limited",
+            "e404",
+            "a",
+            "billing.card-declined",
+            &"a".repeat(64),
+        ] {
+            assert!(is_valid_code(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Rate",
+            "_x",
+            "-x",
+            ".x",
+            "a/b",
+            "../x",
+            "a..b",
+            "a b",
+            "é",
+            &"a".repeat(65),
+            "c:",
+        ] {
+            assert!(!is_valid_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unclosed_placeholders() {
+        assert_eq!(
+            unclosed_placeholder("Branch {branch does not"),
+            Some("branch")
+        );
+        assert_eq!(unclosed_placeholder("Branch {branch} ok"), None);
+        assert_eq!(unclosed_placeholder("Body {\"a\": 1}"), None);
+        assert_eq!(unclosed_placeholder("Value {x"), Some("x"));
+    }
+}

@@ -1,0 +1,180 @@
+//! The markdown stage: every Markdown field is free of raw HTML, unsafe links and links
+//! to pages the site will not have.
+
+use super::{ConfigFile, ErrorFile, at_markdown_offset};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::{RawConfig, RawError, S};
+use crate::markdown::{Finding, findings};
+use crate::source::SourceFile;
+use std::collections::BTreeSet;
+
+/// Files errdex writes at the site root, which Markdown may link to.
+const SITE_FILES: &[&str] = &[
+    "",
+    "index.html",
+    "llms.txt",
+    "llms-full.txt",
+    "errors.json",
+    "errors.schema.json",
+    "sitemap.xml",
+];
+
+pub(super) fn check_config_markdown(
+    config: &ConfigFile<'_>,
+    codes: &BTreeSet<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    for field in config_fields(config.raw) {
+        check_field(config.source, field, codes, diagnostics);
+    }
+}
+
+pub(super) fn check_entry_markdown(
+    file: &ErrorFile<'_>,
+    codes: &BTreeSet<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    for field in entry_fields(file.raw) {
+        check_field(file.source, field, codes, diagnostics);
+    }
+}
+
+fn check_field(
+    source: &SourceFile,
+    field: &S<String>,
+    codes: &BTreeSet<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (range, finding) in findings(&field.value) {
+        let diagnostic =
+            |code, message: String| at_markdown_offset(source, field, range.start, code, message);
+        match finding {
+            Finding::RawHtml(html) => diagnostics.push(
+                diagnostic(Code::RawHtml, format!("raw HTML `{}` in Markdown", truncate(&html)))
+                    .with_help("raw HTML is shown as text, never run; use Markdown instead, or wrap it in backticks to show it as code"),
+            ),
+            Finding::UnsafeLink { url, scheme } => diagnostics.push(
+                diagnostic(Code::UnsafeLink, format!("link `{}` uses the `{scheme}:` scheme", truncate(&url)))
+                    .with_help("links must be http, https or mailto URLs, or site paths such as `/errors/not_found/`"),
+            ),
+            Finding::RelativeLink(url) => diagnostics.push(
+                diagnostic(Code::BrokenLink, format!("relative link `{}` cannot be resolved", truncate(&url)))
+                    .with_help("the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`"),
+            ),
+            Finding::SiteLink(url) => {
+                if !site_path_exists(&url, codes) {
+                    diagnostics.push(
+                        diagnostic(Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(&url)))
+                            .with_help("link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether a site-root path names something errdex writes.
+fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
+    let path = url
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('/');
+    if SITE_FILES.contains(&path) {
+        return true;
+    }
+    let Some(rest) = path.strip_prefix("errors/") else {
+        return false;
+    };
+    let code = rest
+        .strip_suffix("/index.html")
+        .or_else(|| rest.strip_suffix('/'))
+        .or_else(|| rest.strip_suffix(".md"))
+        .unwrap_or(rest);
+    codes.contains(code)
+}
+
+fn truncate(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Every Markdown field of the configuration.
+fn config_fields(raw: &RawConfig) -> Vec<&S<String>> {
+    let mut fields: Vec<&S<String>> = [&raw.summary].into_iter().collect();
+    fields.extend(
+        [&raw.intro, &raw.auth, &raw.agent_instructions]
+            .into_iter()
+            .flatten(),
+    );
+    fields.extend(
+        raw.envelopes
+            .iter()
+            .flat_map(|e| &e.value)
+            .filter_map(|e| e.description.as_ref()),
+    );
+    fields.extend(
+        raw.groups
+            .iter()
+            .flat_map(|g| &g.value)
+            .filter_map(|g| g.description.as_ref()),
+    );
+    fields.extend(
+        raw.statuses
+            .iter()
+            .flat_map(|s| &s.value)
+            .map(|s| &s.meaning),
+    );
+    fields.extend(raw.tips.iter().flat_map(|t| &t.value));
+    fields.extend(
+        raw.links
+            .iter()
+            .flat_map(|l| &l.value)
+            .filter_map(|l| l.description.as_ref()),
+    );
+    fields
+}
+
+/// Every Markdown field of an error.
+pub(crate) fn entry_fields(raw: &RawError) -> Vec<&S<String>> {
+    let mut fields: Vec<&S<String>> = vec![&raw.summary, &raw.agent.guidance];
+    fields.extend([&raw.description, &raw.deprecated].into_iter().flatten());
+    for list in [&raw.when, &raw.fix, &raw.gotchas] {
+        fields.extend(list.iter().flat_map(|l| &l.value));
+    }
+    for cause in raw.causes.iter().flat_map(|c| &c.value) {
+        fields.extend([&cause.cause, &cause.resolution]);
+    }
+    for message in raw.messages.iter().flat_map(|m| &m.value) {
+        fields.extend([&message.cause, &message.resolution].into_iter().flatten());
+    }
+    fields.extend(raw.fields.iter().flat_map(|f| &f.value).map(|f| &f.cause));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_paths() {
+        let codes: BTreeSet<&str> = ["rate_limited"].into_iter().collect();
+        for ok in [
+            "/",
+            "/llms.txt",
+            "/errors/rate_limited/",
+            "/errors/rate_limited",
+            "/errors/rate_limited.md",
+            "/errors/rate_limited/#fix",
+        ] {
+            assert!(site_path_exists(ok, &codes), "{ok}");
+        }
+        for broken in ["/errors/nope/", "/docs/", "/errors/"] {
+            assert!(!site_path_exists(broken, &codes), "{broken}");
+        }
+    }
+}

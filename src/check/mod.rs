@@ -1,0 +1,223 @@
+//! Stage 2, check: raw YAML types → a validated [`Catalog`], collecting every problem.
+//!
+//! The checker runs named stages in order, each over the whole catalog, and never stops
+//! at the first problem (rustc's tidy does the same for its error index):
+//!
+//! 1. **parse**: the loader's own diagnostics (YAML syntax, types, unknown fields…);
+//! 2. **per-file**: one file at a time: code format, code = file stem, status range,
+//!    one-line fields, retry consistency, empty sections, summary length;
+//! 3. **cross-file**: unique codes, ids of groups/envelopes/related codes that exist;
+//! 4. **envelope bodies**: response bodies parse and agree with the entry at the
+//!    envelope's JSON Pointers;
+//! 5. **messages**: no message can be claimed by two codes;
+//! 6. **markdown**: no raw HTML, no unsafe or broken links.
+//!
+//! A file that failed to parse is skipped by the later stages; everything else is
+//! still checked, so one run reports every problem.
+
+mod bodies;
+mod config;
+mod cross;
+mod entry;
+mod markdown_fields;
+mod messages;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::load::raw::{RawConfig, RawError};
+use crate::load::{LoadedCatalog, LoadedFile};
+use crate::model::{Catalog, ErrorEntry};
+use crate::source::SourceFile;
+use serde_saphyr::Spanned;
+
+/// The outcome of checking: the catalog when it has no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Checked {
+    pub catalog: Option<Catalog>,
+    pub diagnostics: Diagnostics,
+}
+
+/// One parsed error file, ready for the semantic stages.
+pub(crate) struct ErrorFile<'a> {
+    pub source: &'a SourceFile,
+    pub raw: &'a RawError,
+    /// The file name without `.yaml`/`.yml`.
+    pub stem: String,
+}
+
+/// The parsed configuration file.
+pub(crate) struct ConfigFile<'a> {
+    pub source: &'a SourceFile,
+    pub raw: &'a RawConfig,
+}
+
+/// Checks a loaded catalog.
+pub fn check(loaded: &LoadedCatalog) -> Checked {
+    check_files(&loaded.config, &loaded.errors, &loaded.diagnostics)
+}
+
+/// Checks a catalog from its files: used by [`check`] and by `watch`, which keeps the
+/// loaded files in memory and replaces only the ones that changed.
+pub fn check_files(
+    config: &LoadedFile<RawConfig>,
+    errors: &[LoadedFile<RawError>],
+    folder_diagnostics: &[Diagnostic],
+) -> Checked {
+    let mut diagnostics = Diagnostics::default();
+
+    // Stage 1: parse.
+    diagnostics.extend(folder_diagnostics.iter().cloned());
+    diagnostics.extend(config.diagnostics.iter().cloned());
+    for file in errors {
+        diagnostics.extend(file.diagnostics.iter().cloned());
+    }
+    let config_file = match (&config.source, &config.raw) {
+        (Some(source), Some(raw)) => Some(ConfigFile { source, raw }),
+        _ => None,
+    };
+    let error_files: Vec<ErrorFile<'_>> = errors
+        .iter()
+        .filter_map(|file| match (&file.source, &file.raw) {
+            (Some(source), Some(raw)) => Some(ErrorFile {
+                source,
+                raw,
+                stem: file_stem(&file.path),
+            }),
+            _ => None,
+        })
+        .collect();
+    let parsed_every_file = config_file.is_some() && error_files.len() == errors.len();
+
+    // Stage 2: per-file.
+    let base_url = config_file
+        .as_ref()
+        .and_then(|c| config::check_config(c, &mut diagnostics));
+    for file in &error_files {
+        entry::check_entry(file, &mut diagnostics);
+    }
+
+    // Stage 3: cross-file.
+    cross::check_cross_file(config_file.as_ref(), &error_files, &mut diagnostics);
+
+    // Stage 4: envelope bodies (needs the config for envelopes and base_url).
+    if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
+        bodies::check_bodies(config, &error_files, base_url, &mut diagnostics);
+    }
+
+    // Stage 5: messages.
+    messages::check_messages(&error_files, &mut diagnostics);
+
+    // Stage 6: markdown.
+    let codes: std::collections::BTreeSet<&str> = error_files
+        .iter()
+        .map(|f| f.raw.code.value.as_str())
+        .collect();
+    if let Some(config) = config_file.as_ref() {
+        markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
+    }
+    for file in &error_files {
+        markdown_fields::check_entry_markdown(file, &codes, &mut diagnostics);
+    }
+
+    let catalog = match (config_file, base_url) {
+        (Some(config), Some(base_url)) if parsed_every_file && diagnostics.error_count() == 0 => {
+            Some(build_catalog(&config, base_url, &error_files))
+        }
+        _ => None,
+    };
+    Checked {
+        catalog,
+        diagnostics,
+    }
+}
+
+/// Converts checked raw files into the validated model, in catalog order.
+fn build_catalog(config: &ConfigFile<'_>, base_url: String, files: &[ErrorFile<'_>]) -> Catalog {
+    let config = config::to_model(config.raw, base_url);
+    let group_rank = |group: &Option<String>| match group {
+        Some(id) => config
+            .groups
+            .iter()
+            .position(|g| &g.id == id)
+            .unwrap_or(usize::MAX),
+        None => usize::MAX,
+    };
+    let mut errors: Vec<ErrorEntry> = files
+        .iter()
+        .map(|f| entry::to_model(f.raw, &f.source.path))
+        .collect();
+    errors.sort_by(|a, b| {
+        (group_rank(&a.group), a.status, &a.code).cmp(&(group_rank(&b.group), b.status, &b.code))
+    });
+    Catalog { config, errors }
+}
+
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+        .to_owned()
+}
+
+/// A diagnostic at a spanned value.
+pub(crate) fn at<T>(
+    source: &SourceFile,
+    value: &Spanned<T>,
+    code: Code,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let (start, end) = source.span_of(&value.referenced);
+    Diagnostic::new(code, &source.path, start, end, message)
+}
+
+/// Whether the scalar starting at `start` is the body of a literal block (`|`, `|-`,
+/// `|+`, `|2`): serde-saphyr places such a value at its first content line, and the
+/// indicator ends the line before.
+fn is_literal_block(source: &SourceFile, start: Position) -> bool {
+    let before = &source.text[..source.offset_of(start)];
+    let indicator = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    indicator.starts_with('|')
+        && indicator[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
+}
+
+/// A diagnostic at a byte range inside a Markdown field's text.
+///
+/// For literal block scalars (`|`) the field's lines are the file's lines, so the
+/// position is exact; for other scalar styles the field's start is used.
+pub(crate) fn at_markdown_offset(
+    source: &SourceFile,
+    value: &Spanned<String>,
+    offset: usize,
+    code: Code,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let (field_start, field_end) = source.span_of(&value.referenced);
+    if is_literal_block(source, field_start) {
+        let text = &value.value;
+        let offset = offset.min(text.len());
+        let line = field_start.line + text[..offset].matches('\n').count();
+        let column_in_line = text[..offset]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count());
+        if line <= source.line_count() {
+            let line_start = source.offset_of(Position { line, column: 1 });
+            let indent = source.text[line_start..]
+                .chars()
+                .take_while(|c| *c == ' ')
+                .count();
+            let start = Position {
+                line,
+                column: indent + 1 + column_in_line,
+            };
+            return Diagnostic::new(code, &source.path, start, start, message);
+        }
+    }
+    Diagnostic::new(code, &source.path, field_start, field_end, message)
+}

@@ -1,0 +1,68 @@
+//! One module per subcommand, each thin: it wires pipeline stages together and prints.
+
+mod build;
+mod check;
+
+use crate::cli::{Cli, Command};
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedCatalog;
+use crate::report::{self, Sources};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// How a command ended, when it ran to completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the catalog has errors (or warnings under `--strict`).
+    CatalogErrors,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::CatalogErrors => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs a parsed command line. `Err` means a usage or I/O error (exit 2).
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Sources for diagnostics snippets from a loaded catalog.
+pub(crate) fn sources_of(loaded: &LoadedCatalog) -> Sources<'_> {
+    let mut files = std::collections::BTreeMap::new();
+    for source in std::iter::once(&loaded.config.source)
+        .chain(loaded.errors.iter().map(|e| &e.source))
+        .flatten()
+    {
+        files.insert(source.path.as_str(), source);
+    }
+    Sources {
+        prefix: loaded.root.to_string_lossy().into_owned(),
+        files,
+    }
+}
+
+/// Prints human diagnostics and their tally to stderr.
+pub(crate) fn print_human(diagnostics: &[Diagnostic], sources: &Sources<'_>) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+        .count();
+    eprint!("{}", report::human(diagnostics, sources, color));
+    eprintln!("{}", report::tally(errors, diagnostics.len() - errors));
+}

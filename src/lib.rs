@@ -1,0 +1,18 @@
+//! errdex: a folder of YAML error definitions → a checked, static documentation site.
+//!
+//! The pipeline is one-way and each stage is a module:
+//! [`load`] (files → raw YAML types with spans) → [`check`] (raw → validated
+//! [`model::Catalog`], every diagnostic collected) → `render` (catalog → in-memory
+//! pages) → `write` (pages → output folder, atomically). Commands in [`cmd`] wire the
+//! stages together; `watch` and `serve` reuse the same pipeline.
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod message_template;
+pub mod model;
+pub mod report;
+pub mod source;

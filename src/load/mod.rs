@@ -1,0 +1,296 @@
+//! Stage 1, load: catalog folder → raw YAML types with spans.
+//!
+//! The loader finds `errdex.yaml` and every `errors/**/*.yaml`, reads each file under
+//! strict resource bounds and deserializes it into [`raw`] types. A file that fails to
+//! read or parse becomes diagnostics, never an early return: the other files are still
+//! loaded so `check` can report everything at once.
+
+pub mod raw;
+mod yaml;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+use rayon::prelude::*;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use yaml::{parse_config, parse_error};
+
+/// Largest catalog file errdex reads: a real error file is a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The name of the catalog configuration file.
+pub const CONFIG_FILE: &str = "errdex.yaml";
+
+/// Why a catalog could not be loaded at all (as opposed to loaded with problems).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "catalog folder `{0}` does not exist\n  help: pass --catalog DIR, or create one with `errdex init`"
+    )]
+    NotFound(PathBuf),
+    #[error(
+        "`{0}` is not an errdex catalog: it has no errdex.yaml\n  help: pass --catalog DIR, or create one with `errdex init`"
+    )]
+    NoConfig(PathBuf),
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One file as loaded: its text (if readable), its parsed value (if valid) and the
+/// problems found while reading and parsing it.
+#[derive(Debug)]
+pub struct LoadedFile<T> {
+    /// Catalog-relative path with `/` separators.
+    pub path: String,
+    pub source: Option<SourceFile>,
+    pub raw: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The whole catalog as loaded, before any semantic check.
+#[derive(Debug)]
+pub struct LoadedCatalog {
+    /// The catalog folder as given.
+    pub root: PathBuf,
+    pub config: LoadedFile<raw::RawConfig>,
+    /// Error files sorted by path.
+    pub errors: Vec<LoadedFile<raw::RawError>>,
+    /// Problems with the folder itself (e.g. a symlink leading outside).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the catalog at `root`.
+pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError::NotFound(root.to_owned()));
+    }
+    let canonical_root = root.canonicalize().map_err(|source| LoadError::Io {
+        path: root.to_owned(),
+        source,
+    })?;
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.exists() {
+        return Err(LoadError::NoConfig(root.to_owned()));
+    }
+    let config = load_file(&canonical_root, root, &config_path, parse_config);
+
+    let mut diagnostics = Vec::new();
+    let error_paths = discover_error_files(&canonical_root, root, &mut diagnostics)?;
+    let errors = error_paths
+        .par_iter()
+        .map(|path| load_file(&canonical_root, root, path, parse_error))
+        .collect();
+    Ok(LoadedCatalog {
+        root: root.to_owned(),
+        config,
+        errors,
+        diagnostics,
+    })
+}
+
+/// Loads one error file (used by `watch` to reload only what changed).
+pub fn load_error_file(root: &Path, path: &Path) -> Result<LoadedFile<raw::RawError>, LoadError> {
+    let canonical_root = root.canonicalize().map_err(|source| LoadError::Io {
+        path: root.to_owned(),
+        source,
+    })?;
+    Ok(load_file(&canonical_root, root, path, parse_error))
+}
+
+/// Whether a file name is an editor's temporary or backup file rather than content.
+///
+/// Vim writes `.x.swp`/`.x.swx`/`x~`, Emacs `#x#` and `.#x`, JetBrains IDEs
+/// `x___jb_tmp___`/`x___jb_old___`, and many editors save atomically through `x.tmp`.
+pub fn is_editor_artifact(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
+        || [".swp", ".swx", ".swo", ".tmp", ".bck", ".bak", ".orig"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+}
+
+/// Whether a path names a catalog error file (`.yaml`/`.yml`, not an editor artifact).
+pub fn is_error_file_name(name: &str) -> bool {
+    !is_editor_artifact(name) && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+/// The catalog-relative display path of `path` (always with `/`).
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn discover_error_files(
+    canonical_root: &Path,
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<PathBuf>, LoadError> {
+    let errors_dir = root.join("errors");
+    if !errors_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    // Symlinks are not followed by the walk; each one is resolved and vetted below, so a
+    // link can neither escape the catalog nor send the walk round a loop.
+    let walker = walkdir::WalkDir::new(&errors_dir)
+        .follow_links(false)
+        .max_depth(16)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_editor_artifact(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| LoadError::Io {
+            path: e.path().map_or_else(|| errors_dir.clone(), Path::to_owned),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("walk failed")),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_dir() || !is_error_file_name(&name) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let display = relative_path(root, entry.path());
+            match entry.path().canonicalize() {
+                Ok(target) if !target.starts_with(canonical_root) => {
+                    diagnostics.push(
+                        Diagnostic::whole_file(
+                            Code::OutsideCatalog,
+                            &display,
+                            format!(
+                                "symbolic link leads outside the catalog, to `{}`",
+                                target.display()
+                            ),
+                        )
+                        .with_help("copy the file into the catalog instead of linking to it"),
+                    );
+                    continue;
+                }
+                Ok(target) if !target.is_file() => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    diagnostics.push(
+                        Diagnostic::whole_file(
+                            Code::Unreadable,
+                            &display,
+                            format!("broken symbolic link: {e}"),
+                        )
+                        .with_help(
+                            "remove the link or point it at an existing file in the catalog",
+                        ),
+                    );
+                    continue;
+                }
+            }
+        }
+        paths.push(entry.into_path());
+    }
+    Ok(paths)
+}
+
+/// Reads and parses one file, turning every failure into diagnostics.
+fn load_file<T>(
+    canonical_root: &Path,
+    root: &Path,
+    path: &Path,
+    parse: fn(&SourceFile) -> Result<T, Vec<Diagnostic>>,
+) -> LoadedFile<T> {
+    let display = relative_path(root, path);
+    let mut loaded = LoadedFile {
+        path: display.clone(),
+        source: None,
+        raw: None,
+        diagnostics: Vec::new(),
+    };
+    match read_bounded(canonical_root, path) {
+        Ok(text) => {
+            let source = SourceFile::new(display, text);
+            match parse(&source) {
+                Ok(raw) => loaded.raw = Some(raw),
+                Err(diagnostics) => loaded.diagnostics = diagnostics,
+            }
+            loaded.source = Some(source);
+        }
+        Err(diagnostic) => loaded
+            .diagnostics
+            .push(diagnostic.into_diagnostic(&display)),
+    }
+    loaded
+}
+
+/// Why a file's bytes could not become text.
+enum ReadProblem {
+    TooLarge(u64),
+    NotUtf8 { line: usize, column: usize },
+    Outside(PathBuf),
+    Io(std::io::Error),
+}
+
+impl ReadProblem {
+    fn into_diagnostic(self, file: &str) -> Diagnostic {
+        match self {
+            ReadProblem::TooLarge(size) => Diagnostic::whole_file(
+                Code::ResourceLimit,
+                file,
+                format!("file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one catalog file"),
+            )
+            .with_help("an error file is normally a few kilobytes; move long examples out or split the error"),
+            ReadProblem::NotUtf8 { line, column } => {
+                let at = crate::diagnostic::Position { line, column };
+                Diagnostic::new(Code::Unreadable, file, at, at, "file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (most editors: \"Save with encoding\")")
+            }
+            ReadProblem::Outside(target) => Diagnostic::whole_file(
+                Code::OutsideCatalog,
+                file,
+                format!("file resolves outside the catalog, to `{}`", target.display()),
+            )
+            .with_help("copy the file into the catalog instead of linking to it"),
+            ReadProblem::Io(e) => Diagnostic::whole_file(Code::Unreadable, file, format!("cannot read file: {e}"))
+                .with_help("check the file's permissions"),
+        }
+    }
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of a file inside the catalog as UTF-8 text.
+fn read_bounded(canonical_root: &Path, path: &Path) -> Result<String, ReadProblem> {
+    let canonical = path.canonicalize().map_err(ReadProblem::Io)?;
+    if !canonical.starts_with(canonical_root) {
+        return Err(ReadProblem::Outside(canonical));
+    }
+    let file = fs::File::open(&canonical).map_err(ReadProblem::Io)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit so an oversized file is detected without trusting
+    // metadata (which can change between the stat and the read).
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = fs::metadata(&canonical).map_or(bytes.len() as u64, |m| m.len());
+        return Err(ReadProblem::TooLarge(size));
+    }
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Safe: `valid_up_to` marks the longest valid prefix.
+        let prefix = std::str::from_utf8(valid).unwrap_or("");
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ReadProblem::NotUtf8 { line, column }
+    })
+}

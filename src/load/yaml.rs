@@ -1,0 +1,164 @@
+//! YAML parsing with serde-saphyr, and the translation of its errors into diagnostics.
+
+use super::raw::{RawConfig, RawError};
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::source::SourceFile;
+use serde_saphyr::{Error as YamlError, Options};
+
+/// Parser options: strict booleans (`yes` is a string, not `true`), duplicate keys are
+/// errors, and budgets that stop alias bombs and deep nesting long before they cost
+/// memory or stack.
+fn options() -> Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        reject_unsupported_tags: true,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            flow_nesting_limit: 64,
+            max_nodes: 100_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+        },
+    }
+}
+
+/// Parses `errdex.yaml`.
+pub fn parse_config(source: &SourceFile) -> Result<RawConfig, Vec<Diagnostic>> {
+    parse(source)
+}
+
+/// Parses one `errors/<code>.yaml`.
+pub fn parse_error(source: &SourceFile) -> Result<RawError, Vec<Diagnostic>> {
+    parse(source)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<Diagnostic>> {
+    if source.text.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::whole_file(Code::MissingField, &source.path, "file is empty")
+                .with_help("an error file needs at least `code`, `title`, `status`, `summary`, `retryable` and `agent`; `errdex new CODE --status N` writes one"),
+        ]);
+    }
+    serde_saphyr::from_str_with_options::<T>(&source.text, options())
+        .map_err(|e| vec![to_diagnostic(&e, source)])
+}
+
+/// Turns a serde-saphyr error into a diagnostic at the right place with a useful hint.
+fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
+    let error = error.without_snippet();
+    let (start, end) = error.location().map_or(
+        (
+            Position { line: 1, column: 1 },
+            Position { line: 1, column: 1 },
+        ),
+        |l| source.span_of(&l),
+    );
+    let diagnostic =
+        |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
+    match error {
+        YamlError::SerdeUnknownField { field, expected, .. } => {
+            diagnostic(Code::UnknownField, format!("unknown field `{field}`")).with_help(did_you_mean(field, expected))
+        }
+        YamlError::SerdeUnknownVariant { variant, expected, .. } => {
+            diagnostic(Code::WrongType, format!("unknown value `{variant}`")).with_help(did_you_mean(variant, expected))
+        }
+        YamlError::SerdeMissingField { field, .. } => diagnostic(Code::MissingField, format!("missing required field `{field}`"))
+            .with_help(format!("add `{field}:` to this mapping; `docs/catalog.md` describes every field")),
+        YamlError::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().unwrap_or("a key");
+            diagnostic(Code::DuplicateKey, format!("duplicate key `{key}`"))
+                .with_help("a key may appear once per mapping; merge the two values or delete one")
+        }
+        YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
+            .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
+        YamlError::Budget { .. }
+        | YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. }
+        | YamlError::AliasReplayCounterOverflow { .. } => diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
+            .with_help("catalog files are limited to 64 levels of nesting, 100,000 nodes and 1,000 aliases; simplify the file"),
+        YamlError::MultipleDocuments { .. } => diagnostic(Code::YamlSyntax, "the file holds more than one YAML document".to_owned())
+            .with_help("remove the `---` separator: each error lives in its own file"),
+        YamlError::SerdeInvalidType { .. }
+        | YamlError::SerdeInvalidValue { .. }
+        | YamlError::SerdeInvalidLength { .. }
+        | YamlError::InvalidScalar { .. }
+        | YamlError::NullIntoString { .. }
+        | YamlError::NonFiniteFloat { .. }
+        | YamlError::UnsupportedTag { .. } => {
+            diagnostic(Code::WrongType, first_line(&error.to_string())).with_help(type_help(&error.to_string()))
+        }
+        _ if error.to_string().contains("recursion") || error.to_string().contains("depth") => {
+            diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
+                .with_help("catalog files are limited to 64 levels of nesting; simplify the file")
+        }
+        _ => diagnostic(Code::YamlSyntax, first_line(&error.to_string()))
+            .with_help("check indentation and quoting near this line; strings containing `: ` or starting with `{`, `[`, `*`, `&` or `#` need quotes"),
+    }
+}
+
+/// serde-saphyr appends "at line L column C"; our renderer prints the position itself.
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message);
+    let trimmed = match line.find(" at line ") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    trimmed.trim_end_matches(':').to_owned()
+}
+
+fn type_help(message: &str) -> String {
+    if message.contains("string") {
+        "quote the value, e.g. `\"…\"`; for several lines use a block scalar `|`".to_owned()
+    } else if message.contains("sequence") {
+        "this field takes a list: put each item on its own line starting with `- `".to_owned()
+    } else if message.contains("map") || message.contains("struct") {
+        "this field takes a mapping of `key: value` lines, indented under it".to_owned()
+    } else {
+        "see `docs/catalog.md` for the type of each field".to_owned()
+    }
+}
+
+/// "did you mean `status`?" when a close match exists, else the list of valid names.
+pub fn did_you_mean(found: &str, expected: &[&str]) -> String {
+    let best = expected
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(found, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let list = expected
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match best {
+        Some((_, candidate)) => format!("did you mean `{candidate}`? expected one of {list}"),
+        None => format!("expected one of {list}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_field() {
+        assert!(
+            did_you_mean("staus", &["status", "summary"]).starts_with("did you mean `status`?")
+        );
+        assert!(did_you_mean("zzz", &["status", "summary"]).starts_with("expected one of"));
+    }
+
+    #[test]
+    fn strips_the_position_suffix() {
+        assert_eq!(
+            first_line("invalid type: found x at line 3 column 4"),
+            "invalid type: found x"
+        );
+    }
+}

@@ -1,0 +1,461 @@
+//! Markdown fields: the one place that knows how CommonMark is parsed, checked and
+//! rendered.
+//!
+//! Catalog data is untrusted. Raw HTML is never passed through (it is rendered as
+//! visible text), and a link whose scheme is not http, https or mailto is dropped, in
+//! every output, even though `check` already rejects both: defence in depth. Links
+//! written site-root-relative (`/errors/rate_limited/`) are the way to link inside the
+//! catalog; each output rewrites them for its reader (relative in HTML so the site
+//! works under any prefix, absolute on `base_url` in Markdown for agents).
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// CommonMark plus tables and strikethrough; never wiki links.
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// What a link destination is, for safety and for rewriting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlKind {
+    /// `http:`, `https:` or `mailto:`.
+    External,
+    /// `#section` on the same page.
+    Fragment,
+    /// `/errors/x/`: a page of this site, written from the site root.
+    SiteRoot,
+    /// `../x` or `x.html`: relative to a page, which is ambiguous across outputs.
+    Relative,
+    /// Any other scheme (`javascript:`, `data:`, `vbscript:`…), lower-cased.
+    Unsafe(String),
+}
+
+/// Classifies a link destination the way a browser would read it.
+///
+/// Browsers ignore ASCII whitespace and control characters inside a URL and compare
+/// schemes case-insensitively, so `Java\tScript:` is `javascript:`. Entities
+/// (`&#106;avascript:`) are already decoded by the Markdown parser; [`classify_raw`]
+/// decodes them for URLs that did not come through it.
+pub fn classify(url: &str) -> UrlKind {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
+        .collect();
+    if cleaned.starts_with("//") || cleaned.starts_with("\\\\") || cleaned.starts_with("/\\") {
+        // Protocol-relative: leaves the site with whatever scheme the page has.
+        return UrlKind::External;
+    }
+    let end_of_scheme = cleaned.find([':', '/', '?', '#', '\\']);
+    if let Some(i) = end_of_scheme {
+        if cleaned.as_bytes()[i] == b':' {
+            let scheme = cleaned[..i].to_ascii_lowercase();
+            return match scheme.as_str() {
+                "http" | "https" | "mailto" => UrlKind::External,
+                _ => UrlKind::Unsafe(scheme),
+            };
+        }
+    }
+    if cleaned.starts_with('#') {
+        UrlKind::Fragment
+    } else if cleaned.starts_with('/') {
+        UrlKind::SiteRoot
+    } else {
+        UrlKind::Relative
+    }
+}
+
+/// [`classify`] for a URL from a plain YAML field, decoding HTML character references
+/// first so `&#106;avascript:` is caught there too.
+pub fn classify_raw(url: &str) -> UrlKind {
+    classify(&decode_entities(url))
+}
+
+/// Decodes numeric character references and the few named ones that matter for schemes.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 12);
+        let decoded = end.and_then(|e| {
+            let entity = &rest[1..e];
+            let code = if let Some(hex) = entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+            {
+                u32::from_str_radix(hex, 16).ok()
+            } else if let Some(dec) = entity.strip_prefix('#') {
+                dec.parse().ok()
+            } else {
+                match entity {
+                    "colon" => Some(58),
+                    "Tab" => Some(9),
+                    "NewLine" => Some(10),
+                    "amp" => Some(38),
+                    _ => None,
+                }
+            };
+            code.and_then(char::from_u32).map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Something in a Markdown field that `check` must look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// Raw HTML (block or inline), with its text.
+    RawHtml(String),
+    /// A link or image whose scheme is not allowed.
+    UnsafeLink { url: String, scheme: String },
+    /// A page-relative link, which cannot mean the same thing in every output.
+    RelativeLink(String),
+    /// A site-root link; the checker verifies the page exists.
+    SiteLink(String),
+}
+
+/// Every finding in a Markdown field, with its byte range in the field's text.
+pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        match event {
+            // A closing tag always follows an opening one; reporting both is noise.
+            Event::Html(html) | Event::InlineHtml(html) if !html.trim_start().starts_with("</") => {
+                found.push((range, Finding::RawHtml(html.trim_end().to_owned())));
+            }
+            Event::Start(
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                }
+                | Tag::Image {
+                    dest_url,
+                    link_type,
+                    ..
+                },
+            ) => {
+                if link_type == LinkType::Email {
+                    continue;
+                }
+                let url = dest_url.to_string();
+                let finding = match classify(&url) {
+                    UrlKind::External | UrlKind::Fragment => continue,
+                    UrlKind::SiteRoot => Finding::SiteLink(url),
+                    UrlKind::Relative if url.is_empty() => continue,
+                    UrlKind::Relative => Finding::RelativeLink(url),
+                    UrlKind::Unsafe(scheme) => Finding::UnsafeLink { url, scheme },
+                };
+                found.push((range, finding));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// How site-root links are written in one output.
+#[derive(Debug, Clone, Copy)]
+pub enum SiteLinks<'a> {
+    /// Relative to the current page: the prefix that reaches the site root
+    /// (`./` on the overview, `../../` on an error page).
+    Relative(&'a str),
+    /// Absolute on the published site (`https://docs.example.com/api`).
+    Absolute(&'a str),
+}
+
+impl SiteLinks<'_> {
+    /// Rewrites a site-root path such as `/errors/x/#fix` for this output.
+    pub fn resolve(&self, path: &str) -> String {
+        let trimmed = path.trim_start_matches('/');
+        match self {
+            SiteLinks::Relative(root) => {
+                if trimmed.is_empty() {
+                    (*root).to_owned()
+                } else {
+                    format!("{root}{trimmed}")
+                }
+            }
+            SiteLinks::Absolute(base) => format!("{base}/{trimmed}"),
+        }
+    }
+}
+
+/// Renders Markdown to safe HTML.
+pub fn to_html(markdown: &str, links: SiteLinks<'_>) -> String {
+    let mut dropped_links: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, parser_options()).filter_map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = safe_dest(dest_url, links);
+            dropped_links.push(dest.is_none());
+            dest.map(|dest_url| {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            })
+        }
+        Event::End(TagEnd::Link) => {
+            (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Link))
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = safe_dest(dest_url, links);
+            dropped_links.push(dest.is_none());
+            dest.map(|dest_url| {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            })
+        }
+        Event::End(TagEnd::Image) => {
+            (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Image))
+        }
+        other => Some(other),
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// Renders a one-line Markdown field (a summary, a table cell) without the `<p>` wrapper.
+pub fn to_inline_html(markdown: &str, links: SiteLinks<'_>) -> String {
+    let html = to_html(markdown, links);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
+/// The link destination to emit, or `None` to drop the link and keep its text.
+fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
+    match classify(&dest) {
+        UrlKind::External | UrlKind::Fragment | UrlKind::Relative => Some(dest),
+        UrlKind::SiteRoot => Some(CowStr::from(links.resolve(&dest))),
+        UrlKind::Unsafe(_) => None,
+    }
+}
+
+/// The Markdown source made fit for agents: site-root links made absolute on
+/// `base_url`, and any raw HTML escaped so it reads as text.
+///
+/// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
+/// source by offset) because it is already the best Markdown for a reader.
+pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
+    let links = SiteLinks::Absolute(base_url);
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let parser = Parser::new_ext(markdown, parser_options());
+    let definitions: Vec<(Range<usize>, String)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
+        .collect();
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                edits.push((range, html.replace('<', "&lt;").replace('>', "&gt;")));
+            }
+            Event::Start(
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                }
+                | Tag::Image {
+                    dest_url,
+                    link_type,
+                    ..
+                },
+            ) if matches!(link_type, LinkType::Inline) => {
+                let source = &markdown[range.clone()];
+                let replacement = match classify(&dest_url) {
+                    UrlKind::SiteRoot => links.resolve(&dest_url),
+                    UrlKind::Unsafe(_) => "#".to_owned(),
+                    _ => continue,
+                };
+                if let Some(at) = source.rfind(&format!("]({dest_url}")) {
+                    let start = range.start + at + 2;
+                    edits.push((start..start + dest_url.len(), replacement));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (span, dest) in definitions {
+        let replacement = match classify(&dest) {
+            UrlKind::SiteRoot => links.resolve(&dest),
+            UrlKind::Unsafe(_) => "#".to_owned(),
+            _ => continue,
+        };
+        if let Some(at) = markdown[span.clone()].find(&dest) {
+            let start = span.start + at;
+            edits.push((start..start + dest.len(), replacement));
+        }
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = markdown.to_owned();
+    let mut last_start = usize::MAX;
+    for (range, replacement) in edits {
+        // Nested events (an image inside a link) could overlap; keep the outermost edit.
+        if range.end <= last_start
+            && out.is_char_boundary(range.start)
+            && out.is_char_boundary(range.end)
+        {
+            out.replace_range(range.clone(), &replacement);
+            last_start = range.start;
+        }
+    }
+    out
+}
+
+/// The text of a Markdown field without markup, for meta descriptions and search.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, parser_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                text.push(' ')
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_schemes_are_caught_in_any_spelling() {
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java\tscript:x",
+            " javascript:x",
+            "\u{1}javascript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(matches!(classify(url), UrlKind::Unsafe(_)), "{url:?}");
+        }
+        assert!(matches!(
+            classify_raw("&#106;avascript:alert(1)"),
+            UrlKind::Unsafe(_)
+        ));
+        assert!(matches!(
+            classify_raw("&#x6A;avascript&colon;alert(1)"),
+            UrlKind::Unsafe(_)
+        ));
+        assert_eq!(classify("https://example.com"), UrlKind::External);
+        assert_eq!(classify("MAILTO:a@b.c"), UrlKind::External);
+        assert_eq!(classify("/errors/x/"), UrlKind::SiteRoot);
+        assert_eq!(classify("#fix"), UrlKind::Fragment);
+        assert_eq!(classify("../x/"), UrlKind::Relative);
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = to_html(
+            "hi <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>",
+            SiteLinks::Relative("./"),
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;img"), "{html}");
+    }
+
+    #[test]
+    fn unsafe_links_keep_their_text_but_lose_the_link() {
+        let html = to_html(
+            "[click](javascript:alert(1)) and [ok](https://a.example)",
+            SiteLinks::Relative("./"),
+        );
+        assert!(!html.to_ascii_lowercase().contains("javascript"), "{html}");
+        assert!(html.contains("click"));
+        assert!(html.contains("href=\"https://a.example\""));
+        let entity = to_html("[x](&#106;avascript:alert(1))", SiteLinks::Relative("./"));
+        assert!(!entity.contains("href"), "{entity}");
+    }
+
+    #[test]
+    fn site_links_are_rewritten_per_output() {
+        let md = "See [limits](/errors/rate_limited/) and [ref][r].\n\n[r]: /llms.txt\n";
+        assert!(
+            to_html(md, SiteLinks::Relative("../../"))
+                .contains("href=\"../../errors/rate_limited/\"")
+        );
+        let agent = to_agent_markdown(md, "https://d.example/api");
+        assert!(
+            agent.contains("(https://d.example/api/errors/rate_limited/)"),
+            "{agent}"
+        );
+        assert!(
+            agent.contains("[r]: https://d.example/api/llms.txt"),
+            "{agent}"
+        );
+    }
+
+    #[test]
+    fn findings_report_html_and_links() {
+        let found: Vec<_> = findings("a <b>x</b> [j](javascript:x) [s](/errors/y/) [r](y)")
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        assert!(found.contains(&Finding::RawHtml("<b>".into())));
+        assert!(
+            found
+                .iter()
+                .any(|f| matches!(f, Finding::UnsafeLink { scheme, .. } if scheme == "javascript"))
+        );
+        assert!(found.contains(&Finding::SiteLink("/errors/y/".into())));
+        assert!(found.contains(&Finding::RelativeLink("y".into())));
+    }
+
+    #[test]
+    fn inline_html_drops_the_paragraph() {
+        assert_eq!(
+            to_inline_html("a *b*", SiteLinks::Relative("./")),
+            "a <em>b</em>"
+        );
+        assert_eq!(to_plain_text("a *b*\n\n- c"), "a b c");
+    }
+}

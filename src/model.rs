@@ -1,0 +1,232 @@
+//! The validated catalog: what the check stage hands to rendering.
+//!
+//! Everything here has passed every check, so renderers never re-validate. Markdown
+//! fields hold their CommonMark source; rendering decides how to present it.
+
+use serde::{Deserialize, Serialize};
+
+/// What an agent should do when it receives an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentAction {
+    /// Do not retry; the request cannot succeed.
+    Stop,
+    /// Change the request (parameters, body) and send it again.
+    FixRequest,
+    /// Retry the same request immediately.
+    Retry,
+    /// Retry the same request after waiting.
+    RetryLater,
+    /// Obtain fresh credentials, then retry.
+    Reauthenticate,
+    /// Stop and ask the person for a decision or information.
+    AskUser,
+    /// Stop and tell the person to contact support.
+    ContactSupport,
+}
+
+impl AgentAction {
+    /// Every action, in documentation order.
+    pub const ALL: [AgentAction; 7] = [
+        AgentAction::Stop,
+        AgentAction::FixRequest,
+        AgentAction::Retry,
+        AgentAction::RetryLater,
+        AgentAction::Reauthenticate,
+        AgentAction::AskUser,
+        AgentAction::ContactSupport,
+    ];
+
+    /// The YAML/JSON spelling, e.g. `fix_request`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentAction::Stop => "stop",
+            AgentAction::FixRequest => "fix_request",
+            AgentAction::Retry => "retry",
+            AgentAction::RetryLater => "retry_later",
+            AgentAction::Reauthenticate => "reauthenticate",
+            AgentAction::AskUser => "ask_user",
+            AgentAction::ContactSupport => "contact_support",
+        }
+    }
+
+    /// A short human label for badges, e.g. "Fix the request".
+    pub fn label(self) -> &'static str {
+        match self {
+            AgentAction::Stop => "Stop",
+            AgentAction::FixRequest => "Fix the request",
+            AgentAction::Retry => "Retry",
+            AgentAction::RetryLater => "Retry later",
+            AgentAction::Reauthenticate => "Re-authenticate",
+            AgentAction::AskUser => "Ask the user",
+            AgentAction::ContactSupport => "Contact support",
+        }
+    }
+}
+
+/// A whole validated catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub config: Config,
+    /// Errors in catalog order: by group order, then status, then code.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// Validated `errdex.yaml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub summary: String,
+    /// Without a trailing slash, e.g. `https://docs.example.com/api`.
+    pub base_url: String,
+    pub intro: Option<String>,
+    pub auth: Option<String>,
+    pub agent_instructions: Option<String>,
+    pub envelopes: Vec<Envelope>,
+    pub groups: Vec<Group>,
+    pub statuses: Vec<StatusRow>,
+    pub tips: Vec<String>,
+    pub links: Vec<Link>,
+}
+
+/// A shared response body shape.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub media_type: String,
+    pub example: String,
+    pub pointers: Pointers,
+}
+
+/// JSON Pointers into an envelope body.
+#[derive(Debug, Clone, Default)]
+pub struct Pointers {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub docs_url: Option<String>,
+    pub status: Option<String>,
+}
+
+/// An ordered section of the catalog.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// An extra row for the status table.
+#[derive(Debug, Clone)]
+pub struct StatusRow {
+    pub status: u16,
+    pub meaning: String,
+}
+
+/// A link to further reading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One validated API error.
+#[derive(Debug, Clone)]
+pub struct ErrorEntry {
+    pub code: String,
+    pub title: String,
+    pub status: u16,
+    pub summary: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+    pub when: Vec<String>,
+    pub causes: Vec<Cause>,
+    pub messages: Vec<Message>,
+    pub fields: Vec<FieldError>,
+    pub endpoints: Vec<String>,
+    pub fix: Vec<String>,
+    pub gotchas: Vec<String>,
+    pub response: Option<Response>,
+    pub examples: Vec<Example>,
+    pub retryable: bool,
+    pub retry_after: Option<RetryAfter>,
+    pub agent: Agent,
+    pub related: Vec<String>,
+    pub links: Vec<Link>,
+    pub since: Option<String>,
+    pub deprecated: Option<String>,
+    pub replaced_by: Option<String>,
+    /// The catalog-relative source file, for "edit this page" and diagnostics.
+    pub source: String,
+}
+
+/// Cause → resolution.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    pub cause: String,
+    pub resolution: String,
+}
+
+/// An exact API message (a template when it has `{placeholders}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+/// A failing request field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub cause: String,
+}
+
+/// An example response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub envelope: Option<String>,
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// A request example.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub title: String,
+    pub lang: String,
+    pub code: String,
+}
+
+/// How long to wait before retrying.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetryAfter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u64>,
+}
+
+/// Agent guidance.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    pub action: AgentAction,
+    pub guidance: String,
+}
+
+impl Catalog {
+    /// The page URL of an error: `{base_url}/errors/{code}/`.
+    pub fn page_url(&self, code: &str) -> String {
+        format!("{}/errors/{}/", self.config.base_url, code)
+    }
+
+    /// The Markdown URL of an error: `{base_url}/errors/{code}.md`.
+    pub fn markdown_url(&self, code: &str) -> String {
+        format!("{}/errors/{}.md", self.config.base_url, code)
+    }
+}

@@ -1,0 +1,238 @@
+//! Printing diagnostics: rustc-style for people, JSON for tools, workflow commands for
+//! GitHub Actions.
+//!
+//! Paths are printed joined to the catalog folder as the user named it
+//! (`catalog/errors/x.yaml`), so they can be clicked in a terminal or an editor and
+//! match the repository paths GitHub annotates.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Output format of `errdex check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with carets, for people.
+    Human,
+    /// One JSON array of diagnostics, for tools.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`), for CI annotations.
+    Github,
+}
+
+/// Where the sources of diagnostics are, so snippets can show the offending line.
+pub struct Sources<'a> {
+    /// The catalog folder as the user wrote it, e.g. `catalog`.
+    pub prefix: String,
+    pub files: BTreeMap<&'a str, &'a SourceFile>,
+}
+
+impl Sources<'_> {
+    /// `catalog/errors/x.yaml` for the catalog-relative `errors/x.yaml`.
+    pub fn display_path(&self, file: &str) -> String {
+        if self.prefix.is_empty() || self.prefix == "." {
+            file.to_owned()
+        } else {
+            format!("{}/{file}", self.prefix.trim_end_matches('/'))
+        }
+    }
+}
+
+/// Renders diagnostics in the human format.
+pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity() {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = sources.display_path(&d.file);
+        let header = format!(
+            "{path}:{}:{}: {}[{}]: {}",
+            d.start.line,
+            d.start.column,
+            severity_word(d.severity()),
+            d.code.id(),
+            d.message
+        );
+        let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
+        if let Some(source) = sources.files.get(d.file.as_str()) {
+            let start = source.offset_of(d.start);
+            // One line is enough to show where; a multi-line block would bury the caret.
+            let line_end = source.text[start..]
+                .find('\n')
+                .map_or(source.text.len(), |i| start + i);
+            let end = source.offset_of(d.end).clamp(start, line_end);
+            let end = if end == start {
+                next_char_boundary(&source.text, start, line_end)
+            } else {
+                end
+            };
+            elements.push(
+                Snippet::source(source.text.as_str())
+                    .line_start(1)
+                    .fold(true)
+                    .annotation(AnnotationKind::Primary.span(start..end))
+                    .into(),
+            );
+        }
+        if let Some(help) = &d.help {
+            elements.push(Level::HELP.message(help.as_str()).into());
+        }
+        let title = if color {
+            styled_header(&header, d.severity())
+        } else {
+            header
+        };
+        out.push_str(&title);
+        out.push('\n');
+        if !elements.is_empty() {
+            let group = Group::with_level(level).elements(elements);
+            out.push_str(&renderer.render(&[group]));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn next_char_boundary(text: &str, start: usize, limit: usize) -> usize {
+    text[start..limit]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8())
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn styled_header(header: &str, severity: Severity) -> String {
+    let colour = match severity {
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+    };
+    format!("\x1b[1m{header}\x1b[0m").replacen(
+        severity_word(severity),
+        &format!("{colour}{}\x1b[0m\x1b[1m", severity_word(severity)),
+        1,
+    )
+}
+
+/// The one-line tally printed after human diagnostics.
+pub fn tally(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{} and {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: Severity,
+    code: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// Renders diagnostics as one JSON array.
+pub fn json(diagnostics: &[Diagnostic], sources: &Sources<'_>) -> String {
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics
+        .iter()
+        .map(|d| JsonDiagnostic {
+            file: sources.display_path(&d.file),
+            line: d.start.line,
+            column: d.start.column,
+            end_line: d.end.line,
+            end_column: d.end.column,
+            severity: d.severity(),
+            code: d.code.id(),
+            message: &d.message,
+            help: d.help.as_deref(),
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());
+    out.push('\n');
+    out
+}
+
+/// Renders diagnostics as GitHub Actions workflow commands.
+pub fn github(diagnostics: &[Diagnostic], sources: &Sources<'_>) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&sources.display_path(&d.file)),
+            d.start.line,
+            d.start.column,
+            d.end.line,
+            d.end.column,
+            escape_property(d.code.id()),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+/// Workflow-command data escaping: `%`, CR and LF.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow-command property escaping: data escaping plus `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn tally_pluralises() {
+        assert_eq!(tally(1, 0), "1 error and 0 warnings");
+        assert_eq!(tally(2, 1), "2 errors and 1 warning");
+    }
+}
