@@ -33,6 +33,59 @@ pub enum Command {
         after_help = "Examples:\n  errdex check\n  errdex check --format github --strict   # in CI"
     )]
     Check(CheckArgs),
+    /// Rebuild the site whenever the catalog changes.
+    #[command(after_help = "Example:\n  errdex watch --catalog catalog --out site")]
+    Watch(WatchArgs),
+    /// Build in memory, serve on 127.0.0.1, rebuild on change and live-reload the browser.
+    ///
+    /// The served site carries a live-reload script, so it is kept in memory and never
+    /// written to disk; run `errdex build` to write the site you publish.
+    #[command(
+        after_help = "Examples:\n  errdex serve --open\n  errdex serve --port 8080 --poll   # on WSL, Docker volumes or network drives"
+    )]
+    Serve(ServeArgs),
+}
+
+/// Options shared by `watch` and `serve`.
+#[derive(Debug, Args)]
+pub struct WatchFlags {
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Poll for changes instead of using file-system events (network drives, WSL, containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// Milliseconds of quiet after a change before rebuilding.
+    #[arg(long, value_name = "MS", default_value_t = 30)]
+    pub debounce: u64,
+}
+
+/// `errdex watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub watch: WatchFlags,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub out: PathBuf,
+    /// Replace the output folder even if errdex did not create it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `errdex serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub watch: WatchFlags,
+    /// Port to listen on; the next free one is used if it is taken (0: any free port).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback exposes your drafts to the network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `errdex build`.

@@ -65,7 +65,7 @@ impl AgentAction {
 }
 
 /// A whole validated catalog.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
     pub config: Config,
     /// Errors in catalog order: by group order, then status, then code.
@@ -73,7 +73,7 @@ pub struct Catalog {
 }
 
 /// Validated `errdex.yaml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: String,
     pub summary: String,
@@ -90,7 +90,7 @@ pub struct Config {
 }
 
 /// A shared response body shape.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     pub id: String,
     pub title: String,
@@ -101,7 +101,7 @@ pub struct Envelope {
 }
 
 /// JSON Pointers into an envelope body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pointers {
     pub code: Option<String>,
     pub message: Option<String>,
@@ -110,7 +110,7 @@ pub struct Pointers {
 }
 
 /// An ordered section of the catalog.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub id: String,
     pub title: String,
@@ -118,14 +118,14 @@ pub struct Group {
 }
 
 /// An extra row for the status table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatusRow {
     pub status: u16,
     pub meaning: String,
 }
 
 /// A link to further reading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
     pub title: String,
     pub url: String,
@@ -134,7 +134,7 @@ pub struct Link {
 }
 
 /// One validated API error.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorEntry {
     pub code: String,
     pub title: String,
@@ -164,14 +164,14 @@ pub struct ErrorEntry {
 }
 
 /// Cause → resolution.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cause {
     pub cause: String,
     pub resolution: String,
 }
 
 /// An exact API message (a template when it has `{placeholders}`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Message {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,14 +181,14 @@ pub struct Message {
 }
 
 /// A failing request field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldError {
     pub field: String,
     pub cause: String,
 }
 
 /// An example response.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub envelope: Option<String>,
     pub body: String,
@@ -196,7 +196,7 @@ pub struct Response {
 }
 
 /// A request example.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Example {
     pub title: String,
     pub lang: String,
@@ -204,7 +204,7 @@ pub struct Example {
 }
 
 /// How long to wait before retrying.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetryAfter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
@@ -213,7 +213,7 @@ pub struct RetryAfter {
 }
 
 /// Agent guidance.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Agent {
     pub action: AgentAction,
     pub guidance: String,

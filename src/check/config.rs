@@ -230,7 +230,7 @@ pub fn normalize_base_url(url: &str) -> String {
 }
 
 /// Whether bodies of this media type are JSON (`application/json`, `…+json`).
-pub(crate) fn is_json_media_type(media_type: &str) -> bool {
+pub fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type
         .split(';')
         .next()

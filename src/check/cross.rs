@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) fn check_cross_file(
     config: Option<&ConfigFile<'_>>,
     files: &[ErrorFile<'_>],
+    unparsed: &[String],
     diagnostics: &mut Diagnostics,
 ) {
     let mut by_code: BTreeMap<&str, Vec<&ErrorFile<'_>>> = BTreeMap::new();
@@ -40,7 +41,13 @@ pub(super) fn check_cross_file(
         }
     }
 
-    let codes: BTreeSet<&str> = by_code.keys().copied().collect();
+    // Files that failed to parse still count under their stem, so their problems are not
+    // echoed as "related code does not exist" in every file citing them.
+    let codes: BTreeSet<&str> = by_code
+        .keys()
+        .copied()
+        .chain(unparsed.iter().map(String::as_str))
+        .collect();
     // Without a readable config, group and envelope ids cannot be judged.
     let Some(config) = config else { return };
     let groups: Vec<&str> = config

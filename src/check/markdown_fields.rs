@@ -3,7 +3,7 @@
 
 use super::{ConfigFile, ErrorFile, at_markdown_offset};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawConfig, RawError, S};
+use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::markdown::{Finding, findings};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
@@ -27,6 +27,7 @@ pub(super) fn check_config_markdown(
     for field in config_fields(config.raw) {
         check_field(config.source, field, codes, diagnostics);
     }
+    check_link_urls(config.source, config.raw.links.as_ref(), codes, diagnostics);
 }
 
 pub(super) fn check_entry_markdown(
@@ -36,6 +37,25 @@ pub(super) fn check_entry_markdown(
 ) {
     for field in entry_fields(file.raw) {
         check_field(file.source, field, codes, diagnostics);
+    }
+    check_link_urls(file.source, file.raw.links.as_ref(), codes, diagnostics);
+}
+
+/// Site paths in `links:` lists must exist, like links inside Markdown.
+fn check_link_urls(
+    source: &SourceFile,
+    links: Option<&S<Vec<RawLink>>>,
+    codes: &BTreeSet<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    for link in links.iter().flat_map(|l| &l.value) {
+        let url = link.url.value.trim();
+        if url.starts_with('/') && !url.starts_with("//") && !site_path_exists(url, codes) {
+            diagnostics.push(
+                super::at(source, &link.url, Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(url)))
+                    .with_help("link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists"),
+            );
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 
 mod bodies;
 mod config;
+pub use config::{is_json_media_type, normalize_base_url};
 mod cross;
 mod entry;
 mod markdown_fields;
@@ -62,12 +63,22 @@ pub fn check_files(
     errors: &[LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
 ) -> Checked {
+    let errors: Vec<&LoadedFile<RawError>> = errors.iter().collect();
+    check_borrowed(config, &errors, folder_diagnostics)
+}
+
+/// [`check_files`] over borrowed files, for callers that keep them in a map.
+pub fn check_borrowed(
+    config: &LoadedFile<RawConfig>,
+    errors: &[&LoadedFile<RawError>],
+    folder_diagnostics: &[Diagnostic],
+) -> Checked {
     let mut diagnostics = Diagnostics::default();
 
     // Stage 1: parse.
     diagnostics.extend(folder_diagnostics.iter().cloned());
     diagnostics.extend(config.diagnostics.iter().cloned());
-    for file in errors {
+    for file in errors.iter() {
         diagnostics.extend(file.diagnostics.iter().cloned());
     }
     let config_file = match (&config.source, &config.raw) {
@@ -96,7 +107,17 @@ pub fn check_files(
     }
 
     // Stage 3: cross-file.
-    cross::check_cross_file(config_file.as_ref(), &error_files, &mut diagnostics);
+    let unparsed: Vec<String> = errors
+        .iter()
+        .filter(|f| f.raw.is_none())
+        .map(|f| file_stem(&f.path))
+        .collect();
+    cross::check_cross_file(
+        config_file.as_ref(),
+        &error_files,
+        &unparsed,
+        &mut diagnostics,
+    );
 
     // Stage 4: envelope bodies (needs the config for envelopes and base_url).
     if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
@@ -207,14 +228,11 @@ pub(crate) fn at_markdown_offset(
             .next()
             .map_or(0, |l| l.chars().count());
         if line <= source.line_count() {
-            let line_start = source.offset_of(Position { line, column: 1 });
-            let indent = source.text[line_start..]
-                .chars()
-                .take_while(|c| *c == ' ')
-                .count();
+            // The block's indentation is that of its first line, where the value starts;
+            // deeper indentation on later lines is part of the Markdown itself.
             let start = Position {
                 line,
-                column: indent + 1 + column_in_line,
+                column: field_start.column + column_in_line,
             };
             return Diagnostic::new(code, &source.path, start, start, message);
         }

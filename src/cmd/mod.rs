@@ -2,6 +2,8 @@
 
 mod build;
 mod check;
+mod serve;
+mod watch;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostic::Diagnostic;
@@ -34,6 +36,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Watch(args) => watch::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

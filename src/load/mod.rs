@@ -94,6 +94,37 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     })
 }
 
+/// The user's theme overrides: every file directly in `templates/` beside
+/// `errdex.yaml`, as (file name, content). Missing folder → none.
+pub fn load_theme_overrides(root: &Path) -> Result<Vec<(String, String)>, LoadError> {
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| LoadError::Io { path, source }
+    };
+    let mut overrides = Vec::new();
+    for entry in fs::read_dir(&dir).map_err(io(&dir))? {
+        let entry = entry.map_err(io(&dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if is_editor_artifact(&name) || !path.is_file() {
+            continue;
+        }
+        let mut text = String::new();
+        fs::File::open(&path)
+            .map_err(io(&path))?
+            .take(MAX_FILE_BYTES)
+            .read_to_string(&mut text)
+            .map_err(io(&path))?;
+        overrides.push((name, text));
+    }
+    overrides.sort();
+    Ok(overrides)
+}
+
 /// Loads one error file (used by `watch` to reload only what changed).
 pub fn load_error_file(root: &Path, path: &Path) -> Result<LoadedFile<raw::RawError>, LoadError> {
     let canonical_root = root.canonicalize().map_err(|source| LoadError::Io {
@@ -107,8 +138,10 @@ pub fn load_error_file(root: &Path, path: &Path) -> Result<LoadedFile<raw::RawEr
 ///
 /// Vim writes `.x.swp`/`.x.swx`/`x~`, Emacs `#x#` and `.#x`, JetBrains IDEs
 /// `x___jb_tmp___`/`x___jb_old___`, and many editors save atomically through `x.tmp`.
+/// Vim also creates and deletes a file named `4913` to test that a folder is writable.
 pub fn is_editor_artifact(name: &str) -> bool {
     name.starts_with('.')
+        || name == "4913"
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
         || name.contains("___jb_")
@@ -146,7 +179,6 @@ fn discover_error_files(
     // link can neither escape the catalog nor send the walk round a loop.
     let walker = walkdir::WalkDir::new(&errors_dir)
         .follow_links(false)
-        .max_depth(16)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_artifact(&e.file_name().to_string_lossy()));

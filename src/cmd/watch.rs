@@ -1,0 +1,97 @@
+//! `errdex watch`: rebuild on every change, print one line per rebuild, keep going.
+
+use super::{Outcome, print_human};
+use crate::cli::{WatchArgs, WatchFlags};
+use crate::render::RenderOptions;
+use crate::watch::classify::Plan;
+use crate::watch::session::{Rebuild, Session};
+use crate::watch::{WatchOptions, watch};
+use std::time::Duration;
+
+pub(super) fn run(args: &WatchArgs) -> anyhow::Result<Outcome> {
+    let flags = &args.watch;
+    let mut writer = OutputWriter::new(args)?;
+    let mut session = Session::open(&flags.catalog.catalog, RenderOptions::default(), None)?;
+    let first = session.rebuild(&Plan {
+        full: true,
+        ..Plan::default()
+    })?;
+    report(&session, &first, "catalog");
+    writer.write(&session, &first)?;
+    eprintln!(
+        "Watching {} for changes (Ctrl-C to stop)",
+        flags.catalog.catalog.display()
+    );
+    watch(&flags.catalog.catalog, &args.out, &options(flags), |plan| {
+        let what = plan.describe(&flags.catalog.catalog);
+        match session.rebuild(&plan) {
+            Ok(rebuild) => {
+                report(&session, &rebuild, &what);
+                if let Err(e) = writer.write(&session, &rebuild) {
+                    eprintln!("error: {e:#}");
+                }
+            }
+            Err(e) => eprintln!("error: {e:#}"),
+        }
+        true
+    })?;
+    Ok(Outcome::Success)
+}
+
+/// Watch options from the flags.
+pub(super) fn options(flags: &WatchFlags) -> WatchOptions {
+    WatchOptions {
+        poll: flags.poll,
+        debounce: Duration::from_millis(flags.debounce),
+    }
+}
+
+/// Prints the diagnostics and the one-line summary of a rebuild.
+pub(super) fn report(session: &Session, rebuild: &Rebuild, what: &str) {
+    print_human(&rebuild.diagnostics, &session.sources());
+    if rebuild.broken {
+        eprintln!(
+            "{what} changed: the catalog has errors; keeping the last good site ({} ms)",
+            rebuild.elapsed_ms
+        );
+    } else {
+        eprintln!(
+            "{what} changed: rebuilt, {} files updated in {} ms",
+            rebuild.changed.len(),
+            rebuild.elapsed_ms
+        );
+    }
+}
+
+/// Writes rebuilds to the output folder: the first atomically (with the usual safety
+/// checks), later ones in place, only the files that changed.
+struct OutputWriter {
+    out: std::path::PathBuf,
+    written: Option<crate::render::Files>,
+}
+
+impl OutputWriter {
+    /// Checks the destination once, up front.
+    fn new(args: &WatchArgs) -> anyhow::Result<Self> {
+        crate::write::check_destination(&args.out, &args.watch.catalog.catalog, args.force)?;
+        Ok(OutputWriter {
+            out: args.out.clone(),
+            written: None,
+        })
+    }
+
+    /// Writes the session's current output if the rebuild succeeded.
+    fn write(&mut self, session: &Session, rebuild: &Rebuild) -> anyhow::Result<()> {
+        if rebuild.broken {
+            return Ok(());
+        }
+        match &self.written {
+            None => crate::write::write_site(&self.out, session.files())?,
+            Some(previous) => {
+                crate::write::update_in_place(&self.out, previous, session.files())?;
+            }
+        }
+        self.written = Some(session.files().clone());
+        Ok(())
+    }
+}

@@ -1,0 +1,476 @@
+//! Outputs for AI agents: per-error Markdown, `llms.txt` and `llms-full.txt`.
+//!
+//! The Markdown has the same sections as the HTML page, uses only absolute links (an
+//! agent fetching `…/errors/x.md` has no page to resolve relative links against), and
+//! never contains HTML.
+
+use crate::http_status::reason_phrase;
+use crate::markdown::to_agent_markdown;
+use crate::message_template::{Part, parts};
+use crate::model::{Catalog, ErrorEntry};
+use std::fmt::Write as _;
+
+/// The first line of every Markdown page: where to find the whole index.
+pub fn index_directive(catalog: &Catalog) -> String {
+    format!(
+        "> Fetch the complete documentation index at: {}/llms.txt",
+        catalog.config.base_url
+    )
+}
+
+/// `errors/<code>.md`.
+pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
+    let base = catalog.config.base_url.as_str();
+    let md = |text: &str| to_agent_markdown(text, base);
+    let cell = |text: &str| table_cell(&md(text));
+    let mut out = String::with_capacity(4096);
+    out.push_str(&index_directive(catalog));
+    out.push('\n');
+    if let Some(instructions) = &catalog.config.agent_instructions {
+        out.push_str(">\n");
+        for line in md(instructions).lines() {
+            out.push_str(if line.is_empty() { ">" } else { "> " });
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let _ = write!(out, "\n# {}: {}\n\n", entry.code, one_line(&entry.title));
+    let reason = reason_phrase(entry.status);
+    let _ = writeln!(out, "- **HTTP status:** {} {}", entry.status, reason);
+    let _ = writeln!(out, "- **Code:** `{}`", entry.code);
+    let _ = writeln!(
+        out,
+        "- **Retryable:** {}",
+        if entry.retryable { "yes" } else { "no" }
+    );
+    if let Some(retry) = &entry.retry_after {
+        let _ = writeln!(out, "- **Retry after:** {}", retry_after_text(retry));
+    }
+    let _ = writeln!(
+        out,
+        "- **Agent action:** `{}` ({})",
+        entry.agent.action.as_str(),
+        entry.agent.action.label()
+    );
+    if let Some(group) = entry
+        .group
+        .as_deref()
+        .and_then(|id| catalog.config.groups.iter().find(|g| g.id == id))
+    {
+        let _ = writeln!(out, "- **Group:** {}", one_line(&group.title));
+    }
+    if let Some(since) = &entry.since {
+        let _ = writeln!(out, "- **Since:** {}", one_line(since));
+    }
+    let _ = writeln!(out, "- **Page:** {}", catalog.page_url(&entry.code));
+    out.push('\n');
+    out.push_str(&md(&entry.summary));
+    out.push_str("\n\n");
+
+    if let Some(deprecated) = &entry.deprecated {
+        out.push_str("## Deprecated\n\n");
+        out.push_str(&md(deprecated));
+        out.push_str("\n\n");
+        if let Some(replacement) = &entry.replaced_by {
+            let _ = write!(
+                out,
+                "Replaced by [`{replacement}`]({}).\n\n",
+                catalog.markdown_url(replacement)
+            );
+        }
+    }
+    if let Some(description) = &entry.description {
+        out.push_str(&md(description));
+        out.push_str("\n\n");
+    }
+    list_section(&mut out, "When it fires", &entry.when, &md, false);
+    if !entry.causes.is_empty() {
+        out.push_str("## Causes\n\n| Cause | Resolution |\n| --- | --- |\n");
+        for c in &entry.causes {
+            let _ = writeln!(out, "| {} | {} |", cell(&c.cause), cell(&c.resolution));
+        }
+        out.push('\n');
+    }
+    if !entry.messages.is_empty() {
+        out.push_str("## Messages\n\nExact messages the API returns; `{name}` marks a part that varies.\n\n| Message | Cause | Resolution |\n| --- | --- | --- |\n");
+        for m in &entry.messages {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                code_span(&m.message),
+                m.cause.as_deref().map_or_else(String::new, cell),
+                m.resolution.as_deref().map_or_else(String::new, cell)
+            );
+        }
+        out.push('\n');
+    }
+    if !entry.fields.is_empty() {
+        out.push_str("## Fields\n\n| Field | Cause |\n| --- | --- |\n");
+        for f in &entry.fields {
+            let _ = writeln!(out, "| {} | {} |", code_span(&f.field), cell(&f.cause));
+        }
+        out.push('\n');
+    }
+    if !entry.endpoints.is_empty() {
+        out.push_str("## Returned by\n\n");
+        for e in &entry.endpoints {
+            let _ = writeln!(out, "- {}", code_span(e));
+        }
+        out.push('\n');
+    }
+    if let Some(response) = &entry.response {
+        out.push_str("## Response shape\n\n");
+        let envelope = super::views::envelope_of(catalog, entry);
+        if let Some(envelope) = envelope {
+            let _ = write!(
+                out,
+                "Envelope: **{}** (`{}`).\n\n",
+                one_line(&envelope.title),
+                envelope.media_type
+            );
+            if let Some(description) = &envelope.description {
+                out.push_str(&md(description));
+                out.push_str("\n\n");
+            }
+        }
+        if !response.headers.is_empty() {
+            out.push_str(&fence(
+                "http",
+                &response
+                    .headers
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ));
+        }
+        let lang = if envelope.is_none_or(|e| crate::check::is_json_media_type(&e.media_type)) {
+            "json"
+        } else {
+            ""
+        };
+        out.push_str(&fence(lang, &super::views::pretty_body(&response.body)));
+    }
+    list_section(&mut out, "How to fix", &entry.fix, &md, true);
+    list_section(&mut out, "Common gotchas", &entry.gotchas, &md, false);
+    if !entry.examples.is_empty() {
+        out.push_str("## Examples\n\n");
+        for example in &entry.examples {
+            let _ = write!(out, "### {}\n\n", one_line(&example.title));
+            out.push_str(&fence(&example.lang, &example.code));
+        }
+    }
+    out.push_str("## If you're an AI agent\n\n");
+    let _ = write!(
+        out,
+        "Action: `{}` ({}).\n\n",
+        entry.agent.action.as_str(),
+        entry.agent.action.label()
+    );
+    out.push_str(&md(&entry.agent.guidance));
+    out.push_str("\n\n");
+    if !entry.related.is_empty() {
+        out.push_str("## Related\n\n");
+        for code in &entry.related {
+            let title = catalog
+                .errors
+                .iter()
+                .find(|e| &e.code == code)
+                .map_or("", |e| e.title.as_str());
+            let _ = writeln!(
+                out,
+                "- [{code}: {}]({})",
+                link_text(title),
+                catalog.markdown_url(code)
+            );
+        }
+        out.push('\n');
+    }
+    if !entry.links.is_empty() {
+        out.push_str("## Links\n\n");
+        for link in &entry.links {
+            let _ = writeln!(
+                out,
+                "- [{}]({})",
+                link_text(&link.title),
+                absolute(&link.url, base)
+            );
+        }
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+fn list_section(
+    out: &mut String,
+    title: &str,
+    items: &[String],
+    md: &dyn Fn(&str) -> String,
+    ordered: bool,
+) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(out, "## {title}\n\n");
+    for (i, item) in items.iter().enumerate() {
+        let marker = if ordered {
+            format!("{}. ", i + 1)
+        } else {
+            "- ".to_owned()
+        };
+        let indent = " ".repeat(marker.len());
+        let text = md(item);
+        let mut lines = text.lines();
+        let _ = writeln!(out, "{marker}{}", lines.next().unwrap_or(""));
+        for line in lines {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "{indent}{line}");
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside, so the
+/// block always closes where it should.
+fn fence(lang: &str, code: &str) -> String {
+    let longest = longest_run(code, '`');
+    let ticks = "`".repeat(longest.max(2) + 1);
+    let lang: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_'))
+        .collect();
+    format!("{ticks}{lang}\n{}\n{ticks}\n\n", code.trim_end())
+}
+
+fn longest_run(text: &str, ch: char) -> usize {
+    let (mut longest, mut current) = (0, 0);
+    for c in text.chars() {
+        current = if c == ch { current + 1 } else { 0 };
+        longest = longest.max(current);
+    }
+    longest
+}
+
+/// An inline code span that survives backticks and pipes in the text.
+fn code_span(text: &str) -> String {
+    let text = one_line(text).replace('|', "\\|");
+    let ticks = "`".repeat(longest_run(&text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// Markdown made safe for one table cell: one line, pipes escaped.
+fn table_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
+}
+
+/// Link text with brackets escaped.
+fn link_text(text: &str) -> String {
+    one_line(text).replace('[', "\\[").replace(']', "\\]")
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn absolute(url: &str, base: &str) -> String {
+    if url.starts_with('/') {
+        format!("{base}{url}")
+    } else {
+        url.to_owned()
+    }
+}
+
+fn retry_after_text(retry: &crate::model::RetryAfter) -> String {
+    let seconds = |n: u64| {
+        if n == 1 {
+            "1 second".to_owned()
+        } else {
+            format!("{n} seconds")
+        }
+    };
+    match (&retry.header, retry.seconds) {
+        (Some(header), Some(n)) => format!("the `{header}` header, or {}", seconds(n)),
+        (Some(header), None) => format!("the `{header}` header"),
+        (None, Some(n)) => seconds(n),
+        (None, None) => String::new(),
+    }
+}
+
+/// The shared header of llms.txt and llms-full.txt: title, summary, instructions.
+fn llms_header(catalog: &Catalog) -> String {
+    let config = &catalog.config;
+    let mut out = format!(
+        "# {}\n\n> {}\n\n",
+        one_line(&config.title),
+        one_line(&config.summary)
+    );
+    if let Some(instructions) = &config.agent_instructions {
+        out.push_str(&demote_headings(&to_agent_markdown(
+            instructions,
+            &config.base_url,
+        )));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// llms.txt allows only H1 and H2 headings; headings inside prose become bold lines.
+fn demote_headings(markdown: &str) -> String {
+    let mut in_fence = false;
+    markdown
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            if !in_fence && trimmed.starts_with('#') {
+                let text = trimmed.trim_start_matches('#');
+                if text.is_empty() || text.starts_with(' ') {
+                    return format!("**{}**", text.trim());
+                }
+            }
+            line.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Errors in llms.txt order, with their section titles: catalog groups in order, then
+/// ungrouped errors under "Errors".
+pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<&ErrorEntry>)> {
+    let mut sections: Vec<(&str, Vec<&ErrorEntry>)> = catalog
+        .config
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.title.as_str(),
+                catalog
+                    .errors
+                    .iter()
+                    .filter(|e| e.group.as_deref() == Some(&g.id))
+                    .collect(),
+            )
+        })
+        .collect();
+    sections.push((
+        "Errors",
+        catalog
+            .errors
+            .iter()
+            .filter(|e| e.group.is_none())
+            .collect(),
+    ));
+    sections.retain(|(_, errors)| !errors.is_empty());
+    sections
+}
+
+/// `llms.txt` (llmstxt.org format).
+pub fn llms_txt(catalog: &Catalog) -> String {
+    let mut out = llms_header(catalog);
+    for (title, errors) in sections(catalog) {
+        let _ = write!(out, "## {}\n\n", one_line(title));
+        for entry in errors {
+            let _ = writeln!(
+                out,
+                "- [{}: {}]({}): HTTP {}. {}",
+                entry.code,
+                link_text(&entry.title),
+                catalog.markdown_url(&entry.code),
+                entry.status,
+                one_line(&to_agent_markdown(&entry.summary, &catalog.config.base_url))
+            );
+        }
+        out.push('\n');
+    }
+    let base = &catalog.config.base_url;
+    out.push_str("## Optional\n\n");
+    let _ = writeln!(
+        out,
+        "- [llms-full.txt]({base}/llms-full.txt): every error's full Markdown in one file"
+    );
+    let _ = writeln!(
+        out,
+        "- [errors.json]({base}/errors.json): the machine-readable catalog (JSON Schema: {base}/errors.schema.json)"
+    );
+    for link in &catalog.config.links {
+        let _ = write!(
+            out,
+            "- [{}]({})",
+            link_text(&link.title),
+            absolute(&link.url, base)
+        );
+        if let Some(description) = &link.description {
+            let _ = write!(out, ": {}", one_line(&to_agent_markdown(description, base)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `llms-full.txt`: the llms.txt header, then every error's Markdown in llms.txt order.
+pub fn llms_full_txt(catalog: &Catalog, markdown_of: &dyn Fn(&ErrorEntry) -> String) -> String {
+    let mut out = llms_header(catalog);
+    for (_, errors) in sections(catalog) {
+        for entry in errors {
+            let _ = write!(
+                out,
+                "---\n\nSource: {}\n\n",
+                catalog.markdown_url(&entry.code)
+            );
+            out.push_str(markdown_of(entry).trim_end());
+            out.push_str("\n\n");
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The text of a message with placeholders kept as `{name}`, for the plain outputs.
+pub fn message_text(message: &str) -> String {
+    parts(message)
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => t.to_owned(),
+            Part::Placeholder(name) => format!("{{{name}}}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_inside() {
+        assert_eq!(fence("sh", "echo ```"), "````sh\necho ```\n````\n\n");
+        assert_eq!(fence("", "x"), "```\nx\n```\n\n");
+    }
+
+    #[test]
+    fn code_spans_escape_pipes_and_backticks() {
+        assert_eq!(code_span("a|b"), "`a\\|b`");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+    }
+
+    #[test]
+    fn headings_in_instructions_are_demoted() {
+        assert_eq!(
+            demote_headings("### Rules\ntext\n```\n# not a heading\n```"),
+            "**Rules**\ntext\n```\n# not a heading\n```"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Stage 3, render: a validated catalog → every output file, in memory.
+//!
+//! Rendering is pure: it reads no files and writes none (the theme's user overrides
+//! arrive already loaded). The result is a sorted map from output path to bytes, which
+//! the `write` stage puts on disk, so the same catalog always yields the same bytes.
+
+pub mod agent;
+pub mod machine;
+pub mod theme;
+pub mod views;
+
+use crate::model::{Catalog, ErrorEntry};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Context;
+pub use theme::{Theme, ThemeError};
+
+/// Output path (with `/`) → content.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Choices that change the output without changing the catalog.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Root-relative path of the live-reload script; set only by `serve`, so a
+    /// published build never contains it.
+    pub live_reload: Option<String>,
+}
+
+/// Paths of the fingerprinted assets, relative to the site root.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assets {
+    pub css: String,
+    pub js: String,
+    pub search_index: &'static str,
+}
+
+/// Everything one render shares across pages.
+pub struct Renderer<'a> {
+    catalog: &'a Catalog,
+    theme: &'a Theme,
+    options: &'a RenderOptions,
+    assets: Assets,
+    index: views::Index<'a>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares a render of `catalog` with `theme`.
+    pub fn new(catalog: &'a Catalog, theme: &'a Theme, options: &'a RenderOptions) -> Self {
+        let assets = Assets {
+            css: format!(
+                "assets/style.{}.css",
+                fingerprint(theme.asset("style.css").as_bytes())
+            ),
+            js: format!(
+                "assets/search.{}.js",
+                fingerprint(theme.asset("search.js").as_bytes())
+            ),
+            search_index: "search-index.json",
+        };
+        Renderer {
+            catalog,
+            theme,
+            options,
+            assets,
+            index: views::Index::new(catalog),
+        }
+    }
+
+    /// Renders every output file.
+    pub fn render_all(&self) -> Result<Files, ThemeError> {
+        let per_error: Vec<Vec<(String, Vec<u8>)>> = (0..self.catalog.errors.len())
+            .into_par_iter()
+            .map(|i| self.render_error(i))
+            .collect::<Result<_, _>>()?;
+        let mut files: Files = per_error.into_iter().flatten().collect();
+        files.extend(self.render_shared()?);
+        Ok(files)
+    }
+
+    /// The two files of the error at `position`: its page and its Markdown.
+    pub fn render_error(&self, position: usize) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+        let entry = &self.catalog.errors[position];
+        let page = self.render_error_page(position)?;
+        Ok(vec![
+            (
+                format!("errors/{}/index.html", entry.code),
+                page.into_bytes(),
+            ),
+            (
+                format!("errors/{}.md", entry.code),
+                with_newline(agent::error_markdown(self.catalog, entry)).into_bytes(),
+            ),
+        ])
+    }
+
+    /// Files that depend on the whole catalog: overview, llms files, JSON, sitemap, assets.
+    pub fn render_shared(&self) -> Result<Files, ThemeError> {
+        self.render_shared_with(&|entry: &ErrorEntry| agent::error_markdown(self.catalog, entry))
+    }
+
+    /// [`Renderer::render_shared`] with the error Markdown supplied by the caller, so an
+    /// incremental rebuild can reuse the Markdown of errors that did not change.
+    pub fn render_shared_with(
+        &self,
+        markdown_of: &dyn Fn(&ErrorEntry) -> String,
+    ) -> Result<Files, ThemeError> {
+        let catalog = self.catalog;
+        let mut files = Files::new();
+        let mut put = |path: &str, content: String| {
+            files.insert(path.to_owned(), content.into_bytes());
+        };
+        put("index.html", self.render_overview()?);
+        put("404.html", self.render_404()?);
+        let llms = agent::llms_txt(catalog);
+        put(".well-known/llms.txt", llms.clone());
+        put("llms.txt", llms);
+        put("llms-full.txt", agent::llms_full_txt(catalog, markdown_of));
+        put("errors.json", machine::errors_json(catalog));
+        put("errors.schema.json", machine::errors_schema(catalog));
+        put("search-index.json", machine::search_index(catalog));
+        put("sitemap.xml", machine::sitemap(catalog));
+        put(
+            "robots.txt",
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
+                catalog.config.base_url
+            ),
+        );
+        put(&self.assets.css, self.theme.asset("style.css").to_owned());
+        put(&self.assets.js, self.theme.asset("search.js").to_owned());
+        Ok(files)
+    }
+
+    fn context(&self, root: &str, page: views::PageView) -> Context {
+        let config = &self.catalog.config;
+        let mut context = Context::new();
+        context.insert(
+            "site",
+            &views::SiteView {
+                title: &config.title,
+                summary: &config.summary,
+                base_url: &config.base_url,
+                root,
+            },
+        );
+        context.insert("assets", &self.assets);
+        context.insert("page", &page);
+        context.insert("live_reload", &self.options.live_reload);
+        context
+    }
+
+    fn render_error_page(&self, position: usize) -> Result<String, ThemeError> {
+        let entry = &self.catalog.errors[position];
+        let page = views::PageView {
+            title: format!("{}: {}", entry.code, entry.title),
+            description: crate::markdown::to_plain_text(&entry.summary),
+            canonical: self.catalog.page_url(&entry.code),
+            markdown_url: Some(self.catalog.markdown_url(&entry.code)),
+            kind: "error",
+        };
+        let mut context = self.context("../../", page);
+        context.insert("error", &views::error_view(&self.index, entry));
+        let (prev, next) = views::neighbours(&self.index, position);
+        context.insert("prev", &prev);
+        context.insert("next", &next);
+        self.theme.render("error.html", &context)
+    }
+
+    fn render_overview(&self) -> Result<String, ThemeError> {
+        let config = &self.catalog.config;
+        let page = views::PageView {
+            title: config.title.clone(),
+            description: crate::markdown::to_plain_text(&config.summary),
+            canonical: format!("{}/", config.base_url),
+            markdown_url: None,
+            kind: "overview",
+        };
+        let mut context = self.context("./", page);
+        context.insert("overview", &views::overview_view(self.catalog));
+        self.theme.render("overview.html", &context)
+    }
+
+    fn render_404(&self) -> Result<String, ThemeError> {
+        let config = &self.catalog.config;
+        let page = views::PageView {
+            title: format!("Page not found · {}", config.title),
+            description: crate::markdown::to_plain_text(&config.summary),
+            canonical: format!("{}/404.html", config.base_url),
+            markdown_url: None,
+            kind: "404",
+        };
+        // Hosts serve 404.html at any depth, so its links must not be relative.
+        let root = format!("{}/", config.base_url);
+        let context = self.context(&root, page);
+        self.theme.render("404.html", &context)
+    }
+}
+
+/// Renders the whole site.
+pub fn render_site(
+    catalog: &Catalog,
+    theme: &Theme,
+    options: &RenderOptions,
+) -> Result<Files, ThemeError> {
+    Renderer::new(catalog, theme, options).render_all()
+}
+
+fn with_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// A short content hash for cache-busting asset names (FNV-1a, 64-bit).
+///
+/// Not cryptographic, and need not be: it only has to change when the content does.
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
+}

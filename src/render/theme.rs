@@ -1,0 +1,93 @@
+//! The theme: Tera templates and static assets, built-in or overridden file by file.
+//!
+//! The default theme is embedded in the binary under the `builtin/` prefix. A user's
+//! `templates/` folder beside `errdex.yaml` adds files under their plain names, which
+//! Tera's fallback prefixes try first, so `error.html` in the user folder replaces the
+//! built-in one while everything else keeps working. (The loader reads that folder;
+//! rendering never touches the file system.)
+
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+
+/// Built-in templates and assets, embedded at compile time.
+const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    (
+        "overview.html",
+        include_str!("../../templates/overview.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("search.js", include_str!("../../templates/search.js")),
+];
+
+const BUILTIN_PREFIX: &str = "builtin/";
+
+/// A template or theme problem, naming the template and line.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "template error: {message}\n  help: fix the template in your `templates/` folder, or delete it to use the built-in one"
+)]
+pub struct ThemeError {
+    pub message: String,
+}
+
+impl ThemeError {
+    fn from_tera(error: &tera::Error) -> Self {
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        ThemeError { message }
+    }
+}
+
+/// Compiled templates plus the static assets (CSS, JS).
+pub struct Theme {
+    tera: Tera,
+    assets: BTreeMap<String, String>,
+}
+
+impl Theme {
+    /// The built-in theme with `overrides` (file name → content) from the user's folder.
+    pub fn new(overrides: &[(String, String)]) -> Result<Self, ThemeError> {
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([BUILTIN_PREFIX])
+            .map_err(|e| ThemeError::from_tera(&e))?;
+        let mut assets = BTreeMap::new();
+        let mut templates: Vec<(String, &str)> = Vec::new();
+        for (name, content) in BUILTIN {
+            if name.ends_with(".html") {
+                templates.push((format!("{BUILTIN_PREFIX}{name}"), content));
+            } else {
+                assets.insert((*name).to_owned(), (*content).to_owned());
+            }
+        }
+        for (name, content) in overrides {
+            if name.ends_with(".html") {
+                templates.push((name.clone(), content.as_str()));
+            } else {
+                assets.insert(name.clone(), content.clone());
+            }
+        }
+        tera.add_raw_templates(templates)
+            .map_err(|e| ThemeError::from_tera(&e))?;
+        Ok(Theme { tera, assets })
+    }
+
+    /// Renders a template by its plain name (`error.html`).
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, ThemeError> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| ThemeError::from_tera(&e))
+    }
+
+    /// A static asset's content by name (`style.css`).
+    pub fn asset(&self, name: &str) -> &str {
+        self.assets.get(name).map_or("", String::as_str)
+    }
+}

@@ -1,0 +1,570 @@
+//! View models: what the HTML templates see.
+//!
+//! Markdown fields are rendered to sanitised HTML here (`*_html` fields) with links
+//! relative to the page being rendered; every other string is plain text that the
+//! templates autoescape. Templates never see the raw model, so a theme cannot forget to
+//! sanitise.
+
+use crate::http_status::reason_phrase;
+use crate::markdown::{SiteLinks, to_html, to_inline_html};
+use crate::message_template::{Part, parts};
+use crate::model::{Catalog, ErrorEntry};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Site-wide values every page gets.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub base_url: &'a str,
+    /// Relative prefix from the page to the site root: `./` or `../../`.
+    pub root: &'a str,
+}
+
+/// The current page's metadata.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub markdown_url: Option<String>,
+    pub kind: &'static str,
+}
+
+/// A link to another error.
+#[derive(Debug, Serialize)]
+pub struct ErrorLink<'a> {
+    pub code: &'a str,
+    pub title: &'a str,
+    pub status: u16,
+    pub href: String,
+}
+
+/// A cause → resolution row.
+#[derive(Debug, Serialize)]
+pub struct CauseView {
+    pub cause_html: String,
+    pub resolution_html: String,
+}
+
+/// A message template split into literal text and placeholders.
+#[derive(Debug, Serialize)]
+pub struct MessageView<'a> {
+    pub parts: Vec<MessagePart<'a>>,
+    pub cause_html: Option<String>,
+    pub resolution_html: Option<String>,
+}
+
+/// One piece of a message.
+#[derive(Debug, Serialize)]
+pub struct MessagePart<'a> {
+    pub text: &'a str,
+    pub placeholder: bool,
+}
+
+/// A failing request field.
+#[derive(Debug, Serialize)]
+pub struct FieldView<'a> {
+    pub field: &'a str,
+    pub cause_html: String,
+}
+
+/// The envelope a response follows.
+#[derive(Debug, Serialize)]
+pub struct EnvelopeView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description_html: Option<String>,
+    pub media_type: &'a str,
+    pub example: String,
+}
+
+/// An example response.
+#[derive(Debug, Serialize)]
+pub struct ResponseView<'a> {
+    pub envelope: Option<EnvelopeView<'a>>,
+    pub media_type: &'a str,
+    pub headers: Vec<Header<'a>>,
+    pub body: String,
+}
+
+/// A response header.
+#[derive(Debug, Serialize)]
+pub struct Header<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+}
+
+/// A request example tab.
+#[derive(Debug, Serialize)]
+pub struct ExampleView<'a> {
+    pub id: String,
+    pub title: &'a str,
+    pub lang: &'a str,
+    pub code: &'a str,
+}
+
+/// A link to further reading.
+#[derive(Debug, Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub description_html: Option<String>,
+}
+
+/// Everything an error page shows.
+#[derive(Debug, Serialize)]
+pub struct ErrorView<'a> {
+    pub code: &'a str,
+    pub title: &'a str,
+    pub status: u16,
+    pub reason: &'static str,
+    pub summary_html: String,
+    pub description_html: Option<String>,
+    pub group: Option<GroupRef<'a>>,
+    pub retryable: bool,
+    pub retry_after: Option<&'a crate::model::RetryAfter>,
+    pub action: &'static str,
+    pub action_label: &'static str,
+    pub guidance_html: String,
+    pub when_html: Vec<String>,
+    pub causes: Vec<CauseView>,
+    pub messages: Vec<MessageView<'a>>,
+    pub fields: Vec<FieldView<'a>>,
+    pub endpoints: &'a [String],
+    pub fix_html: Vec<String>,
+    pub gotchas_html: Vec<String>,
+    pub response: Option<ResponseView<'a>>,
+    pub examples: Vec<ExampleView<'a>>,
+    pub related: Vec<ErrorLink<'a>>,
+    pub links: Vec<LinkView<'a>>,
+    pub since: Option<&'a str>,
+    pub deprecated_html: Option<String>,
+    pub replaced_by: Option<ErrorLink<'a>>,
+    pub page_url: String,
+    pub markdown_url: String,
+    pub source: &'a str,
+}
+
+/// A group reference.
+#[derive(Debug, Serialize)]
+pub struct GroupRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+}
+
+/// Lookups shared by every page of one render.
+pub struct Index<'a> {
+    pub catalog: &'a Catalog,
+    pub by_code: BTreeMap<&'a str, &'a ErrorEntry>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes a catalog by code.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Index {
+            catalog,
+            by_code: catalog
+                .errors
+                .iter()
+                .map(|e| (e.code.as_str(), e))
+                .collect(),
+        }
+    }
+
+    fn link(&self, code: &'a str, root: &str) -> Option<ErrorLink<'a>> {
+        self.by_code.get(code).map(|e| ErrorLink {
+            code: &e.code,
+            title: &e.title,
+            status: e.status,
+            href: format!("{root}errors/{}/", e.code),
+        })
+    }
+}
+
+/// Renders a block Markdown field for a page at `root`.
+fn block(markdown: &str, root: &str) -> String {
+    to_html(markdown, SiteLinks::Relative(root))
+}
+
+/// Renders a one-line Markdown field for a page at `root`.
+fn inline(markdown: &str, root: &str) -> String {
+    to_inline_html(markdown, SiteLinks::Relative(root))
+}
+
+/// Causes for any page.
+pub fn causes(entry: &ErrorEntry, root: &str) -> Vec<CauseView> {
+    entry
+        .causes
+        .iter()
+        .map(|c| CauseView {
+            cause_html: inline(&c.cause, root),
+            resolution_html: inline(&c.resolution, root),
+        })
+        .collect()
+}
+
+/// Messages for any page.
+pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
+    entry
+        .messages
+        .iter()
+        .map(|m| MessageView {
+            parts: parts(&m.message)
+                .into_iter()
+                .map(|p| match p {
+                    Part::Text(text) => MessagePart {
+                        text,
+                        placeholder: false,
+                    },
+                    Part::Placeholder(text) => MessagePart {
+                        text,
+                        placeholder: true,
+                    },
+                })
+                .collect(),
+            cause_html: m.cause.as_deref().map(|c| inline(c, root)),
+            resolution_html: m.resolution.as_deref().map(|r| inline(r, root)),
+        })
+        .collect()
+}
+
+/// External or site links, made relative to the page when they are site paths.
+fn link_views<'a>(links: &'a [crate::model::Link], root: &str) -> Vec<LinkView<'a>> {
+    links
+        .iter()
+        .map(|l| LinkView {
+            title: &l.title,
+            url: if l.url.starts_with('/') {
+                SiteLinks::Relative(root).resolve(&l.url)
+            } else {
+                l.url.clone()
+            },
+            description_html: l.description.as_deref().map(|d| inline(d, root)),
+        })
+        .collect()
+}
+
+/// Pretty-prints a JSON body; other media types are shown as written.
+pub fn pretty_body(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_owned()),
+        Err(_) => body.to_owned(),
+    }
+}
+
+/// A slug usable in an `id` attribute (tab ids of examples).
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_owned()
+}
+
+/// The envelope that applies to an entry's response: the one it names, or the
+/// catalog's only envelope.
+pub fn envelope_of<'a>(
+    catalog: &'a Catalog,
+    entry: &ErrorEntry,
+) -> Option<&'a crate::model::Envelope> {
+    let envelopes = &catalog.config.envelopes;
+    match entry.response.as_ref().and_then(|r| r.envelope.as_deref()) {
+        Some(id) => envelopes.iter().find(|e| e.id == id),
+        None if envelopes.len() == 1 => envelopes.first(),
+        None => None,
+    }
+}
+
+/// The view of one error page (at `errors/<code>/`).
+pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a> {
+    let catalog = index.catalog;
+    let root = "../../";
+    let group = entry
+        .group
+        .as_deref()
+        .and_then(|id| catalog.config.groups.iter().find(|g| g.id == id));
+    let response = entry.response.as_ref().map(|r| {
+        let envelope = envelope_of(catalog, entry);
+        ResponseView {
+            envelope: envelope.map(|e| envelope_view(e, root)),
+            media_type: envelope.map_or("application/json", |e| e.media_type.as_str()),
+            headers: r
+                .headers
+                .iter()
+                .map(|(name, value)| Header { name, value })
+                .collect(),
+            body: pretty_body(&r.body),
+        }
+    });
+    let mut example_ids: BTreeMap<String, usize> = BTreeMap::new();
+    ErrorView {
+        code: &entry.code,
+        title: &entry.title,
+        status: entry.status,
+        reason: reason_phrase(entry.status),
+        summary_html: inline(&entry.summary, root),
+        description_html: entry.description.as_deref().map(|d| block(d, root)),
+        group: group.map(|g| GroupRef {
+            id: &g.id,
+            title: &g.title,
+        }),
+        retryable: entry.retryable,
+        retry_after: entry.retry_after.as_ref(),
+        action: entry.agent.action.as_str(),
+        action_label: entry.agent.action.label(),
+        guidance_html: block(&entry.agent.guidance, root),
+        when_html: entry.when.iter().map(|w| inline(w, root)).collect(),
+        causes: causes(entry, root),
+        messages: messages(entry, root),
+        fields: entry
+            .fields
+            .iter()
+            .map(|f| FieldView {
+                field: &f.field,
+                cause_html: inline(&f.cause, root),
+            })
+            .collect(),
+        endpoints: &entry.endpoints,
+        fix_html: entry.fix.iter().map(|f| inline(f, root)).collect(),
+        gotchas_html: entry.gotchas.iter().map(|g| inline(g, root)).collect(),
+        response,
+        examples: entry
+            .examples
+            .iter()
+            .map(|e| {
+                let base = format!("ex-{}", slug(&e.title));
+                let n = example_ids.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let id = if *n == 1 { base } else { format!("{base}-{n}") };
+                ExampleView {
+                    id,
+                    title: &e.title,
+                    lang: &e.lang,
+                    code: &e.code,
+                }
+            })
+            .collect(),
+        related: entry
+            .related
+            .iter()
+            .filter_map(|c| index.link(c, root))
+            .collect(),
+        links: link_views(&entry.links, root),
+        since: entry.since.as_deref(),
+        deprecated_html: entry.deprecated.as_deref().map(|d| block(d, root)),
+        replaced_by: entry
+            .replaced_by
+            .as_deref()
+            .and_then(|c| index.link(c, root)),
+        page_url: catalog.page_url(&entry.code),
+        markdown_url: catalog.markdown_url(&entry.code),
+        source: &entry.source,
+    }
+}
+
+fn envelope_view<'a>(envelope: &'a crate::model::Envelope, root: &str) -> EnvelopeView<'a> {
+    EnvelopeView {
+        id: &envelope.id,
+        title: &envelope.title,
+        description_html: envelope.description.as_deref().map(|d| block(d, root)),
+        media_type: &envelope.media_type,
+        example: pretty_body(&envelope.example),
+    }
+}
+
+/// Previous and next errors within the same group (or among ungrouped errors).
+pub fn neighbours<'a>(
+    index: &Index<'a>,
+    position: usize,
+) -> (Option<ErrorLink<'a>>, Option<ErrorLink<'a>>) {
+    let errors = &index.catalog.errors;
+    let group = &errors[position].group;
+    let root = "../../";
+    let prev = errors[..position]
+        .iter()
+        .rev()
+        .find(|e| &e.group == group)
+        .and_then(|e| index.link(&e.code, root));
+    let next = errors[position + 1..]
+        .iter()
+        .find(|e| &e.group == group)
+        .and_then(|e| index.link(&e.code, root));
+    (prev, next)
+}
+
+/// A row of the overview's status table.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub status: u16,
+    pub reason: &'static str,
+    pub meaning_html: Option<String>,
+    pub count: usize,
+    pub anchor: Option<String>,
+    pub success: bool,
+}
+
+/// An error as listed on the overview.
+#[derive(Debug, Serialize)]
+pub struct OverviewError<'a> {
+    pub code: &'a str,
+    pub title: &'a str,
+    pub href: String,
+    pub status: u16,
+    pub summary_html: String,
+    pub retryable: bool,
+    pub action: &'static str,
+    pub action_label: &'static str,
+    pub causes: Vec<CauseView>,
+    pub messages: Vec<MessageView<'a>>,
+}
+
+/// One status section of the overview.
+#[derive(Debug, Serialize)]
+pub struct StatusSection<'a> {
+    pub status: u16,
+    pub reason: &'static str,
+    pub anchor: String,
+    pub errors: Vec<OverviewError<'a>>,
+}
+
+/// One group section of the overview.
+#[derive(Debug, Serialize)]
+pub struct GroupSection<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description_html: Option<String>,
+    pub errors: Vec<OverviewError<'a>>,
+}
+
+/// Totals shown on the overview.
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub statuses: usize,
+}
+
+/// Everything the overview shows.
+#[derive(Debug, Serialize)]
+pub struct OverviewView<'a> {
+    pub intro_html: Option<String>,
+    pub auth_html: Option<String>,
+    pub envelopes: Vec<EnvelopeView<'a>>,
+    pub statuses: Vec<StatusView>,
+    pub by_status: Vec<StatusSection<'a>>,
+    pub groups: Vec<GroupSection<'a>>,
+    pub tips_html: Vec<String>,
+    pub links: Vec<LinkView<'a>>,
+    pub counts: Counts,
+}
+
+/// The view of the overview page (at the site root).
+pub fn overview_view<'a>(catalog: &'a Catalog) -> OverviewView<'a> {
+    let root = "./";
+    let listed = |e: &'a ErrorEntry| OverviewError {
+        code: &e.code,
+        title: &e.title,
+        href: format!("{root}errors/{}/", e.code),
+        status: e.status,
+        summary_html: inline(&e.summary, root),
+        retryable: e.retryable,
+        action: e.agent.action.as_str(),
+        action_label: e.agent.action.label(),
+        causes: causes(e, root),
+        messages: messages(e, root),
+    };
+    let mut by_status: BTreeMap<u16, Vec<&ErrorEntry>> = BTreeMap::new();
+    for entry in &catalog.errors {
+        by_status.entry(entry.status).or_default().push(entry);
+    }
+    for entries in by_status.values_mut() {
+        entries.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    let mut statuses: BTreeMap<u16, StatusView> = BTreeMap::new();
+    for row in &catalog.config.statuses {
+        statuses.insert(
+            row.status,
+            StatusView {
+                status: row.status,
+                reason: reason_phrase(row.status),
+                meaning_html: Some(inline(&row.meaning, root)),
+                count: 0,
+                anchor: None,
+                success: row.status < 400,
+            },
+        );
+    }
+    for (status, entries) in &by_status {
+        let view = statuses.entry(*status).or_insert_with(|| StatusView {
+            status: *status,
+            reason: reason_phrase(*status),
+            meaning_html: None,
+            count: 0,
+            anchor: None,
+            success: false,
+        });
+        view.count = entries.len();
+        view.anchor = Some(format!("status-{status}"));
+    }
+    let grouped = |id: Option<&str>| {
+        catalog
+            .errors
+            .iter()
+            .filter(|e| e.group.as_deref() == id)
+            .map(listed)
+            .collect::<Vec<_>>()
+    };
+    let mut groups: Vec<GroupSection<'a>> = catalog
+        .config
+        .groups
+        .iter()
+        .map(|g| GroupSection {
+            id: &g.id,
+            title: &g.title,
+            description_html: g.description.as_deref().map(|d| block(d, root)),
+            errors: grouped(Some(&g.id)),
+        })
+        .filter(|g| !g.errors.is_empty())
+        .collect();
+    let ungrouped = grouped(None);
+    if !ungrouped.is_empty() && !groups.is_empty() {
+        groups.push(GroupSection {
+            id: "ungrouped",
+            title: "Other errors",
+            description_html: None,
+            errors: ungrouped,
+        });
+    }
+    OverviewView {
+        intro_html: catalog.config.intro.as_deref().map(|i| block(i, root)),
+        auth_html: catalog.config.auth.as_deref().map(|a| block(a, root)),
+        envelopes: catalog
+            .config
+            .envelopes
+            .iter()
+            .map(|e| envelope_view(e, root))
+            .collect(),
+        counts: Counts {
+            errors: catalog.errors.len(),
+            statuses: by_status.len(),
+        },
+        by_status: by_status
+            .into_iter()
+            .map(|(status, entries)| StatusSection {
+                status,
+                reason: reason_phrase(status),
+                anchor: format!("status-{status}"),
+                errors: entries.into_iter().map(listed).collect(),
+            })
+            .collect(),
+        statuses: statuses.into_values().collect(),
+        groups,
+        tips_html: catalog.config.tips.iter().map(|t| block(t, root)).collect(),
+        links: link_views(&catalog.config.links, root),
+    }
+}

@@ -1,0 +1,462 @@
+/* errdex client-side search. No dependencies; progressive enhancement only.
+ *
+ * Each <form role="search" data-index="…" data-root="…"> holds an <input type="search">
+ * and a results container (.search-results, aria-live="polite"). The index is a JSON
+ * array of {code, title, status, summary, url, messages: ["Branch {branch} …"]} with
+ * url relative to the site root.
+ *
+ * Matching, best first: exact code; a pasted concrete message matching a template
+ * (placeholders such as {branch} stand for any non-empty text); code prefix; status;
+ * a template found inside a longer pasted text; words in code/title/summary/messages.
+ */
+(function () {
+  "use strict";
+
+  var MAX_QUERY = 1000;
+  var MAX_RESULTS = 10;
+  var PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g;
+  var indexCache = {};
+
+  /* ---------- Index loading ---------- */
+
+  function loadIndex(url) {
+    if (!indexCache[url]) {
+      indexCache[url] = fetch(url, { credentials: "same-origin" })
+        .then(function (res) {
+          if (!res.ok) throw new Error("HTTP " + res.status);
+          return res.json();
+        })
+        .then(function (data) {
+          if (!Array.isArray(data)) throw new Error("bad index");
+          return data.map(prepareEntry);
+        });
+      indexCache[url].catch(function () {
+        delete indexCache[url];
+      });
+    }
+    return indexCache[url];
+  }
+
+  function str(v) {
+    return typeof v === "string" ? v : v == null ? "" : String(v);
+  }
+
+  function normalize(s) {
+    return str(s).replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  function words(s) {
+    return normalize(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  function prepareEntry(e) {
+    var messages = Array.isArray(e.messages) ? e.messages.map(str) : [];
+    var entry = {
+      code: str(e.code),
+      title: str(e.title),
+      status: e.status,
+      summary: str(e.summary),
+      url: str(e.url),
+      messages: messages,
+      templates: messages.map(compileTemplate).filter(Boolean)
+    };
+    entry.codeLower = entry.code.toLowerCase();
+    entry.titleWords = words(entry.title);
+    entry.hayWords = words(
+      [entry.code, entry.title, entry.summary, String(entry.status)]
+        .concat(messages)
+        .join(" ")
+    );
+    return entry;
+  }
+
+  /* ---------- Message templates ---------- */
+
+  function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /* A template compiles to literal segments separated by holes, plus the equivalent
+   * case-insensitive RegExp sources ("{name}" -> "(.+)"). Matching is done by a linear
+   * segment scan, which gives the same answer as the RegExp without any risk of
+   * catastrophic backtracking on a 1,000-character pasted message. */
+  function compileTemplate(template) {
+    var norm = template.replace(/\s+/g, " ").trim();
+    var lits = [""];
+    var gaps = [];
+    var names = [];
+    var last = 0;
+    var lastWasHole = false;
+    var m;
+    PLACEHOLDER.lastIndex = 0;
+    while ((m = PLACEHOLDER.exec(norm)) !== null) {
+      if (m.index > last) {
+        lits[lits.length - 1] += norm.slice(last, m.index);
+        lastWasHole = false;
+      }
+      if (lastWasHole) {
+        gaps[gaps.length - 1] += 1;
+        names[names.length - 1] += "+" + m[1];
+      } else {
+        gaps.push(1);
+        names.push(m[1]);
+        lits.push("");
+      }
+      lastWasHole = true;
+      last = m.index + m[0].length;
+    }
+    if (last < norm.length) lits[lits.length - 1] += norm.slice(last);
+    var literalLength = lits.join("").replace(/\s/g, "").length;
+    if (literalLength < 3) return null; // too little fixed text to identify anything
+    var body = lits.map(function (l) { return escapeRegExp(l); }).join("(.+)");
+    return {
+      text: template,
+      lits: lits.map(function (l) { return l.toLowerCase(); }),
+      gaps: gaps,
+      names: names,
+      literalLength: literalLength,
+      source: "^" + body + "$", // documented equivalent, e.g. new RegExp(source, "i")
+      containsSource: body
+    };
+  }
+
+  /* Anchored: the whole query is an instance of the template. Returns captures or null. */
+  function matchWhole(t, q) {
+    var lits = t.lits;
+    var k = lits.length - 1;
+    if (k === 0) return q === lits[0] ? [] : null;
+    if (q.slice(0, lits[0].length) !== lits[0]) return null;
+    var pos = lits[0].length;
+    var caps = [];
+    for (var i = 1; i < k; i++) {
+      var idx = q.indexOf(lits[i], pos + t.gaps[i - 1]);
+      if (idx < 0) return null;
+      caps.push([pos, idx]);
+      pos = idx + lits[i].length;
+    }
+    var tail = lits[k];
+    var start = q.length - tail.length;
+    if (start < pos + t.gaps[k - 1]) return null;
+    if (q.slice(start) !== tail) return null;
+    caps.push([pos, start]);
+    return caps;
+  }
+
+  /* Unanchored: the template occurs somewhere inside the query (pasted with extra text). */
+  function matchInside(t, q) {
+    var lits = t.lits;
+    var k = lits.length - 1;
+    if (k === 0) return q.indexOf(lits[0]) >= 0 ? [] : null;
+    var pos = 0;
+    if (lits[0]) {
+      var first = q.indexOf(lits[0]);
+      if (first < 0) return null;
+      pos = first + lits[0].length;
+    }
+    var caps = [];
+    for (var i = 1; i <= k; i++) {
+      var need = pos + t.gaps[i - 1];
+      if (i === k && !lits[i]) {
+        if (q.length < need) return null;
+        // A trailing hole takes the rest of the word.
+        var end = q.slice(pos).search(/[\s"',;]|$/);
+        caps.push([pos, Math.max(need, pos + end)]);
+        break;
+      }
+      var idx = q.indexOf(lits[i], need);
+      if (idx < 0) return null;
+      caps.push([pos, idx]);
+      pos = idx + lits[i].length;
+    }
+    return caps;
+  }
+
+  /* ---------- Ranking ---------- */
+
+  function search(entries, rawQuery) {
+    var query = str(rawQuery).slice(0, MAX_QUERY).trim();
+    if (!query) return [];
+    var original = query.replace(/\s+/g, " ");
+    var q = original.toLowerCase();
+    var sameLength = q.length === original.length;
+    var qWords = words(q);
+    var qTokens = q.split(/[^a-z0-9_.\-]+/).filter(Boolean);
+    var isStatus = /^[1-5]\d\d$/.test(q);
+    var results = [];
+
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i];
+      var score = 0;
+      var note = "";
+
+      if (q === e.codeLower) {
+        score = 1000;
+      } else if (e.codeLower.indexOf(q) === 0) {
+        score = 800 - Math.min(99, e.codeLower.length - q.length);
+      }
+
+      for (var j = 0; j < e.templates.length && score < 900; j++) {
+        var t = e.templates[j];
+        var caps = matchWhole(t, q);
+        var s = 900;
+        if (!caps) {
+          caps = t.lits.length > 1 || t.literalLength >= 8 ? matchInside(t, q) : null;
+          s = 700;
+        }
+        if (caps && s + Math.min(t.literalLength, 99) / 100 > score) {
+          score = s + Math.min(t.literalLength, 99) / 100;
+          note = describeMatch(t, caps, sameLength ? original : q);
+        }
+      }
+
+      if (score < 650 && isStatus && String(e.status) === q) score = 650;
+      if (score < 600 && qTokens.indexOf(e.codeLower) >= 0) score = 600;
+      if (score < 500 && q.length >= 2 && e.codeLower.indexOf(q) > 0) score = 500;
+
+      if (score < 300 && qWords.length) {
+        var all = true;
+        var bonus = 0;
+        for (var w = 0; w < qWords.length && all; w++) {
+          var qw = qWords[w];
+          if (hasPrefix(e.titleWords, qw)) bonus += 20;
+          else if (!hasPrefix(e.hayWords, qw)) all = false;
+        }
+        if (all) score = 300 + bonus;
+      }
+
+      if (score > 0) results.push({ entry: e, score: score, note: note });
+    }
+
+    results.sort(function (a, b) {
+      return b.score - a.score || (a.entry.code < b.entry.code ? -1 : a.entry.code > b.entry.code ? 1 : 0);
+    });
+    return results.slice(0, MAX_RESULTS);
+  }
+
+  function hasPrefix(list, word) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].lastIndexOf(word, 0) === 0) return true;
+    }
+    return false;
+  }
+
+  function describeMatch(t, caps, text) {
+    var pairs = [];
+    for (var i = 0; i < caps.length && i < t.names.length; i++) {
+      var value = text.slice(caps[i][0], caps[i][1]);
+      if (value.length > 40) value = value.slice(0, 39) + "…";
+      pairs.push("{" + t.names[i] + "} = " + value);
+    }
+    return pairs.length ? "Message match: " + pairs.join(", ") : "Message match";
+  }
+
+  /* ---------- UI ---------- */
+
+  function statusClass(status) {
+    var n = Number(status);
+    if (n >= 500) return "s5xx";
+    if (n >= 400) return "s4xx";
+    if (n >= 300) return "s3xx";
+    return "s2xx";
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function enhance(form) {
+    var input = form.querySelector('input[type="search"]');
+    var box = form.querySelector(".search-results");
+    if (!input || !box) return;
+    var indexUrl = form.getAttribute("data-index") || "search-index.json";
+    var root = form.getAttribute("data-root") || "./";
+    var timer = null;
+    var current = [];
+
+    input.setAttribute("maxlength", String(MAX_QUERY));
+    input.setAttribute("autocomplete", "off");
+
+    function links() {
+      return Array.prototype.slice.call(box.querySelectorAll("a.search-result"));
+    }
+
+    function show(message, results) {
+      clear(box);
+      box.hidden = false;
+      box.appendChild(el("p", "search-status", message));
+      if (!results || !results.length) return;
+      var list = el("ul");
+      results.forEach(function (r) {
+        var e = r.entry;
+        var li = el("li");
+        var a = el("a", "search-result");
+        a.href = root + e.url;
+        a.appendChild(el("span", "search-result-code", e.code));
+        a.appendChild(el("span", "badge status " + statusClass(e.status), String(e.status)));
+        a.appendChild(el("span", "search-result-title", e.title));
+        if (r.note) a.appendChild(el("span", "search-result-match", r.note));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+
+    function reset() {
+      current = [];
+      clear(box);
+    }
+
+    function run() {
+      var value = input.value.slice(0, MAX_QUERY);
+      if (!value.trim()) {
+        reset();
+        return;
+      }
+      loadIndex(indexUrl).then(
+        function (entries) {
+          if (input.value.slice(0, MAX_QUERY) !== value) return; // stale
+          current = search(entries, value);
+          if (!current.length) {
+            show("No errors match “" + truncate(value.trim(), 60) + "”.", []);
+          } else {
+            show(current.length + (current.length === 1 ? " result" : " results") +
+              (current.length === MAX_RESULTS ? " (top " + MAX_RESULTS + ")" : ""), current);
+          }
+        },
+        function () {
+          current = [];
+          show("Search is unavailable: the index could not be loaded.", []);
+        }
+      );
+    }
+
+    function truncate(s, n) {
+      return s.length > n ? s.slice(0, n - 1) + "…" : s;
+    }
+
+    function schedule() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(run, 80);
+    }
+
+    input.addEventListener("input", schedule);
+    input.addEventListener("focus", function () {
+      loadIndex(indexUrl).catch(function () {});
+      if (input.value.trim() && !box.firstChild) run();
+    });
+
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") {
+        if (input.value || box.firstChild) {
+          ev.preventDefault();
+          input.value = "";
+          reset();
+        } else {
+          input.blur();
+        }
+      } else if (ev.key === "ArrowDown") {
+        var ls = links();
+        if (ls.length) {
+          ev.preventDefault();
+          ls[0].focus();
+        }
+      }
+    });
+
+    box.addEventListener("keydown", function (ev) {
+      var ls = links();
+      var i = ls.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (ev.key === "ArrowDown") {
+        ev.preventDefault();
+        (ls[i + 1] || ls[i]).focus();
+      } else if (ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (i === 0) input.focus();
+        else ls[i - 1].focus();
+      } else if (ev.key === "Escape") {
+        ev.preventDefault();
+        input.focus();
+        input.value = "";
+        reset();
+      }
+    });
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      var value = input.value.slice(0, MAX_QUERY);
+      if (!value.trim()) return;
+      loadIndex(indexUrl).then(function (entries) {
+        var results = search(entries, value);
+        if (results.length) {
+          window.location.href = root + results[0].entry.url;
+        } else {
+          current = [];
+          show("No errors match “" + truncate(value.trim(), 60) + "”.", []);
+        }
+      }, function () {
+        show("Search is unavailable: the index could not be loaded.", []);
+      });
+    });
+
+    // Hide the results when focus or clicks move elsewhere.
+    document.addEventListener("click", function (ev) {
+      if (!form.contains(ev.target)) reset();
+    });
+    form.addEventListener("focusout", function (ev) {
+      if (ev.relatedTarget && !form.contains(ev.relatedTarget)) reset();
+    });
+
+    // ?q=… prefills the first search box (e.g. links from other tools).
+    if (form === document.querySelector("form[data-index]")) {
+      var params = new URLSearchParams(window.location.search);
+      var q = params.get("q");
+      if (q) {
+        input.value = q.slice(0, MAX_QUERY);
+        run();
+      }
+    }
+  }
+
+  function init() {
+    var forms = document.querySelectorAll("form[data-index]");
+    Array.prototype.forEach.call(forms, enhance);
+    if (!forms.length) return;
+    // "/" focuses the search box, unless the user is typing somewhere.
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target;
+      var tag = t && t.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      var input = forms[0].querySelector('input[type="search"]');
+      if (input) {
+        ev.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
+  // Exposed for tests: window.errdexSearch.search(entries, query).
+  window.errdexSearch = {
+    prepare: function (data) { return data.map(prepareEntry); },
+    search: search,
+    compileTemplate: compileTemplate
+  };
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,170 @@
+//! `errdex check` on one fixture catalog per diagnostic: exit code and exact output.
+//!
+//! Each folder under `tests/fixtures/check/` is a small catalog. Its name starts with
+//! the diagnostic it exercises (`E013_status_out_of_range`), and the test asserts that
+//! code is reported; the full human output is pinned by a snapshot.
+
+use std::path::Path;
+use std::process::Command;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(case: &str, extra: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .current_dir(FIXTURES)
+        .args(["check", "--catalog", case])
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn cases() -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(FIXTURES)
+        .expect("fixtures exist")
+        .map(|e| {
+            e.expect("readable")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| Path::new(FIXTURES).join(name).is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn the_valid_fixture_is_clean() {
+    let run = check("valid", &["--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn every_fixture_reports_its_diagnostic() {
+    for case in cases()
+        .iter()
+        .filter(|c| c.starts_with('E') || c.starts_with('W'))
+    {
+        let code = &case[..4];
+        let run = check(case, &[]);
+        let expected_exit = if code.starts_with('E') { 1 } else { 0 };
+        assert_eq!(run.code, expected_exit, "{case}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("[{code}]")),
+            "{case} should report {code}:\n{}",
+            run.stderr
+        );
+        // Every diagnostic names a real place: `catalog/file.yaml:LINE:COL:`.
+        for line in run.stderr.lines().filter(|l| l.contains("]: ")) {
+            assert!(line.starts_with(&format!("{case}/")), "{case}: {line}");
+        }
+        if code.starts_with('W') {
+            assert_eq!(
+                check(case, &["--strict"]).code,
+                1,
+                "{case} must fail under --strict"
+            );
+        }
+    }
+}
+
+#[test]
+fn human_output_is_pinned() {
+    for case in cases() {
+        let run = check(&case, &[]);
+        insta::assert_snapshot!(
+            format!("human__{case}"),
+            format!("exit: {}\n{}", run.code, run.stderr)
+        );
+    }
+}
+
+#[test]
+fn json_output_is_pinned() {
+    for case in [
+        "E003_unknown_field",
+        "E022_body_code_mismatch",
+        "many_problems_in_many_files",
+        "W001_not_retryable",
+    ] {
+        let run = check(case, &["--format", "json"]);
+        let parsed: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+        assert!(parsed.is_array());
+        insta::assert_snapshot!(format!("json__{case}"), run.stdout);
+    }
+}
+
+#[test]
+fn github_output_is_pinned() {
+    for case in [
+        "E003_unknown_field",
+        "E022_body_code_mismatch",
+        "many_problems_in_many_files",
+        "W001_not_retryable",
+    ] {
+        let run = check(case, &["--format", "github"]);
+        for line in run.stdout.lines() {
+            assert!(
+                line.starts_with("::error file=") || line.starts_with("::warning file="),
+                "{line}"
+            );
+        }
+        insta::assert_snapshot!(format!("github__{case}"), run.stdout);
+    }
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let run = check("many_problems_in_many_files", &["--format", "json"]);
+    let parsed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let codes: Vec<&str> = parsed
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or(""))
+        .collect();
+    for expected in ["E003", "E013", "E014", "E016"] {
+        assert!(
+            codes.contains(&expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+    let files: std::collections::BTreeSet<&str> = parsed
+        .iter()
+        .map(|d| d["file"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+}
+
+#[test]
+fn semantic_errors_point_at_the_value() {
+    let run = check("E013_status_out_of_range", &["--format", "json"]);
+    let parsed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let status = parsed
+        .iter()
+        .find(|d| d["code"] == "E013")
+        .expect("E013 reported");
+    assert_eq!(status["line"], 3);
+    assert_eq!(status["column"], 9);
+    assert_eq!(status["end_column"], 12);
+}
+
+#[test]
+fn a_missing_catalog_is_a_usage_error() {
+    let run = check("no_such_catalog", &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert!(run.stderr.contains("errdex init"), "{}", run.stderr);
+}
