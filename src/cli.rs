@@ -44,6 +44,69 @@ pub enum Command {
         after_help = "Examples:\n  errdex serve --open\n  errdex serve --port 8080 --poll   # on WSL, Docker volumes or network drives"
     )]
     Serve(ServeArgs),
+    /// Print an error's documentation as Markdown (like `rustc --explain`).
+    #[command(after_help = "Example:\n  errdex explain rate_limited")]
+    Explain(ExplainArgs),
+    /// Find the error code a concrete API message belongs to.
+    #[command(after_help = "Example:\n  errdex lookup \"Shipment shp_123 not found\"")]
+    Lookup(LookupArgs),
+    /// Write a new, valid error file with every section stubbed.
+    #[command(
+        after_help = "Example:\n  errdex new card_declined --status 402 --title \"Card declined\" --group billing"
+    )]
+    New(NewArgs),
+    /// Create a new, minimal catalog that checks and builds.
+    #[command(
+        after_help = "Example:\n  errdex init docs/errors && errdex build --catalog docs/errors"
+    )]
+    Init(InitArgs),
+}
+
+/// `errdex explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// The error code, e.g. `rate_limited`.
+    pub code: String,
+}
+
+/// `errdex lookup`.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// A message as the API returned it.
+    pub message: String,
+    /// Print matches as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `errdex new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// The new error's code (also its file name), e.g. `card_declined`.
+    pub code: String,
+    /// HTTP status, 400–599.
+    #[arg(long)]
+    pub status: u16,
+    /// Short human title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Group id from errdex.yaml.
+    #[arg(long)]
+    pub group: Option<String>,
+}
+
+/// `errdex init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the catalog in.
+    #[arg(default_value = "catalog")]
+    pub dir: PathBuf,
 }
 
 /// Options shared by `watch` and `serve`.

@@ -168,3 +168,33 @@ fn a_missing_catalog_is_a_usage_error() {
     assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
     assert!(run.stderr.contains("errdex init"), "{}", run.stderr);
 }
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    for code in errdex::diagnostic::Code::ALL {
+        assert!(
+            docs.contains(&format!("## {}\n", code.id())),
+            "{} is not documented in docs/diagnostics.md",
+            code.id()
+        );
+    }
+}
+
+#[test]
+fn every_error_code_has_a_fixture() {
+    let cases = cases();
+    for code in errdex::diagnostic::Code::ALL {
+        // E006 (size, aliases), E008 (symlinks) and W005 (llms.txt length) need files made
+        // at run time; tests/hostile.rs and the build tests cover them.
+        if ["E006", "E008", "W005"].contains(&code.id()) {
+            continue;
+        }
+        assert!(
+            cases.iter().any(|c| c.starts_with(code.id())),
+            "no fixture for {}",
+            code.id()
+        );
+    }
+}

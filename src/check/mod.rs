@@ -18,6 +18,7 @@
 mod bodies;
 mod config;
 pub use config::{is_json_media_type, normalize_base_url};
+pub use entry::is_valid_code;
 mod cross;
 mod entry;
 mod markdown_fields;

@@ -2,6 +2,10 @@
 
 mod build;
 mod check;
+mod explain;
+mod init;
+mod lookup;
+mod new;
 mod serve;
 mod watch;
 
@@ -38,6 +42,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Lookup(args) => lookup::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Init(args) => init::run(&args),
     }
 }
 
@@ -54,6 +62,18 @@ pub(crate) fn sources_of(loaded: &LoadedCatalog) -> Sources<'_> {
         prefix: loaded.root.to_string_lossy().into_owned(),
         files,
     }
+}
+
+/// Loads and checks a catalog; prints the diagnostics and returns `None` when it has errors.
+pub(crate) fn valid_catalog(
+    root: &std::path::Path,
+) -> anyhow::Result<Option<crate::model::Catalog>> {
+    let loaded = crate::load::load_catalog(root)?;
+    let checked = crate::check::check(&loaded);
+    if checked.catalog.is_none() {
+        print_human(&checked.diagnostics.sorted(), &sources_of(&loaded));
+    }
+    Ok(checked.catalog)
 }
 
 /// Prints human diagnostics and their tally to stderr.

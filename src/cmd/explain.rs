@@ -1,0 +1,83 @@
+//! `errdex explain CODE`: an error's Markdown in the terminal, like `rustc --explain`.
+
+use super::{Outcome, valid_catalog};
+use crate::cli::ExplainArgs;
+use std::io::{IsTerminal, Write};
+
+pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
+    let Some(catalog) = valid_catalog(&args.catalog.catalog)? else {
+        return Ok(Outcome::CatalogErrors);
+    };
+    let Some(entry) = catalog.errors.iter().find(|e| e.code == args.code) else {
+        let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
+        let hint = crate::load::did_you_mean(&args.code, &codes);
+        eprintln!(
+            "error: no error with code `{}` in the catalog\n  help: {hint}",
+            args.code
+        );
+        return Ok(Outcome::CatalogErrors);
+    };
+    let markdown = crate::render::agent::error_markdown(&catalog, entry);
+    let stdout = std::io::stdout();
+    let text = if stdout.is_terminal() {
+        style_for_terminal(&markdown)
+    } else {
+        markdown
+    };
+    page(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// Bold headings and dimmed blockquotes; the Markdown stays readable as it is.
+fn style_for_terminal(markdown: &str) -> String {
+    let mut in_fence = false;
+    let mut out = String::with_capacity(markdown.len() + 256);
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            out.push_str(&format!("\x1b[2m{line}\x1b[0m\n"));
+        } else if in_fence {
+            out.push_str(&format!("\x1b[36m{line}\x1b[0m\n"));
+        } else if line.starts_with('#') {
+            out.push_str(&format!("\x1b[1m{line}\x1b[0m\n"));
+        } else if line.starts_with('>') {
+            out.push_str(&format!("\x1b[2m{line}\x1b[0m\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Prints through `$PAGER` (default `less -R`) when the text is longer than the
+/// terminal, and straight to stdout otherwise or when piped.
+fn page(text: &str) -> std::io::Result<()> {
+    let tall = text.lines().count() > 40;
+    if std::io::stdout().is_terminal() && tall {
+        let pager = std::env::var("PAGER")
+            .ok()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| "less -R".to_owned());
+        let mut parts = pager.split_whitespace();
+        if let Some(program) = parts.next() {
+            if let Ok(mut child) = std::process::Command::new(program)
+                .args(parts)
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+            {
+                if let Some(mut stdin) = child.stdin.take() {
+                    let _ = stdin.write_all(text.as_bytes());
+                }
+                child.wait()?;
+                return Ok(());
+            }
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()) {
+        // A closed pipe (`errdex explain x | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

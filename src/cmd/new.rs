@@ -1,0 +1,121 @@
+//! `errdex new CODE --status N`: scaffold a valid error file.
+
+use super::Outcome;
+use crate::cli::NewArgs;
+use crate::http_status::reason_phrase;
+use std::io::Write;
+
+pub(super) fn run(args: &NewArgs) -> anyhow::Result<Outcome> {
+    let code = args.code.trim();
+    if !crate::check::is_valid_code(code) {
+        anyhow::bail!(
+            "`{code}` is not a valid error code\n  help: use 1–64 lower-case letters, digits, `_`, `.` or `-`, starting with a letter or digit, e.g. `card_declined`"
+        );
+    }
+    if !(400..=599).contains(&args.status) {
+        anyhow::bail!(
+            "status {} is not an HTTP error status\n  help: pass --status with a value from 400 to 599",
+            args.status
+        );
+    }
+    let errors_dir = args.catalog.catalog.join("errors");
+    if !args
+        .catalog
+        .catalog
+        .join(crate::load::CONFIG_FILE)
+        .is_file()
+    {
+        anyhow::bail!(
+            "`{}` is not an errdex catalog (no errdex.yaml)\n  help: pass --catalog DIR, or create one with `errdex init`",
+            args.catalog.catalog.display()
+        );
+    }
+    std::fs::create_dir_all(&errors_dir)?;
+    let path = errors_dir.join(format!("{code}.yaml"));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    let mut file = match file {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            anyhow::bail!(
+                "`{}` already exists; errdex new never overwrites\n  help: edit the file, or pick another code",
+                path.display()
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    file.write_all(
+        scaffold(
+            code,
+            args.status,
+            args.title.as_deref(),
+            args.group.as_deref(),
+        )
+        .as_bytes(),
+    )?;
+    eprintln!("Created {}", path.display());
+    Ok(Outcome::Success)
+}
+
+/// A valid error file with every optional section stubbed as a comment.
+fn scaffold(code: &str, status: u16, title: Option<&str>, group: Option<&str>) -> String {
+    let reason = reason_phrase(status);
+    let title = title.map_or_else(
+        || {
+            if reason.is_empty() {
+                code.replace('_', " ")
+            } else {
+                reason.to_owned()
+            }
+        },
+        str::to_owned,
+    );
+    let retryable = matches!(status, 429 | 500 | 502 | 503 | 504);
+    let action = match status {
+        401 => "reauthenticate",
+        429 | 503 => "retry_later",
+        500 | 502 | 504 => "retry",
+        402 | 403 => "ask_user",
+        _ => "fix_request",
+    };
+    let group_line = group.map_or_else(
+        || "# group: billing\n".to_owned(),
+        |g| format!("group: {}\n", yaml_string(g)),
+    );
+    format!(
+        "code: {code}\ntitle: {title}\nstatus: {status}\nsummary: TODO one sentence saying what went wrong.\n{group_line}\
+# description: |\n#   A longer explanation, in Markdown.\n\
+# when:\n#   - The situation that triggers this error.\n\
+# causes:\n#   - cause: What the caller did.\n#     resolution: What to do instead.\n\
+# messages:\n#   - message: \"Exact message with a {{placeholder}}\"\n\
+# fields:\n#   - field: name\n#     cause: Why the field is rejected.\n\
+# endpoints:\n#   - POST /things\n\
+# fix:\n#   - The first step to fix it.\n\
+# gotchas:\n#   - A mistake people make.\n\
+# response:\n#   body: |\n#     {{\"error\": {{\"code\": \"{code}\"}}}}\n\
+# examples:\n#   - title: curl\n#     lang: sh\n#     code: curl https://api.example.com/things\n\
+retryable: {retryable}\n\
+# retry_after:\n#   header: Retry-After\n\
+agent:\n  action: {action}\n  guidance: TODO tell an AI agent what to do when it receives this error.\n\
+# related: [other_code]\n# links:\n#   - title: Guide\n#     url: https://example.com/guide\n# since: \"2025-01\"\n",
+        title = yaml_string(&title),
+    )
+}
+
+/// A YAML scalar for `text`, quoted when it would otherwise be read as something else.
+fn yaml_string(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | ',' | '\'' | '(' | ')')
+        })
+        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == ' ')
+        && !["true", "false", "null", "yes", "no", "on", "off", "~"]
+            .contains(&text.to_ascii_lowercase().as_str());
+    if plain {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}

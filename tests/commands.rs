@@ -1,0 +1,124 @@
+//! The scaffolding and lookup commands, end to end: `init`, `new`, `explain`, `lookup`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn errdex(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn init_makes_a_catalog_that_checks_strictly_and_builds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let init = errdex(&["init", "docs"], dir.path());
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let check = errdex(&["check", "--catalog", "docs", "--strict"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let build = errdex(&["build", "--catalog", "docs", "--out", "site"], dir.path());
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    assert!(
+        dir.path()
+            .join("site/errors/not_found/index.html")
+            .is_file()
+    );
+    let again = errdex(&["init", "docs"], dir.path());
+    assert_eq!(again.status.code(), Some(2), "init must never overwrite");
+}
+
+#[test]
+fn new_writes_a_valid_file_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let new = errdex(
+        &[
+            "new",
+            "card_declined",
+            "--status",
+            "402",
+            "--title",
+            "Card declined",
+            "--group",
+            "requests",
+            "--catalog",
+            "c",
+        ],
+        dir.path(),
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let check = errdex(&["check", "--catalog", "c", "--strict"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let before = std::fs::read(dir.path().join("c/errors/card_declined.yaml")).expect("written");
+    let again = errdex(
+        &["new", "card_declined", "--status", "400", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read(dir.path().join("c/errors/card_declined.yaml")).expect("kept"),
+        before
+    );
+    for (code, status) in [("Bad Code", "400"), ("ok_code", "200")] {
+        let bad = errdex(
+            &["new", code, "--status", status, "--catalog", "c"],
+            dir.path(),
+        );
+        assert_eq!(bad.status.code(), Some(2), "{code} {status}");
+    }
+}
+
+#[test]
+fn lookup_finds_the_code_of_a_concrete_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let found = errdex(
+        &[
+            "lookup",
+            "Widget w_42 not found",
+            "--catalog",
+            "c",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(found.status.code(), Some(0));
+    let matches: Vec<serde_json::Value> = serde_json::from_slice(&found.stdout).expect("JSON");
+    assert_eq!(matches.len(), 1);
+    assert_eq!(matches[0]["code"], "not_found");
+    assert_eq!(matches[0]["message"], "Widget {id} not found");
+    let missing = errdex(
+        &["lookup", "Something else entirely", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn explain_prints_the_markdown_and_suggests_close_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let explain = errdex(&["explain", "rate_limited", "--catalog", "c"], dir.path());
+    assert_eq!(explain.status.code(), Some(0));
+    let out = text(&explain.stdout);
+    assert!(out.starts_with(
+        "> Fetch the complete documentation index at: https://docs.example.com/errors/llms.txt"
+    ));
+    assert!(out.contains("# rate_limited: Too many requests"));
+    assert!(!out.contains('\x1b'), "no colour when piped");
+    let typo = errdex(&["explain", "rate_limitd", "--catalog", "c"], dir.path());
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(
+        text(&typo.stderr).contains("did you mean `rate_limited`?"),
+        "{}",
+        text(&typo.stderr)
+    );
+}
