@@ -30,6 +30,15 @@ fn init_makes_a_catalog_that_checks_strictly_and_builds() {
             .join("site/errors/not_found/index.html")
             .is_file()
     );
+    // The dev server's live-reload script is for `serve` only: a build never has it.
+    for entry in walk(&dir.path().join("site")) {
+        let content = std::fs::read(&entry).expect("readable");
+        assert!(
+            !text(&content).contains("__errdex"),
+            "{} mentions the dev server",
+            entry.display()
+        );
+    }
     let again = errdex(&["init", "docs"], dir.path());
     assert_eq!(again.status.code(), Some(2), "init must never overwrite");
 }
@@ -121,4 +130,17 @@ fn explain_prints_the_markdown_and_suggests_close_codes() {
         "{}",
         text(&typo.stderr)
     );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

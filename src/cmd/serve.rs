@@ -82,7 +82,7 @@ async fn bind(args: &ServeArgs) -> anyhow::Result<tokio::net::TcpListener> {
             Err(e) => last_error = Some(e),
         }
     }
-    let error = last_error.map_or_else(|| std::io::Error::other("no port to try"), |e| e);
+    let error = last_error.unwrap_or_else(|| std::io::Error::other("no port to try"));
     Err(error).with_context(|| {
         format!(
             "cannot listen on {} ports {}–{}\n  help: pass --port with a free port",
