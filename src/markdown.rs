@@ -301,16 +301,27 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
                     link_type,
                     ..
                 },
-            ) if matches!(link_type, LinkType::Inline) => {
-                let source = &markdown[range.clone()];
-                let replacement = match classify(&dest_url) {
-                    UrlKind::SiteRoot => links.resolve(&dest_url),
-                    UrlKind::Unsafe(_) => "#".to_owned(),
-                    _ => continue,
-                };
-                if let Some(at) = source.rfind(&format!("]({dest_url}")) {
-                    let start = range.start + at + 2;
-                    edits.push((start..start + dest_url.len(), replacement));
+            ) => {
+                match classify(&dest_url) {
+                    // An unsafe link of any spelling (entities, `<…>` destinations,
+                    // autolinks, references) is replaced whole by its visible text.
+                    UrlKind::Unsafe(_) => {
+                        let text = link_text(markdown, &range);
+                        let shown = if link_type == LinkType::Autolink {
+                            format!("`{}`", text.replace('`', "'"))
+                        } else {
+                            text
+                        };
+                        edits.push((range, shown));
+                    }
+                    UrlKind::SiteRoot if link_type == LinkType::Inline => {
+                        let source = &markdown[range.clone()];
+                        if let Some(at) = source.rfind(&format!("]({dest_url}")) {
+                            let start = range.start + at + 2;
+                            edits.push((start..start + dest_url.len(), links.resolve(&dest_url)));
+                        }
+                    }
+                    _ => {}
                 }
             }
             _ => {}
@@ -341,6 +352,23 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
         }
     }
     out
+}
+
+/// The visible text of the link spanning `range`, escaped so it cannot form markup.
+fn link_text(markdown: &str, range: &Range<usize>) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(&markdown[range.clone()], parser_options()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+        }
+    }
+    text.chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_owned(),
+            '[' | ']' | '(' | ')' | '\\' | '`' | '*' | '_' => format!("\\{c}"),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The text of a Markdown field without markup, for meta descriptions and search.

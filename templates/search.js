@@ -6,8 +6,11 @@
  * url relative to the site root.
  *
  * Matching, best first: exact code; a pasted concrete message matching a template
- * (placeholders such as {branch} stand for any non-empty text); code prefix; status;
- * a template found inside a longer pasted text; words in code/title/summary/messages.
+ * (placeholders such as {branch} stand for any non-empty text; case-insensitive); code
+ * prefix; a template found inside a longer pasted text (a log line, a JSON body); the
+ * HTTP status; a code named inside the query; code substring; a message cut short;
+ * all query words found (as word prefixes) in code/title/summary/messages.
+ * Results are links built with createElement/textContent only.
  */
 (function () {
   "use strict";
@@ -171,6 +174,37 @@
     return caps;
   }
 
+  /* Truncated paste: the query is the beginning of an instance of the template (a log
+   * line cut short). Returns how many characters of fixed text matched, or 0. */
+  function matchStart(t, q) {
+    var lits = t.lits;
+    if (q.length <= lits[0].length) {
+      return lits[0].lastIndexOf(q, 0) === 0 ? q.length : 0;
+    }
+    if (q.lastIndexOf(lits[0], 0) !== 0) return 0;
+    var pos = lits[0].length;
+    var matched = pos;
+    for (var i = 1; i < lits.length; i++) {
+      var need = pos + t.gaps[i - 1];
+      if (need >= q.length) return matched; // the query ends inside a placeholder
+      var idx = lits[i] ? q.indexOf(lits[i], need) : -1;
+      if (idx >= 0) {
+        matched += lits[i].length;
+        pos = idx + lits[i].length;
+        continue;
+      }
+      // The query may end part-way through this literal.
+      for (var j = need; j < q.length; j++) {
+        var rest = q.length - j;
+        if (rest <= lits[i].length && lits[i].lastIndexOf(q.slice(j), 0) === 0) {
+          return matched + rest;
+        }
+      }
+      return matched; // the rest of the query sits inside a placeholder
+    }
+    return q.length === pos ? matched : 0;
+  }
+
   /* ---------- Ranking ---------- */
 
   function search(entries, rawQuery) {
@@ -209,6 +243,15 @@
         }
       }
 
+      // A cut-off message: most of the query must be the template's fixed text.
+      for (var p = 0; p < e.templates.length && score < 450; p++) {
+        var fixed = matchStart(e.templates[p], q);
+        if (fixed >= 12 && fixed >= q.length * 0.5) {
+          score = 450 + Math.min(fixed, 99) / 100;
+          note = "Message starts: " + truncateText(e.templates[p].text, 60);
+        }
+      }
+
       if (score < 650 && isStatus && String(e.status) === q) score = 650;
       if (score < 600 && qTokens.indexOf(e.codeLower) >= 0) score = 600;
       if (score < 500 && q.length >= 2 && e.codeLower.indexOf(q) > 0) score = 500;
@@ -231,6 +274,10 @@
       return b.score - a.score || (a.entry.code < b.entry.code ? -1 : a.entry.code > b.entry.code ? 1 : 0);
     });
     return results.slice(0, MAX_RESULTS);
+  }
+
+  function truncateText(s, n) {
+    return s.length > n ? s.slice(0, n - 1) + "…" : s;
   }
 
   function hasPrefix(list, word) {
@@ -267,6 +314,12 @@
     return node;
   }
 
+  function unavailableMessage() {
+    return window.location.protocol === "file:"
+      ? "Search needs the site to be served over HTTP (browsers block loading the index from file://)."
+      : "Search is unavailable: the index could not be loaded.";
+  }
+
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
@@ -289,7 +342,6 @@
 
     function show(message, results) {
       clear(box);
-      box.hidden = false;
       box.appendChild(el("p", "search-status", message));
       if (!results || !results.length) return;
       var list = el("ul");
@@ -332,7 +384,7 @@
         },
         function () {
           current = [];
-          show("Search is unavailable: the index could not be loaded.", []);
+          show(unavailableMessage(), []);
         }
       );
     }
@@ -406,7 +458,7 @@
           show("No errors match “" + truncate(value.trim(), 60) + "”.", []);
         }
       }, function () {
-        show("Search is unavailable: the index could not be loaded.", []);
+        show(unavailableMessage(), []);
       });
     });
 

@@ -5,9 +5,9 @@ use super::watch::{options, report};
 use crate::cli::ServeArgs;
 use crate::render::RenderOptions;
 use crate::serve::{LIVE_RELOAD_SCRIPT, Shared, serve};
+use crate::watch::Watcher;
 use crate::watch::classify::Plan;
 use crate::watch::session::{Rebuild, Session};
-use crate::watch::watch;
 use anyhow::Context as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,6 +35,13 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
         options_for_render,
         Some(url.trim_end_matches('/').to_owned()),
     )?;
+    // Watch before the first (full) build, so an edit saved while it runs is not lost.
+    // Nothing is written, so there is no output folder for the watcher to ignore.
+    let watcher = Watcher::start(
+        &flags.catalog.catalog,
+        std::path::Path::new("\0no-output"),
+        &options(flags),
+    )?;
     let shared = Shared::new(addr);
     let first = session.rebuild(&Plan {
         full: true,
@@ -53,9 +60,7 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
     if args.open {
         open_browser(&url);
     }
-    // Nothing is written, so there is no output folder for the watcher to ignore.
-    let no_output = std::path::Path::new("\0no-output");
-    watch(&flags.catalog.catalog, no_output, &options(flags), |plan| {
+    watcher.run(|plan| {
         let what = plan.describe(&flags.catalog.catalog);
         match session.rebuild(&plan) {
             Ok(rebuild) => {

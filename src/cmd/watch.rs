@@ -5,13 +5,15 @@ use crate::cli::{WatchArgs, WatchFlags};
 use crate::render::RenderOptions;
 use crate::watch::classify::Plan;
 use crate::watch::session::{Rebuild, Session};
-use crate::watch::{WatchOptions, watch};
+use crate::watch::{WatchOptions, Watcher};
 use std::time::Duration;
 
 pub(super) fn run(args: &WatchArgs) -> anyhow::Result<Outcome> {
     let flags = &args.watch;
     let mut writer = OutputWriter::new(args)?;
     let mut session = Session::open(&flags.catalog.catalog, RenderOptions::default(), None)?;
+    // Watch before the first (full) build, so an edit saved while it runs is not lost.
+    let watcher = Watcher::start(&flags.catalog.catalog, &args.out, &options(flags))?;
     let first = session.rebuild(&Plan {
         full: true,
         ..Plan::default()
@@ -22,7 +24,7 @@ pub(super) fn run(args: &WatchArgs) -> anyhow::Result<Outcome> {
         "Watching {} for changes (Ctrl-C to stop)",
         flags.catalog.catalog.display()
     );
-    watch(&flags.catalog.catalog, &args.out, &options(flags), |plan| {
+    watcher.run(|plan| {
         let what = plan.describe(&flags.catalog.catalog);
         match session.rebuild(&plan) {
             Ok(rebuild) => {

@@ -5,10 +5,12 @@
 //! never contains HTML.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::to_agent_markdown;
+use crate::markdown::{UrlKind, classify_raw, to_agent_markdown};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// The first line of every Markdown page: where to find the whole index.
 pub fn index_directive(catalog: &Catalog) -> String {
@@ -34,7 +36,7 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
             out.push('\n');
         }
     }
-    let _ = write!(out, "\n# {}: {}\n\n", entry.code, one_line(&entry.title));
+    let _ = write!(out, "\n# {}: {}\n\n", entry.code, plain_text(&entry.title));
     let reason = reason_phrase(entry.status);
     let _ = writeln!(out, "- **HTTP status:** {} {}", entry.status, reason);
     let _ = writeln!(out, "- **Code:** `{}`", entry.code);
@@ -57,10 +59,10 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
         .as_deref()
         .and_then(|id| catalog.config.groups.iter().find(|g| g.id == id))
     {
-        let _ = writeln!(out, "- **Group:** {}", one_line(&group.title));
+        let _ = writeln!(out, "- **Group:** {}", plain_text(&group.title));
     }
     if let Some(since) = &entry.since {
-        let _ = writeln!(out, "- **Since:** {}", one_line(since));
+        let _ = writeln!(out, "- **Since:** {}", plain_text(since));
     }
     let _ = writeln!(out, "- **Page:** {}", catalog.page_url(&entry.code));
     out.push('\n');
@@ -124,9 +126,9 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
         if let Some(envelope) = envelope {
             let _ = write!(
                 out,
-                "Envelope: **{}** (`{}`).\n\n",
-                one_line(&envelope.title),
-                envelope.media_type
+                "Envelope: **{}** ({}).\n\n",
+                plain_text(&envelope.title),
+                code_span(&envelope.media_type)
             );
             if let Some(description) = &envelope.description {
                 out.push_str(&md(description));
@@ -156,7 +158,7 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
     if !entry.examples.is_empty() {
         out.push_str("## Examples\n\n");
         for example in &entry.examples {
-            let _ = write!(out, "### {}\n\n", one_line(&example.title));
+            let _ = write!(out, "### {}\n\n", plain_text(&example.title));
             out.push_str(&fence(&example.lang, &example.code));
         }
     }
@@ -180,20 +182,20 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
             let _ = writeln!(
                 out,
                 "- [{code}: {}]({})",
-                link_text(title),
+                plain_text(title),
                 catalog.markdown_url(code)
             );
         }
         out.push('\n');
     }
-    if !entry.links.is_empty() {
+    if entry.links.iter().any(|l| is_safe_url(&l.url)) {
         out.push_str("## Links\n\n");
-        for link in &entry.links {
+        for link in entry.links.iter().filter(|l| is_safe_url(&l.url)) {
             let _ = writeln!(
                 out,
                 "- [{}]({})",
-                link_text(&link.title),
-                absolute(&link.url, base)
+                plain_text(&link.title),
+                link_destination(&link.url, base)
             );
         }
         out.push('\n');
@@ -274,9 +276,46 @@ fn table_cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
 
-/// Link text with brackets escaped.
-fn link_text(text: &str) -> String {
-    one_line(text).replace('[', "\\[").replace(']', "\\]")
+/// Plain text (a title, a name) made fit for Markdown: one line, with every character
+/// Markdown reads as markup escaped, so it shows as written and can never open an HTML
+/// tag, a link or a code span. `<` becomes an entity because not every Markdown renderer
+/// honours `\<`.
+fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a plain URL field may become a link (http, https, mailto or a site path).
+/// `check` already rejects other schemes; this is defence in depth.
+fn is_safe_url(url: &str) -> bool {
+    !matches!(classify_raw(url), UrlKind::Unsafe(_))
+}
+
+/// A URL as a Markdown link destination: absolute on `base` when it is a site path, and
+/// with the characters that would end or break the destination percent-encoded.
+fn link_destination(url: &str, base: &str) -> String {
+    let mut out = String::new();
+    for c in absolute(url, base).chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\\') {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn one_line(text: &str) -> String {
@@ -300,8 +339,8 @@ fn retry_after_text(retry: &crate::model::RetryAfter) -> String {
         }
     };
     match (&retry.header, retry.seconds) {
-        (Some(header), Some(n)) => format!("the `{header}` header, or {}", seconds(n)),
-        (Some(header), None) => format!("the `{header}` header"),
+        (Some(header), Some(n)) => format!("the {} header, or {}", code_span(header), seconds(n)),
+        (Some(header), None) => format!("the {} header", code_span(header)),
         (None, Some(n)) => seconds(n),
         (None, None) => String::new(),
     }
@@ -312,8 +351,8 @@ fn llms_header(catalog: &Catalog) -> String {
     let config = &catalog.config;
     let mut out = format!(
         "# {}\n\n> {}\n\n",
-        one_line(&config.title),
-        one_line(&config.summary)
+        plain_text(&config.title),
+        one_line(&to_agent_markdown(&config.summary, &config.base_url))
     );
     if let Some(instructions) = &config.agent_instructions {
         out.push_str(&demote_headings(&to_agent_markdown(
@@ -326,25 +365,46 @@ fn llms_header(catalog: &Catalog) -> String {
 }
 
 /// llms.txt allows only H1 and H2 headings; headings inside prose become bold lines.
+///
+/// Headings are found by the Markdown parser, so setext headings (`Title` over `===`)
+/// are caught too, and `#` lines inside code blocks are left alone.
 fn demote_headings(markdown: &str) -> String {
-    let mut in_fence = false;
-    markdown
-        .lines()
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                in_fence = !in_fence;
-            }
-            if !in_fence && trimmed.starts_with('#') {
-                let text = trimmed.trim_start_matches('#');
-                if text.is_empty() || text.starts_with(' ') {
-                    return format!("**{}**", text.trim());
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    // The open heading's whole range and the range of its content so far.
+    let mut open: Option<(Range<usize>, Option<Range<usize>>)> = None;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => open = Some((range, None)),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((whole, content)) = open.take() {
+                    let text = one_line(content.map_or("", |r| &markdown[r]));
+                    let mut bold = if text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("**{text}**")
+                    };
+                    if markdown[whole.clone()].ends_with('\n') {
+                        bold.push('\n');
+                    }
+                    edits.push((whole, bold));
                 }
             }
-            line.to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            _ => {
+                if let Some((_, content)) = open.as_mut() {
+                    *content = Some(match content.take() {
+                        Some(r) => r.start.min(range.start)..r.end.max(range.end),
+                        None => range,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = markdown.to_owned();
+    for (range, replacement) in edits.into_iter().rev() {
+        out.replace_range(range, &replacement);
+    }
+    out
 }
 
 /// Errors in llms.txt order, with their section titles: catalog groups in order, then
@@ -381,13 +441,13 @@ pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<&ErrorEntry>)> {
 pub fn llms_txt(catalog: &Catalog) -> String {
     let mut out = llms_header(catalog);
     for (title, errors) in sections(catalog) {
-        let _ = write!(out, "## {}\n\n", one_line(title));
+        let _ = write!(out, "## {}\n\n", plain_text(title));
         for entry in errors {
             let _ = writeln!(
                 out,
                 "- [{}: {}]({}): HTTP {}. {}",
                 entry.code,
-                link_text(&entry.title),
+                plain_text(&entry.title),
                 catalog.markdown_url(&entry.code),
                 entry.status,
                 one_line(&to_agent_markdown(&entry.summary, &catalog.config.base_url))
@@ -405,12 +465,12 @@ pub fn llms_txt(catalog: &Catalog) -> String {
         out,
         "- [errors.json]({base}/errors.json): the machine-readable catalog (JSON Schema: {base}/errors.schema.json)"
     );
-    for link in &catalog.config.links {
+    for link in catalog.config.links.iter().filter(|l| is_safe_url(&l.url)) {
         let _ = write!(
             out,
             "- [{}]({})",
-            link_text(&link.title),
-            absolute(&link.url, base)
+            plain_text(&link.title),
+            link_destination(&link.url, base)
         );
         if let Some(description) = &link.description {
             let _ = write!(out, ": {}", one_line(&to_agent_markdown(description, base)));
@@ -467,10 +527,30 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_never_opens_a_tag_or_a_link() {
+        assert_eq!(
+            plain_text("a <img src=x>\n[b](javascript:x) *c*"),
+            "a &lt;img src=x> \\[b\\](javascript:x) \\*c\\*"
+        );
+        assert_eq!(
+            link_destination("https://a.test/x y(\"<>)", "https://b.test"),
+            "https://a.test/x%20y%28%22%3C%3E%29"
+        );
+        assert_eq!(
+            link_destination("/errors.json", "https://b.test"),
+            "https://b.test/errors.json"
+        );
+    }
+
+    #[test]
     fn headings_in_instructions_are_demoted() {
         assert_eq!(
             demote_headings("### Rules\ntext\n```\n# not a heading\n```"),
             "**Rules**\ntext\n```\n# not a heading\n```"
+        );
+        assert_eq!(
+            demote_headings("Rules\n=====\n\nMore `x`\nhere\n---\n\n    # code\n#\n"),
+            "**Rules**\n\n**More `x` here**\n\n    # code\n\n"
         );
     }
 }

@@ -2,7 +2,7 @@
 //! `sitemap.xml`.
 
 use crate::markdown::to_plain_text;
-use crate::model::{Catalog, Cause, ErrorEntry, FieldError, Message, RetryAfter};
+use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
 use serde::Serialize;
 
 /// Version of the `errors.json` layout; bumped on any incompatible change.
@@ -43,6 +43,7 @@ struct ErrorJson<'a> {
     causes: &'a [Cause],
     fields: &'a [FieldError],
     endpoints: &'a [String],
+    examples: &'a [Example],
     related: &'a [String],
     since: Option<&'a str>,
     deprecated: Option<&'a str>,
@@ -74,6 +75,7 @@ pub fn errors_json(catalog: &Catalog) -> String {
             causes: &e.causes,
             fields: &e.fields,
             endpoints: &e.endpoints,
+            examples: &e.examples,
             related: &e.related,
             since: e.since.as_deref(),
             deprecated: e.deprecated.as_deref(),
@@ -100,6 +102,10 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         .map(|a| a.as_str())
         .collect();
     let nullable_string = serde_json::json!({"type": ["string", "null"]});
+    let example = serde_json::json!({
+        "type": "object", "additionalProperties": false, "required": ["title", "lang", "code"],
+        "properties": {"title": {"type": "string"}, "lang": {"type": "string"}, "code": {"type": "string", "description": "A request example, verbatim."}}
+    });
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{}/errors.schema.json", catalog.config.base_url),
@@ -120,7 +126,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
             "error": {
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["code", "title", "status", "summary", "type", "doc_url", "markdown_url", "retryable", "agent", "messages", "causes", "fields", "endpoints", "related"],
+                "required": ["code", "title", "status", "summary", "type", "doc_url", "markdown_url", "retryable", "agent", "messages", "causes", "fields", "endpoints", "examples", "related"],
                 "properties": {
                     "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$", "description": "Stable error code; also the URL slug."},
                     "title": {"type": "string"},
@@ -158,6 +164,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
                         "properties": {"field": {"type": "string"}, "cause": {"type": "string"}}
                     }},
                     "endpoints": {"type": "array", "items": {"type": "string"}},
+                    "examples": {"type": "array", "items": example},
                     "related": {"type": "array", "items": {"type": "string"}},
                     "since": nullable_string,
                     "deprecated": nullable_string,

@@ -6,7 +6,7 @@
 //! sanitise.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{SiteLinks, to_html, to_inline_html};
+use crate::markdown::{SiteLinks, UrlKind, classify_raw, to_html, to_inline_html};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
 use serde::Serialize;
@@ -230,10 +230,13 @@ pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
         .collect()
 }
 
-/// External or site links, made relative to the page when they are site paths.
+/// External or site links, made relative to the page when they are site paths. A link
+/// with an unsafe scheme (`javascript:`…) is left out: `check` rejects it already, and
+/// rendering never trusts that it ran.
 fn link_views<'a>(links: &'a [crate::model::Link], root: &str) -> Vec<LinkView<'a>> {
     links
         .iter()
+        .filter(|l| !matches!(classify_raw(&l.url), UrlKind::Unsafe(_)))
         .map(|l| LinkView {
             title: &l.title,
             url: if l.url.starts_with('/') {

@@ -8,7 +8,7 @@
 //! bound to loopback only loopback `Host` headers are accepted (a DNS-rebinding guard).
 
 use crate::render::Files;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -128,7 +128,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         _ => page(&shared, &path),
     };
     if method == Method::HEAD {
-        let (parts, _) = response.into_parts();
+        // Keep the length GET would send: with an empty body hyper would otherwise
+        // announce `content-length: 0`, telling clients the page is empty.
+        let (mut parts, body) = response.into_parts();
+        if let Some(length) = HttpBody::size_hint(&body).exact() {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         return Response::from_parts(parts, Body::empty());
     }
     response
@@ -225,8 +232,16 @@ fn events(shared: &Shared, headers: &HeaderMap) -> Response {
             );
         }
     }
+    // Subscribe before reading the current state: a `broken` event sent in between is
+    // then delivered by the subscription instead of being missed by both.
+    // A connection that fell more than the channel's capacity behind has lost events it
+    // cannot get back: tell it to reload everything rather than silently skip them.
+    let updates = BroadcastStream::new(shared.events.subscribe()).map(|event| {
+        event.unwrap_or_else(|_lagged| {
+            serde_json::json!({"type": "reload", "all": true, "paths": []}).to_string()
+        })
+    });
     let initial = shared.broken.read().ok().and_then(|b| b.clone());
-    let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(Result::ok);
     let stream = tokio_stream::iter(initial)
         .chain(updates)
         .map(|data| Ok::<Event, Infallible>(Event::default().data(data)));

@@ -9,7 +9,7 @@
 pub mod classify;
 pub mod session;
 
-use classify::{Plan, classify, is_relevant};
+use classify::{Change, Plan, classify, is_relevant};
 use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 use std::path::{Path, PathBuf};
@@ -43,60 +43,115 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 /// Watches the catalog at `root` and calls `on_change` with each non-empty plan.
 ///
-/// Blocks until `on_change` returns `false` or the watcher stops.
+/// Blocks until `on_change` returns `false` or the watcher stops. Changes made before
+/// this call are not seen: to build first and then watch without missing an edit made
+/// during the build, use [`Watcher::start`] before building and [`Watcher::run`] after.
 pub fn watch(
     root: &Path,
     out: &Path,
     options: &WatchOptions,
-    mut on_change: impl FnMut(Plan) -> bool,
+    on_change: impl FnMut(Plan) -> bool,
 ) -> anyhow::Result<()> {
-    let root = absolute(root);
-    let out = absolute(out);
-    let (sender, receiver) = mpsc::channel::<DebounceEventResult>();
-    let handler = move |result: DebounceEventResult| {
-        let _ = sender.send(result);
-    };
-    // The debouncer's thread wakes every tick; half the debounce keeps saves snappy
-    // while an idle session stays near 0% CPU.
-    let tick = Some(options.debounce / 2);
-    // Keep the debouncer alive for the whole loop: dropping it stops watching.
-    let _guard: Box<dyn std::any::Any> = if options.poll {
-        let config = notify::Config::default()
-            .with_poll_interval(Duration::from_millis(500))
-            .with_compare_contents(true);
-        let mut debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
-            options.debounce,
-            tick,
-            handler,
-            NoCache,
-            config,
-        )?;
-        debouncer.watch(&root, RecursiveMode::Recursive)?;
-        Box::new(debouncer)
-    } else {
-        let mut debouncer = new_debouncer(options.debounce, tick, handler)?;
-        debouncer.watch(&root, RecursiveMode::Recursive)?;
-        Box::new(debouncer)
-    };
-    for result in receiver {
-        match result {
-            Ok(events) => {
-                let mut plan = Plan::default();
-                for event in events.iter().filter(|e| is_relevant(&e.kind)) {
-                    for path in &event.paths {
-                        plan.add(classify(path, &root, &out));
+    Watcher::start(root, out, options)?.run(on_change)
+}
+
+/// A file watcher that is already recording events, not yet handing them over.
+pub struct Watcher {
+    /// The catalog folder as the caller gave it (plans name files under it).
+    given_root: PathBuf,
+    /// Its absolute form, as the watcher reports paths.
+    root: PathBuf,
+    out: PathBuf,
+    receiver: mpsc::Receiver<DebounceEventResult>,
+    /// Keeps the debouncer alive: dropping it stops watching.
+    _debouncer: Box<dyn std::any::Any>,
+}
+
+impl Watcher {
+    /// Starts watching `root`; events are queued until [`Watcher::run`].
+    pub fn start(root: &Path, out: &Path, options: &WatchOptions) -> anyhow::Result<Self> {
+        let absolute_root = absolute(root);
+        let (sender, receiver) = mpsc::channel::<DebounceEventResult>();
+        let handler = move |result: DebounceEventResult| {
+            let _ = sender.send(result);
+        };
+        // The debouncer's thread wakes every tick; half the debounce keeps saves snappy
+        // while an idle session stays near 0% CPU.
+        let tick = Some(options.debounce / 2);
+        let debouncer: Box<dyn std::any::Any> = if options.poll {
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_millis(500))
+                .with_compare_contents(true);
+            let mut debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
+                options.debounce,
+                tick,
+                handler,
+                NoCache,
+                config,
+            )?;
+            debouncer.watch(&absolute_root, RecursiveMode::Recursive)?;
+            Box::new(debouncer)
+        } else {
+            let mut debouncer = new_debouncer(options.debounce, tick, handler)?;
+            debouncer.watch(&absolute_root, RecursiveMode::Recursive)?;
+            Box::new(debouncer)
+        };
+        Ok(Watcher {
+            given_root: root.to_owned(),
+            root: absolute_root,
+            out: absolute(out),
+            receiver,
+            _debouncer: debouncer,
+        })
+    }
+
+    /// Calls `on_change` with each non-empty plan, including changes queued since
+    /// [`Watcher::start`]. Blocks until `on_change` returns `false` or the watcher stops.
+    pub fn run(self, mut on_change: impl FnMut(Plan) -> bool) -> anyhow::Result<()> {
+        for result in &self.receiver {
+            match result {
+                Ok(events) => {
+                    let plan = self.plan(&events);
+                    if !plan.is_empty() && !on_change(plan) {
+                        break;
                     }
                 }
-                if !plan.is_empty() && !on_change(plan) {
-                    break;
-                }
-            }
-            Err(errors) => {
-                for error in errors {
-                    eprintln!("warning: file watcher: {error}");
+                Err(errors) => {
+                    for error in errors {
+                        eprintln!("warning: file watcher: {error}");
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// What a batch of debounced events asks for.
+    fn plan(&self, events: &[notify_debouncer_full::DebouncedEvent]) -> Plan {
+        let mut plan = Plan::default();
+        for event in events.iter().filter(|e| is_relevant(&e.kind)) {
+            // The OS dropped events (e.g. the inotify queue overflowed during a large
+            // checkout): which files changed is unknown, so reload everything.
+            if event.need_rescan() {
+                plan.full = true;
+            }
+            for path in &event.paths {
+                plan.add(match classify(path, &self.root, &self.out) {
+                    // The watcher reports absolute, canonical paths, but the session keys
+                    // error files by `root.join(relative)` with `root` as the caller gave
+                    // it (e.g. the default, relative `catalog`). Map paths back to that
+                    // form, or an edited file would be loaded a second time under another
+                    // key and reported as a duplicate of itself.
+                    Change::ErrorFile(path) => {
+                        Change::ErrorFile(path.strip_prefix(&self.root).map_or_else(
+                            |_| path.clone(),
+                            |relative| self.given_root.join(relative),
+                        ))
+                    }
+                    other => other,
+                });
+            }
+        }
+        plan
+    }
 }

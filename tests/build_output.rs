@@ -1,0 +1,376 @@
+//! How `errdex build` treats the output folder: byte-identical rebuilds, an atomic swap
+//! that a failure never half-completes, refusal to clobber folders it did not create or
+//! that hold the catalog, removal of stale pages, and nothing written for a bad catalog.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/small");
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/catalog");
+
+/// The outcome of one `errdex` run.
+struct Run {
+    code: i32,
+    stderr: String,
+}
+
+/// Runs `errdex build --catalog <catalog> --out <out> <extra…>` in `cwd` with `env`.
+fn build_in(cwd: &Path, catalog: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_errdex"));
+    command
+        .current_dir(cwd)
+        .args(["build", "--catalog"])
+        .arg(catalog)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .env_remove("ERRDEX_TEST_FAIL_AFTER")
+        .env_remove("SOURCE_DATE_EPOCH");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("errdex runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn build(catalog: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    build_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        catalog,
+        out,
+        extra,
+        env,
+    )
+}
+
+fn build_ok(catalog: &Path, out: &Path) {
+    let run = build(catalog, out, &[], &[]);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+}
+
+/// Every file and folder under `dir` (relative, `/`-separated; folders end in `/`), with
+/// file contents. A missing `dir` reads as empty.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut tree = BTreeMap::new();
+    if !dir.exists() {
+        return tree;
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let relative = entry.path().strip_prefix(dir).expect("inside");
+        let mut key = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            key.push('/');
+            tree.insert(key, Vec::new());
+        } else {
+            tree.insert(key, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    tree
+}
+
+/// The names directly in `dir`.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts `errdex` left no staging or backup folder in `parent`.
+fn assert_no_leftovers(parent: &Path) {
+    let leftovers: Vec<String> = names(parent)
+        .into_iter()
+        .filter(|n| n.contains(".errdex-staging") || n.contains(".errdex-old"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "left behind in {}: {leftovers:?}",
+        parent.display()
+    );
+}
+
+/// Asserts two trees are identical, naming the first difference.
+fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
+    let paths_a: Vec<&String> = a.keys().collect();
+    let paths_b: Vec<&String> = b.keys().collect();
+    assert_eq!(paths_a, paths_b, "{what}: different files");
+    for (path, bytes) in a {
+        assert!(bytes == &b[path], "{what}: {path} differs");
+    }
+}
+
+/// A copy of a fixture catalog in a fresh temporary folder, at `<tmp>/catalog`.
+fn catalog_copy(source: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("catalog");
+    for entry in walkdir::WalkDir::new(source) {
+        let entry = entry.expect("walk");
+        let target = catalog.join(entry.path().strip_prefix(source).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    (dir, catalog)
+}
+
+#[test]
+fn rebuilds_are_byte_identical() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    let catalog = Path::new(EXAMPLE);
+    let run = build(catalog, &first, &[], &[("SOURCE_DATE_EPOCH", "0")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = build(
+        catalog,
+        &second,
+        &[],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first_tree = tree(&first);
+    assert!(first_tree.len() > 40, "{} files", first_tree.len());
+    assert_same_tree(
+        &first_tree,
+        &tree(&second),
+        "two builds of the example catalog",
+    );
+
+    // Building again over the first site changes nothing either.
+    build_ok(catalog, &first);
+    assert_same_tree(&first_tree, &tree(&first), "a rebuild in place");
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_site_intact() {
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_AFTER exists only in debug builds");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    let catalog = Path::new(SMALL);
+    build_ok(catalog, &out);
+    let before = tree(&out);
+
+    // Another base URL changes every page, so any file the failed build wrote would show.
+    let other_base = ["--base-url", "https://elsewhere.test/docs"];
+    let run = build(
+        catalog,
+        &out,
+        &other_base,
+        &[("ERRDEX_TEST_FAIL_AFTER", "5")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("injected failure"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unchanged"),
+        "says the site is unchanged: {}",
+        run.stderr
+    );
+    assert_same_tree(&before, &tree(&out), "the site after a failed build");
+    assert_no_leftovers(dir.path());
+    assert_eq!(names(dir.path()), ["site"]);
+
+    // Without the failure the same build does replace the site.
+    let run = build(catalog, &out, &other_base, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(tree(&out)["llms.txt"] != before["llms.txt"]);
+    assert_no_leftovers(dir.path());
+}
+
+#[test]
+fn a_failed_first_build_creates_nothing() {
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_AFTER exists only in debug builds");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    let run = build(
+        Path::new(SMALL),
+        &out,
+        &[],
+        &[("ERRDEX_TEST_FAIL_AFTER", "5")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!out.exists(), "a failed build created {}", out.display());
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}
+
+#[test]
+fn a_foreign_folder_is_refused_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    std::fs::create_dir_all(out.join("photos")).expect("mkdir");
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    std::fs::write(out.join("photos/cat.jpg"), "meow").expect("write");
+    let before = tree(&out);
+
+    let run = build(Path::new(SMALL), &out, &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--force"),
+        "suggests --force: {}",
+        run.stderr
+    );
+    assert_same_tree(
+        &before,
+        &tree(&out),
+        "a foreign folder after a refused build",
+    );
+    assert_no_leftovers(dir.path());
+
+    let run = build(Path::new(SMALL), &out, &["--force"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = tree(&out);
+    assert!(!after.contains_key("notes.txt") && !after.contains_key("photos/"));
+    assert!(after.contains_key("index.html") && after.contains_key(".errdex-output"));
+    assert_no_leftovers(dir.path());
+
+    // Now it is errdex's folder: no --force needed again.
+    build_ok(Path::new(SMALL), &out);
+}
+
+#[test]
+fn an_empty_folder_is_used_without_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    std::fs::create_dir(&out).expect("mkdir");
+    build_ok(Path::new(SMALL), &out);
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn the_catalog_and_the_folders_around_it_are_refused() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let catalog_before = tree(&catalog);
+    let cwd = dir.path().join("project");
+    std::fs::create_dir(&cwd).expect("mkdir");
+    let refused = |out: &Path, in_dir: &Path, why: &str| {
+        let run = build_in(in_dir, &catalog, out, &["--force"], &[]);
+        assert_eq!(run.code, 2, "{why}: {}", run.stderr);
+        assert!(run.stderr.contains("refusing"), "{why}: {}", run.stderr);
+        assert_same_tree(&catalog_before, &tree(&catalog), why);
+        assert_no_leftovers(dir.path());
+        assert_no_leftovers(&catalog);
+    };
+    refused(&catalog, dir.path(), "out = the catalog");
+    refused(&catalog.join("site"), dir.path(), "out inside the catalog");
+    refused(dir.path(), dir.path(), "out containing the catalog");
+    refused(Path::new("."), &cwd, "out = the current folder");
+    refused(&cwd, &cwd, "out = the current folder, spelled absolute");
+    assert!(!catalog.join("site").exists());
+    assert!(names(&cwd).is_empty(), "{:?}", names(&cwd));
+    assert_eq!(names(dir.path()), ["catalog", "project"]);
+}
+
+#[test]
+fn pages_of_a_deleted_error_disappear_on_rebuild() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let out = dir.path().join("site");
+    build_ok(&catalog, &out);
+    assert!(out.join("errors/api_key_invalid/index.html").is_file());
+    assert!(out.join("errors/api_key_invalid.md").is_file());
+
+    std::fs::remove_file(catalog.join("errors/api_key_invalid.yaml")).expect("delete");
+    build_ok(&catalog, &out);
+    let after = tree(&out);
+    let stale: Vec<&String> = after
+        .keys()
+        .filter(|p| p.contains("api_key_invalid"))
+        .collect();
+    assert!(stale.is_empty(), "stale files: {stale:?}");
+    for path in [
+        "llms.txt",
+        "llms-full.txt",
+        "errors.json",
+        "sitemap.xml",
+        "index.html",
+    ] {
+        let text = String::from_utf8_lossy(&after[path]);
+        assert!(
+            !text.contains("api_key_invalid"),
+            "{path} still lists the deleted error"
+        );
+    }
+    // The same as a fresh build of the smaller catalog.
+    let fresh = dir.path().join("fresh");
+    build_ok(&catalog, &fresh);
+    assert_same_tree(&tree(&fresh), &after, "a rebuild and a fresh build");
+    assert_no_leftovers(dir.path());
+}
+
+#[test]
+fn a_catalog_with_errors_writes_nothing() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    std::fs::write(
+        catalog.join("errors/broken.yaml"),
+        "code: broken\ntitle: Broken\nstatus: 99\nsummary: Broken.\nretryable: maybe\n",
+    )
+    .expect("write");
+
+    let fresh = dir.path().join("fresh");
+    let run = build(&catalog, &fresh, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("broken.yaml"),
+        "names the file: {}",
+        run.stderr
+    );
+    assert!(
+        !fresh.exists(),
+        "a failed check created {}",
+        fresh.display()
+    );
+    assert_no_leftovers(dir.path());
+
+    // Over an existing site, the previous site stays as it was.
+    let out = dir.path().join("site");
+    std::fs::rename(
+        catalog.join("errors/broken.yaml"),
+        dir.path().join("broken.yaml"),
+    )
+    .expect("move aside");
+    build_ok(&catalog, &out);
+    let before = tree(&out);
+    std::fs::rename(
+        dir.path().join("broken.yaml"),
+        catalog.join("errors/broken.yaml"),
+    )
+    .expect("move back");
+    let run = build(&catalog, &out, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_same_tree(&before, &tree(&out), "the site after a failed check");
+    assert_no_leftovers(dir.path());
+}
+
+#[test]
+fn the_home_folder_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).expect("mkdir");
+    std::fs::write(home.join(".profile"), "mine").expect("write");
+    let home_text = home.to_str().expect("UTF-8 path");
+    let run = build(
+        Path::new(SMALL),
+        &home,
+        &["--force"],
+        &[("HOME", home_text)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("home folder"), "{}", run.stderr);
+    assert_eq!(names(&home), [".profile"]);
+    assert_no_leftovers(dir.path());
+}

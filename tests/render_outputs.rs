@@ -1,0 +1,1093 @@
+//! What `errdex build` writes: every output kind pinned by a snapshot, the same content in
+//! every output (HTML, Markdown, JSON), `llms.txt` read by the reference parser, and
+//! hostile text shown literally, never executed.
+//!
+//! Fixture catalogs live in `tests/fixtures/render/`: `small` exercises every section of
+//! a page in a few errors; `hostile` holds markup and template syntax in every field the
+//! checker accepts as plain text. The parity and llms.txt tests also run over the example
+//! catalog in `catalog/`.
+
+use errdex::markdown::{UrlKind, classify, classify_raw, to_agent_markdown, to_plain_text};
+use errdex::model::Catalog;
+use errdex::render::{Files, RenderOptions, Theme, render_site};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/small");
+const HOSTILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/hostile");
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/catalog");
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+/// A site built by the binary into a temporary folder.
+struct Site {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Site {
+    fn read(&self, path: &str) -> String {
+        let full = self.out.join(path);
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    /// Every file of the site, by `/`-separated relative path.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&self.out).sort_by_file_name() {
+            let entry = entry.expect("walk the site");
+            if entry.file_type().is_file() {
+                let relative = entry
+                    .path()
+                    .strip_prefix(&self.out)
+                    .expect("inside the site");
+                let key = relative.to_string_lossy().replace('\\', "/");
+                files.insert(key, std::fs::read(entry.path()).expect("read a site file"));
+            }
+        }
+        files
+    }
+}
+
+/// `errdex build --catalog <catalog> --out <tmp>/site`, which must succeed.
+fn build(catalog: &str) -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["build", "--catalog", catalog, "--out"])
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs");
+    assert!(
+        output.status.success(),
+        "build of {catalog} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Site { _dir: dir, out }
+}
+
+/// The validated catalog, through the library (the same stages `build` runs).
+fn load(catalog: &str) -> Catalog {
+    let loaded = errdex::load::load_catalog(Path::new(catalog)).expect("catalog loads");
+    let checked = errdex::check::check(&loaded);
+    checked
+        .catalog
+        .unwrap_or_else(|| panic!("{catalog} has errors: {:?}", checked.diagnostics))
+}
+
+/// Replaces the content hash in fingerprinted asset names, so a theme edit changes the
+/// snapshots of the theme files only. (The assets themselves are checked to exist.)
+fn redact_fingerprints(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("assets/") {
+        let (before, after) = rest.split_at(at + "assets/".len());
+        out.push_str(before);
+        rest = after;
+        let Some(dot) = rest.find('.') else { break };
+        let hash_len = rest[dot + 1..]
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len() - dot - 1);
+        let ext = &rest[dot + 1 + hash_len..];
+        if hash_len >= 8 && (ext.starts_with(".css") || ext.starts_with(".js")) {
+            out.push_str(&rest[..=dot]);
+            out.push_str("[hash]");
+            rest = &rest[dot + 1 + hash_len..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the character references that HTML escaping produces.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One HTML tag: its lower-cased name and attributes (values entity-decoded).
+#[derive(Debug)]
+struct HtmlTag {
+    name: String,
+    attrs: Vec<(String, String)>,
+    /// Byte offset just past the tag's `>`.
+    end: usize,
+}
+
+/// Every start tag in an HTML document. errdex escapes all text, so each `<` that starts
+/// a tag name is a real tag.
+fn html_tags(html: &str) -> Vec<HtmlTag> {
+    let bytes = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' || !bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'>' | b'/')
+        {
+            j += 1;
+        }
+        let name = html[i + 1..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                break;
+            }
+            let start = j;
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let attr = html[start..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if bytes.get(j) == Some(&b'=') {
+                j += 1;
+                if let Some(&quote @ (b'"' | b'\'')) = bytes.get(j) {
+                    let close = html[j + 1..]
+                        .find(quote as char)
+                        .map_or(bytes.len(), |e| j + 1 + e);
+                    value = decode_entities(&html[j + 1..close.min(bytes.len())]);
+                    j = close + 1;
+                } else {
+                    let start = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
+                    }
+                    value = decode_entities(&html[start..j]);
+                }
+            }
+            attrs.push((attr, value));
+        }
+        tags.push(HtmlTag {
+            name,
+            attrs,
+            end: (j + 1).min(bytes.len()),
+        });
+        i = j + 1;
+    }
+    tags
+}
+
+/// The visible text of an HTML page: tags removed, entities decoded, whitespace collapsed.
+fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    collapse_whitespace(&decode_entities(&text))
+}
+
+fn markdown_options() -> pulldown_cmark::Options {
+    pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+}
+
+/// Raw HTML that a Markdown renderer would pass through, as found by a CommonMark parser.
+fn markdown_html(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => Some(html.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every link and image destination in a Markdown document.
+fn markdown_destinations(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every heading of a Markdown document: level and plain text.
+fn markdown_headings(markdown: &str) -> Vec<(HeadingLevel, String)> {
+    let mut headings = Vec::new();
+    let mut current: Option<(HeadingLevel, String)> = None;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => current = Some((level, String::new())),
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = current.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    headings
+}
+
+/// Asserts every fenced code block closes: a fence of N backticks or tildes closes only
+/// on a line of at least N of the same character and nothing else.
+fn assert_fences_balanced(path: &str, markdown: &str) {
+    let mut open: Option<(char, usize, usize)> = None;
+    for (number, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            continue;
+        }
+        let Some(ch) = trimmed.chars().next().filter(|c| matches!(c, '`' | '~')) else {
+            continue;
+        };
+        let run = trimmed.chars().take_while(|&c| c == ch).count();
+        if run < 3 {
+            continue;
+        }
+        match open {
+            None => open = Some((ch, run, number + 1)),
+            Some((open_ch, open_run, _))
+                if ch == open_ch && run >= open_run && trimmed[run..].trim().is_empty() =>
+            {
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some((_, _, line)) = open {
+        panic!("{path}: the code fence opened on line {line} never closes");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Snapshots of every output kind for the small fixture
+
+#[test]
+fn small_catalog_outputs_match_their_snapshots() {
+    let site = build(SMALL);
+    let files = site.files();
+
+    // The file list, so a new or vanished output shows up in review.
+    let listing = files
+        .keys()
+        .map(|path| redact_fingerprints(path))
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("small__files", listing);
+
+    // Fingerprinted assets that pages name must exist.
+    let index = site.read("index.html");
+    for tag in html_tags(&index) {
+        for (attr, value) in &tag.attrs {
+            if (attr == "href" || attr == "src") && value.starts_with("./assets/") {
+                assert!(
+                    files.contains_key(value.trim_start_matches("./")),
+                    "index.html links to a missing asset {value}"
+                );
+            }
+        }
+    }
+
+    for path in [
+        "index.html",
+        "errors/card_declined/index.html",
+        "errors/charge_failed/index.html",
+        "errors/card_declined.md",
+        "errors/charge_failed.md",
+        "errors/rate_limited.md",
+        "llms.txt",
+        "llms-full.txt",
+        "errors.json",
+        "errors.schema.json",
+        "search-index.json",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        let name = format!("small__{}", path.replace('/', "__"));
+        insta::assert_snapshot!(name, redact_fingerprints(&site.read(path)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Parity: every cause, resolution, message and example is in every output
+
+#[test]
+fn every_cause_message_and_example_appears_in_every_output() {
+    let catalog = load(EXAMPLE);
+    let site = build(EXAMPLE);
+    let errors_json: serde_json::Value =
+        serde_json::from_str(&site.read("errors.json")).expect("errors.json parses");
+    let json_errors = errors_json["errors"].as_array().expect("errors array");
+    assert_eq!(json_errors.len(), catalog.errors.len());
+
+    let mut checked = 0;
+    for entry in &catalog.errors {
+        let code = &entry.code;
+        let page = html_text(&site.read(&format!("errors/{code}/index.html")));
+        let markdown = to_plain_text(&site.read(&format!("errors/{code}.md")));
+        let json = json_errors
+            .iter()
+            .find(|e| e["code"] == code.as_str())
+            .unwrap_or_else(|| panic!("{code} is missing from errors.json"));
+
+        // (what, its text as a reader sees it)
+        let mut expected: Vec<(String, String)> = Vec::new();
+        for cause in &entry.causes {
+            expected.push(("cause".into(), to_plain_text(&cause.cause)));
+            expected.push(("resolution".into(), to_plain_text(&cause.resolution)));
+        }
+        for message in &entry.messages {
+            expected.push(("message".into(), collapse_whitespace(&message.message)));
+            for markdown in [&message.cause, &message.resolution].into_iter().flatten() {
+                expected.push(("message cause/resolution".into(), to_plain_text(markdown)));
+            }
+        }
+        for example in &entry.examples {
+            expected.push(("example code".into(), collapse_whitespace(&example.code)));
+        }
+        for (what, text) in &expected {
+            assert!(!text.is_empty(), "{code}: empty {what}");
+            assert!(
+                page.contains(text.as_str()),
+                "{code}: {what} missing from its HTML page:\n  {text}"
+            );
+            assert!(
+                markdown.contains(text.as_str()),
+                "{code}: {what} missing from its .md:\n  {text}"
+            );
+            checked += 1;
+        }
+
+        // errors.json carries the source text exactly.
+        let causes: Vec<(String, String)> = json["causes"]
+            .as_array()
+            .expect("causes")
+            .iter()
+            .map(|c| {
+                (
+                    c["cause"].as_str().unwrap().into(),
+                    c["resolution"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let source_causes: Vec<(String, String)> = entry
+            .causes
+            .iter()
+            .map(|c| (c.cause.clone(), c.resolution.clone()))
+            .collect();
+        assert_eq!(causes, source_causes, "{code}: causes in errors.json");
+        let messages = json["messages"].as_array().expect("messages");
+        assert_eq!(messages.len(), entry.messages.len(), "{code}");
+        for (json, source) in messages.iter().zip(&entry.messages) {
+            assert_eq!(json["message"], source.message.as_str(), "{code}");
+            assert_eq!(json["cause"].as_str(), source.cause.as_deref(), "{code}");
+            assert_eq!(
+                json["resolution"].as_str(),
+                source.resolution.as_deref(),
+                "{code}"
+            );
+        }
+        let examples = json["examples"]
+            .as_array()
+            .expect("examples in errors.json");
+        assert_eq!(examples.len(), entry.examples.len(), "{code}");
+        for (json, source) in examples.iter().zip(&entry.examples) {
+            assert_eq!(json["code"], source.code.as_str(), "{code}");
+            assert_eq!(json["title"], source.title.as_str(), "{code}");
+            assert_eq!(json["lang"], source.lang.as_str(), "{code}");
+        }
+    }
+    // errors.json keeps to its published schema: every required key, no other key.
+    let schema: serde_json::Value =
+        serde_json::from_str(&site.read("errors.schema.json")).expect("the schema parses");
+    let error_schema = &schema["$defs"]["error"];
+    let properties = error_schema["properties"].as_object().expect("properties");
+    for json in json_errors {
+        let object = json.as_object().expect("an error is an object");
+        for key in object.keys() {
+            assert!(
+                properties.contains_key(key),
+                "{key} is not in errors.schema.json"
+            );
+        }
+        for key in error_schema["required"].as_array().expect("required") {
+            let key = key.as_str().unwrap();
+            assert!(object.contains_key(key), "{}: no {key}", json["code"]);
+        }
+    }
+
+    // The example catalog is rich; a parity test that compares nothing proves nothing.
+    assert!(checked > 200, "only {checked} strings compared");
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. llms.txt: the reference parser, the exact entry form, and the .md pages
+
+/// Reads llms.txt with `llms_txt.parse_llms_file` from PyPI's `llms-txt` and prints the
+/// result as JSON. Exit 3: the package is not importable.
+const PARSE_LLMS_TXT: &str = r#"
+import json, sys
+try:
+    from llms_txt import parse_llms_file
+except ImportError as error:
+    print(f"cannot import llms_txt: {error}", file=sys.stderr)
+    sys.exit(3)
+with open(sys.argv[1], encoding="utf-8") as f:
+    parsed = parse_llms_file(f.read())
+print(json.dumps({
+    "title": parsed.title,
+    "summary": parsed.summary,
+    "info": parsed.info,
+    "sections": [[name, [dict(link) for link in links]] for name, links in parsed.sections.items()],
+}))
+"#;
+
+/// The reference parser's reading of `path`, or `None` (with a notice) when the package
+/// is missing on a developer's machine. On CI (`CI=true`) a missing package fails.
+fn parse_with_reference_parser(path: &Path) -> Option<serde_json::Value> {
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(PARSE_LLMS_TXT)
+        .arg(path)
+        .output();
+    let unavailable = match &output {
+        Err(error) => Some(format!("python3 could not be run: {error}")),
+        Ok(out) if out.status.code() == Some(3) => {
+            Some(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        }
+        Ok(_) => None,
+    };
+    if let Some(reason) = unavailable {
+        let help = "install it with `pip install llms-txt` (.ci/run does)";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the llms.txt reference parser is required on CI: {reason}; {help}");
+        }
+        eprintln!("SKIPPED the llms.txt reference-parser check: {reason}; {help}");
+        return None;
+    }
+    let output = output.expect("ran");
+    assert!(
+        output.status.success(),
+        "the reference parser failed on {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("the parser script prints JSON"))
+}
+
+/// llms.txt section titles in order, with the errors each lists.
+fn expected_sections(catalog: &Catalog) -> Vec<(String, Vec<&errdex::model::ErrorEntry>)> {
+    let mut sections: Vec<(String, Vec<_>)> = catalog
+        .config
+        .groups
+        .iter()
+        .map(|g| {
+            let errors = catalog
+                .errors
+                .iter()
+                .filter(|e| e.group.as_deref() == Some(g.id.as_str()))
+                .collect();
+            (g.title.clone(), errors)
+        })
+        .collect();
+    sections.push((
+        "Errors".into(),
+        catalog
+            .errors
+            .iter()
+            .filter(|e| e.group.is_none())
+            .collect(),
+    ));
+    sections.retain(|(_, errors)| !errors.is_empty());
+    sections
+}
+
+/// The one form an llms.txt entry may take.
+fn expected_entry(catalog: &Catalog, entry: &errdex::model::ErrorEntry) -> String {
+    let base = &catalog.config.base_url;
+    format!(
+        "- [{code}: {title}]({base}/errors/{code}.md): HTTP {status}. {summary}",
+        code = entry.code,
+        title = entry.title,
+        status = entry.status,
+        summary = collapse_whitespace(&to_agent_markdown(&entry.summary, base)),
+    )
+}
+
+fn check_llms_txt(catalog_dir: &str) {
+    let catalog = load(catalog_dir);
+    let site = build(catalog_dir);
+    let base = catalog.config.base_url.as_str();
+    let llms = site.read("llms.txt");
+    let sections = expected_sections(&catalog);
+
+    // Headings: one H1 (the title), then one H2 per section, `Optional` last.
+    let headings = markdown_headings(&llms);
+    let mut expected_headings = vec![(HeadingLevel::H1, catalog.config.title.clone())];
+    expected_headings.extend(sections.iter().map(|(t, _)| (HeadingLevel::H2, t.clone())));
+    expected_headings.push((HeadingLevel::H2, "Optional".into()));
+    assert_eq!(
+        headings, expected_headings,
+        "{catalog_dir}: llms.txt headings"
+    );
+
+    // Entries: the exact form, in catalog order, under their section.
+    for (title, errors) in &sections {
+        let heading = format!("\n## {title}\n\n");
+        let start = llms.find(&heading).expect("section heading") + heading.len();
+        let body = &llms[start
+            ..llms[start..]
+                .find("\n## ")
+                .map_or(llms.len(), |e| start + e)];
+        let expected: Vec<String> = errors.iter().map(|e| expected_entry(&catalog, e)).collect();
+        let actual: Vec<&str> = body.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(actual, expected, "{catalog_dir}: section {title}");
+    }
+    assert!(
+        llms.trim_end()
+            .rsplit("\n## ")
+            .next()
+            .unwrap()
+            .starts_with("Optional\n"),
+        "{catalog_dir}: `## Optional` is not the last section"
+    );
+    assert!(
+        markdown_html(&llms).is_empty(),
+        "{catalog_dir}: HTML in llms.txt"
+    );
+    assert_eq!(
+        site.read(".well-known/llms.txt"),
+        llms,
+        "{catalog_dir}: .well-known/llms.txt differs from llms.txt"
+    );
+
+    // Every .md page: the index directive first, closed fences, no HTML.
+    let directive = format!("> Fetch the complete documentation index at: {base}/llms.txt\n");
+    for entry in &catalog.errors {
+        let path = format!("errors/{}.md", entry.code);
+        let markdown = site.read(&path);
+        assert!(
+            markdown.starts_with(&directive),
+            "{path} does not open with the directive"
+        );
+        assert_fences_balanced(&path, &markdown);
+        assert_eq!(
+            markdown_html(&markdown),
+            Vec::<String>::new(),
+            "HTML in {path}"
+        );
+    }
+    let full = site.read("llms-full.txt");
+    assert_fences_balanced("llms-full.txt", &full);
+    assert_eq!(
+        markdown_html(&full),
+        Vec::<String>::new(),
+        "HTML in llms-full.txt"
+    );
+
+    // The reference parser agrees, and every link under base_url is a file of the site.
+    let Some(parsed) = parse_with_reference_parser(&site.out.join("llms.txt")) else {
+        return;
+    };
+    assert_eq!(parsed["title"], catalog.config.title.as_str());
+    assert_eq!(
+        parsed["summary"],
+        collapse_whitespace(&catalog.config.summary).as_str()
+    );
+    if let Some(instructions) = &catalog.config.agent_instructions {
+        let first_line = instructions.lines().next().unwrap_or_default();
+        assert!(
+            parsed["info"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(first_line),
+            "{catalog_dir}: agent instructions missing from the parsed info: {}",
+            parsed["info"]
+        );
+    }
+    let parsed_sections = parsed["sections"].as_array().expect("sections");
+    let names: Vec<&str> = parsed_sections
+        .iter()
+        .map(|s| s[0].as_str().unwrap())
+        .collect();
+    let mut expected_names: Vec<&str> = sections.iter().map(|(t, _)| t.as_str()).collect();
+    expected_names.push("Optional");
+    assert_eq!(
+        names, expected_names,
+        "{catalog_dir}: sections per the reference parser"
+    );
+    // Links the catalog author wrote (`links:` in errdex.yaml) may point anywhere, even
+    // elsewhere under base_url; every link errdex itself writes must be in the output.
+    let author_links: Vec<String> = catalog
+        .config
+        .links
+        .iter()
+        .map(|l| match l.url.strip_prefix('/') {
+            Some(path) => format!("{base}/{path}"),
+            None => l.url.clone(),
+        })
+        .collect();
+    let mut resolved = 0;
+    for section in parsed_sections {
+        let name = section[0].as_str().unwrap();
+        let links = section[1].as_array().unwrap();
+        if let Some((_, errors)) = sections.iter().find(|(t, _)| t == name) {
+            let titles: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.code, e.title))
+                .collect();
+            let parsed_titles: Vec<&str> =
+                links.iter().map(|l| l["title"].as_str().unwrap()).collect();
+            assert_eq!(parsed_titles, titles, "{catalog_dir}: links of {name}");
+            let descriptions: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    let summary = to_agent_markdown(&e.summary, base);
+                    format!("HTTP {}. {}", e.status, collapse_whitespace(&summary))
+                })
+                .collect();
+            let parsed_descriptions: Vec<&str> =
+                links.iter().map(|l| l["desc"].as_str().unwrap()).collect();
+            assert_eq!(parsed_descriptions, descriptions, "{catalog_dir}: {name}");
+        }
+        for link in links {
+            let url = link["url"].as_str().expect("url");
+            if author_links.iter().any(|l| l == url) {
+                continue;
+            }
+            if let Some(path) = url.strip_prefix(&format!("{base}/")) {
+                assert!(
+                    site.out.join(path).is_file(),
+                    "{catalog_dir}: llms.txt links to {url}, which is not in the output"
+                );
+                resolved += 1;
+            }
+        }
+    }
+    assert!(
+        resolved >= catalog.errors.len() + 2,
+        "{catalog_dir}: {resolved} links resolved"
+    );
+}
+
+#[test]
+fn llms_txt_of_the_small_catalog_follows_the_format() {
+    check_llms_txt(SMALL);
+}
+
+#[test]
+fn llms_txt_of_the_example_catalog_follows_the_format() {
+    check_llms_txt(EXAMPLE);
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Hostile strings are shown, never executed
+
+/// Text from the hostile fixture that must reach the pages literally: template syntax a
+/// second, accidental template pass would evaluate or strip.
+const TEMPLATE_SYNTAX: &[&str] = &[
+    "{{ site.title }}",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{{ error.title }}",
+    "{{ template }}",
+    "{# not a comment #}",
+    "{{ tera }}",
+];
+
+/// Asserts nothing in `files` can run script: no tag or attribute that executes, no
+/// unsafe URL in a link, Markdown without raw HTML, JSON that parses.
+fn assert_inert(files: &Files) {
+    let search_js: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with("assets/search.") && p.ends_with(".js"))
+        .collect();
+    assert!(search_js.len() <= 1, "one search script: {search_js:?}");
+    let search_js = search_js.first().map_or("assets/search.js", |p| p.as_str());
+    for (path, bytes) in files {
+        let text = std::str::from_utf8(bytes).unwrap_or_else(|_| panic!("{path} is not UTF-8"));
+        let lower = text.to_ascii_lowercase();
+        if path.ends_with(".html") {
+            let tags = html_tags(text);
+            let mut scripts = 0;
+            for tag in &tags {
+                let where_ = format!("{path}: <{} {:?}>", tag.name, tag.attrs);
+                assert!(
+                    !matches!(
+                        tag.name.as_str(),
+                        "img"
+                            | "iframe"
+                            | "svg"
+                            | "object"
+                            | "embed"
+                            | "frame"
+                            | "base"
+                            | "math"
+                            | "textarea"
+                            | "style"
+                    ),
+                    "forbidden tag in {where_}"
+                );
+                for (attr, value) in &tag.attrs {
+                    assert!(!attr.starts_with("on"), "event handler in {where_}");
+                    assert!(
+                        !attr.contains(['"', '\'', '<']),
+                        "an attribute value broke out in {where_}"
+                    );
+                    if matches!(
+                        attr.as_str(),
+                        "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "data"
+                    ) {
+                        assert!(
+                            !matches!(classify_raw(value), UrlKind::Unsafe(_)),
+                            "unsafe URL in {where_}"
+                        );
+                    }
+                }
+                if tag.name == "script" {
+                    scripts += 1;
+                    let src = tag
+                        .attrs
+                        .iter()
+                        .find(|(a, _)| a == "src")
+                        .map(|(_, v)| v.as_str())
+                        .unwrap_or_else(|| panic!("inline script in {where_}"));
+                    assert!(
+                        src.ends_with(search_js) && !src.contains("javascript"),
+                        "foreign script in {where_}"
+                    );
+                    assert!(tag.attrs.iter().any(|(a, _)| a == "defer"), "{where_}");
+                    assert!(
+                        text[tag.end..].starts_with("</script>"),
+                        "script with content in {where_}"
+                    );
+                }
+            }
+            assert_eq!(
+                lower.matches("<script").count(),
+                scripts,
+                "{path}: a <script that is not a tag"
+            );
+            assert!(!lower.contains("<img"), "{path}: unescaped <img");
+        } else if path.ends_with(".md") || path.ends_with(".txt") {
+            assert_eq!(
+                markdown_html(text),
+                Vec::<String>::new(),
+                "raw HTML in {path}"
+            );
+            for dest in markdown_destinations(text) {
+                assert!(
+                    !matches!(classify(&dest), UrlKind::Unsafe(_)),
+                    "{path}: unsafe link {dest}"
+                );
+            }
+        } else if path.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(text)
+                .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        } else if path.ends_with(".xml") {
+            assert!(
+                !lower.contains("<script") && !lower.contains("<img"),
+                "{path}"
+            );
+        }
+    }
+}
+
+fn render(catalog: &Catalog) -> Files {
+    let theme = Theme::new(&[]).expect("built-in theme");
+    render_site(catalog, &theme, &RenderOptions::default()).expect("renders")
+}
+
+fn file<'a>(files: &'a Files, path: &str) -> &'a str {
+    std::str::from_utf8(&files[path]).expect("UTF-8")
+}
+
+#[test]
+fn hostile_plain_text_is_escaped_in_every_output() {
+    let catalog = load(HOSTILE);
+    let files = render(&catalog);
+    assert_inert(&files);
+
+    // Template syntax in the data is shown as written, not evaluated.
+    let index = html_text(file(&files, "index.html"));
+    let page = html_text(file(&files, "errors/xss/index.html"));
+    let markdown = file(&files, "errors/xss.md");
+    for needle in TEMPLATE_SYNTAX {
+        let in_index = index.contains(needle);
+        let in_page = page.contains(needle);
+        assert!(
+            in_index || in_page,
+            "{needle} is not shown literally on the pages"
+        );
+    }
+    assert!(index.contains(&collapse_whitespace(&catalog.config.title)));
+    let xss = &catalog.errors.iter().find(|e| e.code == "xss").unwrap();
+    assert!(
+        page.contains(&collapse_whitespace(&xss.title)),
+        "title shown as written"
+    );
+    assert!(
+        page.contains(&collapse_whitespace(&xss.examples[0].code)),
+        "code shown as written"
+    );
+    assert!(
+        markdown.contains(&xss.examples[0].code.trim_end().to_string()),
+        "code kept verbatim"
+    );
+    for message in &xss.messages {
+        assert!(page.contains(&message.message), "{}", message.message);
+    }
+
+    // In Markdown, plain text is escaped so that it reads exactly as written.
+    let title = collapse_whitespace(&xss.title);
+    assert!(
+        markdown_headings(markdown).contains(&(HeadingLevel::H1, format!("xss: {title}"))),
+        "{:?}",
+        markdown_headings(markdown)
+    );
+    let group = collapse_whitespace(&catalog.config.groups[0].title);
+    let llms_headings = markdown_headings(file(&files, "llms.txt"));
+    assert!(
+        llms_headings.contains(&(HeadingLevel::H2, group)),
+        "{llms_headings:?}"
+    );
+
+    // JSON keeps the data exactly.
+    let json: serde_json::Value = serde_json::from_str(file(&files, "errors.json")).unwrap();
+    assert_eq!(json["title"], catalog.config.title.as_str());
+    let entry = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "xss")
+        .unwrap();
+    assert_eq!(entry["title"], xss.title.as_str());
+    assert_eq!(
+        entry["messages"][0]["message"],
+        xss.messages[0].message.as_str()
+    );
+    let search: serde_json::Value =
+        serde_json::from_str(file(&files, "search-index.json")).unwrap();
+    assert!(
+        search
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["title"] == xss.title.as_str())
+    );
+}
+
+/// Raw HTML and script links, as if `check` had let them through.
+const RAW_HTML: &str = "Text <script>alert(1)</script> <img src=x onerror=alert(1)> \
+    <a href=\"javascript:alert(1)\">a</a> [click](javascript:alert(1)) \
+    ![img](javascript:alert(1)) [ref][r] <!-- c --> \
+    <svg onload=alert(1)>\n\n<div onclick=\"alert(1)\">block</div>\n\n\
+    <script>alert(2)</script>\n\n[r]: javascript:alert(1)\n";
+
+#[test]
+fn hostile_markdown_and_links_are_neutralised_even_without_check() {
+    let mut catalog = load(HOSTILE);
+    let raw = |label: &str| format!("{label} {RAW_HTML}");
+    let one_line = |label: &str| {
+        format!(
+            "{label} <img src=x onerror=alert(1)> [x](javascript:alert(1)) <b onmouseover=alert(1)>b</b>"
+        )
+    };
+    let config = &mut catalog.config;
+    config.summary = one_line("Site summary");
+    config.intro = Some(raw("Intro"));
+    config.auth = Some(raw("Auth"));
+    config.agent_instructions = Some(raw("Instructions"));
+    config.tips = vec![raw("Tip")];
+    for group in &mut config.groups {
+        group.description = Some(raw("Group"));
+    }
+    for envelope in &mut config.envelopes {
+        envelope.description = Some(raw("Envelope"));
+    }
+    for status in &mut config.statuses {
+        status.meaning = one_line("Meaning");
+    }
+    for (i, url) in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        config.links.push(errdex::model::Link {
+            title: format!("Bad link {i}"),
+            url: url.into(),
+            description: Some(one_line("Link")),
+        });
+    }
+    let links = config.links.clone();
+    for entry in &mut catalog.errors {
+        entry.summary = one_line("Summary");
+        entry.description = Some(raw("Description"));
+        entry.when = vec![one_line("When")];
+        entry.fix = vec![raw("Fix")];
+        entry.gotchas = vec![raw("Gotcha")];
+        entry.agent.guidance = raw("Guidance");
+        entry.deprecated = Some(raw("Deprecated"));
+        entry.causes = vec![errdex::model::Cause {
+            cause: one_line("Cause"),
+            resolution: one_line("Resolution"),
+        }];
+        for message in &mut entry.messages {
+            message.cause = Some(one_line("Message cause"));
+            message.resolution = Some(one_line("Message resolution"));
+        }
+        for field in &mut entry.fields {
+            field.cause = one_line("Field cause");
+        }
+        entry.links = links.clone();
+    }
+    let files = render(&catalog);
+    assert_inert(&files);
+
+    // The raw HTML is still there for the reader to see, as text.
+    let page = html_text(file(&files, "errors/xss/index.html"));
+    assert!(
+        page.contains("Description Text <script>alert(1)</script>"),
+        "{page}"
+    );
+    // The dropped links keep their text.
+    assert!(page.contains("click"));
+    // Safe links survive the filtering of unsafe ones.
+    let index = file(&files, "index.html");
+    assert!(
+        index.contains("href=\"https://example.test/?q=%22%3E%3Cscript%3E&amp;a=1&amp;b=%27\"")
+    );
+    assert!(
+        !index.contains("Bad link"),
+        "links with unsafe URLs are left out"
+    );
+    assert!(!file(&files, "llms.txt").contains("Bad link"));
+}
+
+/// Spellings of a script link that the Markdown parser decodes (`&#106;`), unwraps
+/// (`<…>`) or finds on its own (autolinks).
+const SCRIPT_LINK_SPELLINGS: &str = "[enc](&#106;avascript:alert(1)) [angle](<javascript:alert(1)>) \
+    <javascript:alert(1)> [hex](&#x6A;avascript&colon;alert(1))";
+
+/// The HTML outputs render Markdown through the parser's events, so every spelling of a
+/// script link is dropped there.
+#[test]
+fn script_links_in_any_spelling_never_reach_the_html() {
+    let mut catalog = load(HOSTILE);
+    catalog.config.intro = Some(SCRIPT_LINK_SPELLINGS.into());
+    for entry in &mut catalog.errors {
+        entry.description = Some(SCRIPT_LINK_SPELLINGS.into());
+        entry.agent.guidance = SCRIPT_LINK_SPELLINGS.into();
+    }
+    let mut files = render(&catalog);
+    files.retain(|path, _| !path.ends_with(".md") && !path.ends_with(".txt"));
+    assert_inert(&files);
+    assert!(html_text(file(&files, "errors/xss/index.html")).contains("enc angle"));
+}
+
+/// The same spellings in the Markdown for agents. `to_agent_markdown` (src/markdown.rs)
+/// rewrites only inline links whose destination appears verbatim in the source, so these
+/// three pass through to `.md`, `llms.txt` and `llms-full.txt`. `check` rejects them
+/// (E041), so no built site has them; this is the defence-in-depth layer.
+#[test]
+
+fn script_links_in_any_spelling_never_reach_the_agent_markdown() {
+    let mut catalog = load(HOSTILE);
+    catalog.config.agent_instructions = Some(SCRIPT_LINK_SPELLINGS.into());
+    for entry in &mut catalog.errors {
+        entry.description = Some(SCRIPT_LINK_SPELLINGS.into());
+    }
+    let mut files = render(&catalog);
+    files.retain(|path, _| path.ends_with(".md") || path.ends_with(".txt"));
+    assert_inert(&files);
+}
+
+#[test]
+fn headings_in_agent_instructions_never_add_llms_txt_sections() {
+    let mut catalog = load(SMALL);
+    catalog.config.agent_instructions = Some(
+        "# Rules\n\nSetext\n======\n\nAlso\n----\n\n### Deep\n\n```\n# not a heading\n```\n".into(),
+    );
+    let files = render(&catalog);
+    for path in ["llms.txt", "llms-full.txt"] {
+        let text = file(&files, path);
+        let headings = markdown_headings(text);
+        let h1: Vec<_> = headings
+            .iter()
+            .filter(|(level, _)| *level == HeadingLevel::H1)
+            .collect();
+        let h2: Vec<&str> = headings
+            .iter()
+            .filter(|(level, _)| *level == HeadingLevel::H2)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        if path == "llms.txt" {
+            assert_eq!(h1.len(), 1, "{path}: {headings:?}");
+            assert_eq!(h2, ["Payments", "Authentication", "Errors", "Optional"]);
+            assert!(headings.iter().all(|(l, _)| *l <= HeadingLevel::H2));
+        }
+        for demoted in ["**Rules**", "**Setext**", "**Also**", "**Deep**"] {
+            assert!(text.contains(demoted), "{path}: {demoted} missing");
+        }
+        assert!(text.contains("```\n# not a heading\n```"), "{path}");
+    }
+}
