@@ -55,6 +55,16 @@ pub enum Command {
         after_help = "Example:\n  errdex new card_declined --status 402 --title \"Card declined\" --group billing"
     )]
     New(NewArgs),
+    /// Print the JSON Schema of error files (or of errdex.yaml), for editor completion.
+    #[command(
+        after_help = "Examples:\n  errdex schema > errdex.schema.json\n  errdex schema --catalog-file > errdex.config.schema.json"
+    )]
+    Schema(SchemaArgs),
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  errdex completions bash > ~/.local/share/bash-completion/completions/errdex"
+    )]
+    Completions(CompletionsArgs),
     /// Create a new, minimal catalog that checks and builds.
     #[command(
         after_help = "Example:\n  errdex init docs/errors && errdex build --catalog docs/errors"
@@ -181,4 +191,46 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Which file format `errdex schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// `errors/<code>.yaml`.
+    Error,
+    /// `errdex.yaml`.
+    Catalog,
+}
+
+/// `errdex schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Describe errdex.yaml instead of error files.
+    #[arg(long = "catalog-file")]
+    catalog_file: bool,
+    /// Describe error files (the default).
+    #[arg(long = "error", conflicts_with = "catalog_file")]
+    error: bool,
+    /// Set from the flags.
+    #[arg(skip = SchemaKind::Error)]
+    pub kind: SchemaKind,
+}
+
+impl SchemaArgs {
+    /// Resolves the flags into a kind.
+    pub fn resolve(mut self) -> Self {
+        self.kind = if self.catalog_file && !self.error {
+            SchemaKind::Catalog
+        } else {
+            SchemaKind::Error
+        };
+        self
+    }
+}
+
+/// `errdex completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }

@@ -144,3 +144,37 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = errdex(&["completions", shell], dir.path());
+        assert!(out.status.success(), "{shell}");
+        let script = text(&out.stdout);
+        assert!(
+            script.contains("errdex") && script.contains("lookup"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn new_files_point_editors_at_the_schema_init_wrote() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    assert!(dir.path().join("c/errdex.schema.json").is_file());
+    assert!(
+        errdex(
+            &["new", "gone", "--status", "410", "--catalog", "c"],
+            dir.path()
+        )
+        .status
+        .success()
+    );
+    let file = std::fs::read_to_string(dir.path().join("c/errors/gone.yaml")).expect("written");
+    assert!(
+        file.starts_with("# yaml-language-server: $schema=../errdex.schema.json\n"),
+        "{file}"
+    );
+}

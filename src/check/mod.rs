@@ -25,11 +25,11 @@ mod markdown_fields;
 mod messages;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::load::raw::S;
 use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
 use crate::model::{Catalog, ErrorEntry};
 use crate::source::SourceFile;
-use serde_saphyr::Spanned;
 
 /// The outcome of checking: the catalog when it has no errors, and every diagnostic.
 #[derive(Debug)]
@@ -184,7 +184,7 @@ fn file_stem(path: &str) -> String {
 /// A diagnostic at a spanned value.
 pub(crate) fn at<T>(
     source: &SourceFile,
-    value: &Spanned<T>,
+    value: &S<T>,
     code: Code,
     message: impl Into<String>,
 ) -> Diagnostic {
@@ -214,7 +214,7 @@ fn is_literal_block(source: &SourceFile, start: Position) -> bool {
 /// position is exact; for other scalar styles the field's start is used.
 pub(crate) fn at_markdown_offset(
     source: &SourceFile,
-    value: &Spanned<String>,
+    value: &S<String>,
     offset: usize,
     code: Code,
     message: impl Into<String>,

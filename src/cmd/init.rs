@@ -1,7 +1,8 @@
 //! `errdex init [DIR]`: a new, minimal catalog that checks and builds.
 
 use super::Outcome;
-use crate::cli::InitArgs;
+use super::schema::schema_json;
+use crate::cli::{InitArgs, SchemaKind};
 use std::fs;
 
 pub(super) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
@@ -19,14 +20,43 @@ pub(super) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         );
     }
     fs::create_dir_all(dir.join("errors"))?;
-    fs::write(dir.join(crate::load::CONFIG_FILE), CONFIG)?;
-    fs::write(dir.join("errors/not_found.yaml"), NOT_FOUND)?;
-    fs::write(dir.join("errors/rate_limited.yaml"), RATE_LIMITED)?;
+    // Schemas beside the files, named by a `yaml-language-server` comment in each file,
+    // give editors completion and hover help with no set-up.
+    fs::write(
+        dir.join(ERROR_SCHEMA_FILE),
+        schema_json(SchemaKind::Error)? + "\n",
+    )?;
+    fs::write(
+        dir.join(CONFIG_SCHEMA_FILE),
+        schema_json(SchemaKind::Catalog)? + "\n",
+    )?;
+    fs::write(
+        dir.join(crate::load::CONFIG_FILE),
+        format!("# yaml-language-server: $schema={CONFIG_SCHEMA_FILE}\n{CONFIG}"),
+    )?;
+    fs::write(
+        dir.join("errors/not_found.yaml"),
+        format!("{}{NOT_FOUND}", schema_comment()),
+    )?;
+    fs::write(
+        dir.join("errors/rate_limited.yaml"),
+        format!("{}{RATE_LIMITED}", schema_comment()),
+    )?;
     eprintln!(
-        "Created a catalog in {dir}: errdex.yaml and 2 errors.\nNext: edit errdex.yaml (title, base_url), then `errdex serve --catalog {dir}` to see it, or `errdex new CODE --status N --catalog {dir}` to add an error.",
+        "Created a catalog in {dir}: errdex.yaml, 2 errors and JSON Schemas for editor completion.\nNext: edit errdex.yaml (title, base_url), then `errdex serve --catalog {dir}` to see it, or `errdex new CODE --status N --catalog {dir}` to add an error.",
         dir = dir.display()
     );
     Ok(Outcome::Success)
+}
+
+/// The schema of error files that `init` writes into the catalog.
+pub(super) const ERROR_SCHEMA_FILE: &str = "errdex.schema.json";
+/// The schema of `errdex.yaml` that `init` writes into the catalog.
+const CONFIG_SCHEMA_FILE: &str = "errdex.config.schema.json";
+
+/// The first line of an error file: where editors find its schema.
+pub(super) fn schema_comment() -> String {
+    format!("# yaml-language-server: $schema=../{ERROR_SCHEMA_FILE}\n")
 }
 
 const CONFIG: &str = r#"# errdex catalog configuration. Reference: docs/catalog.md in the errdex repository.

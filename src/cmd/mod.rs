@@ -6,6 +6,7 @@ mod explain;
 mod init;
 mod lookup;
 mod new;
+mod schema;
 mod serve;
 mod watch;
 
@@ -46,6 +47,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Lookup(args) => lookup::run(&args),
         Command::New(args) => new::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Schema(args) => schema::run(&args.resolve()),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "errdex", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
     }
 }
 

@@ -5,173 +5,277 @@
 //! They are strict (`deny_unknown_fields`) so a misspelt key is an error, never silently
 //! ignored. The check stage turns them into the validated [`crate::model::Catalog`].
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
+use std::borrow::Cow;
 
-/// A string, list or map value with the place it was written.
-pub type S<T> = Spanned<T>;
+/// A value with the place it was written, so a check can point at it.
+///
+/// Deserialized through serde-saphyr's [`Spanned`]; its JSON Schema is that of the
+/// value alone, so `errdex schema` describes the YAML a writer types.
+#[derive(Debug, Clone)]
+pub struct S<T> {
+    pub value: T,
+    /// Where the value is used (an alias's position, for aliased values).
+    pub referenced: Location,
+    /// Where the value is defined.
+    pub defined: Location,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(deserializer)?;
+        Ok(S {
+            value: spanned.value,
+            referenced: spanned.referenced,
+            defined: spanned.defined,
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for S<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
 
 /// `errdex.yaml`: site-wide configuration.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// Site title; also the H1 of llms.txt.
     pub title: S<String>,
+    /// One line describing the API; the llms.txt blockquote and the HTML meta description.
     pub summary: S<String>,
+    /// Absolute http(s) URL where the site is published, e.g. `https://docs.example.com/errors`. Every agent-facing link is absolute on it.
     pub base_url: S<String>,
+    /// Markdown shown at the top of the overview page.
     #[serde(default)]
     pub intro: Option<S<String>>,
+    /// Markdown: how to authenticate; shown on the overview.
     #[serde(default)]
     pub auth: Option<S<String>>,
+    /// Markdown guidance for AI agents: top of llms.txt and of every error's Markdown page.
     #[serde(default)]
     pub agent_instructions: Option<S<String>>,
+    /// Response body shapes shared by many errors.
     #[serde(default)]
     pub envelopes: Option<S<Vec<RawEnvelope>>>,
+    /// Ordered sections (e.g. `auth`, `billing`); the overview and llms.txt follow this order.
     #[serde(default)]
     pub groups: Option<S<Vec<RawGroup>>>,
+    /// Extra rows for the overview's status table, e.g. 200/201/204 success codes.
     #[serde(default)]
     pub statuses: Option<S<Vec<RawStatus>>>,
+    /// Markdown items for the overview's "Troubleshooting tips".
     #[serde(default)]
     pub tips: Option<S<Vec<S<String>>>>,
+    /// External pages, listed under `## Optional` in llms.txt.
     #[serde(default)]
     pub links: Option<S<Vec<RawLink>>>,
 }
 
 /// A response body shape shared by many errors.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvelope {
+    /// Identifier that errors name in `response.envelope`.
     pub id: S<String>,
+    /// Short name, e.g. "Standard error".
     pub title: S<String>,
+    /// Markdown explanation of the shape.
     #[serde(default)]
     pub description: Option<S<String>>,
+    /// Media type of bodies (default `application/json`); JSON types (`application/json`, `*+json`) are parsed and checked.
     #[serde(default)]
     pub media_type: Option<S<String>>,
+    /// An example body in this shape.
     pub example: S<String>,
+    /// Where the code, message, docs URL and status live in a body.
     #[serde(default)]
     pub pointers: Option<RawPointers>,
 }
 
 /// JSON Pointers (RFC 6901) into an envelope's body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPointers {
+    /// JSON Pointer (RFC 6901) to the error code, e.g. `/error/code`; it must equal the error's `code`.
     #[serde(default)]
     pub code: Option<S<String>>,
+    /// JSON Pointer to the message; it must match one of the error's `messages`.
     #[serde(default)]
     pub message: Option<S<String>>,
+    /// JSON Pointer to the documentation URL; it must be the error's page URL.
     #[serde(default)]
     pub docs_url: Option<S<String>>,
+    /// JSON Pointer to the HTTP status; it must equal the error's `status`.
     #[serde(default)]
     pub status: Option<S<String>>,
 }
 
 /// An ordered section of the catalog, e.g. `auth` or `billing`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
+    /// Identifier that errors name in `group`.
     pub id: S<String>,
+    /// Section title.
     pub title: S<String>,
+    /// Markdown introduction of the section.
     #[serde(default)]
     pub description: Option<S<String>>,
 }
 
 /// An extra row for the overview's status table (e.g. a 2xx success code).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStatus {
+    /// HTTP status code (100–599).
     pub status: S<i64>,
+    /// Markdown: what this status means in this API.
     pub meaning: S<String>,
 }
 
 /// An external link; `description` is only used by the catalog-level list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
+    /// Link text.
     pub title: S<String>,
+    /// Absolute http(s) URL, or a site path such as `/errors/not_found/`.
     pub url: S<String>,
+    /// One line on what the page offers (catalog-level links only).
     #[serde(default)]
     pub description: Option<S<String>>,
 }
 
 /// `errors/<code>.yaml`: one API error.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawError {
+    /// Stable identifier and URL slug; must equal the file name.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_.-]{0,63}$"))]
     pub code: S<String>,
+    /// Short human title.
     pub title: S<String>,
+    /// HTTP status, 400–599.
+    #[schemars(range(min = 400, max = 599))]
     pub status: S<i64>,
+    /// One Markdown sentence; used in llms.txt and tables (at most 200 characters).
     pub summary: S<String>,
+    /// Id of a group defined in errdex.yaml.
     #[serde(default)]
     pub group: Option<S<String>>,
+    /// Markdown: the longer explanation.
     #[serde(default)]
     pub description: Option<S<String>>,
+    /// Markdown items: the situations that trigger the error ("When it fires").
     #[serde(default)]
     pub when: Option<S<Vec<S<String>>>>,
+    /// Cause → resolution rows.
     #[serde(default)]
     pub causes: Option<S<Vec<RawCause>>>,
+    /// Exact messages the API returns; `{name}` marks a variable part.
     #[serde(default)]
     pub messages: Option<S<Vec<RawMessage>>>,
+    /// Validation failures: which request field fails and why.
     #[serde(default)]
     pub fields: Option<S<Vec<RawField>>>,
+    /// Where the error is returned, e.g. `POST /scans`.
     #[serde(default)]
     pub endpoints: Option<S<Vec<S<String>>>>,
+    /// Markdown steps, in order ("How to fix").
     #[serde(default)]
     pub fix: Option<S<Vec<S<String>>>>,
+    /// Markdown items ("Common gotchas").
     #[serde(default)]
     pub gotchas: Option<S<Vec<S<String>>>>,
+    /// An example response; its body is checked against the envelope.
     #[serde(default)]
     pub response: Option<S<RawResponse>>,
+    /// Request examples, shown as tabs.
     #[serde(default)]
     pub examples: Option<S<Vec<RawExample>>>,
+    /// May the same request succeed later, unchanged?
     pub retryable: S<bool>,
+    /// How long to wait before retrying (only for retryable errors).
     #[serde(default)]
     pub retry_after: Option<S<RawRetryAfter>>,
+    /// What an AI agent should do.
     pub agent: RawAgent,
+    /// Codes of related errors; they must exist.
     #[serde(default)]
     pub related: Option<S<Vec<S<String>>>>,
+    /// Further reading.
     #[serde(default)]
     pub links: Option<S<Vec<RawLink>>>,
+    /// When the error was introduced, e.g. a date or API version.
     #[serde(default)]
     pub since: Option<S<String>>,
+    /// Markdown: why the error is no longer returned; codes are never deleted.
     #[serde(default)]
     pub deprecated: Option<S<String>>,
+    /// Code of the error that replaces this one.
     #[serde(default)]
     pub replaced_by: Option<S<String>>,
 }
 
 /// One row of the cause → resolution table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCause {
+    /// Markdown: what the caller did.
     pub cause: S<String>,
+    /// Markdown: what to do instead.
     pub resolution: S<String>,
 }
 
 /// An exact message the API returns; `{name}` marks a variable part.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessage {
+    /// The exact message; `{name}` matches any non-empty text.
     pub message: S<String>,
+    /// Markdown: why the API returns it.
     #[serde(default)]
     pub cause: Option<S<String>>,
+    /// Markdown: what to do.
     #[serde(default)]
     pub resolution: Option<S<String>>,
 }
 
 /// A request field that fails validation, and why.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
+    /// The request field, e.g. `address.postal_code`.
     pub field: S<String>,
+    /// Markdown: why the field is rejected.
     pub cause: S<String>,
 }
 
 /// An example response.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResponse {
+    /// Id of an envelope in errdex.yaml (default: the only envelope, if there is one).
     #[serde(default)]
     pub envelope: Option<S<String>>,
+    /// The body exactly as the API returns it.
     pub body: S<String>,
     /// `Header-Name: value` pairs, shown in the order written.
     #[serde(default)]
@@ -182,6 +286,20 @@ pub struct RawResponse {
 /// `Retry-After` before `Content-Type`, which reads wrong in a response example).
 #[derive(Debug, Default)]
 pub struct OrderedMap(pub Vec<(String, S<String>)>);
+
+impl JsonSchema for OrderedMap {
+    fn schema_name() -> Cow<'static, str> {
+        "Headers".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "Response headers, `Header-Name: value`, in the order written.",
+            "additionalProperties": {"type": ["string", "number", "boolean"]}
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for OrderedMap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -207,28 +325,35 @@ impl<'de> Deserialize<'de> for OrderedMap {
 }
 
 /// A request example shown as a tab.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExample {
+    /// Tab title, e.g. "curl".
     pub title: S<String>,
+    /// Language of the code, e.g. `sh`, `typescript`, `python`.
     pub lang: S<String>,
+    /// The example code.
     pub code: S<String>,
 }
 
 /// How long to wait before retrying.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetryAfter {
+    /// Response header that says how long to wait, e.g. `Retry-After`.
     #[serde(default)]
     pub header: Option<S<String>>,
+    /// Seconds to wait when there is no header.
     #[serde(default)]
     pub seconds: Option<S<u64>>,
 }
 
 /// "If you're an AI agent": what to do and why.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgent {
+    /// What to do: `stop`, `fix_request`, `retry`, `retry_later`, `reauthenticate`, `ask_user` or `contact_support`.
     pub action: S<crate::model::AgentAction>,
+    /// Markdown: "If you're an AI agent".
     pub guidance: S<String>,
 }

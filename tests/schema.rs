@@ -1,0 +1,121 @@
+//! `errdex schema`: the JSON Schema editors use agrees with what `check` accepts.
+//!
+//! The example catalog and the valid fixtures must validate; the unknown-field fixture
+//! must not. Validation uses `check-jsonschema` (PyPI), installed by `.ci/run`; locally
+//! the test is skipped when it is missing, in CI it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn schema(kind_flag: Option<&str>, dir: &Path) -> PathBuf {
+    let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .arg("schema")
+        .args(kind_flag)
+        .output()
+        .expect("errdex runs");
+    assert!(output.status.success());
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("schema is JSON");
+    assert_eq!(
+        parsed["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(parsed["additionalProperties"], false);
+    let path = dir.join(format!("schema{}.json", kind_flag.unwrap_or("")));
+    std::fs::write(&path, &output.stdout).expect("write schema");
+    path
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join(dir))
+        .expect("fixture dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs check-jsonschema; `None` when it is not installed (outside CI).
+fn validate(schema: &Path, files: &[PathBuf]) -> Option<bool> {
+    match Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(schema)
+        .args(files)
+        .output()
+    {
+        Ok(output) => Some(output.status.success()),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("check-jsonschema is not installed; .ci/run installs it with pip")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: check-jsonschema is not installed (pip install check-jsonschema)");
+            None
+        }
+    }
+}
+
+#[test]
+fn every_field_has_a_description_for_editor_hover() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for flag in [None, Some("--catalog-file")] {
+        let path = schema(flag, dir.path());
+        let parsed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+        let properties = parsed["properties"].as_object().expect("properties");
+        assert!(!properties.is_empty());
+        for (name, property) in properties {
+            assert!(
+                property["description"].is_string(),
+                "{name} has no description"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_agent_actions_are_an_enum() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(schema(None, dir.path())).expect("read");
+    for action in [
+        "stop",
+        "fix_request",
+        "retry",
+        "retry_later",
+        "reauthenticate",
+        "ask_user",
+        "contact_support",
+    ] {
+        assert!(text.contains(&format!("\"{action}\"")), "{action}");
+    }
+}
+
+#[test]
+fn valid_catalogs_validate_and_unknown_fields_do_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error_schema = schema(None, dir.path());
+    let config_schema = schema(Some("--catalog-file"), dir.path());
+    let mut valid = yaml_files("catalog/errors");
+    valid.extend(yaml_files("tests/fixtures/check/valid/errors"));
+    valid.extend(yaml_files("tests/fixtures/render/small/errors"));
+    let Some(ok) = validate(&error_schema, &valid) else {
+        return;
+    };
+    assert!(
+        ok,
+        "the example catalog must validate against the error schema"
+    );
+    let configs = [
+        "catalog/errdex.yaml",
+        "tests/fixtures/check/valid/errdex.yaml",
+    ]
+    .map(|p| Path::new(ROOT).join(p));
+    assert_eq!(validate(&config_schema, &configs), Some(true));
+    let unknown = yaml_files("tests/fixtures/check/E003_unknown_field/errors");
+    assert_eq!(
+        validate(&error_schema, &unknown),
+        Some(false),
+        "an unknown field must be rejected"
+    );
+}
