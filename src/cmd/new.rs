@@ -46,6 +46,15 @@ pub(super) fn run(args: &NewArgs) -> anyhow::Result<Outcome> {
         }
         Err(e) => return Err(e.into()),
     };
+    // Point editors at the schema when the catalog has one (`errdex init` writes it).
+    if args
+        .catalog
+        .catalog
+        .join(super::init::ERROR_SCHEMA_FILE)
+        .is_file()
+    {
+        file.write_all(super::init::schema_comment().as_bytes())?;
+    }
     file.write_all(
         scaffold(
             code,
