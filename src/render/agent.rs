@@ -6,7 +6,6 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{UrlKind, classify_raw, to_agent_markdown};
-use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -490,7 +489,9 @@ pub fn llms_full_txt(catalog: &Catalog, markdown_of: &dyn Fn(&ErrorEntry) -> Str
                 "---\n\nSource: {}\n\n",
                 catalog.markdown_url(&entry.code)
             );
-            out.push_str(markdown_of(entry).trim_end());
+            // The header above already has the index directive and the instructions;
+            // repeating them for every error would only spend an agent's context.
+            out.push_str(without_directive(&markdown_of(entry)).trim_end());
             out.push_str("\n\n");
         }
     }
@@ -499,15 +500,13 @@ pub fn llms_full_txt(catalog: &Catalog, markdown_of: &dyn Fn(&ErrorEntry) -> Str
     out
 }
 
-/// The text of a message with placeholders kept as `{name}`, for the plain outputs.
-pub fn message_text(message: &str) -> String {
-    parts(message)
-        .into_iter()
-        .map(|p| match p {
-            Part::Text(t) => t.to_owned(),
-            Part::Placeholder(name) => format!("{{{name}}}"),
-        })
-        .collect()
+/// An error's Markdown without its opening blockquote (directive and instructions).
+fn without_directive(markdown: &str) -> &str {
+    let mut rest = markdown;
+    while rest.starts_with('>') {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after);
+    }
+    rest.trim_start_matches('\n')
 }
 
 #[cfg(test)]

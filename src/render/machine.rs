@@ -1,7 +1,7 @@
 //! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` and
 //! `sitemap.xml`.
 
-use crate::markdown::to_plain_text;
+use crate::markdown::{to_agent_markdown, to_plain_text};
 use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
 use serde::Serialize;
 
@@ -20,9 +20,9 @@ struct ErrorsJson<'a> {
 }
 
 #[derive(Serialize)]
-struct AgentJson<'a> {
+struct AgentJson {
     action: &'static str,
-    guidance: &'a str,
+    guidance: String,
 }
 
 #[derive(Serialize)]
@@ -30,7 +30,7 @@ struct ErrorJson<'a> {
     code: &'a str,
     title: &'a str,
     status: u16,
-    summary: &'a str,
+    summary: String,
     group: Option<&'a str>,
     #[serde(rename = "type")]
     type_uri: String,
@@ -38,21 +38,25 @@ struct ErrorJson<'a> {
     markdown_url: String,
     retryable: bool,
     retry_after: Option<&'a RetryAfter>,
-    agent: AgentJson<'a>,
-    messages: &'a [Message],
-    causes: &'a [Cause],
-    fields: &'a [FieldError],
+    agent: AgentJson,
+    messages: Vec<Message>,
+    causes: Vec<Cause>,
+    fields: Vec<FieldError>,
     endpoints: &'a [String],
     examples: &'a [Example],
     related: &'a [String],
     since: Option<&'a str>,
-    deprecated: Option<&'a str>,
+    deprecated: Option<String>,
     replaced_by: Option<&'a str>,
 }
 
 /// `errors.json`, errors in llms.txt order.
+///
+/// Markdown fields keep their Markdown, with site links made absolute on `base_url`:
+/// an agent reading the JSON has no page to resolve `/errors/x/` against.
 pub fn errors_json(catalog: &Catalog) -> String {
     let base = &catalog.config.base_url;
+    let md = |text: &str| to_agent_markdown(text, base);
     let errors = super::agent::sections(catalog)
         .into_iter()
         .flat_map(|(_, errors)| errors)
@@ -60,7 +64,7 @@ pub fn errors_json(catalog: &Catalog) -> String {
             code: &e.code,
             title: &e.title,
             status: e.status,
-            summary: &e.summary,
+            summary: md(&e.summary),
             group: e.group.as_deref(),
             type_uri: catalog.page_url(&e.code),
             doc_url: catalog.page_url(&e.code),
@@ -69,16 +73,38 @@ pub fn errors_json(catalog: &Catalog) -> String {
             retry_after: e.retry_after.as_ref(),
             agent: AgentJson {
                 action: e.agent.action.as_str(),
-                guidance: &e.agent.guidance,
+                guidance: md(&e.agent.guidance),
             },
-            messages: &e.messages,
-            causes: &e.causes,
-            fields: &e.fields,
+            messages: e
+                .messages
+                .iter()
+                .map(|m| Message {
+                    message: m.message.clone(),
+                    cause: m.cause.as_deref().map(md),
+                    resolution: m.resolution.as_deref().map(md),
+                })
+                .collect(),
+            causes: e
+                .causes
+                .iter()
+                .map(|c| Cause {
+                    cause: md(&c.cause),
+                    resolution: md(&c.resolution),
+                })
+                .collect(),
+            fields: e
+                .fields
+                .iter()
+                .map(|f| FieldError {
+                    field: f.field.clone(),
+                    cause: md(&f.cause),
+                })
+                .collect(),
             endpoints: &e.endpoints,
             examples: &e.examples,
             related: &e.related,
             since: e.since.as_deref(),
-            deprecated: e.deprecated.as_deref(),
+            deprecated: e.deprecated.as_deref().map(md),
             replaced_by: e.replaced_by.as_deref(),
         })
         .collect();
