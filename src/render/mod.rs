@@ -139,7 +139,11 @@ impl<'a> Renderer<'a> {
             "site",
             &views::SiteView {
                 title: &config.title,
-                summary: &config.summary,
+                summary: crate::markdown::to_plain_text(&config.summary),
+                summary_html: crate::markdown::to_inline_html(
+                    &config.summary,
+                    crate::markdown::SiteLinks::Relative(root),
+                ),
                 base_url: &config.base_url,
                 root,
             },

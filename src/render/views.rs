@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
-    pub summary: &'a str,
+    /// Plain text, for `<meta>` and Open Graph.
+    pub summary: String,
+    /// The summary's Markdown rendered inline, for the page body.
+    pub summary_html: String,
     pub base_url: &'a str,
     /// Relative prefix from the page to the site root: `./` or `../../`.
     pub root: &'a str,
