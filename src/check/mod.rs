@@ -30,6 +30,7 @@ use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
 use crate::model::{Catalog, ErrorEntry};
 use crate::source::SourceFile;
+use rayon::prelude::*;
 
 /// The outcome of checking: the catalog when it has no errors, and every diagnostic.
 #[derive(Debug)]
@@ -103,9 +104,7 @@ pub fn check_borrowed(
     let base_url = config_file
         .as_ref()
         .and_then(|c| config::check_config(c, &mut diagnostics));
-    for file in &error_files {
-        entry::check_entry(file, &mut diagnostics);
-    }
+    diagnostics.extend(per_file(&error_files, entry::check_entry));
 
     // Stage 3: cross-file.
     let unparsed: Vec<String> = errors
@@ -122,23 +121,29 @@ pub fn check_borrowed(
 
     // Stage 4: envelope bodies (needs the config for envelopes and base_url).
     if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
-        bodies::check_bodies(config, &error_files, base_url, &mut diagnostics);
+        let envelopes = bodies::Envelopes::of(config);
+        diagnostics.extend(per_file(&error_files, |file, found| {
+            bodies::check_body(&envelopes, file, base_url, found)
+        }));
     }
 
     // Stage 5: messages.
     messages::check_messages(&error_files, &mut diagnostics);
 
     // Stage 6: markdown.
+    // A file that failed to parse still names a code (its stem): links to it are not
+    // broken, so one bad file does not cascade into errors in every file citing it.
     let codes: std::collections::BTreeSet<&str> = error_files
         .iter()
         .map(|f| f.raw.code.value.as_str())
+        .chain(unparsed.iter().map(String::as_str))
         .collect();
     if let Some(config) = config_file.as_ref() {
         markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
     }
-    for file in &error_files {
-        markdown_fields::check_entry_markdown(file, &codes, &mut diagnostics);
-    }
+    diagnostics.extend(per_file(&error_files, |file, found| {
+        markdown_fields::check_entry_markdown(file, &codes, found)
+    }));
 
     let catalog = match (config_file, base_url) {
         (Some(config), Some(base_url)) if parsed_every_file && diagnostics.error_count() == 0 => {
@@ -150,6 +155,22 @@ pub fn check_borrowed(
         catalog,
         diagnostics,
     }
+}
+
+/// Runs a one-file check over every file in parallel; the per-file stages are most of
+/// the checking work (YAML aside), and files are independent.
+fn per_file<F>(files: &[ErrorFile<'_>], check: F) -> Vec<Diagnostic>
+where
+    F: Fn(&ErrorFile<'_>, &mut Diagnostics) + Sync,
+{
+    files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let mut found = Diagnostics::default();
+            check(file, &mut found);
+            found
+        })
+        .collect()
 }
 
 /// Converts checked raw files into the validated model, in catalog order.

@@ -127,6 +127,7 @@ impl<'a> Renderer<'a> {
                 catalog.config.base_url
             ),
         );
+        put("_headers", headers_file(&catalog.config.base_url));
         put(&self.assets.css, self.theme.asset("style.css").to_owned());
         put(&self.assets.js, self.theme.asset("search.js").to_owned());
         Ok(files)
@@ -210,6 +211,32 @@ pub fn render_site(
     Renderer::new(catalog, theme, options).render_all()
 }
 
+/// `_headers` (Netlify and Cloudflare Pages format): Markdown and the llms files served
+/// with the right `Content-Type`, Markdown kept out of search indexes, and every response
+/// pointing to `llms.txt`. Rule paths and the link start with the path of `base_url`, so
+/// the file is right for a site published under a path once it sits at the host's root.
+fn headers_file(base_url: &str) -> String {
+    let prefix = url::Url::parse(base_url)
+        .map(|url| url.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let mut out = String::from(
+        "# Response headers for Netlify and Cloudflare Pages, written by errdex; other hosts\n\
+         # ignore this file (see docs/hosting.md in the errdex repository).\n",
+    );
+    out.push_str(&format!(
+        "\n{prefix}/*\n  Link: <{prefix}/llms.txt>; rel=\"llms-txt\"\n"
+    ));
+    out.push_str(&format!(
+        "\n{prefix}/*.md\n  Content-Type: text/markdown; charset=utf-8\n  X-Robots-Tag: noindex\n"
+    ));
+    for path in ["llms.txt", "llms-full.txt", ".well-known/llms.txt"] {
+        out.push_str(&format!(
+            "\n{prefix}/{path}\n  Content-Type: text/plain; charset=utf-8\n"
+        ));
+    }
+    out
+}
+
 fn with_newline(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
@@ -227,4 +254,61 @@ fn fingerprint(bytes: &[u8]) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{:010x}", hash >> 24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headers_file;
+
+    #[test]
+    fn headers_file_at_the_root_of_a_domain() {
+        let text = headers_file("https://docs.example.com");
+        assert!(
+            text.contains("\n/*\n  Link: </llms.txt>; rel=\"llms-txt\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\n/*.md\n  Content-Type: text/markdown; charset=utf-8\n  X-Robots-Tag: noindex\n"
+            ),
+            "{text}"
+        );
+        for path in ["/llms.txt", "/llms-full.txt", "/.well-known/llms.txt"] {
+            assert!(
+                text.contains(&format!(
+                    "\n{path}\n  Content-Type: text/plain; charset=utf-8\n"
+                )),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn headers_file_follows_the_path_of_base_url() {
+        let text = headers_file("https://acme.github.io/api-docs/errors");
+        assert!(
+            text.contains(
+                "\n/api-docs/errors/*\n  Link: </api-docs/errors/llms.txt>; rel=\"llms-txt\"\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\n/api-docs/errors/*.md\n"), "{text}");
+        assert!(
+            text.contains("\n/api-docs/errors/.well-known/llms.txt\n"),
+            "{text}"
+        );
+        assert!(!text.contains("\n/*"), "{text}");
+    }
+
+    #[test]
+    fn headers_file_cannot_be_broken_by_the_url() {
+        // The URL parser percent-encodes what could end a line or the `<…>` of the link.
+        let text = headers_file("https://docs.example.com/a b\"<x>\n");
+        assert!(text.contains("</a%20b%22%3Cx%3E/llms.txt>"), "{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with('/')).count(),
+            5,
+            "{text}"
+        );
+    }
 }
