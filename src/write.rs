@@ -10,6 +10,7 @@
 //! catalog itself, a folder containing it, `/` and `$HOME`.
 
 use crate::render::Files;
+use rayon::prelude::*;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -133,18 +134,26 @@ fn absolute(path: &Path) -> PathBuf {
 pub fn validate_paths(files: &Files) -> Result<(), WriteError> {
     let mut folded: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     for path in files.keys() {
-        let p = Path::new(path);
-        let safe = !path.is_empty()
-            && !path.contains('\\')
-            && p.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(WriteError::Escapes(path.clone()));
-        }
+        check_path(path)?;
         if let Some(other) = folded.insert(path.to_lowercase(), path) {
             return Err(WriteError::CaseCollision(other.to_owned(), path.clone()));
         }
     }
     Ok(())
+}
+
+/// A rendered path must be relative and stay inside the output folder.
+fn check_path(path: &str) -> Result<(), WriteError> {
+    let safe = !path.is_empty()
+        && !path.contains('\\')
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe {
+        Ok(())
+    } else {
+        Err(WriteError::Escapes(path.to_owned()))
+    }
 }
 
 /// Test hook: fail after this many files have been staged, to prove a failed build
@@ -163,40 +172,90 @@ fn fail_after() -> Option<usize> {
 /// Writes `files` as the new content of `out`, atomically.
 pub fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
     validate_paths(files)?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.errdex-staging-{pid}"));
-    let old = parent.join(format!(".{name}.errdex-old-{pid}"));
-    let result = stage(&staging, files).and_then(|()| swap(out, &staging, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::begin(out)?;
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+    staging.commit()
 }
 
-fn stage(staging: &Path, files: &Files) -> Result<(), WriteError> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io(staging))?;
+/// A new site being written beside the output folder, swapped in by [`Staging::commit`].
+///
+/// Files can be written from many threads as they are rendered, so a build never holds
+/// the whole site in memory. Dropping a `Staging` without committing removes it: the
+/// previous site is untouched.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// Lower-cased paths written so far, to catch `Foo` vs `foo` collisions.
+    folded: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    written: std::sync::atomic::AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `out`.
+    pub fn begin(out: &Path) -> Result<Self, WriteError> {
+        let name = out
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.errdex-staging-{pid}"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            out: out.to_owned(),
+            old: parent.join(format!(".{name}.errdex-old-{pid}")),
+            dir,
+            folded: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+            written: std::sync::atomic::AtomicUsize::new(0),
+            committed: false,
+        })
     }
-    fs::create_dir_all(staging).map_err(io(staging))?;
-    let fail_after = fail_after();
-    for (i, (path, bytes)) in files.iter().enumerate() {
-        if fail_after == Some(i) {
+
+    /// Writes one output file (a relative path with `/` separators).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        check_path(path)?;
+        if let Ok(mut folded) = self.folded.lock() {
+            if let Some(other) = folded.insert(path.to_lowercase(), path.to_owned()) {
+                return Err(WriteError::CaseCollision(other, path.to_owned()));
+            }
+        }
+        let count = self
+            .written
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if fail_after().is_some_and(|limit| count >= limit) {
             return Err(WriteError::Io {
-                path: staging.join(path),
+                path: self.dir.join(path),
                 source: std::io::Error::other("injected failure (ERRDEX_TEST_FAIL_AFTER)"),
             });
         }
-        write_file(&staging.join(path), bytes)?;
+        write_file(&self.dir.join(path), bytes)
     }
-    write_file(&staging.join(MARKER), MARKER_TEXT.as_bytes())
+
+    /// Marks the new site as errdex's and swaps it in place of the old one.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        write_file(&self.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        swap(&self.out, &self.dir, &self.old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(out: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {

@@ -3,8 +3,10 @@
 use super::{Outcome, print_human, sources_of};
 use crate::cli::BuildArgs;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::render::{RenderOptions, Theme, render_site};
+use crate::render::{RenderOptions, Renderer, Theme};
+use crate::write::Staging;
 use anyhow::Context as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// llms.txt past this many characters is too long for an agent's context.
@@ -18,49 +20,59 @@ pub(super) fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
 
     let loaded = crate::load::load_catalog(root)?;
     let checked = crate::check::check(&loaded);
-    let mut diagnostics = checked.diagnostics;
-    let Some(mut catalog) = checked.catalog else {
-        print_human(&diagnostics.sorted(), &sources_of(&loaded));
+    let fails = checked.diagnostics.fails(args.strict);
+    print_human(&checked.diagnostics.sorted(), &sources_of(&loaded));
+    let Some(mut catalog) = checked.catalog.filter(|_| !fails) else {
         return Ok(Outcome::CatalogErrors);
     };
     if let Some(base_url) = base_url_override {
         catalog.config.base_url = base_url;
     }
+    // The sources are only needed for diagnostics; free them before rendering.
+    drop(loaded);
 
-    let overrides = crate::load::load_theme_overrides(root)?;
-    let theme = Theme::new(&overrides)?;
-    let files = render_site(&catalog, &theme, &RenderOptions::default())?;
+    let theme = Theme::new(&crate::load::load_theme_overrides(root)?)?;
+    let options = RenderOptions::default();
+    let renderer = Renderer::new(&catalog, &theme, &options);
+    let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());
+    let staging = Staging::begin(&args.out).with_context(unchanged)?;
+    let stats = Stats::default();
+    renderer
+        .render_each(|path, bytes| {
+            stats.record(&path, &bytes);
+            staging.write(&path, &bytes).map_err(anyhow::Error::from)
+        })
+        .with_context(unchanged)?;
 
-    let llms_chars = char_count(&files, "llms.txt");
+    let llms_chars = stats.llms_chars.load(Ordering::Relaxed);
     if llms_chars > LLMS_TXT_WARN_CHARS {
-        diagnostics.push(
-            Diagnostic::whole_file(
-                Code::LlmsTxtTooLong,
-                crate::load::CONFIG_FILE,
-                format!("llms.txt is {llms_chars} characters, over {LLMS_TXT_WARN_CHARS}"),
-            )
-            .with_help(
-                "agents read llms.txt whole; shorten summaries or split the catalog into groups",
-            ),
+        let warning = Diagnostic::whole_file(
+            Code::LlmsTxtTooLong,
+            crate::load::CONFIG_FILE,
+            format!("llms.txt is {llms_chars} characters, over {LLMS_TXT_WARN_CHARS}"),
+        )
+        .with_help(
+            "agents read llms.txt whole; shorten summaries or split the catalog into groups",
         );
+        let sources = crate::report::Sources {
+            prefix: root.to_string_lossy().into_owned(),
+            files: std::collections::BTreeMap::new(),
+        };
+        print_human(&[warning], &sources);
+        if args.strict {
+            // Dropping the staging folder discards the new site.
+            return Ok(Outcome::CatalogErrors);
+        }
     }
-    let fails = diagnostics.fails(args.strict);
-    print_human(&diagnostics.sorted(), &sources_of(&loaded));
-    if fails {
-        return Ok(Outcome::CatalogErrors);
-    }
+    staging.commit().with_context(unchanged)?;
 
-    crate::write::write_site(&args.out, &files)
-        .with_context(|| format!("the previous site in `{}` is unchanged", args.out.display()))?;
-
-    let bytes: usize = files.values().map(Vec::len).sum();
-    let full_chars = char_count(&files, "llms-full.txt");
+    let full_chars = stats.full_chars.load(Ordering::Relaxed);
     eprintln!(
         "Built {} errors into {}: {} files, {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
         catalog.errors.len(),
         args.out.display(),
-        files.len() + 1,
-        human_bytes(bytes),
+        stats.files.load(Ordering::Relaxed) + 1,
+        human_bytes(stats.bytes.load(Ordering::Relaxed)),
         llms_chars,
         llms_chars / 4,
         full_chars,
@@ -70,10 +82,26 @@ pub(super) fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn char_count(files: &crate::render::Files, path: &str) -> usize {
-    files
-        .get(path)
-        .map_or(0, |bytes| String::from_utf8_lossy(bytes).chars().count())
+/// Figures for the summary line, gathered as files stream to disk.
+#[derive(Default)]
+struct Stats {
+    files: AtomicUsize,
+    bytes: AtomicUsize,
+    llms_chars: AtomicUsize,
+    full_chars: AtomicUsize,
+}
+
+impl Stats {
+    fn record(&self, path: &str, bytes: &[u8]) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        let chars = || String::from_utf8_lossy(bytes).chars().count();
+        match path {
+            "llms.txt" => self.llms_chars.store(chars(), Ordering::Relaxed),
+            "llms-full.txt" => self.full_chars.store(chars(), Ordering::Relaxed),
+            _ => {}
+        }
+    }
 }
 
 fn human_bytes(bytes: usize) -> String {

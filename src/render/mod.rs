@@ -67,15 +67,37 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every output file.
+    /// Renders every output file into memory.
     pub fn render_all(&self) -> Result<Files, ThemeError> {
-        let per_error: Vec<Vec<(String, Vec<u8>)>> = (0..self.catalog.errors.len())
+        let files = std::sync::Mutex::new(Files::new());
+        self.render_each(|path, bytes| {
+            if let Ok(mut files) = files.lock() {
+                files.insert(path, bytes);
+            }
+            Ok::<(), ThemeError>(())
+        })?;
+        Ok(files.into_inner().unwrap_or_default())
+    }
+
+    /// Renders every output file and hands each to `emit` as soon as it is ready, from
+    /// several threads. `build` writes them straight to disk this way, so the whole site
+    /// is never held in memory at once.
+    pub fn render_each<E, F>(&self, emit: F) -> Result<(), E>
+    where
+        E: From<ThemeError> + Send,
+        F: Fn(String, Vec<u8>) -> Result<(), E> + Sync,
+    {
+        (0..self.catalog.errors.len())
             .into_par_iter()
-            .map(|i| self.render_error(i))
-            .collect::<Result<_, _>>()?;
-        let mut files: Files = per_error.into_iter().flatten().collect();
-        files.extend(self.render_shared()?);
-        Ok(files)
+            .try_for_each(|i| {
+                for (path, bytes) in self.render_error(i)? {
+                    emit(path, bytes)?;
+                }
+                Ok::<(), E>(())
+            })?;
+        self.render_shared()?
+            .into_iter()
+            .try_for_each(|(path, bytes)| emit(path, bytes))
     }
 
     /// The two files of the error at `position`: its page and its Markdown.
