@@ -67,8 +67,15 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         YamlError::SerdeUnknownVariant { variant, expected, .. } => {
             diagnostic(Code::WrongType, format!("unknown value `{variant}`")).with_help(did_you_mean(variant, expected))
         }
-        YamlError::SerdeMissingField { field, .. } => diagnostic(Code::MissingField, format!("missing required field `{field}`"))
-            .with_help(format!("add `{field}:` to this mapping; `docs/catalog.md` describes every field")),
+        YamlError::SerdeMissingField { field, .. } => {
+            // serde-saphyr notices a missing field at the end of its mapping; for the
+            // file's top-level mapping, its first line is the clearer place to point at.
+            let line = source.text.lines().nth(start.line.saturating_sub(1)).unwrap_or("");
+            let top_level = !line.starts_with([' ', '\t', '-']);
+            let at = if top_level { first_content_line(source) } else { start };
+            Diagnostic::new(Code::MissingField, &source.path, at, at, format!("missing required field `{field}`"))
+                .with_help(format!("add `{field}:` to this mapping; `docs/catalog.md` describes every field"))
+        }
         YamlError::DuplicateMappingKey { key, .. } => {
             let key = key.as_deref().unwrap_or("a key");
             diagnostic(Code::DuplicateKey, format!("duplicate key `{key}`"))
@@ -100,6 +107,19 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         _ => diagnostic(Code::YamlSyntax, first_line(&error.to_string()))
             .with_help("check indentation and quoting near this line; strings containing `: ` or starting with `{`, `[`, `*`, `&` or `#` need quotes"),
     }
+}
+
+/// The first line that is not blank, a comment or a document marker.
+fn first_content_line(source: &SourceFile) -> Position {
+    let line = source
+        .text
+        .lines()
+        .position(|l| {
+            let t = l.trim();
+            !(t.is_empty() || t.starts_with('#') || t == "---")
+        })
+        .map_or(1, |i| i + 1);
+    Position { line, column: 1 }
 }
 
 /// serde-saphyr appends "at line L column C"; our renderer prints the position itself.
