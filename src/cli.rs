@@ -8,6 +8,12 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "errdex", version, about, long_about = None)]
 pub struct Cli {
+    /// Print only diagnostics and errors, no progress or summary lines.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Log what errdex does (-v: debug, -vv: trace); `ERRDEX_LOG` overrides, e.g. `ERRDEX_LOG=errdex=debug`.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }

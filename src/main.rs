@@ -4,10 +4,13 @@
 //! 2 usage or I/O errors.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = errdex::cli::Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
     match errdex::cmd::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
@@ -15,4 +18,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Logs go to stderr; `ERRDEX_LOG` (an `EnvFilter` directive) wins over `-v`/`--quiet`.
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "errdex=debug",
+        (false, _) => "errdex=trace",
+    };
+    let filter = EnvFilter::try_from_env("ERRDEX_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
+        .try_init();
 }

@@ -243,6 +243,7 @@ impl Staging {
 
     /// Marks the new site as errdex's and swaps it in place of the old one.
     pub fn commit(mut self) -> Result<(), WriteError> {
+        tracing::debug!(staging = %self.dir.display(), out = %self.out.display(), "swapping in the new site");
         write_file(&self.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
         swap(&self.out, &self.dir, &self.old)?;
         self.committed = true;

@@ -178,3 +178,29 @@ fn new_files_point_editors_at_the_schema_init_wrote() {
         "{file}"
     );
 }
+
+#[test]
+fn quiet_silences_progress_and_verbose_logs_stages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(
+        errdex(&["init", "c", "--quiet"], dir.path())
+            .stderr
+            .is_empty()
+    );
+    let quiet = errdex(
+        &["build", "--catalog", "c", "--out", "site", "--quiet"],
+        dir.path(),
+    );
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(text(&quiet.stderr), "", "--quiet prints nothing on success");
+    let normal = errdex(&["build", "--catalog", "c", "--out", "site"], dir.path());
+    assert!(
+        text(&normal.stderr).starts_with("Built 2 errors into site: "),
+        "{}",
+        text(&normal.stderr)
+    );
+    let verbose = errdex(&["-v", "check", "--catalog", "c"], dir.path());
+    let log = text(&verbose.stderr);
+    assert!(log.contains("DEBUG") && log.contains("checked"), "{log}");
+    assert!(!log.contains('\x1b'), "no colour codes when not a terminal");
+}

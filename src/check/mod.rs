@@ -145,6 +145,12 @@ pub fn check_borrowed(
         markdown_fields::check_entry_markdown(file, &codes, found)
     }));
 
+    tracing::debug!(
+        files = errors.len(),
+        errors = diagnostics.error_count(),
+        warnings = diagnostics.warning_count(),
+        "checked"
+    );
     let catalog = match (config_file, base_url) {
         (Some(config), Some(base_url)) if parsed_every_file && diagnostics.error_count() == 0 => {
             Some(build_catalog(&config, base_url, &error_files))

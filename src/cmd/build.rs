@@ -1,6 +1,6 @@
 //! `errdex build`: check, then render and write the site.
 
-use super::{Outcome, print_human, sources_of};
+use super::{Outcome, Ui, print_human, sources_of};
 use crate::cli::BuildArgs;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::render::{RenderOptions, Renderer, Theme};
@@ -12,7 +12,7 @@ use std::time::Instant;
 /// llms.txt past this many characters is too long for an agent's context.
 const LLMS_TXT_WARN_CHARS: usize = 50_000;
 
-pub(super) fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let root = &args.catalog.catalog;
     crate::write::check_destination(&args.out, root, args.force)?;
@@ -67,7 +67,7 @@ pub(super) fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     staging.commit().with_context(unchanged)?;
 
     let full_chars = stats.full_chars.load(Ordering::Relaxed);
-    eprintln!(
+    ui.status(format_args!(
         "Built {} errors into {}: {} files, {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
         catalog.errors.len(),
         args.out.display(),
@@ -78,7 +78,7 @@ pub(super) fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
         full_chars,
         full_chars / 4,
         started.elapsed().as_millis()
-    );
+    ));
     Ok(Outcome::Success)
 }
 

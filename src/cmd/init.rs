@@ -1,11 +1,11 @@
 //! `errdex init [DIR]`: a new, minimal catalog that checks and builds.
 
-use super::Outcome;
 use super::schema::schema_json;
+use super::{Outcome, Ui};
 use crate::cli::{InitArgs, SchemaKind};
 use std::fs;
 
-pub(super) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let dir = &args.dir;
     if dir.join(crate::load::CONFIG_FILE).exists() {
         anyhow::bail!(
@@ -42,10 +42,10 @@ pub(super) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         dir.join("errors/rate_limited.yaml"),
         format!("{}{RATE_LIMITED}", schema_comment()),
     )?;
-    eprintln!(
+    ui.status(format_args!(
         "Created a catalog in {dir}: errdex.yaml, 2 errors and JSON Schemas for editor completion.\nNext: edit errdex.yaml (title, base_url), then `errdex serve --catalog {dir}` to see it, or `errdex new CODE --status N --catalog {dir}` to add an error.",
         dir = dir.display()
-    );
+    ));
     Ok(Outcome::Success)
 }
 

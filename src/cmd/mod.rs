@@ -38,20 +38,36 @@ impl Outcome {
 
 /// Runs a parsed command line. `Err` means a usage or I/O error (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let ui = Ui { quiet: cli.quiet };
     match cli.command {
-        Command::Build(args) => build::run(&args),
+        Command::Build(args) => build::run(&args, ui),
         Command::Check(args) => check::run(&args),
-        Command::Watch(args) => watch::run(&args),
-        Command::Serve(args) => serve::run(&args),
+        Command::Watch(args) => watch::run(&args, ui),
+        Command::Serve(args) => serve::run(&args, ui),
         Command::Explain(args) => explain::run(&args),
         Command::Lookup(args) => lookup::run(&args),
-        Command::New(args) => new::run(&args),
-        Command::Init(args) => init::run(&args),
+        Command::New(args) => new::run(&args, ui),
+        Command::Init(args) => init::run(&args, ui),
         Command::Schema(args) => schema::run(&args.resolve()),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "errdex", &mut std::io::stdout());
             Ok(Outcome::Success)
+        }
+    }
+}
+
+/// How chatty the commands are: `--quiet` keeps diagnostics and errors only.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    quiet: bool,
+}
+
+impl Ui {
+    /// Prints a progress or summary line to stderr, unless `--quiet`.
+    pub fn status(self, line: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{line}");
         }
     }
 }

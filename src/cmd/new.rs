@@ -1,11 +1,11 @@
 //! `errdex new CODE --status N`: scaffold a valid error file.
 
-use super::Outcome;
+use super::{Outcome, Ui};
 use crate::cli::NewArgs;
 use crate::http_status::reason_phrase;
 use std::io::Write;
 
-pub(super) fn run(args: &NewArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let code = args.code.trim();
     if !crate::check::is_valid_code(code) {
         anyhow::bail!(
@@ -64,7 +64,7 @@ pub(super) fn run(args: &NewArgs) -> anyhow::Result<Outcome> {
         )
         .as_bytes(),
     )?;
-    eprintln!("Created {}", path.display());
+    ui.status(format_args!("Created {}", path.display()));
     Ok(Outcome::Success)
 }
 

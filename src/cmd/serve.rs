@@ -1,7 +1,7 @@
 //! `errdex serve`: watch + an HTTP server with live reload on 127.0.0.1.
 
-use super::Outcome;
 use super::watch::{options, report};
+use super::{Outcome, Ui};
 use crate::cli::ServeArgs;
 use crate::render::RenderOptions;
 use crate::serve::{LIVE_RELOAD_SCRIPT, Shared, serve};
@@ -15,7 +15,7 @@ use std::sync::Arc;
 /// How many ports after `--port` to try before giving up.
 const PORT_ATTEMPTS: u16 = 20;
 
-pub(super) fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -47,7 +47,7 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
         full: true,
         ..Plan::default()
     })?;
-    report(&session, &first, "catalog");
+    report(&session, &first, "catalog", ui);
     publish(&shared, &session, &first);
 
     let server_shared = Arc::clone(&shared);
@@ -64,7 +64,7 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
         let what = plan.describe(&flags.catalog.catalog);
         match session.rebuild(&plan) {
             Ok(rebuild) => {
-                report(&session, &rebuild, &what);
+                report(&session, &rebuild, &what, ui);
                 publish(&shared, &session, &rebuild);
             }
             Err(e) => eprintln!("error: {e:#}"),

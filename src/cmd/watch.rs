@@ -1,6 +1,6 @@
 //! `errdex watch`: rebuild on every change, print one line per rebuild, keep going.
 
-use super::{Outcome, print_human};
+use super::{Outcome, Ui, print_human};
 use crate::cli::{WatchArgs, WatchFlags};
 use crate::render::RenderOptions;
 use crate::watch::classify::Plan;
@@ -8,7 +8,7 @@ use crate::watch::session::{Rebuild, Session};
 use crate::watch::{WatchOptions, Watcher};
 use std::time::Duration;
 
-pub(super) fn run(args: &WatchArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &WatchArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let flags = &args.watch;
     let mut writer = OutputWriter::new(args)?;
     let mut session = Session::open(&flags.catalog.catalog, RenderOptions::default(), None)?;
@@ -18,17 +18,17 @@ pub(super) fn run(args: &WatchArgs) -> anyhow::Result<Outcome> {
         full: true,
         ..Plan::default()
     })?;
-    report(&session, &first, "catalog");
+    report(&session, &first, "catalog", ui);
     writer.write(&session, &first)?;
-    eprintln!(
+    ui.status(format_args!(
         "Watching {} for changes (Ctrl-C to stop)",
         flags.catalog.catalog.display()
-    );
+    ));
     watcher.run(|plan| {
         let what = plan.describe(&flags.catalog.catalog);
         match session.rebuild(&plan) {
             Ok(rebuild) => {
-                report(&session, &rebuild, &what);
+                report(&session, &rebuild, &what, ui);
                 if let Err(e) = writer.write(&session, &rebuild) {
                     eprintln!("error: {e:#}");
                 }
@@ -49,19 +49,19 @@ pub(super) fn options(flags: &WatchFlags) -> WatchOptions {
 }
 
 /// Prints the diagnostics and the one-line summary of a rebuild.
-pub(super) fn report(session: &Session, rebuild: &Rebuild, what: &str) {
+pub(super) fn report(session: &Session, rebuild: &Rebuild, what: &str, ui: Ui) {
     print_human(&rebuild.diagnostics, &session.sources());
     if rebuild.broken {
-        eprintln!(
+        ui.status(format_args!(
             "{what} changed: the catalog has errors; keeping the last good site ({} ms)",
             rebuild.elapsed_ms
-        );
+        ));
     } else {
-        eprintln!(
+        ui.status(format_args!(
             "{what} changed: rebuilt, {} files updated in {} ms",
             rebuild.changed.len(),
             rebuild.elapsed_ms
-        );
+        ));
     }
 }
 

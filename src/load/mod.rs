@@ -82,6 +82,7 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
 
     let mut diagnostics = Vec::new();
     let error_paths = discover_error_files(&canonical_root, root, &mut diagnostics)?;
+    tracing::debug!(files = error_paths.len(), catalog = %root.display(), "loading error files");
     let errors = error_paths
         .par_iter()
         .map(|path| load_file(&canonical_root, root, path, parse_error))

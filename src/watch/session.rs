@@ -100,6 +100,7 @@ impl Session {
     pub fn rebuild(&mut self, plan: &Plan) -> anyhow::Result<Rebuild> {
         let started = Instant::now();
         let full = plan.full || self.catalog.is_none();
+        tracing::debug!(full, files = plan.files.len(), "rebuilding");
         if plan.full {
             let loaded = load_catalog(&self.root)?;
             self.config = loaded.config;
