@@ -10,6 +10,8 @@ pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http_status;
 pub mod load;
 pub mod markdown;

@@ -277,6 +277,48 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
+    // Replacing an unsafe link by its text can let the brackets around it form a new
+    // link (`[a [b](javascript:x)](javascript:y)` → `[a b](javascript:y)`), and
+    // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
+    // left. Real text settles in one pass; `check` rejects all of these anyway.
+    let mut out = agent_markdown_pass(markdown, base_url);
+    for _ in 0..MAX_AGENT_PASSES {
+        if !has_unsafe_markup(&out) {
+            return out;
+        }
+        out = agent_markdown_pass(&out, base_url);
+    }
+    if has_unsafe_markup(&out) {
+        // Pathological nesting: give up on Markdown and show the text inert.
+        out = escape_all_punctuation(&out);
+    }
+    out
+}
+
+/// Passes [`to_agent_markdown`] makes before falling back to inert text.
+const MAX_AGENT_PASSES: usize = 4;
+
+/// Whether Markdown holds raw HTML or a link with an unsafe scheme.
+fn has_unsafe_markup(markdown: &str) -> bool {
+    findings(markdown)
+        .iter()
+        .any(|(_, f)| matches!(f, Finding::RawHtml(_) | Finding::UnsafeLink { .. }))
+}
+
+/// Backslash-escapes every ASCII punctuation character, so no markup can form.
+fn escape_all_punctuation(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() * 2);
+    for c in markdown.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One pass of [`to_agent_markdown`].
+fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
     let links = SiteLinks::Absolute(base_url);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let parser = Parser::new_ext(markdown, parser_options());
@@ -338,17 +380,20 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
             edits.push((start..start + dest.len(), replacement));
         }
     }
-    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    // Nested events (an image inside a link) can overlap; keep the outermost edit, so
+    // an unsafe link around an image is removed whole. Outermost first: by start, then
+    // the longest.
+    edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    let mut kept: Vec<(Range<usize>, String)> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        if kept.last().is_none_or(|(last, _)| edit.0.start >= last.end) {
+            kept.push(edit);
+        }
+    }
     let mut out = markdown.to_owned();
-    let mut last_start = usize::MAX;
-    for (range, replacement) in edits {
-        // Nested events (an image inside a link) could overlap; keep the outermost edit.
-        if range.end <= last_start
-            && out.is_char_boundary(range.start)
-            && out.is_char_boundary(range.end)
-        {
-            out.replace_range(range.clone(), &replacement);
-            last_start = range.start;
+    for (range, replacement) in kept.into_iter().rev() {
+        if out.is_char_boundary(range.start) && out.is_char_boundary(range.end) {
+            out.replace_range(range, &replacement);
         }
     }
     out
@@ -476,6 +521,31 @@ mod tests {
         );
         assert!(found.contains(&Finding::SiteLink("/errors/y/".into())));
         assert!(found.contains(&Finding::RelativeLink("y".into())));
+    }
+
+    #[test]
+    fn agent_markdown_removes_an_unsafe_link_around_an_image() {
+        // Found by the fuzz harness: the inner image's edit used to win, keeping the outer link.
+        let md = to_agent_markdown("[![img](javascript:x)](javascript:y)", "https://d.example");
+        assert!(!md.contains("javascript"), "{md}");
+    }
+
+    #[test]
+    fn agent_markdown_leaves_no_unsafe_markup_after_rewriting() {
+        // Removing the inner link lets the outer brackets become a link, and unescaped
+        // text can close a tag: both need another pass.
+        for input in [
+            "[a [b](javascript:z)](javascript:q)",
+            "<[a](javascript:b)>",
+            &format!(
+                "{}[b](javascript:z){}",
+                "[a ".repeat(50),
+                "](javascript:q)".repeat(50)
+            ),
+        ] {
+            let md = to_agent_markdown(input, "https://d.example");
+            assert!(!has_unsafe_markup(&md), "{input:?} → {md:?}");
+        }
     }
 
     #[test]

@@ -64,11 +64,17 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
             d.message
         );
         let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
-        if let Some(source) = sources.files.get(d.file.as_str()) {
+        // The snippet renderer breaks lines only at `\n`, so a lone `\r` (a line break
+        // to YAML and to [`SourceFile`]) is shown as `\n`: same offsets, same lines.
+        let snippet = sources
+            .files
+            .get(d.file.as_str())
+            .map(|source| (source, lone_cr_to_lf(&source.text)));
+        if let Some((source, text)) = &snippet {
             let start = source.offset_of(d.start);
             // One line is enough to show where; a multi-line block would bury the caret.
             let line_end = source.text[start..]
-                .find('\n')
+                .find(['\n', '\r'])
                 .map_or(source.text.len(), |i| start + i);
             let end = source.offset_of(d.end).clamp(start, line_end);
             let end = if end == start {
@@ -77,7 +83,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
                 end
             };
             elements.push(
-                Snippet::source(source.text.as_str())
+                Snippet::source(text.as_ref())
                     .line_start(1)
                     .fold(true)
                     .annotation(AnnotationKind::Primary.span(start..end))
@@ -102,6 +108,27 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
         out.push('\n');
     }
     out
+}
+
+/// `text` with each lone `\r` replaced by `\n` (same length, same offsets).
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let replaced: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                b'\n'
+            } else {
+                b
+            }
+        })
+        .collect();
+    // Swapping one ASCII byte for another keeps the text valid UTF-8.
+    String::from_utf8(replaced).map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
 }
 
 fn next_char_boundary(text: &str, start: usize, limit: usize) -> usize {

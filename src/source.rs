@@ -14,9 +14,16 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Indexes `text` for position lookups.
+    ///
+    /// Lines end as YAML ends them: at `\n`, `\r\n` or a lone `\r`, so positions from
+    /// the parser and from this index agree whatever the file's line endings.
     pub fn new(path: impl Into<String>, text: String) -> Self {
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends_line.then_some(i + 1)
+            }))
             .collect();
         SourceFile {
             path: path.into(),
@@ -104,6 +111,17 @@ mod tests {
         assert_eq!(file.position_of(9), Position { line: 1, column: 9 });
         assert_eq!(file.position_of(10), Position { line: 2, column: 1 });
         assert_eq!(file.offset_of(Position { line: 2, column: 9 }), 18);
+    }
+
+    #[test]
+    fn every_yaml_line_break_starts_a_line() {
+        // LF, CRLF and a lone CR (classic Mac OS) are all line breaks in YAML.
+        let file = SourceFile::new("a.yaml", "a: 1\nb: 2\r\nc: 3\rd: 4".to_owned());
+        assert_eq!(file.line_count(), 4);
+        assert_eq!(file.position_of(16), Position { line: 4, column: 1 });
+        assert_eq!(file.position_of(14), Position { line: 3, column: 4 });
+        assert_eq!(file.offset_of(Position { line: 3, column: 1 }), 11);
+        assert_eq!(file.offset_of(Position { line: 4, column: 4 }), 19);
     }
 
     #[test]

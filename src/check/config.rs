@@ -198,18 +198,37 @@ fn check_base_url(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let text = base_url.value.trim();
-    let problem = match url::Url::parse(text) {
-        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
-            Some(format!("`{text}` is not an http or https URL"))
+    // The URL parser accepts (and silently encodes or drops) characters that would break
+    // out of a Markdown link or a line where `base_url` is written as is (llms.txt,
+    // robots.txt): `https://x.example/a)<img src=x onerror=…>(`.
+    let unencoded = text.chars().find(|&c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>' | '"' | '\'' | '`' | '\\' | '^' | '{' | '}' | '|' | '(' | ')'
+            )
+    });
+    let problem = if let Some(c) = unencoded {
+        Some(format!(
+            "`{}` contains `{}`, which must be percent-encoded in `base_url`",
+            text.escape_debug(),
+            c.escape_debug()
+        ))
+    } else {
+        match url::Url::parse(text) {
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                Some(format!("`{text}` is not an http or https URL"))
+            }
+            Ok(url) if url.host_str().is_none_or(str::is_empty) => {
+                Some(format!("`{text}` has no host"))
+            }
+            Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+                Some(format!("`{text}` has a query or fragment"))
+            }
+            Ok(_) => None,
+            Err(e) => Some(format!("`{text}` is not an absolute URL: {e}")),
         }
-        Ok(url) if url.host_str().is_none_or(str::is_empty) => {
-            Some(format!("`{text}` has no host"))
-        }
-        Ok(url) if url.query().is_some() || url.fragment().is_some() => {
-            Some(format!("`{text}` has a query or fragment"))
-        }
-        Ok(_) => None,
-        Err(e) => Some(format!("`{text}` is not an absolute URL: {e}")),
     };
     match problem {
         Some(message) => {

@@ -1,0 +1,671 @@
+//! More hostile catalogs (see also `hostile.rs`), each run as a child process under a
+//! virtual-memory cap, timed, and measured:
+//!
+//! - the child runs as `bash -c 'ulimit -v 1000000; exec …'`, so a runaway allocation
+//!   makes it fail (abort, not exit 1 or 2) instead of swapping the machine;
+//! - when `/usr/bin/time` exists, the child's peak RSS (`%M`, in KiB) is read from it
+//!   and must stay under [`MAX_RSS_KIB`];
+//! - wall time must stay under [`BOUND`] (they take milliseconds; the bound is generous
+//!   so a loaded CI machine does not flake, while a hang or quadratic blow-up fails).
+//!
+//! Every case must end with a clear diagnostic and exit 1 (catalog problem) or 2 (not
+//! a catalog / I/O), never a panic. Run with `--nocapture` to see each case's figures.
+#![cfg(unix)]
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Wall-time bound for one run.
+const BOUND: Duration = Duration::from_secs(10);
+
+/// Peak-RSS bound for one run, in KiB (errdex checks a 1 MiB file in a few MB).
+const MAX_RSS_KIB: u64 = 100 * 1024;
+
+/// Virtual-memory cap for the child, in KiB (`ulimit -v`): address space, not RSS, so
+/// it leaves room for thread stacks and allocator arenas.
+const VM_CAP_KIB: u64 = 1_000_000;
+
+const CONFIG: &str =
+    "title: Hostile\nsummary: Hostile inputs.\nbase_url: https://docs.hostile.test\n";
+
+/// A valid error file for `code`; `extra` is appended (more fields).
+fn entry(code: &str, extra: &str) -> String {
+    format!(
+        "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n{extra}"
+    )
+}
+
+fn catalog_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("errdex.yaml"), CONFIG).expect("write config");
+    std::fs::create_dir(dir.path().join("errors")).expect("errors dir");
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join("errors").join(name), bytes).expect("write file");
+    }
+    dir
+}
+
+struct Run {
+    exit: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    max_rss_kib: Option<u64>,
+}
+
+/// Runs errdex with `args` under the memory cap, measuring time and peak RSS.
+fn run(case: &str, args: &[OsString]) -> Run {
+    let time = Path::new("/usr/bin/time");
+    let script = if time.exists() {
+        format!("ulimit -v {VM_CAP_KIB}; exec /usr/bin/time -f 'errdex-max-rss-kib=%M' \"$@\"")
+    } else {
+        format!("ulimit -v {VM_CAP_KIB}; exec \"$@\"")
+    };
+    let started = Instant::now();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg("bash")
+        .arg(env!("CARGO_BIN_EXE_errdex"))
+        .args(args)
+        .output()
+        .expect("bash runs errdex");
+    let elapsed = started.elapsed();
+    let mut stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let mut max_rss_kib = None;
+    if let Some(at) = stderr.rfind("errdex-max-rss-kib=") {
+        max_rss_kib = stderr[at + "errdex-max-rss-kib=".len()..]
+            .trim()
+            .parse()
+            .ok();
+        stderr.truncate(at);
+    }
+    let run = Run {
+        exit: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+        elapsed,
+        max_rss_kib,
+    };
+    eprintln!(
+        "{case}: exit {}, {:.0} ms, peak RSS {}",
+        run.exit,
+        run.elapsed.as_secs_f64() * 1000.0,
+        run.max_rss_kib
+            .map_or("not measured".to_owned(), |k| format!("{k} KiB"))
+    );
+    assert!(!run.stderr.contains("panicked"), "{case}: {}", run.stderr);
+    assert!(
+        run.elapsed < BOUND,
+        "{case}: took {:?} (bound {BOUND:?})",
+        run.elapsed
+    );
+    if let Some(kib) = run.max_rss_kib {
+        assert!(kib < MAX_RSS_KIB, "{case}: peak RSS {kib} KiB");
+    }
+    run
+}
+
+/// `errdex check --format json` on a catalog: (exit code, diagnostics).
+fn check(case: &str, catalog: &Path) -> (i32, Vec<serde_json::Value>) {
+    let args = ["check", "--format", "json", "--catalog"]
+        .map(OsString::from)
+        .into_iter()
+        .chain([catalog.as_os_str().to_owned()])
+        .collect::<Vec<_>>();
+    let run = run(case, &args);
+    let diagnostics = serde_json::from_str(&run.stdout).unwrap_or_default();
+    (run.exit, diagnostics)
+}
+
+/// Asserts exit 1 and a diagnostic `code` with a message and a help line; returns it.
+fn assert_reports(case: &str, catalog: &Path, code: &str) -> serde_json::Value {
+    let (exit, diagnostics) = check(case, catalog);
+    assert_eq!(exit, 1, "{case}: {diagnostics:#?}");
+    let d = diagnostics
+        .into_iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("{case}: expected {code}"));
+    assert!(
+        !d["message"].as_str().unwrap_or("").is_empty(),
+        "{case}: {d}"
+    );
+    assert!(
+        !d["help"].as_str().unwrap_or("").is_empty(),
+        "{case}: no help: {d}"
+    );
+    d
+}
+
+fn at(d: &serde_json::Value) -> (u64, u64) {
+    (
+        d["line"].as_u64().unwrap_or(0),
+        d["column"].as_u64().unwrap_or(0),
+    )
+}
+
+// --- YAML resource attacks -------------------------------------------------------
+
+#[test]
+fn billion_laughs_is_refused_in_little_memory() {
+    // The classic bomb: a `code:` that would expand to 10^9 scalars. The strict schema
+    // refuses it before any expansion (nothing in an error file can hold it), and the
+    // alias budget stands behind that.
+    let mut yaml = String::from("code: x\n");
+    let mut anchors = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        anchors.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    yaml.push_str(&format!("response:\n  headers:\n{}", indent(&anchors, 4)));
+    yaml.push_str("when: *a9\n");
+    for (case, text) in [
+        ("billion laughs", anchors.clone() + "code: *a9\n"),
+        ("billion laughs in headers", yaml),
+    ] {
+        let dir = catalog_with(&[("lol.yaml", text.as_bytes())]);
+        let (exit, diagnostics) = check(case, dir.path());
+        assert_eq!(exit, 1, "{case}: {diagnostics:#?}");
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| matches!(d["code"].as_str(), Some("E001" | "E002" | "E003" | "E006"))),
+            "{case}: {diagnostics:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_alias_and_anchor_budgets_hold() {
+    let aliases = entry(
+        "x",
+        &format!("when: [&s lol, {}]\n", vec!["*s"; 1_001].join(", ")),
+    );
+    let dir = catalog_with(&[("x.yaml", aliases.as_bytes())]);
+    let d = assert_reports("1,001 aliases", dir.path(), "E006");
+    assert_eq!(d["line"], 9, "{d}");
+    let anchors = entry(
+        "x",
+        &format!(
+            "when: [{}]\n",
+            (0..1_001)
+                .map(|i| format!("&s{i} lol"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    let dir = catalog_with(&[("x.yaml", anchors.as_bytes())]);
+    assert_reports("1,001 anchors", dir.path(), "E006");
+    // 1,000 aliases, each replaying a 200-item list, would be 200,000 events.
+    let list = (0..200).map(|_| "lol").collect::<Vec<_>>().join(", ");
+    let replay =
+        format!("code: x\nwhen: &w [{list}]\nfix: *w\ngotchas: *w\nendpoints: *w\nrelated: *w\n");
+    let dir = catalog_with(&[("x.yaml", replay.as_bytes())]);
+    let (exit, diagnostics) = check("replayed list aliases", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+}
+
+fn indent(text: &str, by: usize) -> String {
+    text.lines()
+        .map(|l| format!("{}{l}\n", " ".repeat(by)))
+        .collect()
+}
+
+#[test]
+fn a_merge_key_bomb_stops_at_the_budget() {
+    let mut yaml = String::from("a0: &a0 {k0: 1, k1: 2, k2: 3, k3: 4, k4: 5}\n");
+    for i in 1..12 {
+        let p = i - 1;
+        yaml.push_str(&format!(
+            "a{i}: &a{i}\n  <<: [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n  x{i}: 1\n"
+        ));
+    }
+    let dir = catalog_with(&[("merge.yaml", yaml.as_bytes())]);
+    let (exit, diagnostics) = check("merge-key bomb", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    assert!(!diagnostics.is_empty());
+}
+
+#[test]
+fn alias_cycles_are_refused() {
+    for (case, yaml) in [
+        ("alias cycle in a sequence", "code: &a [*a]\n"),
+        (
+            "alias cycle in a mapping",
+            "code: x\nagent: &a {action: *a}\n",
+        ),
+        ("alias to an undefined anchor", "code: *nowhere\n"),
+    ] {
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let (exit, diagnostics) = check(case, dir.path());
+        assert_eq!(exit, 1, "{case}: {diagnostics:#?}");
+        let d = diagnostics
+            .iter()
+            .find(|d| d["file"].as_str().unwrap_or("").ends_with("x.yaml"))
+            .unwrap_or_else(|| panic!("{case}: no diagnostic for x.yaml"));
+        assert!(
+            matches!(d["code"].as_str(), Some("E001" | "E002" | "E006")),
+            "{case}: {d}"
+        );
+    }
+}
+
+#[test]
+fn nesting_20000_deep_is_refused_in_flow_and_block_style() {
+    let n = 20_000;
+    let flow_seq = format!("code: x\nendpoints: {}{}\n", "[".repeat(n), "]".repeat(n));
+    let flow_map = format!("{}1{}\n", "{a: ".repeat(n), "}".repeat(n));
+    let mixed = format!(
+        "code: x\ncauses: {}1{}\n",
+        "[{cause: ".repeat(n),
+        "}]".repeat(n)
+    );
+    for (case, yaml) in [
+        ("20,000-deep flow sequences", flow_seq),
+        ("20,000-deep flow mappings", flow_map),
+        ("20,000-deep flow sequences of mappings", mixed),
+    ] {
+        assert!(
+            yaml.len() < 1024 * 1024,
+            "{case} must be under the size limit"
+        );
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let d = assert_reports(case, dir.path(), "E006");
+        assert!(
+            d["help"].as_str().unwrap_or("").contains("nesting"),
+            "{case}: {d}"
+        );
+    }
+    // 20,000 compact block sequences (`- - - … x`, 40 KB on one line): the schema wants
+    // a string at the second level, so this stops there, at the right place.
+    let block_seq = format!("code: x\nendpoints:\n  {}x\n", "- ".repeat(n));
+    let dir = catalog_with(&[("x.yaml", block_seq.as_bytes())]);
+    let d = assert_reports("20,000-deep block sequences", dir.path(), "E001");
+    assert_eq!(d["line"], 3, "{d}");
+    // Indented block mappings, as deep as fits in the 1 MiB limit (~1,400 levels): the
+    // unknown top-level key is reported first.
+    let block_map: String = (0..1_400)
+        .map(|i| format!("{}a:\n", " ".repeat(i)))
+        .collect();
+    let dir = catalog_with(&[("x.yaml", block_map.as_bytes())]);
+    let d = assert_reports("1,400-deep block mappings", dir.path(), "E003");
+    assert_eq!(at(&d), (1, 1), "{d}");
+}
+
+#[test]
+fn a_10_mib_scalar_is_refused_without_being_read() {
+    let yaml = format!(
+        "code: x\ndescription: \"{}\"\n",
+        "a".repeat(10 * 1024 * 1024)
+    );
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("10 MiB scalar", dir.path(), "E006");
+    assert_eq!(at(&d), (1, 1));
+    assert!(d["message"].as_str().unwrap_or("").contains("limit"), "{d}");
+}
+
+#[test]
+fn a_scalar_just_under_the_size_limit_is_checked_and_built() {
+    // ~1,000,000 characters of Markdown in one field: accepted, and fast to render.
+    let long = "lorem ipsum *dolor* sit `amet` [x](https://a.example) ".repeat(18_000);
+    let yaml = entry("x", &format!("description: \"{long}\"\n"));
+    assert!(yaml.len() < 1024 * 1024);
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let (exit, diagnostics) = check("1 MB Markdown scalar: check", dir.path());
+    assert!(exit == 0 || exit == 1, "{diagnostics:#?}");
+    let out = tempfile::tempdir().expect("out dir");
+    let site = out.path().join("site");
+    let args: Vec<OsString> = vec![
+        "build".into(),
+        "--catalog".into(),
+        dir.path().into(),
+        "--out".into(),
+        site.clone().into(),
+    ];
+    let built = run("1 MB Markdown scalar: build", &args);
+    assert_eq!(built.exit, 0, "{}", built.stderr);
+    assert!(site.join("errors/x/index.html").is_file());
+}
+
+#[test]
+fn pathological_markdown_just_under_the_limit_is_fast() {
+    // Shapes that make naive Markdown parsers quadratic, each ~500 KB.
+    for (case, field) in [
+        ("500k open brackets", "[".repeat(500_000)),
+        (
+            "nested links",
+            "[a ".repeat(60_000) + &"](/x)".repeat(60_000),
+        ),
+        ("emphasis runs", "*a **b ".repeat(70_000)),
+        ("backtick runs", "`a ``b ```c ".repeat(40_000)),
+        ("nested quotes", "> ".repeat(200_000) + "x"),
+        ("unclosed angle brackets", "<a ".repeat(150_000)),
+    ] {
+        let yaml = entry(
+            "x",
+            &format!(
+                "description: {}\n",
+                serde_json::to_string(&field).expect("json string")
+            ),
+        );
+        assert!(yaml.len() < 1024 * 1024, "{case}");
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let (exit, diagnostics) = check(case, dir.path());
+        assert!(exit == 0 || exit == 1, "{case}: {diagnostics:#?}");
+    }
+}
+
+#[test]
+fn one_hundred_thousand_keys_stop_at_the_node_budget() {
+    // `k00000: 0` … : 100,000 keys in ~1 MB, over the 100,000-node budget.
+    let yaml: String = (0..100_000).map(|i| format!("{i:05x}: 0\n")).collect();
+    assert!(yaml.len() < 1024 * 1024);
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let (exit, diagnostics) = check("100,000 keys", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| matches!(d["code"].as_str(), Some("E003" | "E006"))),
+        "{diagnostics:#?}"
+    );
+    // The same keys in a flow mapping.
+    let flow = format!(
+        "{{{}}}\n",
+        (0..100_000)
+            .map(|i| format!("{i:x}: 0"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let dir = catalog_with(&[("x.yaml", flow.as_bytes())]);
+    let (exit, diagnostics) = check("100,000 keys, flow style", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+}
+
+// --- Encodings and line endings ----------------------------------------------------
+
+#[test]
+fn crlf_line_endings_keep_line_numbers() {
+    let yaml = "code: x\r\ntitle: T\r\nstatus: 400\r\nsummary: S.\r\nbogus: 1\r\nretryable: false\r\nagent:\r\n  action: stop\r\n  guidance: Stop.\r\n";
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("CRLF", dir.path(), "E003");
+    assert_eq!(at(&d), (5, 1), "{d}");
+}
+
+#[test]
+fn mixed_line_endings_keep_line_numbers() {
+    // LF, CRLF and a lone CR (old Mac OS), which YAML also counts as a line break.
+    let yaml = "code: x\ntitle: T\r\nstatus: 400\rsummary: S.\r\nretryable: false\nbogus: 1\nagent:\n  action: stop\n  guidance: Stop.\n";
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("mixed line endings", dir.path(), "E003");
+    assert_eq!(at(&d), (6, 1), "{d}");
+    let cr_only = entry("x", "bogus: 1\n").replace('\n', "\r");
+    let dir = catalog_with(&[("x.yaml", cr_only.as_bytes())]);
+    let d = assert_reports("CR-only line endings", dir.path(), "E003");
+    assert_eq!(at(&d), (9, 1), "{d}");
+}
+
+#[test]
+fn lone_cr_line_endings_show_the_right_line_in_the_human_report() {
+    // Regression: a lone `\r` is a YAML line break, but positions were counted on `\n`
+    // only, so a CR-only file reported every problem at line 1 and showed the whole file
+    // as one line.
+    let cr_only = entry("x", "bogus: 1\n").replace('\n', "\r");
+    let dir = catalog_with(&[("x.yaml", cr_only.as_bytes())]);
+    let args: Vec<OsString> = vec!["check".into(), "--catalog".into(), dir.path().into()];
+    let run = run("CR-only line endings, human report", &args);
+    assert_eq!(run.exit, 1);
+    let report = run.stdout + &run.stderr;
+    assert!(report.contains("x.yaml:9:1: error[E003]"), "{report}");
+    assert!(report.contains("9 | bogus: 1\n"), "{report}");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_shift_positions() {
+    let yaml = format!("\u{feff}{}", entry("x", "bogus: 1\n"));
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("UTF-8 BOM", dir.path(), "E003");
+    assert_eq!(at(&d), (9, 1), "{d}");
+    // A BOM on the config too: the catalog is still clean.
+    let dir = catalog_with(&[("x.yaml", format!("\u{feff}{}", entry("x", "")).as_bytes())]);
+    std::fs::write(dir.path().join("errdex.yaml"), format!("\u{feff}{CONFIG}")).expect("config");
+    let (exit, diagnostics) = check("UTF-8 BOM on every file", dir.path());
+    assert_eq!(exit, 0, "{diagnostics:#?}");
+}
+
+#[test]
+fn tab_indentation_is_reported_at_its_line() {
+    let yaml = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n\taction: stop\n\tguidance: Stop.\n";
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let (exit, diagnostics) = check("tab indentation", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    assert!(
+        (6..=7).contains(&d["line"].as_u64().unwrap_or(0)),
+        "tab on line 7 reported at {d}"
+    );
+    // Tabs inside values and as separation after a key are fine.
+    let ok = entry("x", "description: \"a\\tb\tc\"\n");
+    let dir = catalog_with(&[("x.yaml", ok.as_bytes())]);
+    let (exit, diagnostics) = check("tabs inside values", dir.path());
+    assert_eq!(exit, 0, "{diagnostics:#?}");
+}
+
+#[test]
+fn invalid_utf8_anywhere_is_reported_at_its_position() {
+    for (case, bytes, line) in [
+        (
+            "invalid UTF-8 on line 3",
+            b"code: x\ntitle: T\nsummary: caf\xe9\n".to_vec(),
+            3,
+        ),
+        (
+            "truncated UTF-8 at the end",
+            b"code: x\ntitle: \xe2\x82".to_vec(),
+            2,
+        ),
+        ("UTF-16 file", b"\xff\xfec\0o\0d\0e\0".to_vec(), 1),
+    ] {
+        let dir = catalog_with(&[("x.yaml", &bytes)]);
+        let d = assert_reports(case, dir.path(), "E007");
+        assert_eq!(d["line"], line, "{case}: {d}");
+    }
+}
+
+#[test]
+fn nul_bytes_are_refused() {
+    for (case, bytes) in [
+        ("NUL in a plain scalar", b"code: x\0y\n".to_vec()),
+        ("NUL in a quoted scalar", b"code: \"x\0y\"\n".to_vec()),
+        ("NUL file", vec![0u8; 4096]),
+    ] {
+        let dir = catalog_with(&[("x.yaml", &bytes)]);
+        let (exit, diagnostics) = check(case, dir.path());
+        assert_eq!(exit, 1, "{case}: {diagnostics:#?}");
+        assert!(!diagnostics.is_empty(), "{case}");
+    }
+}
+
+// --- Codes that try to name other paths --------------------------------------------
+
+#[test]
+fn codes_that_name_paths_or_look_alike_are_invalid() {
+    for (case, code) in [
+        ("code with ..", "../../etc/passwd"),
+        ("code with /", "a/b"),
+        ("code with a backslash", "'a\\b'"),
+        ("code with a drive", "'C:'"),
+        ("drive-relative code", "'c:x'"),
+        ("code with NUL", "\"a\\0b\""),
+        ("code with a leading /", "/etc/passwd"),
+        ("Cyrillic look-alike", "r\u{430}te_limited"),
+        ("fullwidth look-alike", "\u{ff52}ate_limited"),
+        ("only dots", "'..'"),
+        ("upper case", "Rate_Limited"),
+        ("65 characters", &"a".repeat(65)),
+    ] {
+        let yaml = entry(code, "");
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let d = assert_reports(case, dir.path(), "E010");
+        assert_eq!(d["line"], 1, "{case}: {d}");
+    }
+}
+
+#[test]
+fn a_look_alike_file_name_is_a_stem_mismatch_not_a_second_code() {
+    let dir = catalog_with(&[
+        ("rate_limited.yaml", entry("rate_limited", "").as_bytes()),
+        (
+            "r\u{430}te_limited.yaml",
+            entry("rate_limited", "").as_bytes(),
+        ),
+    ]);
+    let (exit, diagnostics) = check("look-alike file name", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| matches!(d["code"].as_str(), Some("E011" | "E012"))),
+        "{diagnostics:#?}"
+    );
+}
+
+// --- The file system ---------------------------------------------------------------
+
+#[test]
+fn symlinks_leading_outside_are_refused() {
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("x.yaml"), entry("x", "")).expect("outside file");
+    // A file link, a link to a folder named like a file, and the config itself.
+    let dir = catalog_with(&[]);
+    let errors = dir.path().join("errors");
+    std::os::unix::fs::symlink(outside.path().join("x.yaml"), errors.join("x.yaml"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), errors.join("dir.yaml")).expect("symlink");
+    let d = assert_reports("symlinks outside", dir.path(), "E008");
+    assert!(
+        d["message"].as_str().unwrap_or("").contains("outside"),
+        "{d}"
+    );
+
+    let dir = catalog_with(&[]);
+    std::fs::remove_file(dir.path().join("errdex.yaml")).expect("rm config");
+    std::fs::write(outside.path().join("errdex.yaml"), CONFIG).expect("outside config");
+    std::os::unix::fs::symlink(
+        outside.path().join("errdex.yaml"),
+        dir.path().join("errdex.yaml"),
+    )
+    .expect("symlink");
+    assert_reports("config symlinked outside", dir.path(), "E008");
+
+    // `errors/` itself a link to a folder outside.
+    let dir = catalog_with(&[]);
+    std::fs::remove_dir(dir.path().join("errors")).expect("rm errors");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("errors")).expect("symlink");
+    assert_reports("errors/ symlinked outside", dir.path(), "E008");
+}
+
+#[test]
+fn symlink_loops_end_with_a_diagnostic() {
+    let dir = catalog_with(&[]);
+    let errors = dir.path().join("errors");
+    std::os::unix::fs::symlink("self.yaml", errors.join("self.yaml")).expect("symlink");
+    std::os::unix::fs::symlink(&errors, errors.join("loop")).expect("symlink");
+    std::fs::create_dir(errors.join("sub")).expect("sub");
+    std::os::unix::fs::symlink("..", errors.join("sub/up")).expect("symlink");
+    let d = assert_reports("symlink loops", dir.path(), "E007");
+    assert!(d["message"].as_str().unwrap_or("").contains("link"), "{d}");
+}
+
+#[test]
+fn an_unreadable_file_is_reported() {
+    // Root reads a chmod-000 file anyway (CI containers run tests as root), so the
+    // case cannot be provoked there; it is skipped rather than faked.
+    if running_as_root() {
+        eprintln!("unreadable file: skipped (running as root, chmod 000 does not stop reads)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+    let path = dir.path().join("errors/x.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let d = assert_reports("unreadable file", dir.path(), "E007");
+    assert!(
+        d["message"].as_str().unwrap_or("").contains("cannot read"),
+        "{d}"
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}
+
+fn running_as_root() -> bool {
+    // `/proc/self/status` has `Uid: real effective …`; no libc needed.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|uid| uid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn an_empty_folder_is_not_a_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args: Vec<OsString> = vec!["check".into(), "--catalog".into(), dir.path().into()];
+    let run = run("empty folder", &args);
+    assert_eq!(run.exit, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no errdex.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}
+
+#[test]
+fn empty_files_are_reported() {
+    let dir = catalog_with(&[("x.yaml", b""), ("y.yaml", b"  \n\n# only a comment\n")]);
+    std::fs::write(dir.path().join("errdex.yaml"), "").expect("empty config");
+    let (exit, diagnostics) = check("empty files", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    for file in ["errdex.yaml", "x.yaml", "y.yaml"] {
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d["file"].as_str().unwrap_or("").ends_with(file)),
+            "{file}: {diagnostics:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_base_url_that_would_break_out_of_markdown_is_refused() {
+    // Regression (found by the fuzz harness's agent-output check): the URL parser
+    // accepts these, and `base_url` is written as is into llms.txt, the agent Markdown
+    // and robots.txt, where they injected raw HTML or an extra line.
+    for (case, base_url) in [
+        (
+            "base_url with markup",
+            "\"https://d.example/x)<img src=x onerror=alert(1)>(\"",
+        ),
+        (
+            "base_url with a newline",
+            "\"https://d.example/a\\nSitemap: https://evil.example/s.xml\"",
+        ),
+        ("base_url with a space", "\"https://d.example/a b\""),
+    ] {
+        let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+        std::fs::write(
+            dir.path().join("errdex.yaml"),
+            CONFIG.replace("https://docs.hostile.test", base_url),
+        )
+        .expect("config");
+        let d = assert_reports(case, dir.path(), "E018");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("percent-encoded"),
+            "{case}: {d}"
+        );
+    }
+}
