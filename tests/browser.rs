@@ -95,9 +95,13 @@ fn artifacts_dir() -> PathBuf {
 }
 
 fn build_example(out: &Path) {
+    build(&Path::new(MANIFEST_DIR).join("catalog"), out);
+}
+
+fn build(catalog: &Path, out: &Path) {
     let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
         .args(["build", "--catalog"])
-        .arg(Path::new(MANIFEST_DIR).join("catalog"))
+        .arg(catalog)
         .arg("--out")
         .arg(out)
         .env("NO_COLOR", "1")
@@ -105,14 +109,16 @@ fn build_example(out: &Path) {
         .expect("errdex runs");
     assert!(
         output.status.success(),
-        "errdex build of catalog/ failed:\n{}",
+        "errdex build of {} failed:\n{}",
+        catalog.display(),
         String::from_utf8_lossy(&output.stderr)
     );
 }
 
 /// Runs node on the script and returns (success, combined output); kills it after `TIMEOUT`.
-fn run_script(browser_dir: &Path, site: &Path, artifacts: &Path) -> (bool, String) {
+fn run_script(browser_dir: &Path, site: &Path, artifacts: &Path, mode: &str) -> (bool, String) {
     let mut child = Command::new("node")
+        .env("ERRDEX_BROWSER_MODE", mode)
         .arg(browser_dir.join("run.mjs"))
         .arg(site)
         .arg(artifacts)
@@ -164,11 +170,10 @@ fn run_script(browser_dir: &Path, site: &Path, artifacts: &Path) -> (bool, Strin
     }
 }
 
-#[test]
-fn example_site_passes_browser_accessibility_and_html_checks() {
-    let browser_dir = Path::new(MANIFEST_DIR).join("tests").join("browser");
-    let found = match prerequisites(&browser_dir) {
-        Ok(found) => found,
+/// The tools the browser tests need; `None` (after saying why) to skip outside CI.
+fn ready(browser_dir: &Path) -> Option<Vec<String>> {
+    match prerequisites(browser_dir) {
+        Ok(found) => Some(found),
         Err(why) if in_ci() => panic!(
             "the browser tests cannot run: {why}\n\
              CI=true, so this is a failure: .ci/run installs chromium, a Java runtime and \
@@ -177,8 +182,35 @@ fn example_site_passes_browser_accessibility_and_html_checks() {
         Err(why) => {
             // Straight to stderr: the test harness captures println!, and a skip should show.
             let _ = writeln!(std::io::stderr(), "SKIPPED: browser tests: {why}");
-            return;
+            None
         }
+    }
+}
+
+#[test]
+fn hostile_catalog_text_never_runs_in_the_browser() {
+    let browser_dir = Path::new(MANIFEST_DIR).join("tests").join("browser");
+    if ready(&browser_dir).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    build(
+        &Path::new(MANIFEST_DIR).join("tests/fixtures/render/hostile"),
+        &site,
+    );
+    let artifacts = dir.path().join("artifacts");
+    std::fs::create_dir_all(&artifacts).expect("artifacts dir");
+    let (passed, output) = run_script(&browser_dir, &site, &artifacts, "hostile");
+    println!("{output}");
+    assert!(passed, "a hostile page misbehaved in Chromium:\n{output}");
+}
+
+#[test]
+fn example_site_passes_browser_accessibility_and_html_checks() {
+    let browser_dir = Path::new(MANIFEST_DIR).join("tests").join("browser");
+    let Some(found) = ready(&browser_dir) else {
+        return;
     };
     println!("browser tests with {}", found.join(", "));
 
@@ -191,7 +223,7 @@ fn example_site_passes_browser_accessibility_and_html_checks() {
     std::fs::create_dir_all(&artifacts).expect("create target/browser-artifacts");
 
     let started = Instant::now();
-    let (passed, output) = run_script(&browser_dir, &site, &artifacts);
+    let (passed, output) = run_script(&browser_dir, &site, &artifacts, "full");
     println!("{output}");
     println!(
         "node tests/browser/run.mjs took {:.1} s; artifacts in {}",

@@ -325,6 +325,11 @@ function watchPage(page, sink) {
     sink.problems.push(`console error: ${msg.text()}${where.url ? ` (${where.url}:${where.lineNumber})` : ""}`);
   });
   page.on("pageerror", (err) => sink.problems.push(`page error: ${err.message}`));
+  // alert()/confirm()/prompt() from catalog data would mean a script got through.
+  page.on("dialog", async (dialog) => {
+    sink.problems.push(`a ${dialog.type()} dialog fired: ${dialog.message()}`);
+    await dialog.dismiss().catch(() => {});
+  });
   page.on("requestfailed", (req) => {
     sink.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
   });
@@ -671,7 +676,45 @@ async function screenshots(browser, local, errorCode) {
 
 // ---------------------------------------------------------------------------------------
 
+/**
+ * Hostile mode (ERRDEX_BROWSER_MODE=hostile): the site was built from a catalog whose
+ * text is full of script-injection attempts. Load every page under the CSP and fail on
+ * any dialog, page error, console error or CSP violation: the text must stay text.
+ */
+async function checkHostile(browser, local) {
+  const context = await newContext(browser, local, { viewport: DESKTOP }, []);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const sink = { problems: [], allowNotFound: false };
+  watchPage(page, sink);
+  for (const file of HTML_FILES.filter((f) => f !== "404.html")) {
+    sink.problems = [];
+    await page.goto(local.url + pagePath(file));
+    await settle(page);
+    // Give any injected timer or handler a moment to fire.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    const problems = [...sink.problems, ...(await cspViolations(page)).map((v) => `CSP violation: ${v}`)];
+    check(problems.length === 0, `hostile ${file}: no dialog, script error or CSP violation`, problems);
+  }
+  await context.close();
+}
+
+async function mainHostile() {
+  log(`hostile site ${SITE}: ${HTML_FILES.length} HTML pages`);
+  const { chromium } = require("playwright-core");
+  const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  const local = await serve({ csp: true });
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  try {
+    await checkHostile(browser, local);
+  } finally {
+    await browser.close();
+    local.server.close();
+  }
+}
+
 async function main() {
+  if (process.env.ERRDEX_BROWSER_MODE === "hostile") return mainHostile();
   log(`site ${SITE}: ${FILES.length} files, ${HTML_FILES.length} HTML; base_url ${BASE_URL}`);
   const vnu = runVnu();
 
