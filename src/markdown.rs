@@ -277,6 +277,12 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
+    // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
+    // definition, and none of those can be written without `<` or `[`. Most fields
+    // (titles, one-line causes) have neither, so skip parsing them.
+    if !markdown.contains(['<', '[']) {
+        return markdown.to_owned();
+    }
     // Replacing an unsafe link by its text can let the brackets around it form a new
     // link (`[a [b](javascript:x)](javascript:y)` → `[a b](javascript:y)`), and
     // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
@@ -555,5 +561,17 @@ mod tests {
             "a <em>b</em>"
         );
         assert_eq!(to_plain_text("a *b*\n\n- c"), "a b c");
+    }
+
+    proptest::proptest! {
+        /// The shortcut in `to_agent_markdown`: text with neither `<` nor `[` comes
+        /// through a full pass unchanged, so skipping the parser cannot change output.
+        #[test]
+        fn text_without_angle_or_square_brackets_needs_no_agent_edits(
+            text in "([^<\\[]|[*_`()\\]!:/#&;\\\\\n >|~-]){0,120}"
+        ) {
+            proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test"), text.clone());
+            proptest::prop_assert!(!has_unsafe_markup(&text));
+        }
     }
 }

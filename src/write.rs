@@ -191,6 +191,8 @@ pub struct Staging {
     /// Lower-cased paths written so far, to catch `Foo` vs `foo` collisions.
     folded: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
     written: std::sync::atomic::AtomicUsize,
+    /// Folders inside the staging folder made so far.
+    folders: std::sync::Mutex<std::collections::BTreeSet<PathBuf>>,
     committed: bool,
 }
 
@@ -217,6 +219,7 @@ impl Staging {
             dir,
             folded: std::sync::Mutex::new(std::collections::BTreeMap::new()),
             written: std::sync::atomic::AtomicUsize::new(0),
+            folders: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             committed: false,
         })
     }
@@ -238,7 +241,20 @@ impl Staging {
                 source: std::io::Error::other("injected failure (ERRDEX_TEST_FAIL_AFTER)"),
             });
         }
-        write_file(&self.dir.join(path), bytes)
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent().filter(|p| *p != self.dir) {
+            // Each `errors/<code>/` folder is made once; asking the file system again
+            // for every file (`errors/` holds thousands) costs a locked lookup each.
+            let known = self.folders.lock().is_ok_and(|f| f.contains(parent));
+            if !known {
+                fs::create_dir_all(parent).map_err(io(parent))?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_owned());
+                }
+            }
+        }
+        let mut file = fs::File::create(&target).map_err(io(&target))?;
+        file.write_all(bytes).map_err(io(&target))
     }
 
     /// Marks the new site as errdex's and swaps it in place of the old one.
@@ -324,7 +340,7 @@ mod tests {
     fn files(paths: &[&str]) -> Files {
         paths
             .iter()
-            .map(|p| ((*p).to_owned(), Vec::new()))
+            .map(|p| ((*p).to_owned(), crate::render::Bytes::new()))
             .collect()
     }
 

@@ -400,10 +400,33 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             files: touched.into_iter().collect(),
         };
         let before = session.files().clone();
-        let rebuild = session
-            .rebuild(&plan)
-            .map_err(|e| TestCaseError::fail(format!("step {step} {op:?}: {e:#}")))?;
         let (diagnostics, expected) = fresh(&world.root);
+        let fail = |e: anyhow::Error| TestCaseError::fail(format!("step {step} {op:?}: {e:#}"));
+        // Odd steps go the way `serve` does: the error pages first, and they must be
+        // final already; then the catalog-wide files.
+        let rebuild = if step % 2 == 1 {
+            let mut rebuild = session.rebuild_errors(&plan).map_err(fail)?;
+            if let Some(expected) = &expected {
+                let pages = |files: &Files| -> Files {
+                    files
+                        .iter()
+                        .filter(|(path, _)| path.starts_with("errors/"))
+                        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+                        .collect()
+                };
+                let wrong = differing(&pages(expected), &pages(session.files()));
+                prop_assert!(
+                    wrong.is_empty(),
+                    "step {step} {op:?}: after rebuild_errors, error files differ from a full build in {wrong:?}"
+                );
+            }
+            rebuild.changed.extend(session.finish().map_err(fail)?);
+            rebuild.changed.sort();
+            rebuild.changed.dedup();
+            rebuild
+        } else {
+            session.rebuild(&plan).map_err(fail)?
+        };
         prop_assert_eq!(
             &rebuild.diagnostics,
             &diagnostics,

@@ -651,7 +651,6 @@ fn editing_a_title_reloads_the_page_and_notifies_browsers() {
         paths.iter().any(|p| p == "errors/rate_limited.md"),
         "{event}"
     );
-    assert!(paths.iter().any(|p| p == "index.html"), "{event}");
     // Pages that do not mention the error are left alone.
     assert!(
         !paths
@@ -661,6 +660,23 @@ fn editing_a_title_reloads_the_page_and_notifies_browsers() {
     );
     let markdown = server.get("/errors/rate_limited.md").text();
     assert!(markdown.contains("# rate_limited: Slow down plain write"));
+    // The catalog-wide files follow, in the same event or the next one.
+    let event = if is_reload_of(&event, "index.html") {
+        event
+    } else {
+        events.wait_for("reload naming the overview", |e| {
+            is_reload_of(e, "index.html")
+        })
+    };
+    assert_eq!(event["all"], false, "{event}");
+    let overview = server.get("/").text();
+    assert!(overview.contains("Slow down plain write"), "{overview}");
+    assert!(
+        server
+            .get("/llms.txt")
+            .text()
+            .contains("Slow down plain write")
+    );
 }
 
 #[test]

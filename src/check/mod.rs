@@ -14,9 +14,14 @@
 //!
 //! A file that failed to parse is skipped by the later stages; everything else is
 //! still checked, so one run reports every problem.
+//!
+//! `watch` and `serve` check again after every edit: they keep a [`CheckCache`], so
+//! only what an edit can affect is checked again.
 
 mod bodies;
+mod cache;
 mod config;
+pub use cache::CheckCache;
 pub use config::{is_json_media_type, normalize_base_url};
 pub use entry::is_valid_code;
 mod cross;
@@ -30,7 +35,9 @@ use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
 use crate::model::{Catalog, ErrorEntry};
 use crate::source::SourceFile;
+use cache::{CrossResults, FileResults, Stage};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 
 /// The outcome of checking: the catalog when it has no errors, and every diagnostic.
 #[derive(Debug)]
@@ -44,7 +51,7 @@ pub(crate) struct ErrorFile<'a> {
     pub source: &'a SourceFile,
     pub raw: &'a RawError,
     /// The file name without `.yaml`/`.yml`.
-    pub stem: String,
+    pub stem: &'a str,
 }
 
 /// The parsed configuration file.
@@ -66,14 +73,19 @@ pub fn check_files(
     folder_diagnostics: &[Diagnostic],
 ) -> Checked {
     let errors: Vec<&LoadedFile<RawError>> = errors.iter().collect();
-    check_borrowed(config, &errors, folder_diagnostics)
+    check_borrowed(config, &errors, folder_diagnostics, None)
 }
 
 /// [`check_files`] over borrowed files, for callers that keep them in a map.
+///
+/// With a `cache`, the per-file results of the previous call are reused for files that
+/// did not change, so checking again after an edit costs little more than the edited
+/// files; the outcome is the same as without it.
 pub fn check_borrowed(
     config: &LoadedFile<RawConfig>,
     errors: &[&LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
+    mut cache: Option<&mut CheckCache>,
 ) -> Checked {
     let mut diagnostics = Diagnostics::default();
 
@@ -99,51 +111,75 @@ pub fn check_borrowed(
         })
         .collect();
     let parsed_every_file = config_file.is_some() && error_files.len() == errors.len();
+    let unparsed: Vec<String> = errors
+        .iter()
+        .filter(|f| f.raw.is_none())
+        .map(|f| file_stem(&f.path).to_owned())
+        .collect();
+    // A file that failed to parse still names a code (its stem): links to it are not
+    // broken, so one bad file does not cascade into errors in every file citing it.
+    let codes: BTreeSet<&str> = error_files
+        .iter()
+        .map(|f| f.raw.code.value.as_str())
+        .chain(unparsed.iter().map(String::as_str))
+        .collect();
+    let (mut results, kept) = match cache.as_deref_mut() {
+        Some(cache) => {
+            let config_text = config.source.as_ref().map(|s| s.text.as_str());
+            cache.take(&error_files, config_text, &codes, &unparsed)
+        }
+        None => (
+            error_files.iter().map(|_| FileResults::default()).collect(),
+            None,
+        ),
+    };
+    let (kept_cross, kept_messages) =
+        kept.map_or((None, None), |kept| (Some(kept.cross), Some(kept.messages)));
 
     // Stage 2: per-file.
     let base_url = config_file
         .as_ref()
         .and_then(|c| config::check_config(c, &mut diagnostics));
-    diagnostics.extend(per_file(&error_files, entry::check_entry));
+    diagnostics.extend(per_file(
+        &error_files,
+        &mut results,
+        Stage::Entry,
+        entry::check_entry,
+    ));
 
     // Stage 3: cross-file.
-    let unparsed: Vec<String> = errors
-        .iter()
-        .filter(|f| f.raw.is_none())
-        .map(|f| file_stem(&f.path))
-        .collect();
-    cross::check_cross_file(
-        config_file.as_ref(),
-        &error_files,
-        &unparsed,
-        &mut diagnostics,
-    );
+    let cross = cross_file(kept_cross, |found| {
+        cross::check_cross_file(config_file.as_ref(), &error_files, &unparsed, found);
+    });
+    diagnostics.extend(cross.iter().cloned());
 
     // Stage 4: envelope bodies (needs the config for envelopes and base_url).
     if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
         let envelopes = bodies::Envelopes::of(config);
-        diagnostics.extend(per_file(&error_files, |file, found| {
-            bodies::check_body(&envelopes, file, base_url, found)
-        }));
+        diagnostics.extend(per_file(
+            &error_files,
+            &mut results,
+            Stage::Body,
+            |file, found| bodies::check_body(&envelopes, file, base_url, found),
+        ));
     }
 
     // Stage 5: messages.
-    messages::check_messages(&error_files, &mut diagnostics);
+    let messages = cross_file(kept_messages, |found| {
+        messages::check_messages(&error_files, found);
+    });
+    diagnostics.extend(messages.iter().cloned());
 
     // Stage 6: markdown.
-    // A file that failed to parse still names a code (its stem): links to it are not
-    // broken, so one bad file does not cascade into errors in every file citing it.
-    let codes: std::collections::BTreeSet<&str> = error_files
-        .iter()
-        .map(|f| f.raw.code.value.as_str())
-        .chain(unparsed.iter().map(String::as_str))
-        .collect();
     if let Some(config) = config_file.as_ref() {
         markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
     }
-    diagnostics.extend(per_file(&error_files, |file, found| {
-        markdown_fields::check_entry_markdown(file, &codes, found)
-    }));
+    diagnostics.extend(per_file(
+        &error_files,
+        &mut results,
+        Stage::Markdown,
+        |file, found| markdown_fields::check_entry_markdown(file, &codes, found),
+    ));
 
     tracing::debug!(
         files = errors.len(),
@@ -153,35 +189,94 @@ pub fn check_borrowed(
     );
     let catalog = match (config_file, base_url) {
         (Some(config), Some(base_url)) if parsed_every_file && diagnostics.error_count() == 0 => {
-            Some(build_catalog(&config, base_url, &error_files))
+            let keep = cache.is_some();
+            Some(build_catalog(
+                &config,
+                base_url,
+                &error_files,
+                &mut results,
+                keep,
+            ))
         }
         _ => None,
     };
+    if let Some(cache) = cache {
+        cache.store(results, CrossResults { cross, messages });
+    }
     Checked {
         catalog,
         diagnostics,
     }
 }
 
-/// Runs a one-file check over every file in parallel; the per-file stages are most of
-/// the checking work (YAML aside), and files are independent.
-fn per_file<F>(files: &[ErrorFile<'_>], check: F) -> Vec<Diagnostic>
+/// Runs a one-file check over every file whose `stage` result is not known yet, in
+/// parallel (the per-file stages are most of the checking work, YAML aside, and files
+/// are independent), and returns every file's diagnostics in file order.
+fn per_file<F>(
+    files: &[ErrorFile<'_>],
+    results: &mut [FileResults],
+    stage: Stage,
+    check: F,
+) -> Vec<Diagnostic>
 where
     F: Fn(&ErrorFile<'_>, &mut Diagnostics) + Sync,
 {
     files
         .par_iter()
-        .flat_map_iter(|file| {
-            let mut found = Diagnostics::default();
-            check(file, &mut found);
-            found
-        })
+        .zip(results.par_iter_mut())
+        .for_each(|(file, file_results)| {
+            let result = file_results.stage(stage);
+            if result.is_none() {
+                let mut found = Diagnostics::default();
+                check(file, &mut found);
+                *result = Some(found.into_iter().collect());
+            }
+        });
+    results
+        .iter_mut()
+        .flat_map(|r| r.stage(stage).iter().flatten().cloned())
         .collect()
 }
 
+/// The output of a cross-file stage: `kept` from the cache, when it still holds, or
+/// else that of `run`. Debug builds run the stage anyway and assert that the two agree,
+/// as what the stage depends on is listed by hand in [`cache`].
+fn cross_file(
+    kept: Option<Vec<Diagnostic>>,
+    run: impl FnOnce(&mut Diagnostics),
+) -> Vec<Diagnostic> {
+    match kept {
+        Some(kept) if !cfg!(debug_assertions) => kept,
+        kept => {
+            let mut found = Diagnostics::default();
+            run(&mut found);
+            let found: Vec<Diagnostic> = found.into_iter().collect();
+            debug_assert!(
+                kept.is_none_or(|kept| kept == found),
+                "a kept cross-file result differs from a fresh one"
+            );
+            found
+        }
+    }
+}
+
 /// Converts checked raw files into the validated model, in catalog order.
-fn build_catalog(config: &ConfigFile<'_>, base_url: String, files: &[ErrorFile<'_>]) -> Catalog {
+///
+/// Models already in `results` are reused; `keep` leaves a copy there for the next check
+/// instead of moving them into the catalog.
+fn build_catalog(
+    config: &ConfigFile<'_>,
+    base_url: String,
+    files: &[ErrorFile<'_>],
+    results: &mut [FileResults],
+    keep: bool,
+) -> Catalog {
     let config = config::to_model(config.raw, base_url);
+    results
+        .par_iter_mut()
+        .zip(files)
+        .filter(|(r, _)| r.model.is_none())
+        .for_each(|(r, f)| r.model = Some(entry::to_model(f.raw, &f.source.path)));
     let group_rank = |group: &Option<String>| match group {
         Some(id) => config
             .groups
@@ -190,22 +285,35 @@ fn build_catalog(config: &ConfigFile<'_>, base_url: String, files: &[ErrorFile<'
             .unwrap_or(usize::MAX),
         None => usize::MAX,
     };
-    let mut errors: Vec<ErrorEntry> = files
+    // Sort indices rather than entries, which are large; the index breaks ties in file
+    // order, as a stable sort of the entries would.
+    let mut order: Vec<(usize, u16, &str, usize)> = results
         .iter()
-        .map(|f| entry::to_model(f.raw, &f.source.path))
+        .enumerate()
+        .filter_map(|(i, r)| r.model.as_ref().map(|m| (m, i)))
+        .map(|(m, i)| (group_rank(&m.group), m.status, m.code.as_str(), i))
         .collect();
-    errors.sort_by(|a, b| {
-        (group_rank(&a.group), a.status, &a.code).cmp(&(group_rank(&b.group), b.status, &b.code))
-    });
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
+    let errors: Vec<ErrorEntry> = if keep {
+        order
+            .par_iter()
+            .filter_map(|&i| results[i].model.clone())
+            .collect()
+    } else {
+        order
+            .iter()
+            .filter_map(|&i| results[i].model.take())
+            .collect()
+    };
     Catalog { config, errors }
 }
 
-fn file_stem(path: &str) -> String {
+fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"))
         .unwrap_or(name)
-        .to_owned()
 }
 
 /// A diagnostic at a spanned value.

@@ -17,7 +17,8 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::CatalogErrors);
     };
-    let markdown = crate::render::agent::error_markdown(&catalog, entry);
+    let index = crate::render::views::Index::new(&catalog);
+    let markdown = crate::render::agent::error_markdown(&index, entry);
     let stdout = std::io::stdout();
     let text = if stdout.is_terminal() {
         style_for_terminal(&markdown)

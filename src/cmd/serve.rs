@@ -47,8 +47,8 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
         full: true,
         ..Plan::default()
     })?;
-    report(&session, &first, "catalog", ui);
     publish(&shared, &session, &first);
+    report(&session, &first, "catalog", ui);
 
     let server_shared = Arc::clone(&shared);
     runtime.spawn(async move {
@@ -62,10 +62,31 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
     }
     watcher.run(|plan| {
         let what = plan.describe(&flags.catalog.catalog);
-        match session.rebuild(&plan) {
-            Ok(rebuild) => {
-                report(&session, &rebuild, &what, ui);
+        // Two steps, so the page being edited is served before the catalog-wide files
+        // (overview, llms files, JSON), which a 10,000-error catalog takes a few
+        // hundred milliseconds to re-assemble.
+        match session.rebuild_errors(&plan) {
+            Ok(mut rebuild) => {
                 publish(&shared, &session, &rebuild);
+                let pages_ms = rebuild.elapsed_ms;
+                let started = std::time::Instant::now();
+                match session.finish() {
+                    Ok(changed) if !changed.is_empty() => {
+                        shared.publish(session.files().clone(), &changed, false);
+                        rebuild.changed.extend(changed);
+                    }
+                    Ok(_) => {}
+                    Err(e) => eprintln!("error: {e:#}"),
+                }
+                rebuild.elapsed_ms += started.elapsed().as_millis();
+                report(&session, &rebuild, &what, ui);
+                if !rebuild.broken && !rebuild.full {
+                    tracing::info!(
+                        pages_ms,
+                        total_ms = rebuild.elapsed_ms,
+                        "rebuilt in two steps"
+                    );
+                }
             }
             Err(e) => eprintln!("error: {e:#}"),
         }

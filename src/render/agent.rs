@@ -7,9 +7,12 @@
 use crate::http_status::reason_phrase;
 use crate::markdown::{UrlKind, classify_raw, to_agent_markdown};
 use crate::model::{Catalog, ErrorEntry};
+use crate::render::ErrorParts;
+use crate::render::views::Index;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The first line of every Markdown page: where to find the whole index.
 pub fn index_directive(catalog: &Catalog) -> String {
@@ -20,7 +23,8 @@ pub fn index_directive(catalog: &Catalog) -> String {
 }
 
 /// `errors/<code>.md`.
-pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
+pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
+    let catalog = index.catalog;
     let base = catalog.config.base_url.as_str();
     let md = |text: &str| to_agent_markdown(text, base);
     let cell = |text: &str| table_cell(&md(text));
@@ -173,10 +177,9 @@ pub fn error_markdown(catalog: &Catalog, entry: &ErrorEntry) -> String {
     if !entry.related.is_empty() {
         out.push_str("## Related\n\n");
         for code in &entry.related {
-            let title = catalog
-                .errors
-                .iter()
-                .find(|e| &e.code == code)
+            let title = index
+                .by_code
+                .get(code.as_str())
                 .map_or("", |e| e.title.as_str());
             let _ = writeln!(
                 out,
@@ -407,50 +410,44 @@ fn demote_headings(markdown: &str) -> String {
 }
 
 /// Errors in llms.txt order, with their section titles: catalog groups in order, then
-/// ungrouped errors under "Errors".
-pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<&ErrorEntry>)> {
-    let mut sections: Vec<(&str, Vec<&ErrorEntry>)> = catalog
+/// ungrouped errors under "Errors". Errors are given by their position in
+/// `catalog.errors`, which is also where their [`ErrorParts`] are.
+pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<usize>)> {
+    let positions = |group: Option<&str>| -> Vec<usize> {
+        (0..catalog.errors.len())
+            .filter(|&i| catalog.errors[i].group.as_deref() == group)
+            .collect()
+    };
+    let mut sections: Vec<(&str, Vec<usize>)> = catalog
         .config
         .groups
         .iter()
-        .map(|g| {
-            (
-                g.title.as_str(),
-                catalog
-                    .errors
-                    .iter()
-                    .filter(|e| e.group.as_deref() == Some(&g.id))
-                    .collect(),
-            )
-        })
+        .map(|g| (g.title.as_str(), positions(Some(&g.id))))
         .collect();
-    sections.push((
-        "Errors",
-        catalog
-            .errors
-            .iter()
-            .filter(|e| e.group.is_none())
-            .collect(),
-    ));
+    sections.push(("Errors", positions(None)));
     sections.retain(|(_, errors)| !errors.is_empty());
     sections
 }
 
+/// An error's line in llms.txt, with its newline.
+pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
+    format!(
+        "- [{}: {}]({}): HTTP {}. {}\n",
+        entry.code,
+        plain_text(&entry.title),
+        catalog.markdown_url(&entry.code),
+        entry.status,
+        one_line(&to_agent_markdown(&entry.summary, &catalog.config.base_url))
+    )
+}
+
 /// `llms.txt` (llmstxt.org format).
-pub fn llms_txt(catalog: &Catalog) -> String {
+pub fn llms_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
     let mut out = llms_header(catalog);
-    for (title, errors) in sections(catalog) {
+    for (title, positions) in sections(catalog) {
         let _ = write!(out, "## {}\n\n", plain_text(title));
-        for entry in errors {
-            let _ = writeln!(
-                out,
-                "- [{}: {}]({}): HTTP {}. {}",
-                entry.code,
-                plain_text(&entry.title),
-                catalog.markdown_url(&entry.code),
-                entry.status,
-                one_line(&to_agent_markdown(&entry.summary, &catalog.config.base_url))
-            );
+        for position in positions {
+            out.push_str(&parts[position].llms_line);
         }
         out.push('\n');
     }
@@ -480,18 +477,19 @@ pub fn llms_txt(catalog: &Catalog) -> String {
 }
 
 /// `llms-full.txt`: the llms.txt header, then every error's Markdown in llms.txt order.
-pub fn llms_full_txt(catalog: &Catalog, markdown_of: &dyn Fn(&ErrorEntry) -> String) -> String {
+pub fn llms_full_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
     let mut out = llms_header(catalog);
-    for (_, errors) in sections(catalog) {
-        for entry in errors {
+    out.reserve(parts.iter().map(|p| p.markdown.len() + 100).sum());
+    for (_, positions) in sections(catalog) {
+        for position in positions {
             let _ = write!(
                 out,
                 "---\n\nSource: {}\n\n",
-                catalog.markdown_url(&entry.code)
+                catalog.markdown_url(&catalog.errors[position].code)
             );
             // The header above already has the index directive and the instructions;
             // repeating them for every error would only spend an agent's context.
-            out.push_str(without_directive(&markdown_of(entry)).trim_end());
+            out.push_str(without_directive(&parts[position].markdown).trim_end());
             out.push_str("\n\n");
         }
     }

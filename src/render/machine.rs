@@ -3,21 +3,12 @@
 
 use crate::markdown::{to_agent_markdown, to_plain_text};
 use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
+use crate::render::ErrorParts;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Version of the `errors.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct ErrorsJson<'a> {
-    #[serde(rename = "$schema")]
-    schema: String,
-    schema_version: u32,
-    title: &'a str,
-    summary: &'a str,
-    base_url: &'a str,
-    errors: Vec<ErrorJson<'a>>,
-}
 
 #[derive(Serialize)]
 struct AgentJson {
@@ -50,74 +41,119 @@ struct ErrorJson<'a> {
     replaced_by: Option<&'a str>,
 }
 
-/// `errors.json`, errors in llms.txt order.
+/// The layout of `errors.json` without its `errors` array, which
+/// [`errors_json`] fills from the errors' [`ErrorParts::json`].
+#[derive(Serialize)]
+struct ErrorsJsonHead<'a> {
+    #[serde(rename = "$schema")]
+    schema: String,
+    schema_version: u32,
+    title: &'a str,
+    summary: &'a str,
+    base_url: &'a str,
+}
+
+/// One error's element of the `errors` array in `errors.json`, pretty-printed and
+/// indented for its place there.
 ///
 /// Markdown fields keep their Markdown, with site links made absolute on `base_url`:
 /// an agent reading the JSON has no page to resolve `/errors/x/` against.
-pub fn errors_json(catalog: &Catalog) -> String {
+pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
     let base = &catalog.config.base_url;
     let md = |text: &str| to_agent_markdown(text, base);
-    let errors = super::agent::sections(catalog)
-        .into_iter()
-        .flat_map(|(_, errors)| errors)
-        .map(|e: &ErrorEntry| ErrorJson {
-            code: &e.code,
-            title: &e.title,
-            status: e.status,
-            summary: md(&e.summary),
-            group: e.group.as_deref(),
-            type_uri: catalog.page_url(&e.code),
-            doc_url: catalog.page_url(&e.code),
-            markdown_url: catalog.markdown_url(&e.code),
-            retryable: e.retryable,
-            retry_after: e.retry_after.as_ref(),
-            agent: AgentJson {
-                action: e.agent.action.as_str(),
-                guidance: md(&e.agent.guidance),
-            },
-            messages: e
-                .messages
-                .iter()
-                .map(|m| Message {
-                    message: m.message.clone(),
-                    cause: m.cause.as_deref().map(md),
-                    resolution: m.resolution.as_deref().map(md),
-                })
-                .collect(),
-            causes: e
-                .causes
-                .iter()
-                .map(|c| Cause {
-                    cause: md(&c.cause),
-                    resolution: md(&c.resolution),
-                })
-                .collect(),
-            fields: e
-                .fields
-                .iter()
-                .map(|f| FieldError {
-                    field: f.field.clone(),
-                    cause: md(&f.cause),
-                })
-                .collect(),
-            endpoints: &e.endpoints,
-            examples: &e.examples,
-            related: &e.related,
-            since: e.since.as_deref(),
-            deprecated: e.deprecated.as_deref().map(md),
-            replaced_by: e.replaced_by.as_deref(),
-        })
-        .collect();
-    let doc = ErrorsJson {
+    let entry = ErrorJson {
+        code: &e.code,
+        title: &e.title,
+        status: e.status,
+        summary: md(&e.summary),
+        group: e.group.as_deref(),
+        type_uri: catalog.page_url(&e.code),
+        doc_url: catalog.page_url(&e.code),
+        markdown_url: catalog.markdown_url(&e.code),
+        retryable: e.retryable,
+        retry_after: e.retry_after.as_ref(),
+        agent: AgentJson {
+            action: e.agent.action.as_str(),
+            guidance: md(&e.agent.guidance),
+        },
+        messages: e
+            .messages
+            .iter()
+            .map(|m| Message {
+                message: m.message.clone(),
+                cause: m.cause.as_deref().map(md),
+                resolution: m.resolution.as_deref().map(md),
+            })
+            .collect(),
+        causes: e
+            .causes
+            .iter()
+            .map(|c| Cause {
+                cause: md(&c.cause),
+                resolution: md(&c.resolution),
+            })
+            .collect(),
+        fields: e
+            .fields
+            .iter()
+            .map(|f| FieldError {
+                field: f.field.clone(),
+                cause: md(&f.cause),
+            })
+            .collect(),
+        endpoints: &e.endpoints,
+        examples: &e.examples,
+        related: &e.related,
+        since: e.since.as_deref(),
+        deprecated: e.deprecated.as_deref().map(md),
+        replaced_by: e.replaced_by.as_deref(),
+    };
+    let json = serde_json::to_string_pretty(&entry).unwrap_or_default();
+    // The element sits two levels deep (document → `errors` → element). JSON strings
+    // escape their line breaks, so every line break is between tokens, and indenting
+    // each line gives exactly what pretty-printing the whole document would.
+    let mut indented = String::with_capacity(json.len() + json.len() / 8);
+    for (i, line) in json.lines().enumerate() {
+        if i > 0 {
+            indented.push('\n');
+        }
+        indented.push_str("    ");
+        indented.push_str(line);
+    }
+    indented
+}
+
+/// `errors.json`, errors in llms.txt order.
+pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
+    let base = &catalog.config.base_url;
+    let head = ErrorsJsonHead {
         schema: format!("{base}/errors.schema.json"),
         schema_version: SCHEMA_VERSION,
         title: &catalog.config.title,
         summary: &catalog.config.summary,
         base_url: base,
-        errors,
     };
-    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    json.push('\n');
+    let head = serde_json::to_string_pretty(&head).unwrap_or_default();
+    let mut json =
+        String::with_capacity(parts.iter().map(|p| p.json.len() + 2).sum::<usize>() + 1024);
+    // `{ …head fields… }` reopened to add the last field, `errors`.
+    json.push_str(head.trim_end().trim_end_matches('}').trim_end());
+    let positions: Vec<usize> = super::agent::sections(catalog)
+        .into_iter()
+        .flat_map(|(_, positions)| positions)
+        .collect();
+    if positions.is_empty() {
+        json.push_str(",\n  \"errors\": []\n}\n");
+        return json;
+    }
+    json.push_str(",\n  \"errors\": [\n");
+    for (i, position) in positions.into_iter().enumerate() {
+        if i > 0 {
+            json.push_str(",\n");
+        }
+        json.push_str(&parts[position].json);
+    }
+    json.push_str("\n  ]\n}\n");
     json
 }
 
@@ -214,21 +250,33 @@ struct SearchEntry<'a> {
     messages: Vec<&'a str>,
 }
 
-/// `search-index.json`: codes, titles, summaries and message templates.
-pub fn search_index(catalog: &Catalog) -> String {
-    let entries: Vec<SearchEntry<'_>> = catalog
-        .errors
-        .iter()
-        .map(|e| SearchEntry {
-            code: &e.code,
-            title: &e.title,
-            status: e.status,
-            summary: to_plain_text(&e.summary),
-            url: format!("errors/{}/", e.code),
-            messages: e.messages.iter().map(|m| m.message.as_str()).collect(),
-        })
-        .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
+/// One error's element of `search-index.json`: code, title, summary and message
+/// templates.
+pub fn search_entry(e: &ErrorEntry) -> String {
+    let entry = SearchEntry {
+        code: &e.code,
+        title: &e.title,
+        status: e.status,
+        summary: to_plain_text(&e.summary),
+        url: format!("errors/{}/", e.code),
+        messages: e.messages.iter().map(|m| m.message.as_str()).collect(),
+    };
+    serde_json::to_string(&entry).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// `search-index.json`: an array of the errors' [`search_entry`], in catalog order.
+pub fn search_index(parts: &[Arc<ErrorParts>]) -> String {
+    let mut json =
+        String::with_capacity(parts.iter().map(|p| p.search.len() + 1).sum::<usize>() + 2);
+    json.push('[');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&part.search);
+    }
+    json.push(']');
+    json
 }
 
 /// `sitemap.xml`: the overview and every error page.

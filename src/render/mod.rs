@@ -9,15 +9,36 @@ pub mod machine;
 pub mod theme;
 pub mod views;
 
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::Catalog;
+pub use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tera::Context;
 pub use theme::{Theme, ThemeError};
 
-/// Output path (with `/`) → content.
-pub type Files = BTreeMap<String, Vec<u8>>;
+/// Output path (with `/`) → content. [`Bytes`] are shared, not copied, when cloned,
+/// so `serve` can publish a new site that reuses most of the previous one's files.
+pub type Files = BTreeMap<String, Bytes>;
+
+/// What one error contributes to the site besides its HTML page: its Markdown file and
+/// its entries in the catalog-wide files.
+///
+/// Parts depend only on the error itself and the configuration, never on other errors
+/// (unlike the page, whose prev/next and related links name them), so a rebuild after
+/// an edit keeps the parts of every other error and only re-assembles the big files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorParts {
+    /// `errors/<code>.md`; also the error's section of llms-full.txt.
+    pub markdown: String,
+    /// Its line in llms.txt, with the newline.
+    pub llms_line: String,
+    /// Its element of the `errors` array in errors.json.
+    pub json: String,
+    /// Its element of search-index.json.
+    pub search: String,
+}
 
 /// Choices that change the output without changing the catalog.
 #[derive(Debug, Clone, Default)]
@@ -72,7 +93,7 @@ impl<'a> Renderer<'a> {
         let files = std::sync::Mutex::new(Files::new());
         self.render_each(|path, bytes| {
             if let Ok(mut files) = files.lock() {
-                files.insert(path, bytes);
+                files.insert(path, Bytes::from(bytes));
             }
             Ok::<(), ThemeError>(())
         })?;
@@ -82,77 +103,101 @@ impl<'a> Renderer<'a> {
     /// Renders every output file and hands each to `emit` as soon as it is ready, from
     /// several threads. `build` writes them straight to disk this way, so the whole site
     /// is never held in memory at once.
+    ///
+    /// The error pages and the overview (one big template render) run side by side; the
+    /// catalog-wide files are then assembled from the errors' [`ErrorParts`], so nothing
+    /// an error contributes is rendered twice.
     pub fn render_each<E, F>(&self, emit: F) -> Result<(), E>
     where
         E: From<ThemeError> + Send,
         F: Fn(String, Vec<u8>) -> Result<(), E> + Sync,
     {
-        (0..self.catalog.errors.len())
-            .into_par_iter()
-            .try_for_each(|i| {
-                for (path, bytes) in self.render_error(i)? {
-                    emit(path, bytes)?;
-                }
-                Ok::<(), E>(())
-            })?;
-        self.render_shared()?
-            .into_iter()
-            .try_for_each(|(path, bytes)| emit(path, bytes))
+        let (parts, overview) = rayon::join(
+            || {
+                (0..self.catalog.errors.len())
+                    .into_par_iter()
+                    .map(|position| {
+                        let code = &self.catalog.errors[position].code;
+                        let page = self.render_error_page(position)?;
+                        emit(format!("errors/{code}/index.html"), page.into_bytes())?;
+                        let parts = self.error_parts(position);
+                        emit(
+                            format!("errors/{code}.md"),
+                            parts.markdown.clone().into_bytes(),
+                        )?;
+                        Ok::<_, E>(Arc::new(parts))
+                    })
+                    .collect::<Result<Vec<_>, E>>()
+            },
+            || self.render_overview(),
+        );
+        self.emit_shared(&parts?, overview?, &emit)
     }
 
-    /// The two files of the error at `position`: its page and its Markdown.
-    pub fn render_error(&self, position: usize) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
-        let entry = &self.catalog.errors[position];
+    /// The error page of the error at `position`, with its path.
+    pub fn render_error(&self, position: usize) -> Result<(String, Vec<u8>), ThemeError> {
+        let code = &self.catalog.errors[position].code;
         let page = self.render_error_page(position)?;
-        Ok(vec![
-            (
-                format!("errors/{}/index.html", entry.code),
-                page.into_bytes(),
-            ),
-            (
-                format!("errors/{}.md", entry.code),
-                with_newline(agent::error_markdown(self.catalog, entry)).into_bytes(),
-            ),
-        ])
+        Ok((format!("errors/{code}/index.html"), page.into_bytes()))
     }
 
-    /// Files that depend on the whole catalog: overview, llms files, JSON, sitemap, assets.
-    pub fn render_shared(&self) -> Result<Files, ThemeError> {
-        self.render_shared_with(&|entry: &ErrorEntry| agent::error_markdown(self.catalog, entry))
+    /// Everything the error at `position` contributes besides its page.
+    pub fn error_parts(&self, position: usize) -> ErrorParts {
+        let entry = &self.catalog.errors[position];
+        ErrorParts {
+            markdown: with_newline(agent::error_markdown(&self.index, entry)),
+            llms_line: agent::llms_line(self.catalog, entry),
+            json: machine::error_json(self.catalog, entry),
+            search: machine::search_entry(entry),
+        }
     }
 
-    /// [`Renderer::render_shared`] with the error Markdown supplied by the caller, so an
-    /// incremental rebuild can reuse the Markdown of errors that did not change.
-    pub fn render_shared_with(
+    /// Files that depend on the whole catalog (overview, llms files, JSON, sitemap,
+    /// assets), from every error's parts in catalog order.
+    pub fn render_shared(&self, parts: &[Arc<ErrorParts>]) -> Result<Files, ThemeError> {
+        let files = std::sync::Mutex::new(Files::new());
+        self.emit_shared(parts, self.render_overview()?, &|path, bytes: Vec<u8>| {
+            if let Ok(mut files) = files.lock() {
+                files.insert(path, Bytes::from(bytes));
+            }
+            Ok::<(), ThemeError>(())
+        })?;
+        Ok(files.into_inner().unwrap_or_default())
+    }
+
+    /// Hands the catalog-wide files to `emit` one at a time, so only one of the big ones
+    /// (llms-full.txt, errors.json) is in memory at once.
+    fn emit_shared<E>(
         &self,
-        markdown_of: &dyn Fn(&ErrorEntry) -> String,
-    ) -> Result<Files, ThemeError> {
+        parts: &[Arc<ErrorParts>],
+        overview: String,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+    ) -> Result<(), E>
+    where
+        E: From<ThemeError>,
+    {
         let catalog = self.catalog;
-        let mut files = Files::new();
-        let mut put = |path: &str, content: String| {
-            files.insert(path.to_owned(), content.into_bytes());
-        };
-        put("index.html", self.render_overview()?);
-        put("404.html", self.render_404()?);
-        let llms = agent::llms_txt(catalog);
-        put(".well-known/llms.txt", llms.clone());
-        put("llms.txt", llms);
-        put("llms-full.txt", agent::llms_full_txt(catalog, markdown_of));
-        put("errors.json", machine::errors_json(catalog));
-        put("errors.schema.json", machine::errors_schema(catalog));
-        put("search-index.json", machine::search_index(catalog));
-        put("sitemap.xml", machine::sitemap(catalog));
+        let put = |path: &str, content: String| emit(path.to_owned(), content.into_bytes());
+        put("index.html", overview)?;
+        put("404.html", self.render_404()?)?;
+        let llms = agent::llms_txt(catalog, parts);
+        put(".well-known/llms.txt", llms.clone())?;
+        put("llms.txt", llms)?;
+        put("llms-full.txt", agent::llms_full_txt(catalog, parts))?;
+        put("errors.json", machine::errors_json(catalog, parts))?;
+        put("errors.schema.json", machine::errors_schema(catalog))?;
+        put("search-index.json", machine::search_index(parts))?;
+        put("sitemap.xml", machine::sitemap(catalog))?;
         put(
             "robots.txt",
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
                 catalog.config.base_url
             ),
-        );
-        put("_headers", headers_file(&catalog.config.base_url));
-        put(&self.assets.css, self.theme.asset("style.css").to_owned());
-        put(&self.assets.js, self.theme.asset("search.js").to_owned());
-        Ok(files)
+        )?;
+        put("_headers", headers_file(&catalog.config.base_url))?;
+        put(&self.assets.css, self.theme.asset("style.css").to_owned())?;
+        put(&self.assets.js, self.theme.asset("search.js").to_owned())
     }
 
     fn context(&self, root: &str, page: views::PageView) -> Context {
@@ -204,7 +249,8 @@ impl<'a> Renderer<'a> {
             kind: "overview",
         };
         let mut context = self.context("./", page);
-        context.insert("overview", &views::overview_view(self.catalog));
+        let listed = views::overview_errors(self.catalog);
+        context.insert("overview", &views::overview_view(self.catalog, &listed));
         self.theme.render("overview.html", &context)
     }
 

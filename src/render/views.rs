@@ -9,6 +9,7 @@ use crate::http_status::reason_phrase;
 use crate::markdown::{SiteLinks, UrlKind, classify_raw, to_html, to_inline_html};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -436,7 +437,7 @@ pub struct StatusSection<'a> {
     pub status: u16,
     pub reason: &'static str,
     pub anchor: String,
-    pub errors: Vec<OverviewError<'a>>,
+    pub errors: Vec<&'a OverviewError<'a>>,
 }
 
 /// One group section of the overview.
@@ -445,7 +446,7 @@ pub struct GroupSection<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub description_html: Option<String>,
-    pub errors: Vec<OverviewError<'a>>,
+    pub errors: Vec<&'a OverviewError<'a>>,
 }
 
 /// Totals shown on the overview.
@@ -469,27 +470,42 @@ pub struct OverviewView<'a> {
     pub counts: Counts,
 }
 
-/// The view of the overview page (at the site root).
-pub fn overview_view<'a>(catalog: &'a Catalog) -> OverviewView<'a> {
+/// Every error as the overview lists it, in catalog order: built once (in parallel,
+/// as it is most of the overview's Markdown) and shown in both the status and the
+/// group sections.
+pub fn overview_errors(catalog: &Catalog) -> Vec<OverviewError<'_>> {
     let root = "./";
-    let listed = |e: &'a ErrorEntry| OverviewError {
-        code: &e.code,
-        title: &e.title,
-        href: format!("{root}errors/{}/", e.code),
-        status: e.status,
-        summary_html: inline(&e.summary, root),
-        retryable: e.retryable,
-        action: e.agent.action.as_str(),
-        action_label: e.agent.action.label(),
-        causes: causes(e, root),
-        messages: messages(e, root),
-    };
-    let mut by_status: BTreeMap<u16, Vec<&ErrorEntry>> = BTreeMap::new();
-    for entry in &catalog.errors {
+    catalog
+        .errors
+        .par_iter()
+        .map(|e| OverviewError {
+            code: &e.code,
+            title: &e.title,
+            href: format!("{root}errors/{}/", e.code),
+            status: e.status,
+            summary_html: inline(&e.summary, root),
+            retryable: e.retryable,
+            action: e.agent.action.as_str(),
+            action_label: e.agent.action.label(),
+            causes: causes(e, root),
+            messages: messages(e, root),
+        })
+        .collect()
+}
+
+/// The view of the overview page (at the site root); `listed` is
+/// [`overview_errors`] of the same catalog.
+pub fn overview_view<'a>(
+    catalog: &'a Catalog,
+    listed: &'a [OverviewError<'a>],
+) -> OverviewView<'a> {
+    let root = "./";
+    let mut by_status: BTreeMap<u16, Vec<&OverviewError<'a>>> = BTreeMap::new();
+    for entry in listed {
         by_status.entry(entry.status).or_default().push(entry);
     }
     for entries in by_status.values_mut() {
-        entries.sort_by(|a, b| a.code.cmp(&b.code));
+        entries.sort_by(|a, b| a.code.cmp(b.code));
     }
     let mut statuses: BTreeMap<u16, StatusView> = BTreeMap::new();
     for row in &catalog.config.statuses {
@@ -521,8 +537,9 @@ pub fn overview_view<'a>(catalog: &'a Catalog) -> OverviewView<'a> {
         catalog
             .errors
             .iter()
-            .filter(|e| e.group.as_deref() == id)
-            .map(listed)
+            .zip(listed)
+            .filter(|(e, _)| e.group.as_deref() == id)
+            .map(|(_, listed)| listed)
             .collect::<Vec<_>>()
     };
     let mut groups: Vec<GroupSection<'a>> = catalog
@@ -565,7 +582,7 @@ pub fn overview_view<'a>(catalog: &'a Catalog) -> OverviewView<'a> {
                 status,
                 reason: reason_phrase(status),
                 anchor: format!("status-{status}"),
-                errors: entries.into_iter().map(listed).collect(),
+                errors: entries,
             })
             .collect(),
         statuses: statuses.into_values().collect(),

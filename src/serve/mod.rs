@@ -7,7 +7,7 @@
 //! output folder cannot reach anything else. Only GET and HEAD are answered, and when
 //! bound to loopback only loopback `Host` headers are accepted (a DNS-rebinding guard).
 
-use crate::render::Files;
+use crate::render::{Bytes, Files};
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -117,12 +117,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         EVENTS_PATH => return events(&shared, request.headers()),
         "/__errdex/live.js" => with_type(
             StatusCode::OK,
-            LIVE_JS.as_bytes().to_vec(),
+            Bytes::from_static(LIVE_JS.as_bytes()),
             "text/javascript; charset=utf-8",
         ),
         "/__errdex/overlay.css" => with_type(
             StatusCode::OK,
-            OVERLAY_CSS.as_bytes().to_vec(),
+            Bytes::from_static(OVERLAY_CSS.as_bytes()),
             "text/css; charset=utf-8",
         ),
         _ => page(&shared, &path),
@@ -274,8 +274,9 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn with_type(status: StatusCode, bytes: Vec<u8>, content_type: &'static str) -> Response {
-    let mut response = (status, bytes).into_response();
+/// A response with `bytes` (shared with the site in memory, not copied).
+fn with_type(status: StatusCode, bytes: impl Into<Bytes>, content_type: &'static str) -> Response {
+    let mut response = (status, bytes.into()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -289,7 +290,7 @@ fn with_type(status: StatusCode, bytes: Vec<u8>, content_type: &'static str) -> 
 fn plain(status: StatusCode, text: &'static str) -> Response {
     with_type(
         status,
-        text.as_bytes().to_vec(),
+        Bytes::from_static(text.as_bytes()),
         "text/plain; charset=utf-8",
     )
 }

@@ -14,10 +14,12 @@ use crate::diagnostic::Diagnostic;
 use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedFile, load_catalog, load_error_file, load_theme_overrides};
 use crate::model::{Catalog, ErrorEntry};
-use crate::render::{Files, RenderOptions, Renderer, Theme, agent};
+use crate::render::{Bytes, ErrorParts, Files, RenderOptions, Renderer, Theme};
 use crate::report::Sources;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The result of one rebuild.
@@ -42,9 +44,19 @@ pub struct Session {
     config: LoadedFile<RawConfig>,
     errors: BTreeMap<PathBuf, LoadedFile<RawError>>,
     folder_diagnostics: Vec<Diagnostic>,
+    /// Per-file check results, so a rebuild re-checks only what an edit can affect.
+    check_cache: crate::check::CheckCache,
     theme: Theme,
     catalog: Option<Catalog>,
     files: Files,
+    /// The [`ErrorParts`] of every error in `files`, by code.
+    parts: BTreeMap<String, Arc<ErrorParts>>,
+    /// Whether the catalog-wide files in `files` predate the last rebuild.
+    shared_stale: bool,
+    /// The catalog before the last rebuild, freed by [`Session::finish`].
+    retired: Option<Catalog>,
+    /// Source paths reloaded since the last good render (`None`: unknown, render all).
+    touched: Option<BTreeSet<String>>,
 }
 
 impl Session {
@@ -67,9 +79,14 @@ impl Session {
                 .map(|f| (root.join(&f.path), f))
                 .collect(),
             folder_diagnostics: loaded.diagnostics,
+            check_cache: crate::check::CheckCache::default(),
             theme,
             catalog: None,
             files: Files::new(),
+            parts: BTreeMap::new(),
+            shared_stale: false,
+            retired: None,
+            touched: Some(BTreeSet::new()),
         })
     }
 
@@ -98,6 +115,21 @@ impl Session {
     /// `Err` only for I/O problems with the catalog folder itself (it was deleted, a
     /// theme file is unreadable); catalog mistakes come back as a broken [`Rebuild`].
     pub fn rebuild(&mut self, plan: &Plan) -> anyhow::Result<Rebuild> {
+        let mut rebuild = self.rebuild_errors(plan)?;
+        let started = Instant::now();
+        rebuild.changed.extend(self.finish()?);
+        rebuild.changed.sort();
+        rebuild.changed.dedup();
+        rebuild.elapsed_ms += started.elapsed().as_millis();
+        Ok(rebuild)
+    }
+
+    /// The first half of [`Session::rebuild`], for `serve`: after an edit to error
+    /// files, re-renders the pages and Markdown that depend on it but leaves the
+    /// catalog-wide files (overview, llms files, JSON, search index) as they were, so
+    /// the edited page can be served at once. [`Session::finish`] brings the rest up to
+    /// date. A full rebuild (config, theme, first build) does everything here.
+    pub fn rebuild_errors(&mut self, plan: &Plan) -> anyhow::Result<Rebuild> {
         let started = Instant::now();
         let full = plan.full || self.catalog.is_none();
         tracing::debug!(full, files = plan.files.len(), "rebuilding");
@@ -121,8 +153,25 @@ impl Session {
                 }
             }
         }
+        // Source paths (as entries record them) of the files reloaded since the last
+        // good render: edits made while the catalog was broken count too. A path
+        // outside the catalog folder cannot be matched, so it rebuilds everything.
+        for path in &plan.files {
+            let relative = path.strip_prefix(&self.root).ok();
+            match (&mut self.touched, relative) {
+                (Some(touched), Some(relative)) => {
+                    touched.insert(relative.to_string_lossy().replace('\\', "/"));
+                }
+                (touched, _) => *touched = None,
+            }
+        }
         let errors: Vec<&LoadedFile<RawError>> = self.errors.values().collect();
-        let checked = check_borrowed(&self.config, &errors, &self.folder_diagnostics);
+        let checked = check_borrowed(
+            &self.config,
+            &errors,
+            &self.folder_diagnostics,
+            Some(&mut self.check_cache),
+        );
         let broken = checked.catalog.is_none();
         let diagnostics = checked.diagnostics.sorted();
         let mut changed = Vec::new();
@@ -130,20 +179,17 @@ impl Session {
             if let Some(base_url) = &self.base_url_override {
                 catalog.config.base_url.clone_from(base_url);
             }
-            let files = self.render(&catalog, full)?;
-            changed = files
-                .iter()
-                .filter(|(path, bytes)| self.files.get(*path) != Some(*bytes))
-                .map(|(path, _)| path.clone())
-                .chain(
-                    self.files
-                        .keys()
-                        .filter(|p| !files.contains_key(*p))
-                        .cloned(),
-                )
-                .collect();
-            self.files = files;
-            self.catalog = Some(catalog);
+            let touched = self.touched.replace(BTreeSet::new());
+            let rendered = match touched.filter(|_| !full) {
+                Some(touched) => self.render_errors(&catalog, &touched),
+                None => self.render_everything(&catalog),
+            };
+            // A failed render (a template error) may have updated part of the output:
+            // render everything next time.
+            changed = rendered.inspect_err(|_| self.touched = None)?;
+            // Freeing the previous catalog takes tens of milliseconds at 10,000
+            // errors; `finish` does it, after `serve` has published the new pages.
+            self.retired = self.catalog.replace(catalog);
         }
         Ok(Rebuild {
             diagnostics,
@@ -154,84 +200,225 @@ impl Session {
         })
     }
 
-    /// Renders `catalog`, reusing the previous output for pages that cannot have changed.
-    fn render(&self, catalog: &Catalog, full: bool) -> anyhow::Result<Files> {
-        let renderer = Renderer::new(catalog, &self.theme, &self.options);
-        let previous = match (&self.catalog, full) {
-            (Some(previous), false) => previous,
-            _ => return Ok(renderer.render_all()?),
+    /// The second half of [`Session::rebuild`]: re-assembles the catalog-wide files
+    /// from the errors' parts if [`Session::rebuild_errors`] left them stale, and
+    /// returns the paths whose bytes changed.
+    pub fn finish(&mut self) -> anyhow::Result<Vec<String>> {
+        self.retired = None;
+        let Some(catalog) = self.catalog.as_ref().filter(|_| self.shared_stale) else {
+            return Ok(Vec::new());
         };
-        let dirty = dirty_codes(previous, catalog);
-        let old_neighbours = neighbour_codes(previous);
-        let new_neighbours = neighbour_codes(catalog);
-        let mut files = Files::new();
-        for (position, entry) in catalog.errors.iter().enumerate() {
-            let code = entry.code.as_str();
-            let depends_on_dirty = dirty.contains(code)
+        let renderer = Renderer::new(catalog, &self.theme, &self.options);
+        let shared = renderer.render_shared(&self.parts_in_order(&renderer, catalog))?;
+        let is_shared = |path: &String| !path.starts_with("errors/");
+        let mut changed: Vec<String> = self
+            .files
+            .keys()
+            .filter(|path| is_shared(path) && !shared.contains_key(*path))
+            .cloned()
+            .collect();
+        changed.extend(
+            shared
+                .iter()
+                .filter(|(path, bytes)| !self.files.get(*path).is_some_and(|old| same(old, bytes)))
+                .map(|(path, _)| path.clone()),
+        );
+        self.files.retain(|path, _| !is_shared(path));
+        self.files.extend(shared);
+        self.shared_stale = false;
+        Ok(changed)
+    }
+
+    /// The parts of `catalog`'s errors, in catalog order. [`Session::render`] keeps
+    /// them for every error; one missing would be rendered afresh, not skipped.
+    fn parts_in_order(&self, renderer: &Renderer<'_>, catalog: &Catalog) -> Vec<Arc<ErrorParts>> {
+        (0..catalog.errors.len())
+            .map(
+                |position| match self.parts.get(catalog.errors[position].code.as_str()) {
+                    Some(parts) => Arc::clone(parts),
+                    None => Arc::new(renderer.error_parts(position)),
+                },
+            )
+            .collect()
+    }
+
+    /// Renders the whole site of `catalog` afresh; returns the paths whose bytes changed.
+    fn render_everything(&mut self, catalog: &Catalog) -> anyhow::Result<Vec<String>> {
+        let renderer = Renderer::new(catalog, &self.theme, &self.options);
+        let files = renderer.render_all()?;
+        self.parts = (0..catalog.errors.len())
+            .into_par_iter()
+            .map(|position| {
+                let parts = renderer.error_parts(position);
+                (catalog.errors[position].code.clone(), Arc::new(parts))
+            })
+            .collect();
+        let mut changed: Vec<String> = self
+            .files
+            .keys()
+            .filter(|path| !files.contains_key(*path))
+            .cloned()
+            .collect();
+        changed.extend(
+            files
+                .iter()
+                .filter(|(path, bytes)| !self.files.get(*path).is_some_and(|old| same(old, bytes)))
+                .map(|(path, _)| path.clone()),
+        );
+        self.files = files;
+        self.shared_stale = false;
+        Ok(changed)
+    }
+
+    /// Brings the errors' pages and Markdown up to date with `catalog` after the files
+    /// in `touched` (source paths) were reloaded, in place; returns the paths whose
+    /// bytes changed. The catalog-wide files are left for [`Session::finish`].
+    ///
+    /// Only errors from touched files can have changed (an entry is made from its own
+    /// file and the config, and a config change rebuilds everything). What depends on
+    /// them is re-rendered: their own pages and parts, the pages and parts of errors
+    /// that link to them (they show the linked title), and the pages of their
+    /// neighbours in the group before and after the change (prev/next links).
+    fn render_errors(
+        &mut self,
+        catalog: &Catalog,
+        touched: &BTreeSet<String>,
+    ) -> anyhow::Result<Vec<String>> {
+        let Some(previous) = &self.catalog else {
+            return self.render_everything(catalog);
+        };
+        let dirty = dirty_codes(previous, catalog, touched);
+        let mut stale_pages: BTreeSet<&str> = dirty.iter().copied().collect();
+        for (old_or_new, codes) in [(previous, &dirty), (catalog, &dirty)] {
+            stale_pages.extend(neighbours_of(old_or_new, codes));
+        }
+        let links_to_dirty = |entry: &ErrorEntry| {
+            dirty.contains(entry.code.as_str())
                 || entry.related.iter().any(|r| dirty.contains(r.as_str()))
                 || entry
                     .replaced_by
                     .as_deref()
                     .is_some_and(|r| dirty.contains(r))
-                || old_neighbours.get(code) != new_neighbours.get(code)
-                || new_neighbours.get(code).is_some_and(|(p, n)| {
-                    p.is_some_and(|p| dirty.contains(p)) || n.is_some_and(|n| dirty.contains(n))
-                });
-            if depends_on_dirty {
-                files.extend(renderer.render_error(position)?);
-            } else {
+        };
+        let renderer = Renderer::new(catalog, &self.theme, &self.options);
+        type Rendered = (Option<(String, Vec<u8>)>, Option<ErrorParts>);
+        let rendered: Vec<(usize, Rendered)> = (0..catalog.errors.len())
+            .into_par_iter()
+            .filter_map(|position| {
+                let entry = &catalog.errors[position];
+                let stale_parts = links_to_dirty(entry);
+                let stale_page = stale_parts || stale_pages.contains(entry.code.as_str());
+                (stale_page || stale_parts).then_some((position, stale_page, stale_parts))
+            })
+            .map(|(position, stale_page, stale_parts)| {
+                let page = stale_page
+                    .then(|| renderer.render_error(position))
+                    .transpose()?;
+                let parts = stale_parts.then(|| renderer.error_parts(position));
+                Ok((position, (page, parts)))
+            })
+            .collect::<Result<_, crate::render::ThemeError>>()?;
+
+        let mut changed = Vec::new();
+        // Errors that are gone take their files with them.
+        let current: BTreeSet<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
+        for code in previous.errors.iter().map(|e| e.code.as_str()) {
+            if !current.contains(code) {
                 for path in [
                     format!("errors/{code}/index.html"),
                     format!("errors/{code}.md"),
                 ] {
-                    if let Some(bytes) = self.files.get(&path) {
-                        files.insert(path, bytes.clone());
+                    if self.files.remove(&path).is_some() {
+                        changed.push(path);
                     }
                 }
+                self.parts.remove(code);
             }
         }
-        files.extend(renderer.render_shared_with(&|entry: &ErrorEntry| {
-            // llms-full.txt is every error's Markdown: reuse the pages just rendered.
-            files
-                .get(&format!("errors/{}.md", entry.code))
-                .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-                .unwrap_or_else(|| agent::error_markdown(catalog, entry))
-        })?);
-        Ok(files)
+        let mut put = |files: &mut Files, path: String, bytes: Bytes| {
+            if !files.get(&path).is_some_and(|old| same(old, &bytes)) {
+                changed.push(path.clone());
+            }
+            files.insert(path, bytes);
+        };
+        for (position, (page, parts)) in rendered {
+            let code = &catalog.errors[position].code;
+            if let Some((path, bytes)) = page {
+                put(&mut self.files, path, Bytes::from(bytes));
+            }
+            if let Some(parts) = parts {
+                let markdown = Bytes::from(parts.markdown.clone().into_bytes());
+                put(&mut self.files, format!("errors/{code}.md"), markdown);
+                self.parts.insert(code.clone(), Arc::new(parts));
+            }
+        }
+        self.shared_stale = true;
+        Ok(changed)
     }
 }
 
-/// Codes whose entry was added, removed or changed.
-fn dirty_codes<'a>(old: &'a Catalog, new: &'a Catalog) -> BTreeSet<&'a str> {
-    let old_by_code: BTreeMap<&str, &ErrorEntry> =
-        old.errors.iter().map(|e| (e.code.as_str(), e)).collect();
-    let new_by_code: BTreeMap<&str, &ErrorEntry> =
-        new.errors.iter().map(|e| (e.code.as_str(), e)).collect();
+/// Whether two outputs have the same bytes; kept outputs share their buffer, which
+/// makes most comparisons a pointer check.
+fn same(a: &Bytes, b: &Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// Codes whose entry was added, removed or changed, among the entries made from the
+/// `touched` files (before or after the change).
+fn dirty_codes<'a>(
+    old: &'a Catalog,
+    new: &'a Catalog,
+    touched: &BTreeSet<String>,
+) -> BTreeSet<&'a str> {
+    let from_touched = |catalog: &'a Catalog| -> BTreeMap<&'a str, &'a ErrorEntry> {
+        catalog
+            .errors
+            .iter()
+            .filter(|e| touched.contains(&e.source))
+            .map(|e| (e.code.as_str(), e))
+            .collect()
+    };
+    let (old_touched, new_touched) = (from_touched(old), from_touched(new));
+    // A touched file may now hold a code that an untouched file held before (which
+    // `check` allows only if that file is gone or changed its code too): look it up
+    // among all old entries, indexed only when needed.
+    let all_old = std::cell::OnceCell::new();
     let mut dirty = BTreeSet::new();
-    for (code, entry) in &new_by_code {
-        if old_by_code.get(code) != Some(entry) {
+    for (code, entry) in &new_touched {
+        let before = old_touched.get(code).copied().or_else(|| {
+            all_old
+                .get_or_init(|| {
+                    old.errors
+                        .iter()
+                        .map(|e| (e.code.as_str(), e))
+                        .collect::<BTreeMap<&str, &ErrorEntry>>()
+                })
+                .get(code)
+                .copied()
+        });
+        if before != Some(*entry) {
             dirty.insert(*code);
         }
     }
-    dirty.extend(old_by_code.keys().filter(|c| !new_by_code.contains_key(*c)));
+    for code in old_touched.keys() {
+        if !new_touched.contains_key(code) {
+            dirty.insert(*code);
+        }
+    }
     dirty
 }
 
-/// Each error's previous and next codes within its group.
-fn neighbour_codes(catalog: &Catalog) -> BTreeMap<&str, (Option<&str>, Option<&str>)> {
+/// The codes just before and after each of `codes` in its group, in `catalog`.
+fn neighbours_of<'a>(catalog: &'a Catalog, codes: &BTreeSet<&str>) -> Vec<&'a str> {
     let errors = &catalog.errors;
-    let mut result = BTreeMap::new();
+    let mut found = Vec::new();
     for (i, entry) in errors.iter().enumerate() {
-        let prev = errors[..i]
-            .iter()
-            .rev()
-            .find(|e| e.group == entry.group)
-            .map(|e| e.code.as_str());
-        let next = errors[i + 1..]
-            .iter()
-            .find(|e| e.group == entry.group)
-            .map(|e| e.code.as_str());
-        result.insert(entry.code.as_str(), (prev, next));
+        if !codes.contains(entry.code.as_str()) {
+            continue;
+        }
+        let prev = errors[..i].iter().rev().find(|e| e.group == entry.group);
+        let next = errors[i + 1..].iter().find(|e| e.group == entry.group);
+        found.extend(prev.into_iter().chain(next).map(|e| e.code.as_str()));
     }
-    result
+    found
 }

@@ -1,14 +1,20 @@
-//! Times each stage of `errdex build` (load → check → render → write) and reports the
-//! process's resident memory after each, so a slow or fat stage shows without a
-//! profiler. Runs the same library calls as `src/cmd/build.rs`, in the same order, and
-//! keeps the same values alive; the render is then split by re-rendering the
-//! catalog-wide files alone (overview, llms files, JSON), which is not part of the total.
+//! Times each stage of `errdex build` and reports the process's resident memory after
+//! each, so a slow or fat stage shows without a profiler. Makes the same library calls
+//! as `src/cmd/build.rs`, in the same order, and frees the same values at the same
+//! points: load → check → (free the sources) → render each file and stream it into
+//! the staging folder → swap. The stream is then split by two extra passes that are
+//! not part of the total: rendering every file without writing it, and rendering the
+//! catalog-wide files (overview, llms files, JSON) alone.
 //!
 //! usage: errdex-bench-phases CATALOG OUT
 
 use errdex::render::{RenderOptions, Renderer, Theme};
+use errdex::write::Staging;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// (current, peak) resident set size in MiB, from /proc/self/status.
 fn rss() -> (f64, f64) {
@@ -39,29 +45,61 @@ fn main() {
         std::process::exit(2);
     };
     let (root, out) = (PathBuf::from(catalog), PathBuf::from(out));
-    println!("| stage | wall | RSS after | peak RSS |\n|---|---:|---:|---:|");
+    println!("| stage | wall | RSS after | peak RSS so far |\n|---|---:|---:|---:|");
     let total = Instant::now();
     let t = Instant::now();
     let loaded = errdex::load::load_catalog(&root).expect("load the catalog");
     let t = report("load (read + parse YAML)", t);
     let checked = errdex::check::check(&loaded);
-    let catalog = checked.catalog.expect("the catalog has errors: run `errdex check`");
+    let catalog = checked
+        .catalog
+        .expect("the catalog has errors: run `errdex check`");
     let t = report("check (+ build the model)", t);
-    let overrides = errdex::load::load_theme_overrides(&root).expect("theme overrides");
-    let theme = Theme::new(&overrides).expect("theme");
+    drop(loaded);
+    let t = report("free the sources", t);
+
+    let theme = Theme::new(&errdex::load::load_theme_overrides(&root).expect("theme overrides"))
+        .expect("theme");
     let options = RenderOptions::default();
-    let files = errdex::render::render_site(&catalog, &theme, &options).expect("render");
-    let bytes: usize = files.values().map(Vec::len).sum();
-    let t = report(&format!("render ({} files, {} MiB)", files.len(), bytes >> 20), t);
-    errdex::write::write_site(&out, &files).expect("write");
-    let _ = report("write (stage + swap)", t);
+    let renderer = Renderer::new(&catalog, &theme, &options);
+    let staging = Staging::begin(&out).expect("staging folder");
+    let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    renderer
+        .render_each(|path, content| {
+            files.fetch_add(1, Ordering::Relaxed);
+            bytes.fetch_add(content.len(), Ordering::Relaxed);
+            staging.write(&path, &content).map_err(BoxError::from)
+        })
+        .expect("render and write");
+    let t = report(
+        &format!(
+            "render + write, streamed ({} files, {} MiB)",
+            files.into_inner(),
+            bytes.into_inner() >> 20
+        ),
+        t,
+    );
+    staging.commit().expect("swap in the new site");
+    let _ = report("swap", t);
     let _ = report("**total**", total);
+
     let t = Instant::now();
-    let shared = Renderer::new(&catalog, &theme, &options)
-        .render_shared()
-        .expect("render shared");
+    renderer
+        .render_each(|_, _| Ok::<(), errdex::render::ThemeError>(()))
+        .expect("render");
+    let _ = report("(render alone, nothing written)", t);
+    let t = Instant::now();
+    let parts: Vec<_> = (0..catalog.errors.len())
+        .map(|i| std::sync::Arc::new(renderer.error_parts(i)))
+        .collect();
+    let _ = report("(every error's parts: Markdown, JSON…, one thread)", t);
+    let t = Instant::now();
+    let shared = renderer.render_shared(&parts).expect("render shared");
     let _ = report(
-        &format!("(of render: catalog-wide files alone, {} files)", shared.len()),
+        &format!(
+            "(catalog-wide files from the parts, {} files, one thread)",
+            shared.len()
+        ),
         t,
     );
 }
