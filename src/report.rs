@@ -64,14 +64,15 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
             d.message
         );
         let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
-        // The snippet renderer breaks lines only at `\n`, so a lone `\r` (a line break
-        // to YAML and to [`SourceFile`]) is shown as `\n`: same offsets, same lines.
-        let snippet = sources
-            .files
-            .get(d.file.as_str())
-            .map(|source| (source, lone_cr_to_lf(&source.text)));
-        if let Some((source, text)) = &snippet {
+        // Only the line at fault is shown, so only that line is handed to the snippet
+        // renderer: given the whole file it would lay out every line of it, for every
+        // diagnostic. The slice stops before `\n` or `\r`, the line breaks of YAML
+        // and of [`SourceFile`].
+        if let Some(source) = sources.files.get(d.file.as_str()) {
             let start = source.offset_of(d.start);
+            let line_start = source.text[..start]
+                .rfind(['\n', '\r'])
+                .map_or(0, |i| i + 1);
             // One line is enough to show where; a multi-line block would bury the caret.
             let line_end = source.text[start..]
                 .find(['\n', '\r'])
@@ -83,10 +84,10 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
                 end
             };
             elements.push(
-                Snippet::source(text.as_ref())
-                    .line_start(1)
+                Snippet::source(&source.text[line_start..line_end])
+                    .line_start(d.start.line)
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(start..end))
+                    .annotation(AnnotationKind::Primary.span(start - line_start..end - line_start))
                     .into(),
             );
         }
@@ -108,27 +109,6 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> 
         out.push('\n');
     }
     out
-}
-
-/// `text` with each lone `\r` replaced by `\n` (same length, same offsets).
-fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\r') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let bytes = text.as_bytes();
-    let replaced: Vec<u8> = bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| {
-            if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-                b'\n'
-            } else {
-                b
-            }
-        })
-        .collect();
-    // Swapping one ASCII byte for another keeps the text valid UTF-8.
-    String::from_utf8(replaced).map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
 }
 
 fn next_char_boundary(text: &str, start: usize, limit: usize) -> usize {
