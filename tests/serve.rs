@@ -807,12 +807,17 @@ agent:
     events.wait_for("reload naming the new page", |e| {
         is_reload_of(e, "errors/quota_exceeded/index.html")
     });
-    assert!(server.get("/errors.json").text().contains("quota_exceeded"));
+    // The catalog-wide files follow the pages (serve publishes the edited pages first).
+    server.wait_for("/errors.json", "listing the new error", |r| {
+        r.text().contains("quota_exceeded")
+    });
 
     std::fs::remove_file(&new_file).expect("delete");
     server.wait_for("/errors/quota_exceeded/", "gone", |r| r.status == 404);
     assert_eq!(server.get("/errors/quota_exceeded.md").status, 404);
-    assert!(!server.get("/errors.json").text().contains("quota_exceeded"));
+    server.wait_for("/errors.json", "without the deleted error", |r| {
+        !r.text().contains("quota_exceeded")
+    });
     events.wait_for("reload naming the removed page", |e| {
         is_reload_of(e, "errors/quota_exceeded/index.html")
     });
