@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::load::raw::S;
 use crate::model::ErrorEntry;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Check results kept between checks of the same catalog; see
 /// [`check_borrowed`](super::check_borrowed).
@@ -154,7 +154,7 @@ impl CheckCache {
                 .zip(files)
                 .all(|(r, f)| r.path == f.source.path);
         if !same_order {
-            let mut by_path: HashMap<String, FileResults> =
+            let mut by_path: BTreeMap<String, FileResults> =
                 results.into_iter().map(|r| (r.path.clone(), r)).collect();
             results = files
                 .iter()

@@ -14,7 +14,7 @@ pub use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tera::Context;
 pub use theme::{Theme, ThemeError};
 
@@ -90,14 +90,15 @@ impl<'a> Renderer<'a> {
 
     /// Renders every output file into memory.
     pub fn render_all(&self) -> Result<Files, ThemeError> {
-        let files = std::sync::Mutex::new(Files::new());
-        self.render_each(|path, bytes| {
-            if let Ok(mut files) = files.lock() {
-                files.insert(path, Bytes::from(bytes));
-            }
-            Ok::<(), ThemeError>(())
-        })?;
-        Ok(files.into_inner().unwrap_or_default())
+        Ok(self.render_all_with_parts()?.0)
+    }
+
+    /// [`Renderer::render_all`], with every error's [`ErrorParts`] in catalog order, for
+    /// a caller that keeps them to re-assemble the catalog-wide files later.
+    pub fn render_all_with_parts(&self) -> Result<(Files, Vec<Arc<ErrorParts>>), ThemeError> {
+        let files = Mutex::new(Files::new());
+        let parts = self.render_each(insert_into(&files))?;
+        Ok((files.into_inner().unwrap_or_default(), parts))
     }
 
     /// Renders every output file and hands each to `emit` as soon as it is ready, from
@@ -106,8 +107,8 @@ impl<'a> Renderer<'a> {
     ///
     /// The error pages and the overview (one big template render) run side by side; the
     /// catalog-wide files are then assembled from the errors' [`ErrorParts`], so nothing
-    /// an error contributes is rendered twice.
-    pub fn render_each<E, F>(&self, emit: F) -> Result<(), E>
+    /// an error contributes is rendered twice. Returns the parts, in catalog order.
+    pub fn render_each<E, F>(&self, emit: F) -> Result<Vec<Arc<ErrorParts>>, E>
     where
         E: From<ThemeError> + Send,
         F: Fn(String, Vec<u8>) -> Result<(), E> + Sync,
@@ -131,7 +132,9 @@ impl<'a> Renderer<'a> {
             },
             || self.render_overview(),
         );
-        self.emit_shared(&parts?, overview?, &emit)
+        let parts = parts?;
+        self.emit_shared(&parts, overview?, &emit)?;
+        Ok(parts)
     }
 
     /// The error page of the error at `position`, with its path.
@@ -155,13 +158,8 @@ impl<'a> Renderer<'a> {
     /// Files that depend on the whole catalog (overview, llms files, JSON, sitemap,
     /// assets), from every error's parts in catalog order.
     pub fn render_shared(&self, parts: &[Arc<ErrorParts>]) -> Result<Files, ThemeError> {
-        let files = std::sync::Mutex::new(Files::new());
-        self.emit_shared(parts, self.render_overview()?, &|path, bytes: Vec<u8>| {
-            if let Ok(mut files) = files.lock() {
-                files.insert(path, Bytes::from(bytes));
-            }
-            Ok::<(), ThemeError>(())
-        })?;
+        let files = Mutex::new(Files::new());
+        self.emit_shared(parts, self.render_overview()?, &insert_into(&files))?;
         Ok(files.into_inner().unwrap_or_default())
     }
 
@@ -267,6 +265,16 @@ impl<'a> Renderer<'a> {
         let root = format!("{}/", config.base_url);
         let context = self.context(&root, page);
         self.theme.render("404.html", &context)
+    }
+}
+
+/// An `emit` for [`Renderer::render_each`] that collects the files into `files`.
+fn insert_into(files: &Mutex<Files>) -> impl Fn(String, Vec<u8>) -> Result<(), ThemeError> + Sync {
+    move |path, bytes| {
+        if let Ok(mut files) = files.lock() {
+            files.insert(path, Bytes::from(bytes));
+        }
+        Ok(())
     }
 }
 

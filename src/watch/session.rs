@@ -210,27 +210,16 @@ impl Session {
         };
         let renderer = Renderer::new(catalog, &self.theme, &self.options);
         let shared = renderer.render_shared(&self.parts_in_order(&renderer, catalog))?;
-        let is_shared = |path: &String| !path.starts_with("errors/");
-        let mut changed: Vec<String> = self
-            .files
-            .keys()
-            .filter(|path| is_shared(path) && !shared.contains_key(*path))
-            .cloned()
-            .collect();
-        changed.extend(
-            shared
-                .iter()
-                .filter(|(path, bytes)| !self.files.get(*path).is_some_and(|old| same(old, bytes)))
-                .map(|(path, _)| path.clone()),
-        );
+        let is_shared = |path: &str| !path.starts_with("errors/");
+        let changed = changed_paths(&self.files, &shared, is_shared);
         self.files.retain(|path, _| !is_shared(path));
         self.files.extend(shared);
         self.shared_stale = false;
         Ok(changed)
     }
 
-    /// The parts of `catalog`'s errors, in catalog order. [`Session::render`] keeps
-    /// them for every error; one missing would be rendered afresh, not skipped.
+    /// The parts of `catalog`'s errors, in catalog order. The render methods keep them
+    /// for every error; one missing would be rendered afresh, not skipped.
     fn parts_in_order(&self, renderer: &Renderer<'_>, catalog: &Catalog) -> Vec<Arc<ErrorParts>> {
         (0..catalog.errors.len())
             .map(
@@ -245,26 +234,14 @@ impl Session {
     /// Renders the whole site of `catalog` afresh; returns the paths whose bytes changed.
     fn render_everything(&mut self, catalog: &Catalog) -> anyhow::Result<Vec<String>> {
         let renderer = Renderer::new(catalog, &self.theme, &self.options);
-        let files = renderer.render_all()?;
-        self.parts = (0..catalog.errors.len())
-            .into_par_iter()
-            .map(|position| {
-                let parts = renderer.error_parts(position);
-                (catalog.errors[position].code.clone(), Arc::new(parts))
-            })
+        let (files, parts) = renderer.render_all_with_parts()?;
+        self.parts = catalog
+            .errors
+            .iter()
+            .map(|e| e.code.clone())
+            .zip(parts)
             .collect();
-        let mut changed: Vec<String> = self
-            .files
-            .keys()
-            .filter(|path| !files.contains_key(*path))
-            .cloned()
-            .collect();
-        changed.extend(
-            files
-                .iter()
-                .filter(|(path, bytes)| !self.files.get(*path).is_some_and(|old| same(old, bytes)))
-                .map(|(path, _)| path.clone()),
-        );
+        let changed = changed_paths(&self.files, &files, |_| true);
         self.files = files;
         self.shared_stale = false;
         Ok(changed)
@@ -289,8 +266,8 @@ impl Session {
         };
         let dirty = dirty_codes(previous, catalog, touched);
         let mut stale_pages: BTreeSet<&str> = dirty.iter().copied().collect();
-        for (old_or_new, codes) in [(previous, &dirty), (catalog, &dirty)] {
-            stale_pages.extend(neighbours_of(old_or_new, codes));
+        for old_or_new in [previous, catalog] {
+            stale_pages.extend(neighbours_of(old_or_new, &dirty));
         }
         let links_to_dirty = |entry: &ErrorEntry| {
             dirty.contains(entry.code.as_str())
@@ -301,19 +278,17 @@ impl Session {
                     .is_some_and(|r| dirty.contains(r))
         };
         let renderer = Renderer::new(catalog, &self.theme, &self.options);
-        type Rendered = (Option<(String, Vec<u8>)>, Option<ErrorParts>);
+        type Rendered = ((String, Vec<u8>), Option<ErrorParts>);
         let rendered: Vec<(usize, Rendered)> = (0..catalog.errors.len())
             .into_par_iter()
             .filter_map(|position| {
                 let entry = &catalog.errors[position];
                 let stale_parts = links_to_dirty(entry);
                 let stale_page = stale_parts || stale_pages.contains(entry.code.as_str());
-                (stale_page || stale_parts).then_some((position, stale_page, stale_parts))
+                stale_page.then_some((position, stale_parts))
             })
-            .map(|(position, stale_page, stale_parts)| {
-                let page = stale_page
-                    .then(|| renderer.render_error(position))
-                    .transpose()?;
+            .map(|(position, stale_parts)| {
+                let page = renderer.render_error(position)?;
                 let parts = stale_parts.then(|| renderer.error_parts(position));
                 Ok((position, (page, parts)))
             })
@@ -343,9 +318,8 @@ impl Session {
         };
         for (position, (page, parts)) in rendered {
             let code = &catalog.errors[position].code;
-            if let Some((path, bytes)) = page {
-                put(&mut self.files, path, Bytes::from(bytes));
-            }
+            let (path, bytes) = page;
+            put(&mut self.files, path, Bytes::from(bytes));
             if let Some(parts) = parts {
                 let markdown = Bytes::from(parts.markdown.clone().into_bytes());
                 put(&mut self.files, format!("errors/{code}.md"), markdown);
@@ -355,6 +329,22 @@ impl Session {
         self.shared_stale = true;
         Ok(changed)
     }
+}
+
+/// The paths among `in_scope` whose bytes differ between `old` and `new`, or that are
+/// in only one of them.
+fn changed_paths(old: &Files, new: &Files, in_scope: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut changed: Vec<String> = old
+        .keys()
+        .filter(|path| in_scope(path) && !new.contains_key(*path))
+        .cloned()
+        .collect();
+    changed.extend(
+        new.iter()
+            .filter(|(path, bytes)| !old.get(*path).is_some_and(|old| same(old, bytes)))
+            .map(|(path, _)| path.clone()),
+    );
+    changed
 }
 
 /// Whether two outputs have the same bytes; kept outputs share their buffer, which
