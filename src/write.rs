@@ -5,6 +5,13 @@
 //! reader never sees a half-written site. Files from deleted errors disappear because
 //! the new folder holds only what this build rendered.
 //!
+//! When the output folder already holds an errdex site, a file whose bytes did not
+//! change is hard-linked from it into the staging folder instead of being written
+//! again. A rebuild then creates new files only for what changed, which is most of the
+//! cost of writing a large site (the file system allocates no inode for a link), and
+//! unchanged files keep their modification time, so `rsync`-style deploys skip them.
+//! The previous site is only read, never modified, so the swap stays atomic.
+//!
 //! errdex marks its output with [`MARKER`] and refuses to replace a non-empty folder
 //! without it (unless forced), and refuses outright folders whose loss would hurt: the
 //! catalog itself, a folder containing it, `/` and `$HOME`.
@@ -193,6 +200,10 @@ pub struct Staging {
     written: std::sync::atomic::AtomicUsize,
     /// Folders inside the staging folder made so far.
     folders: std::sync::Mutex<std::collections::BTreeSet<PathBuf>>,
+    /// The site being replaced, when it is errdex's: unchanged files are linked from it.
+    previous: Option<PathBuf>,
+    /// How many files were linked from the previous site rather than written.
+    reused: std::sync::atomic::AtomicUsize,
     committed: bool,
 }
 
@@ -213,6 +224,7 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let previous = out.join(MARKER).is_file().then(|| out.to_owned());
         Ok(Staging {
             out: out.to_owned(),
             old: parent.join(format!(".{name}.errdex-old-{pid}")),
@@ -220,6 +232,8 @@ impl Staging {
             folded: std::sync::Mutex::new(std::collections::BTreeMap::new()),
             written: std::sync::atomic::AtomicUsize::new(0),
             folders: std::sync::Mutex::new(std::collections::BTreeSet::new()),
+            previous,
+            reused: std::sync::atomic::AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -253,8 +267,32 @@ impl Staging {
                 }
             }
         }
+        if self.link_unchanged(path, bytes, &target) {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
         let mut file = fs::File::create(&target).map_err(io(&target))?;
         file.write_all(bytes).map_err(io(&target))
+    }
+
+    /// Links `target` to the previous site's file at `path` if that file holds exactly
+    /// `bytes`. Any failure (no previous file, a different size or content, a file
+    /// system without hard links) just means the file gets written instead.
+    fn link_unchanged(&self, path: &str, bytes: &[u8], target: &Path) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(path);
+        // `symlink_metadata`: a symlink planted in the old site is never carried over.
+        let same_size =
+            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        same_size && holds_exactly(&old, bytes) && fs::hard_link(&old, target).is_ok()
+    }
+
+    /// How many files so far were linked unchanged from the previous site.
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Marks the new site as errdex's and swaps it in place of the old one.
@@ -271,6 +309,27 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read in small chunks so comparing a
+/// large file (llms-full.txt) costs no memory.
+fn holds_exactly(path: &Path, mut bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => return bytes.is_empty(),
+            Ok(n) => match bytes.strip_prefix(&chunk[..n]) {
+                Some(rest) => bytes = rest,
+                None => return false,
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
         }
     }
 }

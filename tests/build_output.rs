@@ -276,6 +276,75 @@ fn the_catalog_and_the_folders_around_it_are_refused() {
     assert_eq!(names(dir.path()), ["catalog", "project"]);
 }
 
+/// The inode of the file at `path`: the same inode after a rebuild means the file was
+/// carried over, not written again.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).expect("file exists").ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_the_files_that_changed() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let out = dir.path().join("site");
+    build_ok(&catalog, &out);
+    let css = names(&out.join("assets"))
+        .into_iter()
+        .find(|n| n.ends_with(".css"))
+        .expect("a stylesheet");
+    let css = out.join("assets").join(css);
+    let (css_inode, page) = (inode(&css), out.join("errors/api_key_invalid/index.html"));
+    let page_inode = inode(&page);
+
+    // Tamper with the old site: a file edited by hand (same length, other bytes) and a
+    // symlink planted where a page was, pointing at the right content elsewhere.
+    let markdown = out.join("errors/card_declined.md");
+    let mut bytes = std::fs::read(&markdown).expect("read");
+    bytes[0] = if bytes[0] == b'#' { b'>' } else { b'#' };
+    std::fs::write(&markdown, &bytes).expect("tamper");
+    let planted = out.join("errors/charge_failed.md");
+    let elsewhere = dir.path().join("elsewhere.md");
+    std::fs::rename(&planted, &elsewhere).expect("move");
+    std::os::unix::fs::symlink(&elsewhere, &planted).expect("symlink");
+
+    // Change one error: its page changes, the stylesheet does not.
+    let source = catalog.join("errors/api_key_invalid.yaml");
+    let text = std::fs::read_to_string(&source).expect("read");
+    let edited = text.replacen("title: ", "title: Edited ", 1);
+    assert_ne!(text, edited, "the fixture has a title");
+    std::fs::write(&source, edited).expect("edit");
+    let run = build(&catalog, &out, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    assert_eq!(inode(&css), css_inode, "an unchanged file is carried over");
+    assert_ne!(inode(&page), page_inode, "a changed page is written anew");
+    assert!(
+        std::fs::symlink_metadata(&planted)
+            .expect("exists")
+            .file_type()
+            .is_file(),
+        "a planted symlink is replaced by a real file"
+    );
+    let fresh = dir.path().join("fresh");
+    build_ok(&catalog, &fresh);
+    assert_same_tree(&tree(&fresh), &tree(&out), "a rebuild and a fresh build");
+    let unchanged = run
+        .stderr
+        .split(" unchanged)")
+        .next()
+        .and_then(|head| head.rsplit('(').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("the summary counts unchanged files");
+    let total = tree(&out).keys().filter(|p| !p.ends_with('/')).count();
+    assert!(
+        unchanged > 0 && unchanged < total - 3,
+        "{unchanged} of {total} unchanged"
+    );
+    assert_no_leftovers(dir.path());
+}
+
 #[test]
 fn pages_of_a_deleted_error_disappear_on_rebuild() {
     let (dir, catalog) = catalog_copy(SMALL);

@@ -64,14 +64,16 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
             return Ok(Outcome::CatalogErrors);
         }
     }
+    let reused = staging.reused();
     staging.commit().with_context(unchanged)?;
 
     let full_chars = stats.full_chars.load(Ordering::Relaxed);
     ui.status(format_args!(
-        "Built {} errors into {}: {} files, {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
+        "Built {} errors into {}: {} files ({} unchanged), {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
         catalog.errors.len(),
         args.out.display(),
         stats.files.load(Ordering::Relaxed) + 1,
+        reused,
         human_bytes(stats.bytes.load(Ordering::Relaxed)),
         llms_chars,
         llms_chars / 4,
