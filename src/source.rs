@@ -3,6 +3,49 @@
 use crate::diagnostic::Position;
 use serde_saphyr::Location;
 
+/// Where a YAML value was written: its start line and column and its byte extent.
+///
+/// serde-saphyr's [`Location`] is 28 bytes and every spanned value carries two (where it
+/// is used and where it is defined); a large catalog holds millions of spanned values,
+/// so the raw files keep only this much, which is all a diagnostic needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    line: u32,
+    column: u32,
+    byte_offset: u32,
+    /// 0 when the extent is unknown: the diagnostic then marks the start only.
+    byte_len: u32,
+}
+
+impl Place {
+    /// The 1-based line.
+    pub fn line(&self) -> u64 {
+        u64::from(self.line)
+    }
+
+    /// The 1-based column.
+    pub fn column(&self) -> u64 {
+        u64::from(self.column)
+    }
+}
+
+impl From<&Location> for Place {
+    fn from(location: &Location) -> Self {
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        let span = location.span();
+        let (byte_offset, byte_len) = match (span.byte_offset(), span.byte_len()) {
+            (Some(offset), Some(len)) => (narrow(offset), narrow(len)),
+            _ => (0, 0),
+        };
+        Place {
+            line: narrow(location.line()),
+            column: narrow(location.column()),
+            byte_offset,
+            byte_len,
+        }
+    }
+}
+
 /// One catalog file's text, kept so diagnostics can show the offending line.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -36,18 +79,16 @@ impl SourceFile {
     ///
     /// serde-saphyr gives a start line/column and (for string input) a byte length; the
     /// end is derived from that length so an annotation underlines the whole value.
-    pub fn span_of(&self, location: &Location) -> (Position, Position) {
+    pub fn span_of(&self, place: &Place) -> (Position, Position) {
         let start = self.clamp(Position {
-            line: location.line() as usize,
-            column: location.column() as usize,
+            line: place.line as usize,
+            column: place.column as usize,
         });
-        let span = location.span();
-        let end = match (span.byte_offset(), span.byte_len()) {
-            (Some(offset), Some(len)) if len > 0 => {
-                let end_byte = (offset as usize).saturating_add(len as usize);
-                self.position_of(end_byte.min(self.text.len()))
-            }
-            _ => start,
+        let end = if place.byte_len > 0 {
+            let end_byte = (place.byte_offset as usize).saturating_add(place.byte_len as usize);
+            self.position_of(end_byte.min(self.text.len()))
+        } else {
+            start
         };
         (start, end.max(start))
     }

@@ -102,7 +102,6 @@ pub(super) fn check_config(
             let key = S {
                 value: row.status.value.to_string(),
                 referenced: row.status.referenced,
-                defined: row.status.defined,
             };
             duplicate_id(source, &key, "status row", &mut seen, diagnostics);
         }

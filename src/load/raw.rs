@@ -5,9 +5,10 @@
 //! They are strict (`deny_unknown_fields`) so a misspelt key is an error, never silently
 //! ignored. The check stage turns them into the validated [`crate::model::Catalog`].
 
+use crate::source::Place;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Spanned;
 use std::borrow::Cow;
 
 /// A value with the place it was written, so a check can point at it.
@@ -18,9 +19,7 @@ use std::borrow::Cow;
 pub struct S<T> {
     pub value: T,
     /// Where the value is used (an alias's position, for aliased values).
-    pub referenced: Location,
-    /// Where the value is defined.
-    pub defined: Location,
+    pub referenced: Place,
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
@@ -28,8 +27,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
         Ok(S {
             value: spanned.value,
-            referenced: spanned.referenced,
-            defined: spanned.defined,
+            referenced: Place::from(&spanned.referenced),
         })
     }
 }

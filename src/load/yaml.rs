@@ -56,7 +56,7 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             Position { line: 1, column: 1 },
             Position { line: 1, column: 1 },
         ),
-        |l| source.span_of(&l),
+        |l| source.span_of(&(&l).into()),
     );
     let diagnostic =
         |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
