@@ -198,3 +198,38 @@ fn every_error_code_has_a_fixture() {
         );
     }
 }
+
+/// `errdex check` and `errdex build` check once and move the loaded values into the
+/// model (`diagnose`, then `into_catalog`); `serve` checks through the path that copies
+/// them and keeps a cache. Both must find the same problems and build the same catalog.
+#[test]
+fn the_one_shot_check_agrees_with_the_copying_one() {
+    let mut catalogs: Vec<std::path::PathBuf> = std::fs::read_dir(FIXTURES)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    catalogs.push(root.join("catalog"));
+    catalogs.push(root.join("tests/fixtures/render/small"));
+    catalogs.sort();
+    let mut built = 0;
+    for catalog in &catalogs {
+        let Ok(loaded) = errdex::load::load_catalog(catalog) else {
+            continue;
+        };
+        let copied = errdex::check::check(&loaded);
+        let found = errdex::check::diagnose(&loaded);
+        assert_eq!(
+            found.sorted(),
+            copied.diagnostics.sorted(),
+            "{}",
+            catalog.display()
+        );
+        if let Some(expected) = copied.catalog {
+            let moved = errdex::check::into_catalog(loaded);
+            assert_eq!(moved.as_ref(), Some(&expected), "{}", catalog.display());
+            built += 1;
+        }
+    }
+    assert!(built >= 3, "only {built} catalogs built a model");
+}

@@ -247,90 +247,108 @@ fn unclosed_placeholder(message: &str) -> Option<&str> {
     None
 }
 
-/// The validated entry.
-pub(super) fn to_model(raw: &RawError, source_path: &str) -> ErrorEntry {
-    let text = |s: &Option<S<String>>| s.as_ref().map(|s| s.value.trim_end().to_owned());
-    let list = |l: &Option<S<Vec<S<String>>>>| {
-        l.iter()
-            .flat_map(|l| &l.value)
-            .map(|s| s.value.trim_end().to_owned())
+/// The validated entry, made by moving the raw values: most strings need no trimming,
+/// so they change hands without a copy (a large catalog's text is hundreds of MB).
+pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
+    let text = |s: Option<S<String>>| s.map(|s| trim_end_owned(s.value));
+    let list = |l: Option<S<Vec<S<String>>>>| {
+        l.into_iter()
+            .flat_map(|l| l.value)
+            .map(|s| trim_end_owned(s.value))
             .collect::<Vec<_>>()
     };
+    let links = super::config::links_to_model(raw.links.as_ref());
     ErrorEntry {
-        code: raw.code.value.clone(),
-        title: raw.title.value.trim().to_owned(),
+        code: raw.code.value,
+        title: trim_owned(raw.title.value),
         status: u16::try_from(raw.status.value).unwrap_or(500),
-        summary: raw.summary.value.trim().to_owned(),
-        group: raw.group.as_ref().map(|g| g.value.clone()),
-        description: text(&raw.description),
-        when: list(&raw.when),
+        summary: trim_owned(raw.summary.value),
+        group: raw.group.map(|g| g.value),
+        description: text(raw.description),
+        when: list(raw.when),
         causes: raw
             .causes
-            .iter()
-            .flat_map(|c| &c.value)
+            .into_iter()
+            .flat_map(|c| c.value)
             .map(|c| Cause {
-                cause: c.cause.value.trim_end().to_owned(),
-                resolution: c.resolution.value.trim_end().to_owned(),
+                cause: trim_end_owned(c.cause.value),
+                resolution: trim_end_owned(c.resolution.value),
             })
             .collect(),
         messages: raw
             .messages
-            .iter()
-            .flat_map(|m| &m.value)
+            .into_iter()
+            .flat_map(|m| m.value)
             .map(|m| Message {
-                message: m.message.value.trim().to_owned(),
-                cause: text(&m.cause),
-                resolution: text(&m.resolution),
+                message: trim_owned(m.message.value),
+                cause: text(m.cause),
+                resolution: text(m.resolution),
             })
             .collect(),
         fields: raw
             .fields
-            .iter()
-            .flat_map(|f| &f.value)
+            .into_iter()
+            .flat_map(|f| f.value)
             .map(|f| FieldError {
-                field: f.field.value.trim().to_owned(),
-                cause: f.cause.value.trim_end().to_owned(),
+                field: trim_owned(f.field.value),
+                cause: trim_end_owned(f.cause.value),
             })
             .collect(),
-        endpoints: list(&raw.endpoints),
-        fix: list(&raw.fix),
-        gotchas: list(&raw.gotchas),
-        response: raw.response.as_ref().map(|r| Response {
-            envelope: r.value.envelope.as_ref().map(|e| e.value.clone()),
-            body: r.value.body.value.trim_end().to_owned(),
+        endpoints: list(raw.endpoints),
+        fix: list(raw.fix),
+        gotchas: list(raw.gotchas),
+        response: raw.response.map(|r| Response {
+            envelope: r.value.envelope.map(|e| e.value),
+            body: trim_end_owned(r.value.body.value),
             headers: r
                 .value
                 .headers
-                .iter()
-                .flat_map(|h| &h.value.0)
-                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .into_iter()
+                .flat_map(|h| h.value.0)
+                .map(|(k, v)| (k, v.value))
                 .collect(),
         }),
         examples: raw
             .examples
-            .iter()
-            .flat_map(|e| &e.value)
+            .into_iter()
+            .flat_map(|e| e.value)
             .map(|e| Example {
-                title: e.title.value.trim().to_owned(),
-                lang: e.lang.value.trim().to_owned(),
-                code: e.code.value.trim_end().to_owned(),
+                title: trim_owned(e.title.value),
+                lang: trim_owned(e.lang.value),
+                code: trim_end_owned(e.code.value),
             })
             .collect(),
         retryable: raw.retryable.value,
-        retry_after: raw.retry_after.as_ref().map(|r| RetryAfter {
-            header: r.value.header.as_ref().map(|h| h.value.trim().to_owned()),
-            seconds: r.value.seconds.as_ref().map(|s| s.value),
+        retry_after: raw.retry_after.map(|r| RetryAfter {
+            header: r.value.header.map(|h| trim_owned(h.value)),
+            seconds: r.value.seconds.map(|s| s.value),
         }),
         agent: Agent {
             action: raw.agent.action.value,
-            guidance: raw.agent.guidance.value.trim_end().to_owned(),
+            guidance: trim_end_owned(raw.agent.guidance.value),
         },
-        related: list(&raw.related),
-        links: super::config::links_to_model(raw.links.as_ref()),
-        since: raw.since.as_ref().map(|s| s.value.trim().to_owned()),
-        deprecated: text(&raw.deprecated),
-        replaced_by: raw.replaced_by.as_ref().map(|r| r.value.clone()),
+        related: list(raw.related),
+        links,
+        since: raw.since.map(|s| trim_owned(s.value)),
+        deprecated: text(raw.deprecated),
+        replaced_by: raw.replaced_by.map(|r| r.value),
         source: source_path.to_owned(),
+    }
+}
+
+/// `text` without trailing whitespace, in its own buffer.
+fn trim_end_owned(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    text
+}
+
+/// `text` without surrounding whitespace; copied only when it starts with whitespace.
+fn trim_owned(text: String) -> String {
+    let text = trim_end_owned(text);
+    if text.starts_with(char::is_whitespace) {
+        text.trim_start().to_owned()
+    } else {
+        text
     }
 }
 

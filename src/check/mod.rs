@@ -33,7 +33,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::S;
 use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::{Catalog, Config, ErrorEntry};
 use crate::source::SourceFile;
 use cache::{CrossResults, FileResults, Stage};
 use rayon::prelude::*;
@@ -65,6 +65,41 @@ pub fn check(loaded: &LoadedCatalog) -> Checked {
     check_files(&loaded.config, &loaded.errors, &loaded.diagnostics)
 }
 
+/// Checks a loaded catalog for its diagnostics only, without building the model: what
+/// `errdex check` needs, and the first half of a one-shot build (see [`into_catalog`]).
+pub fn diagnose(loaded: &LoadedCatalog) -> Diagnostics {
+    let errors: Vec<&LoadedFile<RawError>> = loaded.errors.iter().collect();
+    run(
+        &loaded.config,
+        &errors,
+        &loaded.diagnostics,
+        None,
+        Model::Skip,
+    )
+    .diagnostics
+}
+
+/// Turns a catalog in which [`diagnose`] found no errors into the model, moving the
+/// values out of the loaded files rather than copying them, so a build never holds the
+/// catalog's text twice. `None` if a file did not parse (which `diagnose` reports).
+pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
+    let raw_config = loaded.config.raw.as_ref()?;
+    let config = config::to_model(raw_config, normalize_base_url(&raw_config.base_url.value));
+    let entries = loaded
+        .errors
+        .into_par_iter()
+        .map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
+        .collect::<Option<Vec<ErrorEntry>>>()?;
+    Some(in_catalog_order(config, entries))
+}
+
+/// Whether a check builds the model of a catalog without errors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Model {
+    Build,
+    Skip,
+}
+
 /// Checks a catalog from its files: used by [`check`] and by `watch`, which keeps the
 /// loaded files in memory and replaces only the ones that changed.
 pub fn check_files(
@@ -85,7 +120,17 @@ pub fn check_borrowed(
     config: &LoadedFile<RawConfig>,
     errors: &[&LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
+    cache: Option<&mut CheckCache>,
+) -> Checked {
+    run(config, errors, folder_diagnostics, cache, Model::Build)
+}
+
+fn run(
+    config: &LoadedFile<RawConfig>,
+    errors: &[&LoadedFile<RawError>],
+    folder_diagnostics: &[Diagnostic],
     mut cache: Option<&mut CheckCache>,
+    model: Model,
 ) -> Checked {
     let mut diagnostics = Diagnostics::default();
 
@@ -188,7 +233,9 @@ pub fn check_borrowed(
         "checked"
     );
     let catalog = match (config_file, base_url) {
-        (Some(config), Some(base_url)) if parsed_every_file && diagnostics.error_count() == 0 => {
+        (Some(config), Some(base_url))
+            if model == Model::Build && parsed_every_file && diagnostics.error_count() == 0 =>
+        {
             let keep = cache.is_some();
             Some(build_catalog(
                 &config,
@@ -276,7 +323,19 @@ fn build_catalog(
         .par_iter_mut()
         .zip(files)
         .filter(|(r, _)| r.model.is_none())
-        .for_each(|(r, f)| r.model = Some(entry::to_model(f.raw, &f.source.path)));
+        .for_each(|(r, f)| r.model = Some(entry::to_model(f.raw.clone(), &f.source.path)));
+    let entries: Vec<ErrorEntry> = if keep {
+        results.par_iter().filter_map(|r| r.model.clone()).collect()
+    } else {
+        results.iter_mut().filter_map(|r| r.model.take()).collect()
+    };
+    in_catalog_order(config, entries)
+}
+
+/// The catalog with its entries (given in file order) sorted as every output lists
+/// them: by group (in the order the config lists groups, ungrouped last), then status,
+/// then code, with file order breaking ties.
+fn in_catalog_order(config: Config, entries: Vec<ErrorEntry>) -> Catalog {
     let group_rank = |group: &Option<String>| match group {
         Some(id) => config
             .groups
@@ -285,27 +344,16 @@ fn build_catalog(
             .unwrap_or(usize::MAX),
         None => usize::MAX,
     };
-    // Sort indices rather than entries, which are large; the index breaks ties in file
-    // order, as a stable sort of the entries would.
-    let mut order: Vec<(usize, u16, &str, usize)> = results
+    // Sort indices rather than entries, which are large.
+    let mut order: Vec<(usize, u16, &str, usize)> = entries
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| r.model.as_ref().map(|m| (m, i)))
-        .map(|(m, i)| (group_rank(&m.group), m.status, m.code.as_str(), i))
+        .map(|(i, m)| (group_rank(&m.group), m.status, m.code.as_str(), i))
         .collect();
     order.sort_unstable();
     let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
-    let errors: Vec<ErrorEntry> = if keep {
-        order
-            .par_iter()
-            .filter_map(|&i| results[i].model.clone())
-            .collect()
-    } else {
-        order
-            .iter()
-            .filter_map(|&i| results[i].model.take())
-            .collect()
-    };
+    let mut slots: Vec<Option<ErrorEntry>> = entries.into_iter().map(Some).collect();
+    let errors = order.into_iter().filter_map(|i| slots[i].take()).collect();
     Catalog { config, errors }
 }
 

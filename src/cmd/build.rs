@@ -19,17 +19,20 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let base_url_override = args.base_url.as_deref().map(parse_base_url).transpose()?;
 
     let loaded = crate::load::load_catalog(root)?;
-    let checked = crate::check::check(&loaded);
-    let fails = checked.diagnostics.fails(args.strict);
-    print_human(&checked.diagnostics.sorted(), &sources_of(&loaded));
-    let Some(mut catalog) = checked.catalog.filter(|_| !fails) else {
+    let found = crate::check::diagnose(&loaded);
+    let fails = found.fails(args.strict);
+    print_human(&found.sorted(), &sources_of(&loaded));
+    if fails {
+        return Ok(Outcome::CatalogErrors);
+    }
+    // The model takes the loaded values over, and the sources (needed only for the
+    // diagnostics above) are freed on the way, before rendering.
+    let Some(mut catalog) = crate::check::into_catalog(loaded) else {
         return Ok(Outcome::CatalogErrors);
     };
     if let Some(base_url) = base_url_override {
         catalog.config.base_url = base_url;
     }
-    // The sources are only needed for diagnostics; free them before rendering.
-    drop(loaded);
 
     let theme = Theme::new(&crate::load::load_theme_overrides(root)?)?;
     let options = RenderOptions::default();

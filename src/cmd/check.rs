@@ -6,9 +6,10 @@ use crate::report::{self, Format};
 
 pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let loaded = crate::load::load_catalog(&args.catalog.catalog)?;
-    let checked = crate::check::check(&loaded);
-    let fails = checked.diagnostics.fails(args.strict);
-    let diagnostics = checked.diagnostics.sorted();
+    // Only the diagnostics: `check` has no use for the model.
+    let found = crate::check::diagnose(&loaded);
+    let fails = found.fails(args.strict);
+    let diagnostics = found.sorted();
     let sources = sources_of(&loaded);
     match args.format {
         Format::Human => print_human(&diagnostics, &sources),

@@ -51,7 +51,7 @@ impl<T: JsonSchema> JsonSchema for S<T> {
 }
 
 /// `errdex.yaml`: site-wide configuration.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// Site title; also the H1 of llms.txt.
@@ -87,7 +87,7 @@ pub struct RawConfig {
 }
 
 /// A response body shape shared by many errors.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvelope {
     /// Identifier that errors name in `response.envelope`.
@@ -108,7 +108,7 @@ pub struct RawEnvelope {
 }
 
 /// JSON Pointers (RFC 6901) into an envelope's body.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPointers {
     /// JSON Pointer (RFC 6901) to the error code, e.g. `/error/code`; it must equal the error's `code`.
@@ -126,7 +126,7 @@ pub struct RawPointers {
 }
 
 /// An ordered section of the catalog, e.g. `auth` or `billing`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     /// Identifier that errors name in `group`.
@@ -139,7 +139,7 @@ pub struct RawGroup {
 }
 
 /// An extra row for the overview's status table (e.g. a 2xx success code).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStatus {
     /// HTTP status code (100–599).
@@ -149,7 +149,7 @@ pub struct RawStatus {
 }
 
 /// An external link; `description` is only used by the catalog-level list.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     /// Link text.
@@ -162,7 +162,7 @@ pub struct RawLink {
 }
 
 /// `errors/<code>.yaml`: one API error.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawError {
     /// Stable identifier and URL slug; must equal the file name.
@@ -233,7 +233,7 @@ pub struct RawError {
 }
 
 /// One row of the cause → resolution table.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCause {
     /// Markdown: what the caller did.
@@ -243,7 +243,7 @@ pub struct RawCause {
 }
 
 /// An exact message the API returns; `{name}` marks a variable part.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessage {
     /// The exact message; `{name}` matches any non-empty text.
@@ -257,7 +257,7 @@ pub struct RawMessage {
 }
 
 /// A request field that fails validation, and why.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
     /// The request field, e.g. `address.postal_code`.
@@ -267,7 +267,7 @@ pub struct RawField {
 }
 
 /// An example response.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResponse {
     /// Id of an envelope in errdex.yaml (default: the only envelope, if there is one).
@@ -282,7 +282,7 @@ pub struct RawResponse {
 
 /// A YAML mapping of strings kept in the order it was written (a `BTreeMap` would sort
 /// `Retry-After` before `Content-Type`, which reads wrong in a response example).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct OrderedMap(pub Vec<(String, S<String>)>);
 
 impl JsonSchema for OrderedMap {
@@ -323,7 +323,7 @@ impl<'de> Deserialize<'de> for OrderedMap {
 }
 
 /// A request example shown as a tab.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExample {
     /// Tab title, e.g. "curl".
@@ -335,7 +335,7 @@ pub struct RawExample {
 }
 
 /// How long to wait before retrying.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetryAfter {
     /// Response header that says how long to wait, e.g. `Retry-After`.
@@ -347,7 +347,7 @@ pub struct RawRetryAfter {
 }
 
 /// "If you're an AI agent": what to do and why.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgent {
     /// What to do: `stop`, `fix_request`, `retry`, `retry_later`, `reauthenticate`, `ask_user` or `contact_support`.
