@@ -16,7 +16,7 @@
 //! without it (unless forced), and refuses outright folders whose loss would hurt: the
 //! catalog itself, a folder containing it, `/` and `$HOME`.
 
-use crate::render::Files;
+use crate::render::{Bytes, Files};
 use rayon::prelude::*;
 use std::fs;
 use std::io::Write;
@@ -182,7 +182,7 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
     let staging = Staging::begin(out)?;
     files
         .par_iter()
-        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        .try_for_each(|(path, bytes)| staging.write(path, std::slice::from_ref(bytes)))?;
     staging.commit()
 }
 
@@ -238,8 +238,8 @@ impl Staging {
         })
     }
 
-    /// Writes one output file (a relative path with `/` separators).
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    /// Writes one output file (a relative path with `/` separators) from its pieces.
+    pub fn write(&self, path: &str, pieces: &[Bytes]) -> Result<(), WriteError> {
         check_path(path)?;
         if let Ok(mut folded) = self.folded.lock() {
             if let Some(other) = folded.insert(path.to_lowercase(), path.to_owned()) {
@@ -267,27 +267,33 @@ impl Staging {
                 }
             }
         }
-        if self.link_unchanged(path, bytes, &target) {
+        if self.link_unchanged(path, pieces, &target) {
             self.reused
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
-        let mut file = fs::File::create(&target).map_err(io(&target))?;
-        file.write_all(bytes).map_err(io(&target))
+        let file = fs::File::create(&target).map_err(io(&target))?;
+        // Many small pieces (errors.json) go through a buffer; one piece goes straight.
+        let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
+        for piece in pieces {
+            file.write_all(piece).map_err(io(&target))?;
+        }
+        file.flush().map_err(io(&target))
     }
 
     /// Links `target` to the previous site's file at `path` if that file holds exactly
-    /// `bytes`. Any failure (no previous file, a different size or content, a file
+    /// the `pieces`. Any failure (no previous file, a different size or content, a file
     /// system without hard links) just means the file gets written instead.
-    fn link_unchanged(&self, path: &str, bytes: &[u8], target: &Path) -> bool {
+    fn link_unchanged(&self, path: &str, pieces: &[Bytes], target: &Path) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
         let old = previous.join(path);
         // `symlink_metadata`: a symlink planted in the old site is never carried over.
+        let size: usize = pieces.iter().map(Bytes::len).sum();
         let same_size =
-            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        same_size && holds_exactly(&old, bytes) && fs::hard_link(&old, target).is_ok()
+            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == size as u64);
+        same_size && holds_exactly(&old, pieces) && fs::hard_link(&old, target).is_ok()
     }
 
     /// How many files so far were linked unchanged from the previous site.
@@ -313,23 +319,37 @@ impl Drop for Staging {
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`, read in small chunks so comparing a
-/// large file (llms-full.txt) costs no memory.
-fn holds_exactly(path: &Path, mut bytes: &[u8]) -> bool {
+/// Whether the file at `path` holds exactly the `pieces` laid end to end, read in small
+/// chunks so comparing a large file (llms-full.txt) costs no memory.
+fn holds_exactly(path: &Path, pieces: &[Bytes]) -> bool {
     use std::io::Read;
     let Ok(mut file) = fs::File::open(path) else {
         return false;
     };
+    let mut next_pieces = pieces.iter();
+    // What is left of the piece being compared.
+    let mut expected: &[u8] = &[];
     let mut chunk = [0u8; 16 * 1024];
     loop {
-        match file.read(&mut chunk) {
-            Ok(0) => return bytes.is_empty(),
-            Ok(n) => match bytes.strip_prefix(&chunk[..n]) {
-                Some(rest) => bytes = rest,
-                None => return false,
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+        let mut read = match file.read(&mut chunk) {
+            Ok(0) => return expected.is_empty() && next_pieces.all(Bytes::is_empty),
+            Ok(n) => &chunk[..n],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(_) => return false,
+        };
+        while !read.is_empty() {
+            if expected.is_empty() {
+                match next_pieces.next() {
+                    Some(piece) => expected = piece,
+                    None => return false,
+                }
+                continue;
+            }
+            let n = expected.len().min(read.len());
+            if expected[..n] != read[..n] {
+                return false;
+            }
+            (expected, read) = (&expected[n..], &read[n..]);
         }
     }
 }

@@ -41,9 +41,9 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let staging = Staging::begin(&args.out).with_context(unchanged)?;
     let stats = Stats::default();
     renderer
-        .render_each(|path, bytes| {
-            stats.record(&path, &bytes);
-            staging.write(&path, &bytes).map_err(anyhow::Error::from)
+        .render_each(|path, content| {
+            stats.record(&path, &content);
+            staging.write(&path, &content).map_err(anyhow::Error::from)
         })
         .with_context(unchanged)?;
 
@@ -97,10 +97,17 @@ struct Stats {
 }
 
 impl Stats {
-    fn record(&self, path: &str, bytes: &[u8]) {
+    fn record(&self, path: &str, pieces: &[crate::render::Bytes]) {
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        let chars = || String::from_utf8_lossy(bytes).chars().count();
+        let bytes: usize = pieces.iter().map(|piece| piece.len()).sum();
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        // Every piece is whole UTF-8, so the pieces' counts add up to the file's.
+        let chars = || {
+            pieces
+                .iter()
+                .map(|piece| String::from_utf8_lossy(piece).chars().count())
+                .sum()
+        };
         match path {
             "llms.txt" => self.llms_chars.store(chars(), Ordering::Relaxed),
             "llms-full.txt" => self.full_chars.store(chars(), Ordering::Relaxed),

@@ -7,8 +7,8 @@
 use crate::http_status::reason_phrase;
 use crate::markdown::{UrlKind, classify_raw, to_agent_markdown};
 use crate::model::{Catalog, ErrorEntry};
-use crate::render::ErrorParts;
 use crate::render::views::Index;
+use crate::render::{Bytes, Content, ErrorParts};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -476,35 +476,41 @@ pub fn llms_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
     out
 }
 
-/// `llms-full.txt`: the llms.txt header, then every error's Markdown in llms.txt order.
-pub fn llms_full_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
-    let mut out = llms_header(catalog);
-    out.reserve(parts.iter().map(|p| p.markdown.len() + 100).sum());
-    for (_, positions) in sections(catalog) {
-        for position in positions {
-            let _ = write!(
-                out,
-                "---\n\nSource: {}\n\n",
-                catalog.markdown_url(&catalog.errors[position].code)
-            );
-            // The header above already has the index directive and the instructions;
-            // repeating them for every error would only spend an agent's context.
-            out.push_str(without_directive(&parts[position].markdown).trim_end());
-            out.push_str("\n\n");
-        }
+/// `llms-full.txt`: the llms.txt header, then every error's Markdown in llms.txt order,
+/// as pieces that share the errors' [`ErrorParts::full_section`] bytes.
+pub fn llms_full_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
+    let header = llms_header(catalog);
+    let positions: Vec<usize> = sections(catalog)
+        .into_iter()
+        .flat_map(|(_, positions)| positions)
+        .collect();
+    if positions.is_empty() {
+        return vec![Bytes::from(format!("{}\n", header.trim_end()))];
     }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
+    let mut pieces = Vec::with_capacity(positions.len() * 3 + 1);
+    pieces.push(Bytes::from(header));
+    for (i, &position) in positions.iter().enumerate() {
+        let url = catalog.markdown_url(&catalog.errors[position].code);
+        // The header above already has the index directive and the instructions;
+        // repeating them for every error would only spend an agent's context.
+        pieces.push(Bytes::from(format!("---\n\nSource: {url}\n\n")));
+        pieces.push(parts[position].full_section.clone());
+        let last = i + 1 == positions.len();
+        pieces.push(Bytes::from_static(if last { b"\n" } else { b"\n\n" }));
+    }
+    pieces
 }
 
-/// An error's Markdown without its opening blockquote (directive and instructions).
-fn without_directive(markdown: &str) -> &str {
+/// Where an error's llms-full.txt section lies in its Markdown file: after the opening
+/// blockquote (directive and instructions), without trailing whitespace.
+pub fn full_section_range(markdown: &str) -> Range<usize> {
     let mut rest = markdown;
     while rest.starts_with('>') {
         rest = rest.split_once('\n').map_or("", |(_, after)| after);
     }
-    rest.trim_start_matches('\n')
+    let rest = rest.trim_start_matches('\n');
+    let start = markdown.len() - rest.len();
+    start..start + rest.trim_end().len()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::markdown::{to_agent_markdown, to_plain_text};
 use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
-use crate::render::ErrorParts;
+use crate::render::{Bytes, Content, ErrorParts};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -124,7 +124,7 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
 }
 
 /// `errors.json`, errors in llms.txt order.
-pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
+pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
     let base = &catalog.config.base_url;
     let head = ErrorsJsonHead {
         schema: format!("{base}/errors.schema.json"),
@@ -134,27 +134,25 @@ pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
         base_url: base,
     };
     let head = serde_json::to_string_pretty(&head).unwrap_or_default();
-    let mut json =
-        String::with_capacity(parts.iter().map(|p| p.json.len() + 2).sum::<usize>() + 1024);
     // `{ …head fields… }` reopened to add the last field, `errors`.
-    json.push_str(head.trim_end().trim_end_matches('}').trim_end());
+    let head = head.trim_end().trim_end_matches('}').trim_end();
     let positions: Vec<usize> = super::agent::sections(catalog)
         .into_iter()
         .flat_map(|(_, positions)| positions)
         .collect();
     if positions.is_empty() {
-        json.push_str(",\n  \"errors\": []\n}\n");
-        return json;
+        return vec![Bytes::from(format!("{head},\n  \"errors\": []\n}}\n"))];
     }
-    json.push_str(",\n  \"errors\": [\n");
+    let mut pieces = Vec::with_capacity(positions.len() * 2 + 1);
+    pieces.push(Bytes::from(format!("{head},\n  \"errors\": [\n")));
     for (i, position) in positions.into_iter().enumerate() {
         if i > 0 {
-            json.push_str(",\n");
+            pieces.push(Bytes::from_static(b",\n"));
         }
-        json.push_str(&parts[position].json);
+        pieces.push(parts[position].json.clone());
     }
-    json.push_str("\n  ]\n}\n");
-    json
+    pieces.push(Bytes::from_static(b"\n  ]\n}\n"));
+    pieces
 }
 
 /// The JSON Schema (draft 2020-12) of `errors.json`, published beside it.
@@ -265,18 +263,17 @@ pub fn search_entry(e: &ErrorEntry) -> String {
 }
 
 /// `search-index.json`: an array of the errors' [`search_entry`], in catalog order.
-pub fn search_index(parts: &[Arc<ErrorParts>]) -> String {
-    let mut json =
-        String::with_capacity(parts.iter().map(|p| p.search.len() + 1).sum::<usize>() + 2);
-    json.push('[');
+pub fn search_index(parts: &[Arc<ErrorParts>]) -> Content {
+    let mut pieces = Vec::with_capacity(parts.len() * 2 + 2);
+    pieces.push(Bytes::from_static(b"["));
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            json.push(',');
+            pieces.push(Bytes::from_static(b","));
         }
-        json.push_str(&part.search);
+        pieces.push(part.search.clone());
     }
-    json.push(']');
-    json
+    pieces.push(Bytes::from_static(b"]"));
+    pieces
 }
 
 /// `sitemap.xml`: the overview and every error page.

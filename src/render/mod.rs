@@ -22,6 +22,14 @@ pub use theme::{Theme, ThemeError};
 /// so `serve` can publish a new site that reuses most of the previous one's files.
 pub type Files = BTreeMap<String, Bytes>;
 
+/// One rendered file's bytes, in pieces written one after another.
+///
+/// Almost every file is one piece. The big catalog-wide files (llms-full.txt,
+/// errors.json, search-index.json) are their errors' [`ErrorParts`] laid end to end,
+/// handed over as shared pieces so they are never copied into one buffer: at 100,000
+/// errors llms-full.txt alone is over 600 MB.
+pub type Content = Vec<Bytes>;
+
 /// What one error contributes to the site besides its HTML page: its Markdown file and
 /// its entries in the catalog-wide files.
 ///
@@ -30,14 +38,18 @@ pub type Files = BTreeMap<String, Bytes>;
 /// an edit keeps the parts of every other error and only re-assembles the big files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorParts {
-    /// `errors/<code>.md`; also the error's section of llms-full.txt.
-    pub markdown: String,
+    /// `errors/<code>.md`.
+    pub markdown: Bytes,
+    /// Its section of llms-full.txt: the Markdown without the opening blockquote (which
+    /// llms-full.txt has once, at the top) or trailing blank lines; shares `markdown`'s
+    /// bytes.
+    pub full_section: Bytes,
     /// Its line in llms.txt, with the newline.
     pub llms_line: String,
     /// Its element of the `errors` array in errors.json.
-    pub json: String,
+    pub json: Bytes,
     /// Its element of search-index.json.
-    pub search: String,
+    pub search: Bytes,
 }
 
 /// Choices that change the output without changing the catalog.
@@ -111,7 +123,7 @@ impl<'a> Renderer<'a> {
     pub fn render_each<E, F>(&self, emit: F) -> Result<Vec<Arc<ErrorParts>>, E>
     where
         E: From<ThemeError> + Send,
-        F: Fn(String, Vec<u8>) -> Result<(), E> + Sync,
+        F: Fn(String, Content) -> Result<(), E> + Sync,
     {
         let (parts, overview) = rayon::join(
             || {
@@ -120,12 +132,9 @@ impl<'a> Renderer<'a> {
                     .map(|position| {
                         let code = &self.catalog.errors[position].code;
                         let page = self.render_error_page(position)?;
-                        emit(format!("errors/{code}/index.html"), page.into_bytes())?;
+                        emit(format!("errors/{code}/index.html"), vec![page.into()])?;
                         let parts = self.error_parts(position);
-                        emit(
-                            format!("errors/{code}.md"),
-                            parts.markdown.clone().into_bytes(),
-                        )?;
+                        emit(format!("errors/{code}.md"), vec![parts.markdown.clone()])?;
                         Ok::<_, E>(Arc::new(parts))
                     })
                     .collect::<Result<Vec<_>, E>>()
@@ -147,11 +156,15 @@ impl<'a> Renderer<'a> {
     /// Everything the error at `position` contributes besides its page.
     pub fn error_parts(&self, position: usize) -> ErrorParts {
         let entry = &self.catalog.errors[position];
+        let markdown = with_newline(agent::error_markdown(&self.index, entry));
+        let section = agent::full_section_range(&markdown);
+        let markdown = Bytes::from(markdown);
         ErrorParts {
-            markdown: with_newline(agent::error_markdown(&self.index, entry)),
+            full_section: markdown.slice(section),
+            markdown,
             llms_line: agent::llms_line(self.catalog, entry),
-            json: machine::error_json(self.catalog, entry),
-            search: machine::search_entry(entry),
+            json: machine::error_json(self.catalog, entry).into(),
+            search: machine::search_entry(entry).into(),
         }
     }
 
@@ -169,22 +182,28 @@ impl<'a> Renderer<'a> {
         &self,
         parts: &[Arc<ErrorParts>],
         overview: String,
-        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+        emit: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
     ) -> Result<(), E>
     where
         E: From<ThemeError>,
     {
         let catalog = self.catalog;
-        let put = |path: &str, content: String| emit(path.to_owned(), content.into_bytes());
+        let put = |path: &str, content: String| emit(path.to_owned(), vec![content.into()]);
         put("index.html", overview)?;
         put("404.html", self.render_404()?)?;
         let llms = agent::llms_txt(catalog, parts);
         put(".well-known/llms.txt", llms.clone())?;
         put("llms.txt", llms)?;
-        put("llms-full.txt", agent::llms_full_txt(catalog, parts))?;
-        put("errors.json", machine::errors_json(catalog, parts))?;
+        emit(
+            "llms-full.txt".to_owned(),
+            agent::llms_full_txt(catalog, parts),
+        )?;
+        emit(
+            "errors.json".to_owned(),
+            machine::errors_json(catalog, parts),
+        )?;
         put("errors.schema.json", machine::errors_schema(catalog))?;
-        put("search-index.json", machine::search_index(parts))?;
+        emit("search-index.json".to_owned(), machine::search_index(parts))?;
         put("sitemap.xml", machine::sitemap(catalog))?;
         put(
             "robots.txt",
@@ -269,13 +288,25 @@ impl<'a> Renderer<'a> {
 }
 
 /// An `emit` for [`Renderer::render_each`] that collects the files into `files`.
-fn insert_into(files: &Mutex<Files>) -> impl Fn(String, Vec<u8>) -> Result<(), ThemeError> + Sync {
-    move |path, bytes| {
+fn insert_into(files: &Mutex<Files>) -> impl Fn(String, Content) -> Result<(), ThemeError> + Sync {
+    move |path, content| {
         if let Ok(mut files) = files.lock() {
-            files.insert(path, Bytes::from(bytes));
+            files.insert(path, joined(content));
         }
         Ok(())
     }
+}
+
+/// A file's pieces as one buffer (no copy for a file of one piece).
+pub fn joined(mut content: Content) -> Bytes {
+    if content.len() == 1 {
+        return content.pop().unwrap_or_default();
+    }
+    let mut bytes = Vec::with_capacity(content.iter().map(Bytes::len).sum());
+    for piece in &content {
+        bytes.extend_from_slice(piece);
+    }
+    Bytes::from(bytes)
 }
 
 /// Renders the whole site.

@@ -321,8 +321,11 @@ impl Session {
             let (path, bytes) = page;
             put(&mut self.files, path, Bytes::from(bytes));
             if let Some(parts) = parts {
-                let markdown = Bytes::from(parts.markdown.clone().into_bytes());
-                put(&mut self.files, format!("errors/{code}.md"), markdown);
+                put(
+                    &mut self.files,
+                    format!("errors/{code}.md"),
+                    parts.markdown.clone(),
+                );
                 self.parts.insert(code.clone(), Arc::new(parts));
             }
         }

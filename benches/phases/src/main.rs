@@ -1,8 +1,8 @@
 //! Times each stage of `errdex build` and reports the process's resident memory after
 //! each, so a slow or fat stage shows without a profiler. Makes the same library calls
 //! as `src/cmd/build.rs`, in the same order, and frees the same values at the same
-//! points: load → check → (free the sources) → render each file and stream it into
-//! the staging folder → swap. The stream is then split by two extra passes that are
+//! points: load → check → model (moving the values, freeing the sources) → render each
+//! file and stream it into the staging folder → swap. The stream is then split by two extra passes that are
 //! not part of the total: rendering every file without writing it, and rendering the
 //! catalog-wide files (overview, llms files, JSON) alone.
 //!
@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+// The allocator the errdex binary uses (src/main.rs), so the figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// (current, peak) resident set size in MiB, from /proc/self/status.
 fn rss() -> (f64, f64) {
@@ -50,13 +54,14 @@ fn main() {
     let t = Instant::now();
     let loaded = errdex::load::load_catalog(&root).expect("load the catalog");
     let t = report("load (read + parse YAML)", t);
-    let checked = errdex::check::check(&loaded);
-    let catalog = checked
-        .catalog
-        .expect("the catalog has errors: run `errdex check`");
-    let t = report("check (+ build the model)", t);
-    drop(loaded);
-    let t = report("free the sources", t);
+    let found = errdex::check::diagnose(&loaded);
+    assert!(
+        found.error_count() == 0,
+        "the catalog has errors: run `errdex check`"
+    );
+    let t = report("check", t);
+    let catalog = errdex::check::into_catalog(loaded).expect("a catalog without errors");
+    let t = report("build the model (moving the values), free the sources", t);
 
     let theme = Theme::new(&errdex::load::load_theme_overrides(&root).expect("theme overrides"))
         .expect("theme");
@@ -67,7 +72,7 @@ fn main() {
     renderer
         .render_each(|path, content| {
             files.fetch_add(1, Ordering::Relaxed);
-            bytes.fetch_add(content.len(), Ordering::Relaxed);
+            bytes.fetch_add(content.iter().map(|p| p.len()).sum(), Ordering::Relaxed);
             staging.write(&path, &content).map_err(BoxError::from)
         })
         .expect("render and write");
