@@ -18,7 +18,9 @@
 # `errdex check` and `errdex build` alternately. Wall clock is measured around the
 # command, peak RSS comes from `/usr/bin/time -v`. The output folder is deleted and
 # `sync`ed before each build (untimed), so every build writes a fresh site and starts
-# with no dirty pages from the previous one. After the timed runs, one `cp -r` of the
+# with no dirty pages from the previous one. Then `build` is timed again over the site
+# it just wrote, unchanged (a writer's rebuild: unchanged files are linked, not
+# written). After the timed runs, one `cp -r` of the
 # built site gives the disk's floor for writing that many bytes and files. Prints a
 # Markdown table with medians, min–max and the load average, to stdout; progress goes
 # to stderr.
@@ -105,7 +107,7 @@ for N in $SIZES; do
     fi
     load_before=$(loadavg)
     free_before=$(cores_free)
-    cw=(); cm=(); bw=(); bm=(); sw=(); sm=()
+    cw=(); cm=(); bw=(); bm=(); aw=(); am=(); sw=(); sm=()
     for i in $(seq "$RUNS"); do
         log "N=$N run $i/$RUNS (load $(loadavg))"
         sync
@@ -116,6 +118,10 @@ for N in $SIZES; do
         read -r w m rc < <(run_once "$ERRDEX" build --catalog "$CAT" --out "$SITE")
         [ "$rc" = 0 ] || { log "errdex build exited $rc"; exit 1; }
         bw+=("$w"); bm+=("$m")
+        sync
+        read -r w m rc < <(run_once "$ERRDEX" build --catalog "$CAT" --out "$SITE")
+        [ "$rc" = 0 ] || { log "errdex build (rebuild) exited $rc"; exit 1; }
+        aw+=("$w"); am+=("$m")
         if [ -n "$SHM_SITE" ]; then
             rm -rf "$SHM_SITE"; sync
             read -r w m rc < <(run_once "$ERRDEX" build --catalog "$CAT" --out "$SHM_SITE")
@@ -133,6 +139,7 @@ for N in $SIZES; do
     rm -rf "$SITE" "$SITE.copy"
     ROWS+=("| $N | \`check\` | $(secs "$(median "${cw[@]}")") | $(minmax "${cw[@]}") ms | $(mib "$(median "${cm[@]}")") | $RUNS | load $load_before → $load_after; cores free $free_before → $free_after |")
     ROWS+=("| $N | \`build\` | $(secs "$(median "${bw[@]}")") | $(minmax "${bw[@]}") ms | $(mib "$(median "${bm[@]}")") | $RUNS | $files files, $size MiB |")
+    ROWS+=("| $N | \`build\` again, catalog unchanged | $(secs "$(median "${aw[@]}")") | $(minmax "${aw[@]}") ms | $(mib "$(median "${am[@]}")") | $RUNS | over the previous site: unchanged files linked |")
     if [ -n "$SHM_SITE" ]; then
         ROWS+=("| $N | \`build\` → tmpfs | $(secs "$(median "${sw[@]}")") | $(minmax "${sw[@]}") ms | $(mib "$(median "${sm[@]}")") | $RUNS | output in /dev/shm: no disk |")
     fi
