@@ -272,13 +272,18 @@ impl Staging {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
-        let file = fs::File::create(&target).map_err(io(&target))?;
-        // Many small pieces (errors.json) go through a buffer; one piece goes straight.
-        let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
-        for piece in pieces {
-            file.write_all(piece).map_err(io(&target))?;
+        let mut file = fs::File::create(&target).map_err(io(&target))?;
+        match pieces {
+            [one] => file.write_all(one),
+            // Many small pieces (errors.json has two per error) go through a buffer.
+            many => {
+                let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
+                many.iter()
+                    .try_for_each(|piece| file.write_all(piece))
+                    .and_then(|()| file.flush())
+            }
         }
-        file.flush().map_err(io(&target))
+        .map_err(io(&target))
     }
 
     /// Links `target` to the previous site's file at `path` if that file holds exactly

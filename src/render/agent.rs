@@ -429,6 +429,15 @@ pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<usize>)> {
     sections
 }
 
+/// Every error's position in llms.txt order, the order of llms-full.txt and errors.json
+/// too.
+pub fn llms_order(catalog: &Catalog) -> Vec<usize> {
+    sections(catalog)
+        .into_iter()
+        .flat_map(|(_, positions)| positions)
+        .collect()
+}
+
 /// An error's line in llms.txt, with its newline.
 pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
     format!(
@@ -480,10 +489,7 @@ pub fn llms_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
 /// as pieces that share the errors' [`ErrorParts::full_section`] bytes.
 pub fn llms_full_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
     let header = llms_header(catalog);
-    let positions: Vec<usize> = sections(catalog)
-        .into_iter()
-        .flat_map(|(_, positions)| positions)
-        .collect();
+    let positions = llms_order(catalog);
     if positions.is_empty() {
         return vec![Bytes::from(format!("{}\n", header.trim_end()))];
     }

@@ -136,10 +136,7 @@ pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
     let head = serde_json::to_string_pretty(&head).unwrap_or_default();
     // `{ …head fields… }` reopened to add the last field, `errors`.
     let head = head.trim_end().trim_end_matches('}').trim_end();
-    let positions: Vec<usize> = super::agent::sections(catalog)
-        .into_iter()
-        .flat_map(|(_, positions)| positions)
-        .collect();
+    let positions = super::agent::llms_order(catalog);
     if positions.is_empty() {
         return vec![Bytes::from(format!("{head},\n  \"errors\": []\n}}\n"))];
     }

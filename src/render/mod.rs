@@ -298,7 +298,7 @@ fn insert_into(files: &Mutex<Files>) -> impl Fn(String, Content) -> Result<(), T
 }
 
 /// A file's pieces as one buffer (no copy for a file of one piece).
-pub fn joined(mut content: Content) -> Bytes {
+fn joined(mut content: Content) -> Bytes {
     if content.len() == 1 {
         return content.pop().unwrap_or_default();
     }

@@ -2,9 +2,9 @@
 //! each, so a slow or fat stage shows without a profiler. Makes the same library calls
 //! as `src/cmd/build.rs`, in the same order, and frees the same values at the same
 //! points: load → check → model (moving the values, freeing the sources) → render each
-//! file and stream it into the staging folder → swap. The stream is then split by two extra passes that are
-//! not part of the total: rendering every file without writing it, and rendering the
-//! catalog-wide files (overview, llms files, JSON) alone.
+//! file and stream it into the staging folder → swap. The stream is then split by two
+//! extra passes that are not part of the total: rendering every file without writing
+//! it, and rendering the catalog-wide files (overview, llms files, JSON) alone.
 //!
 //! usage: errdex-bench-phases CATALOG OUT
 
