@@ -58,7 +58,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| renderer.render_shared(black_box(&parts)))
     });
     group.bench_function("llms.txt from the parts", |b| {
-        b.iter(|| errdex::render::agent::llms_txt(&catalog, black_box(&parts)))
+        b.iter(|| {
+            errdex::render::agent::llms_txt(&catalog, |position| {
+                &black_box(&parts)[position].llms_line
+            })
+        })
     });
     group.finish();
 

@@ -240,6 +240,51 @@ impl Staging {
 
     /// Writes one output file (a relative path with `/` separators) from its pieces.
     pub fn write(&self, path: &str, pieces: &[Bytes]) -> Result<(), WriteError> {
+        let target = self.claim(path)?;
+        if self.link_unchanged(path, pieces, &target) {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
+        let mut file = fs::File::create(&target).map_err(io(&target))?;
+        match pieces {
+            [one] => file.write_all(one),
+            // Many small pieces (errors.json has two per error) go through a buffer.
+            many => {
+                let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
+                many.iter()
+                    .try_for_each(|piece| file.write_all(piece))
+                    .and_then(|()| file.flush())
+            }
+        }
+        .map_err(io(&target))
+    }
+
+    /// Starts an output file that is written as its pieces are rendered, for files too
+    /// big to hold (the overview and llms-full.txt of a large catalog). Call
+    /// [`Streamed::finish`] once it is complete.
+    pub fn stream(&self, path: &str) -> Result<Streamed<'_>, WriteError> {
+        let target = self.claim(path)?;
+        let file = fs::File::create(&target).map_err(io(&target))?;
+        // The previous site's file is read alongside, so an unchanged file is linked
+        // like any other (see `Streamed::finish`).
+        let previous = self
+            .previous
+            .as_ref()
+            .map(|previous| previous.join(path))
+            .filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_file()))
+            .and_then(|old| Some((fs::File::open(&old).ok()?, old)));
+        Ok(Streamed {
+            staging: self,
+            file: std::io::BufWriter::with_capacity(64 * 1024, file),
+            target,
+            previous,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Checks a new output path and makes its folder; returns where to write it.
+    fn claim(&self, path: &str) -> Result<PathBuf, WriteError> {
         check_path(path)?;
         if let Ok(mut folded) = self.folded.lock() {
             if let Some(other) = folded.insert(path.to_lowercase(), path.to_owned()) {
@@ -267,23 +312,7 @@ impl Staging {
                 }
             }
         }
-        if self.link_unchanged(path, pieces, &target) {
-            self.reused
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(());
-        }
-        let mut file = fs::File::create(&target).map_err(io(&target))?;
-        match pieces {
-            [one] => file.write_all(one),
-            // Many small pieces (errors.json has two per error) go through a buffer.
-            many => {
-                let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
-                many.iter()
-                    .try_for_each(|piece| file.write_all(piece))
-                    .and_then(|()| file.flush())
-            }
-        }
-        .map_err(io(&target))
+        Ok(target)
     }
 
     /// Links `target` to the previous site's file at `path` if that file holds exactly
@@ -321,6 +350,83 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// An output file being written piece by piece; see [`Staging::stream`].
+///
+/// Each piece is also compared with the previous site's file as it is written, so that
+/// an unchanged file can still be linked (keeping its inode and modification time)
+/// without ever holding the file, or the old one, in memory.
+pub struct Streamed<'a> {
+    staging: &'a Staging,
+    file: std::io::BufWriter<fs::File>,
+    target: PathBuf,
+    /// The previous site's file and its path, while it matches what was written so far.
+    previous: Option<(fs::File, PathBuf)>,
+    /// Reused buffer for reading the previous file.
+    scratch: Vec<u8>,
+}
+
+impl Streamed<'_> {
+    /// Completes the file. When it came out byte for byte the same as the previous
+    /// site's, the previous file is linked in its place instead.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        self.file.flush().map_err(io(&self.target))?;
+        let Some((mut old, old_path)) = self.previous.take() else {
+            return Ok(());
+        };
+        let mut probe = [0u8; 1];
+        // The previous file must end where the new one does.
+        if !matches!(std::io::Read::read(&mut old, &mut probe), Ok(0)) {
+            return Ok(());
+        }
+        // Link under a temporary name, then rename it over the new file, so a failed
+        // link leaves the new file in place.
+        let linked = self.target.with_extension("errdex-link");
+        if fs::hard_link(&old_path, &linked).is_ok() {
+            if fs::rename(&linked, &self.target).is_ok() {
+                self.staging
+                    .reused
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            } else {
+                let _ = fs::remove_file(&linked);
+            }
+        }
+        Ok(())
+    }
+
+    /// Compares `written` with the next bytes of the previous file, forgetting the
+    /// previous file at the first difference.
+    fn compare(&mut self, written: &[u8]) {
+        let Some((old, _)) = &mut self.previous else {
+            return;
+        };
+        // In bounded chunks: a caller may hand over a large slice at once.
+        let same = written.chunks(16 * 1024).all(|chunk| {
+            self.scratch.resize(chunk.len(), 0);
+            std::io::Read::read_exact(old, &mut self.scratch).is_ok() && self.scratch == chunk
+        });
+        if !same {
+            self.previous = None;
+        }
+    }
+}
+
+impl Write for Streamed<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.file.write(bytes).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot write `{}`: {e}", self.target.display()),
+            )
+        })?;
+        self.compare(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
     }
 }
 
@@ -437,6 +543,45 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// Streams `pieces` as `path` into a new site over `out`; returns the inode and
+    /// bytes of the file that ends up there.
+    fn stream_over(out: &Path, path: &str, pieces: &[&str]) -> (u64, String) {
+        use std::os::unix::fs::MetadataExt;
+        let staging = Staging::begin(out).expect("staging");
+        let mut file = staging.stream(path).expect("stream");
+        for piece in pieces {
+            file.write_all(piece.as_bytes()).expect("write");
+        }
+        file.finish().expect("finish");
+        staging.commit().expect("commit");
+        let target = out.join(path);
+        let inode = fs::metadata(&target).expect("written").ino();
+        (inode, fs::read_to_string(&target).expect("read"))
+    }
+
+    #[test]
+    fn a_streamed_file_is_linked_only_when_it_came_out_the_same() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("site");
+        let (first, text) = stream_over(&out, "llms-full.txt", &["hello ", "world"]);
+        assert_eq!(text, "hello world");
+        // The same bytes in other pieces: the previous file is kept.
+        let (again, _) = stream_over(&out, "llms-full.txt", &["hel", "lo world"]);
+        assert_eq!(again, first, "an unchanged streamed file is linked");
+        for changed in [&["hello there"][..], &["hello world", "!"], &["hello"]] {
+            let before = stream_over(&out, "llms-full.txt", &["hello world"]).0;
+            let (after, text) = stream_over(&out, "llms-full.txt", changed);
+            assert_eq!(text, changed.concat());
+            assert_ne!(after, before, "{changed:?} is written anew");
+        }
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .filter(|name| name != "site")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]

@@ -297,6 +297,10 @@ fn a_rebuild_writes_only_the_files_that_changed() {
     let css = out.join("assets").join(css);
     let (css_inode, page) = (inode(&css), out.join("errors/api_key_invalid/index.html"));
     let page_inode = inode(&page);
+    let streamed: Vec<(std::path::PathBuf, u64)> = ["index.html", "llms-full.txt", "errors.json"]
+        .iter()
+        .map(|p| (out.join(p), inode(&out.join(p))))
+        .collect();
 
     // Tamper with the old site: a file edited by hand (same length, other bytes) and a
     // symlink planted where a page was, pointing at the right content elsewhere.
@@ -320,6 +324,14 @@ fn a_rebuild_writes_only_the_files_that_changed() {
 
     assert_eq!(inode(&css), css_inode, "an unchanged file is carried over");
     assert_ne!(inode(&page), page_inode, "a changed page is written anew");
+    for (path, before) in &streamed {
+        assert_ne!(
+            inode(path),
+            *before,
+            "{} holds the title: written anew",
+            path.display()
+        );
+    }
     assert!(
         std::fs::symlink_metadata(&planted)
             .expect("exists")
@@ -343,6 +355,88 @@ fn a_rebuild_writes_only_the_files_that_changed() {
         "{unchanged} of {total} unchanged"
     );
     assert_no_leftovers(dir.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_of_an_unchanged_catalog_keeps_every_file() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let out = dir.path().join("site");
+    build_ok(&catalog, &out);
+    let files: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|p| !p.ends_with('/') && p != ".errdex-output")
+        .collect();
+    let inodes: Vec<u64> = files.iter().map(|p| inode(&out.join(p))).collect();
+    // The streamed files (overview, llms-full.txt, errors.json) included.
+    for streamed in ["index.html", "llms-full.txt", "errors.json"] {
+        assert!(files.iter().any(|p| p == streamed), "{streamed} is built");
+    }
+    build_ok(&catalog, &out);
+    for (path, before) in files.iter().zip(inodes) {
+        assert_eq!(inode(&out.join(path)), before, "{path} is carried over");
+    }
+    assert_no_leftovers(dir.path());
+}
+
+/// `build` writes the big files as the errors render, while `serve` assembles them from
+/// parts held in memory; both must give the same site.
+#[test]
+fn build_writes_exactly_the_site_that_is_rendered_in_memory() {
+    let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
+    for catalog in [SMALL, EXAMPLE] {
+        let root = Path::new(catalog);
+        let loaded = errdex::load::load_catalog(root).expect("loads");
+        let model = errdex::check::check(&loaded).catalog.expect("valid");
+        let rendered =
+            errdex::render::render_site(&model, &theme, &Default::default()).expect("renders");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("site");
+        build_ok(root, &out);
+        let mut built = tree(&out);
+        built.retain(|path, _| !path.ends_with('/') && path != ".errdex-output");
+        let rendered: BTreeMap<String, Vec<u8>> = rendered
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect();
+        assert_same_tree(&rendered, &built, catalog);
+    }
+}
+
+/// [`build_writes_exactly_the_site_that_is_rendered_in_memory`] across several of the
+/// streaming render's batches, with grouped and ungrouped errors interleaved so the
+/// llms.txt order differs from the catalog order.
+#[test]
+fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let template =
+        std::fs::read_to_string(catalog.join("errors/api_key_invalid.yaml")).expect("read");
+    for i in 0..700 {
+        let group = ["group: auth", "group: payments", ""][i % 3];
+        let text = template
+            .replace("code: api_key_invalid", &format!("code: key_{i:03}"))
+            .replace("group: auth", group)
+            .replace(
+                "Invalid API key provided",
+                &format!("Invalid API key number {i}"),
+            );
+        std::fs::write(catalog.join(format!("errors/key_{i:03}.yaml")), text).expect("write");
+    }
+    let loaded = errdex::load::load_catalog(&catalog).expect("loads");
+    let model = errdex::check::check(&loaded).catalog.expect("valid");
+    let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
+    let rendered: BTreeMap<String, Vec<u8>> =
+        errdex::render::render_site(&model, &theme, &Default::default())
+            .expect("renders")
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect();
+    let out = dir.path().join("site");
+    build_ok(&catalog, &out);
+    let mut built = tree(&out);
+    built.retain(|path, _| !path.ends_with('/') && path != ".errdex-output");
+    assert_eq!(built.len(), 2 * 704 + 13, "every page and Markdown file");
+    assert_same_tree(&rendered, &built, "704 errors");
 }
 
 #[test]

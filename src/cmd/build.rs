@@ -3,9 +3,10 @@
 use super::{Outcome, Ui, print_human, sources_of};
 use crate::cli::BuildArgs;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::render::{RenderOptions, Renderer, Theme};
-use crate::write::Staging;
+use crate::render::{Bytes, Content, Output, RenderOptions, Renderer, Theme};
+use crate::write::{Staging, Streamed};
 use anyhow::Context as _;
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -41,9 +42,9 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let staging = Staging::begin(&args.out).with_context(unchanged)?;
     let stats = Stats::default();
     renderer
-        .render_each(|path, content| {
-            stats.record(&path, &content);
-            staging.write(&path, &content).map_err(anyhow::Error::from)
+        .render_streamed(&Site {
+            staging: &staging,
+            stats: &stats,
         })
         .with_context(unchanged)?;
 
@@ -87,6 +88,65 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// The staging folder as the renderer's [`Output`], counting what goes by.
+struct Site<'s> {
+    staging: &'s Staging,
+    stats: &'s Stats,
+}
+
+impl<'s> Output for Site<'s> {
+    type Error = anyhow::Error;
+    type File = Counted<Streamed<'s>>;
+
+    fn put(&self, path: String, content: Content) -> anyhow::Result<()> {
+        let chars = || content.iter().map(|piece| count_chars(piece)).sum();
+        self.stats
+            .record(&path, content.iter().map(Bytes::len).sum(), chars);
+        Ok(self.staging.write(&path, &content)?)
+    }
+
+    fn open(&self, path: &str) -> anyhow::Result<Self::File> {
+        Ok(Counted {
+            inner: self.staging.stream(path)?,
+            path: path.to_owned(),
+            bytes: 0,
+            chars: 0,
+        })
+    }
+
+    fn close(&self, file: Self::File) -> anyhow::Result<()> {
+        self.stats.record(&file.path, file.bytes, || file.chars);
+        Ok(file.inner.finish()?)
+    }
+}
+
+/// A streamed file with a count of its bytes and characters.
+struct Counted<W> {
+    inner: W,
+    path: String,
+    bytes: usize,
+    chars: usize,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.bytes += written;
+        self.chars += count_chars(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Characters in UTF-8 text, counted per byte so that text cut anywhere (a streamed
+/// file's writes) adds up: every byte but a continuation byte starts a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 /// Figures for the summary line, gathered as files stream to disk.
 #[derive(Default)]
 struct Stats {
@@ -97,17 +157,10 @@ struct Stats {
 }
 
 impl Stats {
-    fn record(&self, path: &str, pieces: &[crate::render::Bytes]) {
+    /// Counts one file; `chars` is asked for only for the llms files.
+    fn record(&self, path: &str, bytes: usize, chars: impl FnOnce() -> usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
-        let bytes: usize = pieces.iter().map(|piece| piece.len()).sum();
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
-        // Every piece is whole UTF-8, so the pieces' counts add up to the file's.
-        let chars = || {
-            pieces
-                .iter()
-                .map(|piece| String::from_utf8_lossy(piece).chars().count())
-                .sum()
-        };
         match path {
             "llms.txt" => self.llms_chars.store(chars(), Ordering::Relaxed),
             "llms-full.txt" => self.full_chars.store(chars(), Ordering::Relaxed),

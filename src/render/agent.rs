@@ -451,12 +451,13 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
 }
 
 /// `llms.txt` (llmstxt.org format).
-pub fn llms_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
+/// `line_of(position)` is the error's [`ErrorParts::llms_line`].
+pub fn llms_txt<'p>(catalog: &Catalog, line_of: impl Fn(usize) -> &'p str) -> String {
     let mut out = llms_header(catalog);
     for (title, positions) in sections(catalog) {
         let _ = write!(out, "## {}\n\n", plain_text(title));
         for position in positions {
-            out.push_str(&parts[position].llms_line);
+            out.push_str(line_of(position));
         }
         out.push('\n');
     }
@@ -488,23 +489,55 @@ pub fn llms_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> String {
 /// `llms-full.txt`: the llms.txt header, then every error's Markdown in llms.txt order,
 /// as pieces that share the errors' [`ErrorParts::full_section`] bytes.
 pub fn llms_full_txt(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
-    let header = llms_header(catalog);
     let positions = llms_order(catalog);
-    if positions.is_empty() {
-        return vec![Bytes::from(format!("{}\n", header.trim_end()))];
-    }
+    let (mut full, head) = LlmsFull::begin(catalog, positions.len());
     let mut pieces = Vec::with_capacity(positions.len() * 3 + 1);
-    pieces.push(Bytes::from(header));
-    for (i, &position) in positions.iter().enumerate() {
-        let url = catalog.markdown_url(&catalog.errors[position].code);
-        // The header above already has the index directive and the instructions;
-        // repeating them for every error would only spend an agent's context.
-        pieces.push(Bytes::from(format!("---\n\nSource: {url}\n\n")));
-        pieces.push(parts[position].full_section.clone());
-        let last = i + 1 == positions.len();
-        pieces.push(Bytes::from_static(if last { b"\n" } else { b"\n\n" }));
+    pieces.push(head);
+    for position in positions {
+        pieces.extend(full.section(&catalog.errors[position], &parts[position]));
     }
     pieces
+}
+
+/// llms-full.txt, laid out one error at a time in llms.txt order: [`llms_full_txt`]
+/// uses it on parts already held, and `build` to write the file as errors are
+/// rendered, so both follow one definition of the format.
+pub struct LlmsFull<'a> {
+    catalog: &'a Catalog,
+    /// Sections still to come.
+    remaining: usize,
+}
+
+impl<'a> LlmsFull<'a> {
+    /// Starts the file for `count` errors; returns it and the file's first piece.
+    pub fn begin(catalog: &'a Catalog, count: usize) -> (Self, Bytes) {
+        let header = llms_header(catalog);
+        let head = if count == 0 {
+            format!("{}\n", header.trim_end())
+        } else {
+            header
+        };
+        (
+            LlmsFull {
+                catalog,
+                remaining: count,
+            },
+            Bytes::from(head),
+        )
+    }
+
+    /// The pieces of the next error's section.
+    pub fn section(&mut self, entry: &ErrorEntry, parts: &ErrorParts) -> [Bytes; 3] {
+        self.remaining = self.remaining.saturating_sub(1);
+        let url = self.catalog.markdown_url(&entry.code);
+        // The header already has the index directive and the instructions; repeating
+        // them for every error would only spend an agent's context.
+        [
+            Bytes::from(format!("---\n\nSource: {url}\n\n")),
+            parts.full_section.clone(),
+            Bytes::from_static(if self.remaining == 0 { b"\n" } else { b"\n\n" }),
+        ]
+    }
 }
 
 /// Where an error's llms-full.txt section lies in its Markdown file: after the opening

@@ -125,31 +125,59 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
 
 /// `errors.json`, errors in llms.txt order.
 pub fn errors_json(catalog: &Catalog, parts: &[Arc<ErrorParts>]) -> Content {
-    let base = &catalog.config.base_url;
-    let head = ErrorsJsonHead {
-        schema: format!("{base}/errors.schema.json"),
-        schema_version: SCHEMA_VERSION,
-        title: &catalog.config.title,
-        summary: &catalog.config.summary,
-        base_url: base,
-    };
-    let head = serde_json::to_string_pretty(&head).unwrap_or_default();
-    // `{ …head fields… }` reopened to add the last field, `errors`.
-    let head = head.trim_end().trim_end_matches('}').trim_end();
     let positions = super::agent::llms_order(catalog);
-    if positions.is_empty() {
-        return vec![Bytes::from(format!("{head},\n  \"errors\": []\n}}\n"))];
+    let (mut json, head) = ErrorsJson::begin(catalog, positions.len());
+    let mut pieces = Vec::with_capacity(positions.len() * 2 + 2);
+    pieces.push(head);
+    for position in positions {
+        pieces.extend(json.element(&parts[position]));
     }
-    let mut pieces = Vec::with_capacity(positions.len() * 2 + 1);
-    pieces.push(Bytes::from(format!("{head},\n  \"errors\": [\n")));
-    for (i, position) in positions.into_iter().enumerate() {
-        if i > 0 {
-            pieces.push(Bytes::from_static(b",\n"));
-        }
-        pieces.push(parts[position].json.clone());
-    }
-    pieces.push(Bytes::from_static(b"\n  ]\n}\n"));
+    pieces.extend(json.end());
     pieces
+}
+
+/// errors.json, laid out one error at a time in llms.txt order: [`errors_json`] uses
+/// it on parts already held, and `build` to write the file as errors are rendered.
+pub struct ErrorsJson {
+    /// Whether the `errors` array is still empty, and whether it will stay so.
+    first: bool,
+    none: bool,
+}
+
+impl ErrorsJson {
+    /// Starts the document for `count` errors; returns it and the file's first piece.
+    pub fn begin(catalog: &Catalog, count: usize) -> (Self, Bytes) {
+        let base = &catalog.config.base_url;
+        let head = ErrorsJsonHead {
+            schema: format!("{base}/errors.schema.json"),
+            schema_version: SCHEMA_VERSION,
+            title: &catalog.config.title,
+            summary: &catalog.config.summary,
+            base_url: base,
+        };
+        let head = serde_json::to_string_pretty(&head).unwrap_or_default();
+        // `{ …head fields… }` reopened to add the last field, `errors`.
+        let head = head.trim_end().trim_end_matches('}').trim_end();
+        let none = count == 0;
+        let head = if none {
+            format!("{head},\n  \"errors\": []\n}}\n")
+        } else {
+            format!("{head},\n  \"errors\": [\n")
+        };
+        (ErrorsJson { first: true, none }, Bytes::from(head))
+    }
+
+    /// The pieces of the next error's element.
+    pub fn element(&mut self, parts: &ErrorParts) -> [Bytes; 2] {
+        let separator = if self.first { &b""[..] } else { b",\n" };
+        self.first = false;
+        [Bytes::from_static(separator), parts.json.clone()]
+    }
+
+    /// The file's last piece.
+    pub fn end(self) -> Option<Bytes> {
+        (!self.none).then(|| Bytes::from_static(b"\n  ]\n}\n"))
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of `errors.json`, published beside it.
@@ -260,14 +288,14 @@ pub fn search_entry(e: &ErrorEntry) -> String {
 }
 
 /// `search-index.json`: an array of the errors' [`search_entry`], in catalog order.
-pub fn search_index(parts: &[Arc<ErrorParts>]) -> Content {
-    let mut pieces = Vec::with_capacity(parts.len() * 2 + 2);
+pub fn search_index<'p>(entries: impl ExactSizeIterator<Item = &'p Bytes>) -> Content {
+    let mut pieces = Vec::with_capacity(entries.len() * 2 + 2);
     pieces.push(Bytes::from_static(b"["));
-    for (i, part) in parts.iter().enumerate() {
+    for (i, entry) in entries.enumerate() {
         if i > 0 {
             pieces.push(Bytes::from_static(b","));
         }
-        pieces.push(part.search.clone());
+        pieces.push(entry.clone());
     }
     pieces.push(Bytes::from_static(b"]"));
     pieces

@@ -30,6 +30,34 @@ pub type Files = BTreeMap<String, Bytes>;
 /// errors llms-full.txt alone is over 600 MB.
 pub type Content = Vec<Bytes>;
 
+/// Where [`Renderer::render_streamed`] sends the site.
+///
+/// Most files arrive whole. The overview, llms-full.txt and errors.json grow with the
+/// catalog (hundreds of megabytes at 100,000 errors), so they are written piece by
+/// piece into a file opened here and are never held whole.
+pub trait Output: Sync {
+    type Error: From<ThemeError> + From<std::io::Error> + Send;
+    type File: std::io::Write + Send;
+    /// A complete file.
+    fn put(&self, path: String, content: Content) -> Result<(), Self::Error>;
+    /// Starts a file that is written piece by piece.
+    fn open(&self, path: &str) -> Result<Self::File, Self::Error>;
+    /// Completes a file started with [`Output::open`].
+    fn close(&self, file: Self::File) -> Result<(), Self::Error>;
+}
+
+/// Errors per batch in [`Renderer::render_streamed`]: enough to keep every core busy
+/// and make the wait at the end of a batch small, few enough that a batch's parts stay
+/// a few megabytes.
+const BATCH: usize = 256;
+
+/// What [`Renderer::render_streamed`] keeps of each error's parts for the catalog-wide
+/// files written last: small pieces, by position in `catalog.errors`.
+struct Kept {
+    llms_lines: Vec<String>,
+    search: Vec<Bytes>,
+}
+
 /// What one error contributes to the site besides its HTML page: its Markdown file and
 /// its entries in the catalog-wide files.
 ///
@@ -129,20 +157,127 @@ impl<'a> Renderer<'a> {
             || {
                 (0..self.catalog.errors.len())
                     .into_par_iter()
-                    .map(|position| {
-                        let code = &self.catalog.errors[position].code;
-                        let page = self.render_error_page(position)?;
-                        emit(format!("errors/{code}/index.html"), vec![page.into()])?;
-                        let parts = self.error_parts(position);
-                        emit(format!("errors/{code}.md"), vec![parts.markdown.clone()])?;
-                        Ok::<_, E>(Arc::new(parts))
-                    })
+                    .map(|position| Ok(Arc::new(self.render_pages(position, &emit)?)))
                     .collect::<Result<Vec<_>, E>>()
             },
             || self.render_overview(),
         );
         let parts = parts?;
         self.emit_shared(&parts, overview?, &emit)?;
+        Ok(parts)
+    }
+
+    /// Renders every output file for `build`, handing each to `out` as soon as it is
+    /// ready, from several threads.
+    ///
+    /// Unlike [`Renderer::render_each`], no error's parts outlive a small batch, so
+    /// memory stays flat however large the catalog: errors are rendered in batches in
+    /// llms.txt order, and while one batch renders, the previous batch's sections are
+    /// appended to llms-full.txt and errors.json. Only the small pieces the remaining
+    /// catalog-wide files need (llms.txt lines, search entries) are kept. The overview
+    /// renders alongside, straight into its file.
+    pub fn render_streamed<O: Output>(&self, out: &O) -> Result<(), O::Error> {
+        let (kept, overview) =
+            rayon::join(|| self.stream_errors(out), || self.stream_overview(out));
+        let kept = kept?;
+        overview?;
+        self.emit_small(
+            |position| &kept.llms_lines[position],
+            kept.search.iter(),
+            &|path, content| out.put(path, content),
+        )
+    }
+
+    /// The errors' pages and Markdown, batch by batch, with their sections of
+    /// llms-full.txt and errors.json written in between; see [`Renderer::render_streamed`].
+    fn stream_errors<O: Output>(&self, out: &O) -> Result<Kept, O::Error> {
+        use std::io::Write as _;
+        let catalog = self.catalog;
+        let order = agent::llms_order(catalog);
+        let mut kept = Kept {
+            llms_lines: vec![String::new(); catalog.errors.len()],
+            search: vec![Bytes::new(); catalog.errors.len()],
+        };
+        let mut full_file = out.open("llms-full.txt")?;
+        let mut json_file = out.open("errors.json")?;
+        let (mut full, head) = agent::LlmsFull::begin(catalog, order.len());
+        full_file.write_all(&head)?;
+        let (mut json, head) = machine::ErrorsJson::begin(catalog, order.len());
+        json_file.write_all(&head)?;
+        {
+            let mut append = |batch: Vec<(usize, ErrorParts)>| -> Result<(), O::Error> {
+                for (position, parts) in batch {
+                    for piece in full.section(&catalog.errors[position], &parts) {
+                        full_file.write_all(&piece)?;
+                    }
+                    for piece in json.element(&parts) {
+                        json_file.write_all(&piece)?;
+                    }
+                    kept.llms_lines[position] = parts.llms_line;
+                    kept.search[position] = parts.search;
+                }
+                Ok(())
+            };
+            let put = |path, content| out.put(path, content);
+            let mut pending = Vec::new();
+            for batch in order.chunks(BATCH) {
+                let previous = std::mem::take(&mut pending);
+                let (rendered, appended) = rayon::join(
+                    || {
+                        batch
+                            .par_iter()
+                            .map(|&position| Ok((position, self.render_pages(position, &put)?)))
+                            .collect::<Result<Vec<_>, O::Error>>()
+                    },
+                    || append(previous),
+                );
+                appended?;
+                pending = rendered?;
+            }
+            append(pending)?;
+        }
+        if let Some(end) = json.end() {
+            json_file.write_all(&end)?;
+        }
+        out.close(full_file)?;
+        out.close(json_file)?;
+        Ok(kept)
+    }
+
+    /// The overview, rendered straight into its file.
+    fn stream_overview<O: Output>(&self, out: &O) -> Result<(), O::Error> {
+        let mut file = Recorded {
+            inner: out.open("index.html")?,
+            error: None,
+        };
+        if let Err(e) = self
+            .theme
+            .render_to("overview.html", &self.overview_context(), &mut file)
+        {
+            // A failed write surfaces as a template error; report the write instead.
+            return Err(match file.error {
+                Some(io) => io.into(),
+                None => e.into(),
+            });
+        }
+        out.close(file.inner)
+    }
+
+    /// The page and Markdown file of the error at `position`, handed to `emit`; returns
+    /// the error's parts.
+    fn render_pages<E>(
+        &self,
+        position: usize,
+        emit: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
+    ) -> Result<ErrorParts, E>
+    where
+        E: From<ThemeError>,
+    {
+        let code = &self.catalog.errors[position].code;
+        let page = self.render_error_page(position)?;
+        emit(format!("errors/{code}/index.html"), vec![page.into()])?;
+        let parts = self.error_parts(position);
+        emit(format!("errors/{code}.md"), vec![parts.markdown.clone()])?;
         Ok(parts)
     }
 
@@ -188,12 +323,7 @@ impl<'a> Renderer<'a> {
         E: From<ThemeError>,
     {
         let catalog = self.catalog;
-        let put = |path: &str, content: String| emit(path.to_owned(), vec![content.into()]);
-        put("index.html", overview)?;
-        put("404.html", self.render_404()?)?;
-        let llms = agent::llms_txt(catalog, parts);
-        put(".well-known/llms.txt", llms.clone())?;
-        put("llms.txt", llms)?;
+        emit("index.html".to_owned(), vec![overview.into()])?;
         emit(
             "llms-full.txt".to_owned(),
             agent::llms_full_txt(catalog, parts),
@@ -202,8 +332,36 @@ impl<'a> Renderer<'a> {
             "errors.json".to_owned(),
             machine::errors_json(catalog, parts),
         )?;
+        self.emit_small(
+            |position| &parts[position].llms_line,
+            parts.iter().map(|part| &part.search),
+            emit,
+        )
+    }
+
+    /// The catalog-wide files that stay small however large the catalog: everything but
+    /// the overview, llms-full.txt and errors.json. `llms_line_of(position)` and
+    /// `search` are the errors' [`ErrorParts::llms_line`] and [`ErrorParts::search`].
+    fn emit_small<'p, E>(
+        &self,
+        llms_line_of: impl Fn(usize) -> &'p str,
+        search: impl ExactSizeIterator<Item = &'p Bytes>,
+        emit: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
+    ) -> Result<(), E>
+    where
+        E: From<ThemeError>,
+    {
+        let catalog = self.catalog;
+        let put = |path: &str, content: String| emit(path.to_owned(), vec![content.into()]);
+        put("404.html", self.render_404()?)?;
+        let llms = agent::llms_txt(catalog, llms_line_of);
+        put(".well-known/llms.txt", llms.clone())?;
+        put("llms.txt", llms)?;
         put("errors.schema.json", machine::errors_schema(catalog))?;
-        emit("search-index.json".to_owned(), machine::search_index(parts))?;
+        emit(
+            "search-index.json".to_owned(),
+            machine::search_index(search),
+        )?;
         put("sitemap.xml", machine::sitemap(catalog))?;
         put(
             "robots.txt",
@@ -257,6 +415,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_overview(&self) -> Result<String, ThemeError> {
+        self.theme.render("overview.html", &self.overview_context())
+    }
+
+    fn overview_context(&self) -> Context {
         let config = &self.catalog.config;
         let page = views::PageView {
             title: config.title.clone(),
@@ -268,7 +430,7 @@ impl<'a> Renderer<'a> {
         let mut context = self.context("./", page);
         let listed = views::overview_errors(self.catalog);
         context.insert("overview", &views::overview_view(self.catalog, &listed));
-        self.theme.render("overview.html", &context)
+        context
     }
 
     fn render_404(&self) -> Result<String, ThemeError> {
@@ -294,6 +456,29 @@ fn insert_into(files: &Mutex<Files>) -> impl Fn(String, Content) -> Result<(), T
             files.insert(path, joined(content));
         }
         Ok(())
+    }
+}
+
+/// A writer that keeps a copy of its first error, which Tera would otherwise report as
+/// a template error.
+struct Recorded<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for Recorded<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(bytes).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
     }
 }
 

@@ -86,6 +86,18 @@ impl Theme {
             .map_err(|e| ThemeError::from_tera(&e))
     }
 
+    /// Renders a template by its plain name straight into `out`.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &Context,
+        out: impl std::io::Write,
+    ) -> Result<(), ThemeError> {
+        self.tera
+            .render_to(name, context, out)
+            .map_err(|e| ThemeError::from_tera(&e))
+    }
+
     /// A static asset's content by name (`style.css`).
     pub fn asset(&self, name: &str) -> &str {
         self.assets.get(name).map_or("", String::as_str)
