@@ -52,27 +52,41 @@ pub struct SourceFile {
     /// Catalog-relative path with `/` separators.
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, indexed on the first position lookup: most
+    /// files never have a diagnostic, and at 100,000 files the index would be over
+    /// 100 MB. `u32` suffices, as the loader reads no file over 1 MiB.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
-    /// Indexes `text` for position lookups.
+    /// A file's text, for position lookups.
     ///
     /// Lines end as YAML ends them: at `\n`, `\r\n` or a lone `\r`, so positions from
     /// the parser and from this index agree whatever the file's line endings.
     pub fn new(path: impl Into<String>, text: String) -> Self {
-        let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-                let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-                ends_line.then_some(i + 1)
-            }))
-            .collect();
         SourceFile {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let narrow = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+            std::iter::once(0)
+                .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                    let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                    ends_line.then(|| narrow(i + 1))
+                }))
+                .collect()
+        })
+    }
+
+    /// Byte offset of the start of the line at `index` (0-based).
+    fn line_start(&self, index: usize) -> Option<usize> {
+        self.line_starts().get(index).map(|&start| start as usize)
     }
 
     /// The start and end of a YAML node, clamped to the file.
@@ -96,11 +110,12 @@ impl SourceFile {
     /// The 1-based line and character column of a byte offset.
     pub fn position_of(&self, byte: usize) -> Position {
         let byte = byte.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&byte) {
+        let key = u32::try_from(byte).unwrap_or(u32::MAX);
+        let line_index = match self.line_starts().binary_search(&key) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts[line_index];
+        let line_start = self.line_start(line_index).unwrap_or(0);
         let column = self
             .text
             .get(line_start..byte)
@@ -113,13 +128,12 @@ impl SourceFile {
 
     /// The byte offset of a position, or the end of the file when out of range.
     pub fn offset_of(&self, position: Position) -> usize {
-        let Some(&line_start) = self.line_starts.get(position.line.saturating_sub(1)) else {
+        let Some(line_start) = self.line_start(position.line.saturating_sub(1)) else {
             return self.text.len();
         };
         let line_end = self
-            .line_starts
-            .get(position.line)
-            .map_or(self.text.len(), |&next| next.saturating_sub(1));
+            .line_start(position.line)
+            .map_or(self.text.len(), |next| next.saturating_sub(1));
         let line = self.text.get(line_start..line_end).unwrap_or("");
         let within = line
             .char_indices()
@@ -130,7 +144,7 @@ impl SourceFile {
 
     /// Number of lines in the file.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     fn clamp(&self, position: Position) -> Position {
