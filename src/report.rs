@@ -42,72 +42,82 @@ impl Sources<'_> {
 }
 
 /// Renders diagnostics in the human format.
+///
+/// Each diagnostic is laid out on its own (in parallel: a large catalog can have
+/// thousands of warnings) and the texts are joined in order.
 pub fn human(diagnostics: &[Diagnostic], sources: &Sources<'_>, color: bool) -> String {
+    use rayon::prelude::*;
+    diagnostics
+        .par_iter()
+        .map(|d| human_one(d, sources, color))
+        .collect::<Vec<String>>()
+        .concat()
+}
+
+fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
-    for d in diagnostics {
-        let level = match d.severity() {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
-        let path = sources.display_path(&d.file);
-        let header = format!(
-            "{path}:{}:{}: {}[{}]: {}",
-            d.start.line,
-            d.start.column,
-            severity_word(d.severity()),
-            d.code.id(),
-            d.message
-        );
-        let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
-        // Only the line at fault is shown, so only that line is handed to the snippet
-        // renderer: given the whole file it would lay out every line of it, for every
-        // diagnostic. The slice stops before `\n` or `\r`, the line breaks of YAML
-        // and of [`SourceFile`].
-        if let Some(source) = sources.files.get(d.file.as_str()) {
-            let start = source.offset_of(d.start);
-            let line_start = source.text[..start]
-                .rfind(['\n', '\r'])
-                .map_or(0, |i| i + 1);
-            // One line is enough to show where; a multi-line block would bury the caret.
-            let line_end = source.text[start..]
-                .find(['\n', '\r'])
-                .map_or(source.text.len(), |i| start + i);
-            let end = source.offset_of(d.end).clamp(start, line_end);
-            let end = if end == start {
-                next_char_boundary(&source.text, start, line_end)
-            } else {
-                end
-            };
-            elements.push(
-                Snippet::source(&source.text[line_start..line_end])
-                    .line_start(d.start.line)
-                    .fold(true)
-                    .annotation(AnnotationKind::Primary.span(start - line_start..end - line_start))
-                    .into(),
-            );
-        }
-        if let Some(help) = &d.help {
-            elements.push(Level::HELP.message(help.as_str()).into());
-        }
-        let title = if color {
-            styled_header(&header, d.severity())
+    let level = match d.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let path = sources.display_path(&d.file);
+    let header = format!(
+        "{path}:{}:{}: {}[{}]: {}",
+        d.start.line,
+        d.start.column,
+        severity_word(d.severity()),
+        d.code.id(),
+        d.message
+    );
+    let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
+    // Only the line at fault is shown, so only that line is handed to the snippet
+    // renderer: given the whole file it would lay out every line of it, for every
+    // diagnostic. The slice stops before `\n` or `\r`, the line breaks of YAML
+    // and of [`SourceFile`].
+    if let Some(source) = sources.files.get(d.file.as_str()) {
+        let start = source.offset_of(d.start);
+        let line_start = source.text[..start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
+        // One line is enough to show where; a multi-line block would bury the caret.
+        let line_end = source.text[start..]
+            .find(['\n', '\r'])
+            .map_or(source.text.len(), |i| start + i);
+        let end = source.offset_of(d.end).clamp(start, line_end);
+        let end = if end == start {
+            next_char_boundary(&source.text, start, line_end)
         } else {
-            header
+            end
         };
-        out.push_str(&title);
-        out.push('\n');
-        if !elements.is_empty() {
-            let group = Group::with_level(level).elements(elements);
-            out.push_str(&renderer.render(&[group]));
-            out.push('\n');
-        }
+        elements.push(
+            Snippet::source(&source.text[line_start..line_end])
+                .line_start(d.start.line)
+                .fold(true)
+                .annotation(AnnotationKind::Primary.span(start - line_start..end - line_start))
+                .into(),
+        );
+    }
+    if let Some(help) = &d.help {
+        elements.push(Level::HELP.message(help.as_str()).into());
+    }
+    let title = if color {
+        styled_header(&header, d.severity())
+    } else {
+        header
+    };
+    out.push_str(&title);
+    out.push('\n');
+    if !elements.is_empty() {
+        let group = Group::with_level(level).elements(elements);
+        out.push_str(&renderer.render(&[group]));
         out.push('\n');
     }
+    out.push('\n');
     out
 }
 
