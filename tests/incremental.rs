@@ -509,6 +509,45 @@ fn a_scripted_session_matches_full_builds() {
     run(&ops).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// A link under `errors/` that is broken, or that leads outside the catalog, is reported
+/// after an incremental reload exactly as a fresh load reports it; removing it brings
+/// the catalog back.
+#[cfg(unix)]
+#[test]
+fn links_are_vetted_the_same_when_reloaded() {
+    let world = World::new();
+    let outside = tempfile::tempdir().expect("temp dir");
+    let stray = outside.path().join("stray.yaml");
+    std::fs::copy(world.path("alpha.yaml"), &stray).expect("copy");
+    let mut session =
+        Session::open(&world.root, RenderOptions::default(), None).expect("open the session");
+    let full = Plan {
+        full: true,
+        ..Plan::default()
+    };
+    assert!(!session.rebuild(&full).expect("first build").broken);
+    let link = world.path("ghost.yaml");
+    for target in [world.path("missing.yaml"), stray] {
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let plan = Plan {
+            full: false,
+            files: BTreeSet::from([link.clone()]),
+        };
+        let rebuild = session.rebuild(&plan).expect("rebuild");
+        let (diagnostics, files) = fresh(&world.root);
+        assert!(
+            files.is_none(),
+            "{} makes the catalog fail",
+            target.display()
+        );
+        assert!(rebuild.broken);
+        assert_eq!(rebuild.diagnostics, diagnostics, "{}", target.display());
+        std::fs::remove_file(&link).expect("remove the link");
+        let rebuild = session.rebuild(&plan).expect("rebuild");
+        assert!(!rebuild.broken, "{:?}", rebuild.diagnostics);
+    }
+}
+
 /// An [`Index`] that picks the `n`-th of up to eight items.
 fn any_index(n: usize) -> Index {
     use proptest::strategy::ValueTree;

@@ -126,13 +126,41 @@ pub fn load_theme_overrides(root: &Path) -> Result<Vec<(String, String)>, LoadEr
     Ok(overrides)
 }
 
-/// Loads one error file (used by `watch` to reload only what changed).
-pub fn load_error_file(root: &Path, path: &Path) -> Result<LoadedFile<raw::RawError>, LoadError> {
+/// Loads one path under `errors/` again (used by `watch` to reload only what changed),
+/// vetted as [`load_catalog`] vets it, so a session reports what a fresh load would.
+///
+/// `None` when the catalog has no such error file any more: the path is gone, or it
+/// is a link to a folder. A link that is broken or leads outside the catalog gives a
+/// file that did not load, with the diagnostic `load_catalog` would give.
+pub fn load_error_file(
+    root: &Path,
+    path: &Path,
+) -> Result<Option<LoadedFile<raw::RawError>>, LoadError> {
     let canonical_root = root.canonicalize().map_err(|source| LoadError::Io {
         path: root.to_owned(),
         source,
     })?;
-    Ok(load_file(&canonical_root, root, path, parse_error))
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return Ok(None);
+    };
+    if metadata.is_dir() {
+        return Ok(None);
+    }
+    let found = if metadata.file_type().is_symlink() {
+        vet_link(&canonical_root, root, path)
+    } else {
+        Found::File
+    };
+    Ok(match found {
+        Found::File => Some(load_file(&canonical_root, root, path, parse_error)),
+        Found::Skip => None,
+        Found::Problem(diagnostic) => Some(LoadedFile {
+            path: relative_path(root, path),
+            source: None,
+            raw: None,
+            diagnostics: vec![diagnostic],
+        }),
+    })
 }
 
 /// Whether a file name is an editor's temporary or backup file rather than content.
@@ -195,35 +223,11 @@ fn discover_error_files(
             continue;
         }
         if entry.path_is_symlink() {
-            let display = relative_path(root, entry.path());
-            match entry.path().canonicalize() {
-                Ok(target) if !target.starts_with(canonical_root) => {
-                    diagnostics.push(
-                        Diagnostic::whole_file(
-                            Code::OutsideCatalog,
-                            &display,
-                            format!(
-                                "symbolic link leads outside the catalog, to `{}`",
-                                target.display()
-                            ),
-                        )
-                        .with_help("copy the file into the catalog instead of linking to it"),
-                    );
-                    continue;
-                }
-                Ok(target) if !target.is_file() => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    diagnostics.push(
-                        Diagnostic::whole_file(
-                            Code::Unreadable,
-                            &display,
-                            format!("broken symbolic link: {e}"),
-                        )
-                        .with_help(
-                            "remove the link or point it at an existing file in the catalog",
-                        ),
-                    );
+            match vet_link(canonical_root, root, entry.path()) {
+                Found::File => {}
+                Found::Skip => continue,
+                Found::Problem(diagnostic) => {
+                    diagnostics.push(diagnostic);
                     continue;
                 }
             }
@@ -231,6 +235,44 @@ fn discover_error_files(
         paths.push(entry.into_path());
     }
     Ok(paths)
+}
+
+/// What the loader makes of a path under `errors/`.
+enum Found {
+    /// An error file: load it.
+    File,
+    /// Not an error file (a link to a folder): leave it out.
+    Skip,
+    /// A link that cannot be loaded, and why.
+    Problem(Diagnostic),
+}
+
+/// Vets a symbolic link under `errors/`: it must lead to a file inside the catalog.
+fn vet_link(canonical_root: &Path, root: &Path, path: &Path) -> Found {
+    let display = relative_path(root, path);
+    match path.canonicalize() {
+        Ok(target) if !target.starts_with(canonical_root) => Found::Problem(
+            Diagnostic::whole_file(
+                Code::OutsideCatalog,
+                &display,
+                format!(
+                    "symbolic link leads outside the catalog, to `{}`",
+                    target.display()
+                ),
+            )
+            .with_help("copy the file into the catalog instead of linking to it"),
+        ),
+        Ok(target) if !target.is_file() => Found::Skip,
+        Ok(_) => Found::File,
+        Err(e) => Found::Problem(
+            Diagnostic::whole_file(
+                Code::Unreadable,
+                &display,
+                format!("broken symbolic link: {e}"),
+            )
+            .with_help("remove the link or point it at an existing file in the catalog"),
+        ),
+    }
 }
 
 /// Reads and parses one file, turning every failure into diagnostics.

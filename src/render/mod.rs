@@ -194,6 +194,9 @@ impl<'a> Renderer<'a> {
         use std::io::Write as _;
         let catalog = self.catalog;
         let order = agent::llms_order(catalog);
+        // Every error has a section (`check` refuses a group errdex.yaml does not
+        // define, E014), so walking this order renders every page.
+        debug_assert_eq!(order.len(), catalog.errors.len());
         let mut kept = Kept {
             llms_lines: vec![String::new(); catalog.errors.len()],
             search: vec![Bytes::new(); catalog.errors.len()],

@@ -145,12 +145,10 @@ impl Session {
             self.theme = Theme::new(&load_theme_overrides(&self.root)?)?;
         } else {
             for path in &plan.files {
-                if path.is_file() {
-                    self.errors
-                        .insert(path.clone(), load_error_file(&self.root, path)?);
-                } else {
-                    self.errors.remove(path);
-                }
+                match load_error_file(&self.root, path)? {
+                    Some(file) => self.errors.insert(path.clone(), file),
+                    None => self.errors.remove(path),
+                };
             }
         }
         // Source paths (as entries record them) of the files reloaded since the last
