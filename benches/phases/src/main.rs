@@ -1,10 +1,11 @@
 //! Times each stage of `errdex build` and reports the process's resident memory after
 //! each, so a slow or fat stage shows without a profiler. Makes the same library calls
 //! as `src/cmd/build.rs`, in the same order, and frees the same values at the same
-//! points: load → check → model (moving the values, freeing the sources) → render each
-//! file and stream it into the staging folder → swap. The stream is then split by two
-//! extra passes that are not part of the total: rendering every file without writing
-//! it, and rendering the catalog-wide files (overview, llms files, JSON) alone.
+//! points: load → check → model (moving the values, freeing the sources) → render and
+//! stream every file into the staging folder (`Renderer::render_streamed`) → swap. Extra
+//! passes that are not part of the total then split the render: everything rendered
+//! and nothing written, every error's parts alone, and the catalog-wide files (overview,
+//! llms files, JSON) assembled from parts held in memory, as `serve` does.
 //!
 //! usage: errdex-bench-phases CATALOG OUT
 
