@@ -273,7 +273,12 @@ impl Staging {
             .as_ref()
             .map(|previous| previous.join(path))
             .filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_file()))
-            .and_then(|old| Some((fs::File::open(&old).ok()?, old)));
+            .and_then(|old| {
+                // Buffered: a template writes in pieces of a few bytes, and each would
+                // otherwise be a read of the old file.
+                let file = fs::File::open(&old).ok()?;
+                Some((std::io::BufReader::with_capacity(64 * 1024, file), old))
+            });
         Ok(Streamed {
             staging: self,
             file: std::io::BufWriter::with_capacity(64 * 1024, file),
@@ -363,7 +368,7 @@ pub struct Streamed<'a> {
     file: std::io::BufWriter<fs::File>,
     target: PathBuf,
     /// The previous site's file and its path, while it matches what was written so far.
-    previous: Option<(fs::File, PathBuf)>,
+    previous: Option<(std::io::BufReader<fs::File>, PathBuf)>,
     /// Reused buffer for reading the previous file.
     scratch: Vec<u8>,
 }
