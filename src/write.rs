@@ -268,17 +268,12 @@ impl Staging {
         let file = fs::File::create(&target).map_err(io(&target))?;
         // The previous site's file is read alongside, so an unchanged file is linked
         // like any other (see `Streamed::finish`).
-        let previous = self
-            .previous
-            .as_ref()
-            .map(|previous| previous.join(path))
-            .filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_file()))
-            .and_then(|old| {
-                // Buffered: a template writes in pieces of a few bytes, and each would
-                // otherwise be a read of the old file.
-                let file = fs::File::open(&old).ok()?;
-                Some((std::io::BufReader::with_capacity(64 * 1024, file), old))
-            });
+        let previous = self.previous_file(path).and_then(|(old, _)| {
+            // Buffered: a template writes in pieces of a few bytes, and each would
+            // otherwise be a read of the old file.
+            let file = fs::File::open(&old).ok()?;
+            Some((std::io::BufReader::with_capacity(64 * 1024, file), old))
+        });
         Ok(Streamed {
             staging: self,
             file: std::io::BufWriter::with_capacity(64 * 1024, file),
@@ -324,15 +319,23 @@ impl Staging {
     /// the `pieces`. Any failure (no previous file, a different size or content, a file
     /// system without hard links) just means the file gets written instead.
     fn link_unchanged(&self, path: &str, pieces: &[Bytes], target: &Path) -> bool {
-        let Some(previous) = &self.previous else {
+        let Some((old, old_size)) = self.previous_file(path) else {
             return false;
         };
-        let old = previous.join(path);
-        // `symlink_metadata`: a symlink planted in the old site is never carried over.
         let size: usize = pieces.iter().map(Bytes::len).sum();
-        let same_size =
-            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == size as u64);
-        same_size && holds_exactly(&old, pieces) && fs::hard_link(&old, target).is_ok()
+        old_size == size as u64
+            && holds_exactly(&old, pieces)
+            && fs::hard_link(&old, target).is_ok()
+    }
+
+    /// The previous site's regular file at `path`, with its size. `symlink_metadata`: a
+    /// symlink planted in the old site is never carried over.
+    fn previous_file(&self, path: &str) -> Option<(PathBuf, u64)> {
+        let old = self.previous.as_ref()?.join(path);
+        let metadata = fs::symlink_metadata(&old)
+            .ok()
+            .filter(fs::Metadata::is_file)?;
+        Some((old, metadata.len()))
     }
 
     /// How many files so far were linked unchanged from the previous site.
