@@ -110,29 +110,33 @@ impl<'s> Output for Site<'s> {
             inner: self.staging.stream(path)?,
             path: path.to_owned(),
             bytes: 0,
-            chars: 0,
+            chars: self.stats.chars_of(path).map(|_| 0),
         })
     }
 
     fn close(&self, file: Self::File) -> anyhow::Result<()> {
-        self.stats.record(&file.path, file.bytes, || file.chars);
+        let chars = file.chars.unwrap_or_default();
+        self.stats.record(&file.path, file.bytes, || chars);
         Ok(file.inner.finish()?)
     }
 }
 
-/// A streamed file with a count of its bytes and characters.
+/// A streamed file with a count of its bytes, and of its characters when the summary
+/// line needs them.
 struct Counted<W> {
     inner: W,
     path: String,
     bytes: usize,
-    chars: usize,
+    chars: Option<usize>,
 }
 
 impl<W: Write> Write for Counted<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let written = self.inner.write(bytes)?;
         self.bytes += written;
-        self.chars += count_chars(&bytes[..written]);
+        if let Some(chars) = &mut self.chars {
+            *chars += count_chars(&bytes[..written]);
+        }
         Ok(written)
     }
 
@@ -157,14 +161,22 @@ struct Stats {
 }
 
 impl Stats {
-    /// Counts one file; `chars` is asked for only for the llms files.
+    /// Counts one file; `chars` is asked for only for a file [`Stats::chars_of`] names.
     fn record(&self, path: &str, bytes: usize, chars: impl FnOnce() -> usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        if let Some(counter) = self.chars_of(path) {
+            counter.store(chars(), Ordering::Relaxed);
+        }
+    }
+
+    /// Where the summary line's size in characters of the file at `path` goes: only the
+    /// llms files have one.
+    fn chars_of(&self, path: &str) -> Option<&AtomicUsize> {
         match path {
-            "llms.txt" => self.llms_chars.store(chars(), Ordering::Relaxed),
-            "llms-full.txt" => self.full_chars.store(chars(), Ordering::Relaxed),
-            _ => {}
+            "llms.txt" => Some(&self.llms_chars),
+            "llms-full.txt" => Some(&self.full_chars),
+            _ => None,
         }
     }
 }
