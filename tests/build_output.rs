@@ -363,10 +363,7 @@ fn a_rebuild_of_an_unchanged_catalog_keeps_every_file() {
     let (dir, catalog) = catalog_copy(SMALL);
     let out = dir.path().join("site");
     build_ok(&catalog, &out);
-    let files: Vec<String> = tree(&out)
-        .into_keys()
-        .filter(|p| !p.ends_with('/') && p != ".errdex-output")
-        .collect();
+    let files: Vec<String> = site_files(&out).into_keys().collect();
     let inodes: Vec<u64> = files.iter().map(|p| inode(&out.join(p))).collect();
     // The streamed files (overview, llms-full.txt, errors.json) included.
     for streamed in ["index.html", "llms-full.txt", "errors.json"] {
@@ -379,27 +376,39 @@ fn a_rebuild_of_an_unchanged_catalog_keeps_every_file() {
     assert_no_leftovers(dir.path());
 }
 
+/// The files of the site in `out` (not its folders or errdex's marker), with contents.
+fn site_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = tree(out);
+    files.retain(|path, _| !path.ends_with('/') && path != ".errdex-output");
+    files
+}
+
+/// Builds `catalog` with `errdex build` and asserts the site is the one `render_site`
+/// renders in memory; returns how many files it has.
+fn assert_build_matches_memory(catalog: &Path, what: &str) -> usize {
+    let loaded = errdex::load::load_catalog(catalog).expect("loads");
+    let model = errdex::check::check(&loaded).catalog.expect("valid");
+    let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
+    let rendered: BTreeMap<String, Vec<u8>> =
+        errdex::render::render_site(&model, &theme, &Default::default())
+            .expect("renders")
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    build_ok(catalog, &out);
+    let built = site_files(&out);
+    assert_same_tree(&rendered, &built, what);
+    built.len()
+}
+
 /// `build` writes the big files as the errors render, while `serve` assembles them from
 /// parts held in memory; both must give the same site.
 #[test]
 fn build_writes_exactly_the_site_that_is_rendered_in_memory() {
-    let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
     for catalog in [SMALL, EXAMPLE] {
-        let root = Path::new(catalog);
-        let loaded = errdex::load::load_catalog(root).expect("loads");
-        let model = errdex::check::check(&loaded).catalog.expect("valid");
-        let rendered =
-            errdex::render::render_site(&model, &theme, &Default::default()).expect("renders");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let out = dir.path().join("site");
-        build_ok(root, &out);
-        let mut built = tree(&out);
-        built.retain(|path, _| !path.ends_with('/') && path != ".errdex-output");
-        let rendered: BTreeMap<String, Vec<u8>> = rendered
-            .into_iter()
-            .map(|(path, bytes)| (path, bytes.to_vec()))
-            .collect();
-        assert_same_tree(&rendered, &built, catalog);
+        assert_build_matches_memory(Path::new(catalog), catalog);
     }
 }
 
@@ -408,7 +417,7 @@ fn build_writes_exactly_the_site_that_is_rendered_in_memory() {
 /// llms.txt order differs from the catalog order.
 #[test]
 fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
-    let (dir, catalog) = catalog_copy(SMALL);
+    let (_dir, catalog) = catalog_copy(SMALL);
     let template =
         std::fs::read_to_string(catalog.join("errors/api_key_invalid.yaml")).expect("read");
     for i in 0..700 {
@@ -422,21 +431,8 @@ fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
             );
         std::fs::write(catalog.join(format!("errors/key_{i:03}.yaml")), text).expect("write");
     }
-    let loaded = errdex::load::load_catalog(&catalog).expect("loads");
-    let model = errdex::check::check(&loaded).catalog.expect("valid");
-    let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
-    let rendered: BTreeMap<String, Vec<u8>> =
-        errdex::render::render_site(&model, &theme, &Default::default())
-            .expect("renders")
-            .into_iter()
-            .map(|(path, bytes)| (path, bytes.to_vec()))
-            .collect();
-    let out = dir.path().join("site");
-    build_ok(&catalog, &out);
-    let mut built = tree(&out);
-    built.retain(|path, _| !path.ends_with('/') && path != ".errdex-output");
-    assert_eq!(built.len(), 2 * 704 + 13, "every page and Markdown file");
-    assert_same_tree(&rendered, &built, "704 errors");
+    let files = assert_build_matches_memory(&catalog, "704 errors");
+    assert_eq!(files, 2 * 704 + 13, "every page and Markdown file");
 }
 
 #[test]
