@@ -56,6 +56,7 @@ impl Theme {
     /// The built-in theme with `overrides` (file name → content) from the user's folder.
     pub fn new(overrides: &[(String, String)]) -> Result<Self, ThemeError> {
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_html);
         tera.set_fallback_prefixes([BUILTIN_PREFIX])
             .map_err(|e| ThemeError::from_tera(&e))?;
         let mut assets = BTreeMap::new();
@@ -101,5 +102,70 @@ impl Theme {
     /// A static asset's content by name (`style.css`).
     pub fn asset(&self, name: &str) -> &str {
         self.assets.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Tera's autoescape, with the same five characters escaped the same way, but writing
+/// each run of plain text in one call. Tera's own writes every byte through `dyn Write`
+/// on its own, and at 10,000 errors that was 7% of a build.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut plain_from = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain_from..at])?;
+        out.write_all(entity)?;
+        plain_from = at + 1;
+    }
+    out.write_all(&bytes[plain_from..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours(input: &str) -> String {
+        let mut out = Vec::new();
+        escape_html(input, &mut out).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("escaping keeps UTF-8")
+    }
+
+    fn teras(input: &str) -> String {
+        let mut out = Vec::new();
+        tera::escape_html(input, &mut out).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("escaping keeps UTF-8")
+    }
+
+    #[test]
+    fn autoescape_gives_the_same_bytes_as_teras_own() {
+        for input in [
+            "",
+            "plain text",
+            "<script>alert('x')</script>",
+            "a & b \"quoted\" 'single' <tag attr=\"v\">",
+            "&&<<>>",
+            "ends with <",
+            "< starts",
+            "ünïcødé → <b>ø</b> 😀 & more",
+        ] {
+            assert_eq!(ours(input), teras(input), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn a_page_escapes_through_the_theme() {
+        let theme = Theme::new(&[("probe.html".to_owned(), "[{{ v }}]".to_owned())])
+            .expect("the probe template compiles");
+        let mut context = Context::new();
+        context.insert("v", "<a href='x'>&\"</a>");
+        let page = theme.render("probe.html", &context).expect("renders");
+        assert_eq!(page, "[&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;]");
     }
 }
