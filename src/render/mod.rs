@@ -103,6 +103,9 @@ pub struct Renderer<'a> {
     options: &'a RenderOptions,
     assets: Assets,
     index: views::Index<'a>,
+    /// What every error page's context starts with (site, assets, live reload), made
+    /// once: the site summary's Markdown would otherwise be rendered again per page.
+    error_page_base: Context,
 }
 
 impl<'a> Renderer<'a> {
@@ -119,12 +122,14 @@ impl<'a> Renderer<'a> {
             ),
             search_index: "search-index.json",
         };
+        let error_page_base = site_context(catalog, options, &assets, views::ERROR_PAGE_ROOT);
         Renderer {
             catalog,
             theme,
             options,
             assets,
             index: views::Index::new(catalog),
+            error_page_base,
         }
     }
 
@@ -379,24 +384,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, root: &str, page: views::PageView) -> Context {
-        let config = &self.catalog.config;
-        let mut context = Context::new();
-        context.insert(
-            "site",
-            &views::SiteView {
-                title: &config.title,
-                summary: crate::markdown::to_plain_text(&config.summary),
-                summary_html: crate::markdown::to_inline_html(
-                    &config.summary,
-                    crate::markdown::SiteLinks::Relative(root),
-                ),
-                base_url: &config.base_url,
-                root,
-            },
-        );
-        context.insert("assets", &self.assets);
+        let mut context = site_context(self.catalog, self.options, &self.assets, root);
         context.insert("page", &page);
-        context.insert("live_reload", &self.options.live_reload);
         context
     }
 
@@ -409,7 +398,9 @@ impl<'a> Renderer<'a> {
             markdown_url: Some(self.catalog.markdown_url(&entry.code)),
             kind: "error",
         };
-        let mut context = self.context("../../", page);
+        // Tera's maps are reference-counted: this clone shares the site's values.
+        let mut context = self.error_page_base.clone();
+        context.insert("page", &page);
         context.insert("error", &views::error_view(&self.index, entry));
         let (prev, next) = views::neighbours(&self.index, position);
         context.insert("prev", &prev);
@@ -450,6 +441,33 @@ impl<'a> Renderer<'a> {
         let context = self.context(&root, page);
         self.theme.render("404.html", &context)
     }
+}
+
+/// The values every page's context holds, for a page `root` away from the site root.
+fn site_context(
+    catalog: &Catalog,
+    options: &RenderOptions,
+    assets: &Assets,
+    root: &str,
+) -> Context {
+    let config = &catalog.config;
+    let mut context = Context::new();
+    context.insert(
+        "site",
+        &views::SiteView {
+            title: &config.title,
+            summary: crate::markdown::to_plain_text(&config.summary),
+            summary_html: crate::markdown::to_inline_html(
+                &config.summary,
+                crate::markdown::SiteLinks::Relative(root),
+            ),
+            base_url: &config.base_url,
+            root,
+        },
+    );
+    context.insert("assets", assets);
+    context.insert("live_reload", &options.live_reload);
+    context
 }
 
 /// An `emit` for [`Renderer::render_each`] that collects the files into `files`.

@@ -288,10 +288,13 @@ pub fn envelope_of<'a>(
     }
 }
 
+/// The relative path from an error page (`errors/<code>/index.html`) to the site root.
+pub const ERROR_PAGE_ROOT: &str = "../../";
+
 /// The view of one error page (at `errors/<code>/`).
 pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a> {
     let catalog = index.catalog;
-    let root = "../../";
+    let root = ERROR_PAGE_ROOT;
     let group = entry
         .group
         .as_deref()
@@ -392,7 +395,7 @@ pub fn neighbours<'a>(
 ) -> (Option<ErrorLink<'a>>, Option<ErrorLink<'a>>) {
     let errors = &index.catalog.errors;
     let group = &errors[position].group;
-    let root = "../../";
+    let root = ERROR_PAGE_ROOT;
     let prev = errors[..position]
         .iter()
         .rev()
