@@ -199,7 +199,7 @@ pub struct Staging {
     folded: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
     written: std::sync::atomic::AtomicUsize,
     /// Folders inside the staging folder made so far.
-    folders: std::sync::Mutex<std::collections::BTreeSet<PathBuf>>,
+    folders: std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// The site being replaced, when it is errdex's: unchanged files are linked from it.
     previous: Option<PathBuf>,
     /// How many files were linked from the previous site rather than written.
@@ -300,18 +300,20 @@ impl Staging {
                 source: std::io::Error::other("injected failure (ERRDEX_TEST_FAIL_AFTER)"),
             });
         }
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent().filter(|p| *p != self.dir) {
-            // Each `errors/<code>/` folder is made once; asking the file system again
-            // for every file (`errors/` holds thousands) costs a locked lookup each.
-            let known = self.folders.lock().is_ok_and(|f| f.contains(parent));
+        // Each `errors/<code>/` folder is made once; asking the file system again for
+        // every file (`errors/` holds thousands) costs a locked lookup each. Folders are
+        // keyed by their relative path: comparing strings is cheaper than `Path`s.
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            let known = self.folders.lock().is_ok_and(|f| f.contains(folder));
             if !known {
-                fs::create_dir_all(parent).map_err(io(parent))?;
+                let parent = self.dir.join(folder);
+                fs::create_dir_all(&parent).map_err(io(&parent))?;
                 if let Ok(mut folders) = self.folders.lock() {
-                    folders.insert(parent.to_owned());
+                    folders.insert(folder.to_owned());
                 }
             }
         }
+        let target = self.dir.join(path);
         Ok(target)
     }
 
