@@ -130,8 +130,23 @@ pub enum Finding {
     SiteLink(String),
 }
 
+/// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
+/// definition: none of them can be written without `<` or `[`. Most fields (titles,
+/// one-line causes) have neither, so the passes that look only at those skip parsing.
+fn may_hold_markup(markdown: &str) -> bool {
+    markdown.contains(['<', '['])
+}
+
 /// Every finding in a Markdown field, with its byte range in the field's text.
 pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
+    if !may_hold_markup(markdown) {
+        return Vec::new();
+    }
+    parsed_findings(markdown)
+}
+
+/// [`findings`], always parsing.
+fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         match event {
@@ -278,9 +293,8 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
     // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
-    // definition, and none of those can be written without `<` or `[`. Most fields
-    // (titles, one-line causes) have neither, so skip parsing them.
-    if !markdown.contains(['<', '[']) {
+    // definition.
+    if !may_hold_markup(markdown) {
         return markdown.to_owned();
     }
     // Replacing an unsafe link by its text can let the brackets around it form a new
@@ -572,6 +586,15 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test"), text.clone());
             proptest::prop_assert!(!has_unsafe_markup(&text));
+        }
+
+        /// The shortcut in `findings`: such text has nothing for `check` to look at.
+        #[test]
+        fn text_without_angle_or_square_brackets_has_no_findings(
+            text in "([^<\\[]|[*_`()\\]!:/#&;\\\\\n >|~-]|https?://[a-z.]{1,8}|javascript:|mailto:a@b|/errors/x/){0,120}"
+        ) {
+            proptest::prop_assert!(!may_hold_markup(&text));
+            proptest::prop_assert_eq!(parsed_findings(&text), Vec::new());
         }
     }
 }
