@@ -214,6 +214,31 @@ impl SiteLinks<'_> {
 
 /// Renders Markdown to safe HTML.
 pub fn to_html(markdown: &str, links: SiteLinks<'_>) -> String {
+    if is_plain_text(markdown) {
+        return format!("<p>{markdown}</p>\n");
+    }
+    parsed_html(markdown, links)
+}
+
+/// Whether `markdown` is one paragraph of text that renders as itself: one line that
+/// starts with a letter (so it opens no list, heading, quote or code block), ends
+/// without whitespace (which the paragraph would drop) and holds no character inline
+/// Markdown or HTML gives a meaning to. Many one-line fields (causes, resolutions,
+/// titles) are such text, and parsing them was most of a page's Markdown cost.
+fn is_plain_text(markdown: &str) -> bool {
+    markdown.starts_with(char::is_alphabetic)
+        && !markdown.ends_with(char::is_whitespace)
+        && !markdown.contains(|c: char| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '<' | '>' | '&' | '~' | '|'
+                )
+        })
+}
+
+/// [`to_html`], always parsing.
+fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
     let mut dropped_links: Vec<bool> = Vec::new();
     let events = Parser::new_ext(markdown, parser_options()).filter_map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
@@ -430,7 +455,7 @@ fn link_text(markdown: &str, range: &Range<usize>) -> String {
     text.chars()
         .map(|c| match c {
             '<' => "&lt;".to_owned(),
-            '[' | ']' | '(' | ')' | '\\' | '`' | '*' | '_' => format!("\\{c}"),
+            '[' | ']' | '(' | ')' | '\\' | '*' | '_' => format!("\\{c}"),
             c => c.to_string(),
         })
         .collect()
@@ -569,6 +594,37 @@ mod tests {
     }
 
     #[test]
+    fn only_one_line_of_unmarked_text_skips_the_parser() {
+        for plain in [
+            "Verify the workspace and retry",
+            "Rate-limited: 5 per second (see docs).",
+            "Ünïcode → fine",
+        ] {
+            assert!(is_plain_text(plain), "{plain:?}");
+        }
+        for marked in [
+            "",
+            "1. first",
+            "- item",
+            "# Title",
+            " leading space",
+            "trailing space ",
+            "a `code` span",
+            "two\nlines",
+            "a *b*",
+            "a_b",
+            "[link](x)",
+            "a <b>",
+            "AT&T",
+            "~~gone~~",
+            "a | b",
+            "a\\b",
+        ] {
+            assert!(!is_plain_text(marked), "{marked:?}");
+        }
+    }
+
+    #[test]
     fn inline_html_drops_the_paragraph() {
         assert_eq!(
             to_inline_html("a *b*", SiteLinks::Relative("./")),
@@ -586,6 +642,23 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test"), text.clone());
             proptest::prop_assert!(!has_unsafe_markup(&text));
+        }
+
+        /// The shortcut in `to_html`: text it takes for plain renders as the parser
+        /// would render it. Mostly plain text, then anything with Markdown mixed in.
+        #[test]
+        fn plain_text_renders_as_the_parser_renders_it(
+            text in "[a-zA-Zéß→][a-zA-Z0-9 éß→😀.,;:'\"()/?+=#$%@^{}\u{a0}-]{0,80}",
+            marked in "[a-zA-Z1#>+ -][a-z ]{0,12}(`[a-z]+`|[*][a-z]+[*]|_[a-z]+_|<b>|&amp;|~~[a-z]+~~|\\[[a-z]\\]\\(x\\)|!\\[\\]\\(x\\)|[|] a [|]|a\\\\[*]|  \n|\n[-=]+|\t)[a-z ]{0,12}",
+        ) {
+            for text in [text, marked] {
+                if is_plain_text(&text) {
+                    proptest::prop_assert_eq!(
+                        to_html(&text, SiteLinks::Relative("./")),
+                        parsed_html(&text, SiteLinks::Relative("./"))
+                    );
+                }
+            }
         }
 
         /// The shortcut in `findings`: such text has nothing for `check` to look at.
