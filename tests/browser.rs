@@ -6,6 +6,11 @@
 //! axe-core (light and dark) and the Nu HTML Checker (java). Screenshots and a JSON report go to
 //! `target/browser-artifacts/`.
 //!
+//! `node tests/browser/live.mjs` runs `errdex serve` on a copy of `catalog/` and edits an
+//! open error page's YAML: the page must reload by itself, show a half-typed save's
+//! diagnostic in its overlay while the server keeps answering, and recover when the file
+//! is fixed. Its screenshot goes to `target/browser-artifacts-live/`.
+//!
 //! Needs node, Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH`), java (or `JAVA`) and
 //! `npm ci --prefix tests/browser`; `.ci/run` installs them. Where one is missing the test
 //! prints `SKIPPED: <why>` and passes, except under `CI=true`, where it fails.
@@ -115,13 +120,13 @@ fn build(catalog: &Path, out: &Path) {
     );
 }
 
-/// Runs node on the script and returns (success, combined output); kills it after `TIMEOUT`.
-fn run_script(browser_dir: &Path, site: &Path, artifacts: &Path, mode: &str) -> (bool, String) {
+/// Runs node on `script` in `browser_dir` with `args` and returns (success, combined
+/// output); kills it after `TIMEOUT`.
+fn run_script(browser_dir: &Path, script: &str, args: &[&Path], mode: &str) -> (bool, String) {
     let mut child = Command::new("node")
         .env("ERRDEX_BROWSER_MODE", mode)
-        .arg(browser_dir.join("run.mjs"))
-        .arg(site)
-        .arg(artifacts)
+        .arg(browser_dir.join(script))
+        .args(args)
         .current_dir(browser_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -201,7 +206,7 @@ fn hostile_catalog_text_never_runs_in_the_browser() {
     );
     let artifacts = dir.path().join("artifacts");
     std::fs::create_dir_all(&artifacts).expect("artifacts dir");
-    let (passed, output) = run_script(&browser_dir, &site, &artifacts, "hostile");
+    let (passed, output) = run_script(&browser_dir, "run.mjs", &[&site, &artifacts], "hostile");
     println!("{output}");
     assert!(passed, "a hostile page misbehaved in Chromium:\n{output}");
 }
@@ -223,7 +228,7 @@ fn example_site_passes_browser_accessibility_and_html_checks() {
     std::fs::create_dir_all(&artifacts).expect("create target/browser-artifacts");
 
     let started = Instant::now();
-    let (passed, output) = run_script(&browser_dir, &site, &artifacts, "full");
+    let (passed, output) = run_script(&browser_dir, "run.mjs", &[&site, &artifacts], "full");
     println!("{output}");
     println!(
         "node tests/browser/run.mjs took {:.1} s; artifacts in {}",
@@ -235,4 +240,26 @@ fn example_site_passes_browser_accessibility_and_html_checks() {
         "browser checks failed (screenshots and report.json in {}):\n{output}",
         artifacts.display()
     );
+}
+
+#[test]
+fn serve_reloads_the_open_page_and_shows_a_broken_save_in_it() {
+    let browser_dir = Path::new(MANIFEST_DIR).join("tests").join("browser");
+    if ready(&browser_dir).is_none() {
+        return;
+    }
+    // Beside, not inside, `target/browser-artifacts`: the other test empties that folder
+    // when it starts, and the two run at the same time.
+    let artifacts = artifacts_dir().with_file_name("browser-artifacts-live");
+    std::fs::create_dir_all(&artifacts).expect("create target/browser-artifacts-live");
+    let binary = Path::new(env!("CARGO_BIN_EXE_errdex"));
+    let catalog = Path::new(MANIFEST_DIR).join("catalog");
+    let (passed, output) = run_script(
+        &browser_dir,
+        "live.mjs",
+        &[binary, &catalog, &artifacts],
+        "live",
+    );
+    println!("{output}");
+    assert!(passed, "live reload misbehaved in Chromium:\n{output}");
 }
