@@ -104,9 +104,63 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
                 .with_help("catalog files are limited to 64 levels of nesting; simplify the file")
         }
-        _ => diagnostic(Code::YamlSyntax, first_line(&error.to_string()))
-            .with_help("check indentation and quoting near this line; strings containing `: ` or starting with `{`, `[`, `*`, `&` or `#` need quotes"),
+        _ => {
+            let help = match opened_quote(source, start) {
+                Some(open) => format!(
+                    "the quoted string that ends just before this opened at line {}, column {}; if it should have ended on that line, close its quote there",
+                    open.line, open.column
+                ),
+                None => "check indentation and quoting near this line; strings containing `: ` or starting with `{`, `[`, `*`, `&` or `#` need quotes".to_owned(),
+            };
+            diagnostic(Code::YamlSyntax, first_line(&error.to_string())).with_help(help)
+        }
     }
+}
+
+/// Where the quoted string that ends just before `at` opened, when that is on an
+/// earlier line. A quote left open (`title: "Card declined`) runs on to the next quote
+/// in the file, often lines below, and the parser only complains where the string
+/// ends; the writer's mistake is where it opened.
+fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
+    let before = source.text.get(..source.offset_of(at))?;
+    let before = before.trim_end_matches([' ', '\t']);
+    let quote = before
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, '"' | '\''))?;
+    // The closing quote is one byte: everything before it is the string and what
+    // precedes it.
+    let inside = &before[..before.len() - 1];
+    let open = match quote {
+        // In a double-quoted string `\"` is an escaped quote: skip quotes preceded by an
+        // odd number of backslashes.
+        '"' => {
+            let mut end = inside.len();
+            loop {
+                let i = inside[..end].rfind('"')?;
+                let backslashes = inside[..i].len() - inside[..i].trim_end_matches('\\').len();
+                if backslashes % 2 == 0 {
+                    break i;
+                }
+                end = i;
+            }
+        }
+        // In a single-quoted string `''` is an escaped quote: skip quotes in pairs.
+        '\'' => {
+            let mut end = inside.len();
+            loop {
+                let i = inside[..end].rfind('\'')?;
+                if i > 0 && inside.as_bytes()[i - 1] == b'\'' {
+                    end = i - 1;
+                    continue;
+                }
+                break i;
+            }
+        }
+        _ => return None,
+    };
+    let open = source.position_of(open);
+    (open.line < at.line).then_some(open)
 }
 
 /// The first line that is not blank, a comment or a document marker.
@@ -172,6 +226,46 @@ mod tests {
             did_you_mean("staus", &["status", "summary"]).starts_with("did you mean `status`?")
         );
         assert!(did_you_mean("zzz", &["status", "summary"]).starts_with("expected one of"));
+    }
+
+    fn syntax_help(text: &str) -> (Position, String) {
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        let diagnostics = parse_error(&source).expect_err("the file is broken");
+        let d = &diagnostics[0];
+        assert_eq!(d.code, Code::YamlSyntax, "{}", d.message);
+        (d.start, d.help.clone().unwrap_or_default())
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_traced_back_to_where_it_opened() {
+        let (at, help) = syntax_help(
+            "code: x\ntitle: \"Card declined\nstatus: 402\nwhen:\n  - \"A card is declined.\"\n",
+        );
+        assert_eq!(at.line, 5, "the parser notices where the string ends");
+        assert!(help.contains("opened at line 2, column 8"), "{help}");
+
+        let (_, help) = syntax_help(
+            "code: x\ntitle: 'It''s declined\nstatus: 402\nwhen:\n  - 'A card is declined.'\n",
+        );
+        assert!(help.contains("opened at line 2, column 8"), "{help}");
+    }
+
+    #[test]
+    fn other_syntax_errors_keep_the_general_hint() {
+        let (_, help) = syntax_help("code: x\ntitle: [unclosed\n");
+        assert!(help.starts_with("check indentation and quoting"), "{help}");
+        let (_, help) = syntax_help("code: \"x\" y\n");
+        assert!(help.starts_with("check indentation and quoting"), "{help}");
+    }
+
+    proptest::proptest! {
+        /// Tracing a quote back never panics, whatever the quotes, escapes and
+        /// multi-byte characters around it.
+        #[test]
+        fn tracing_quotes_never_panics(text in "(code: x\n)?([a-z]{1,3}: )?([\"'\\\\ \n:é😀-]|[a-z]{1,4}){0,40}") {
+            let source = SourceFile::new("errors/x.yaml", text);
+            let _ = parse_error(&source);
+        }
     }
 
     #[test]
