@@ -323,11 +323,19 @@ fn build_catalog(
         .par_iter_mut()
         .zip(files)
         .filter(|(r, _)| r.model.is_none())
-        .for_each(|(r, f)| r.model = Some(entry::to_model(f.raw.clone(), &f.source.path)));
+        .for_each(|(r, f)| {
+            r.model = Some(Box::new(entry::to_model(f.raw.clone(), &f.source.path)));
+        });
     let entries: Vec<ErrorEntry> = if keep {
-        results.par_iter().filter_map(|r| r.model.clone()).collect()
+        results
+            .par_iter()
+            .filter_map(|r| r.model.as_deref().cloned())
+            .collect()
     } else {
-        results.iter_mut().filter_map(|r| r.model.take()).collect()
+        results
+            .iter_mut()
+            .filter_map(|r| r.model.take().map(|model| *model))
+            .collect()
     };
     in_catalog_order(config, entries)
 }
