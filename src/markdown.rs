@@ -455,7 +455,7 @@ fn link_text(markdown: &str, range: &Range<usize>) -> String {
     text.chars()
         .map(|c| match c {
             '<' => "&lt;".to_owned(),
-            '[' | ']' | '(' | ')' | '\\' | '*' | '_' => format!("\\{c}"),
+            '[' | ']' | '(' | ')' | '\\' | '`' | '*' | '_' => format!("\\{c}"),
             c => c.to_string(),
         })
         .collect()
@@ -573,6 +573,14 @@ mod tests {
         // Found by the fuzz harness: the inner image's edit used to win, keeping the outer link.
         let md = to_agent_markdown("[![img](javascript:x)](javascript:y)", "https://d.example");
         assert!(!md.contains("javascript"), "{md}");
+    }
+
+    #[test]
+    fn a_dropped_links_text_is_escaped_so_it_forms_no_markup() {
+        // Escaped backticks in the link's text are plain characters there; once the
+        // link is gone they must stay escaped, or they would pair into a code span.
+        let md = to_agent_markdown("[one \\` and \\` two](javascript:x)", "https://d.example");
+        assert_eq!(md, "one \\` and \\` two");
     }
 
     #[test]
