@@ -432,7 +432,10 @@ fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
         std::fs::write(catalog.join(format!("errors/key_{i:03}.yaml")), text).expect("write");
     }
     let files = assert_build_matches_memory(&catalog, "704 errors");
-    assert_eq!(files, 2 * 704 + 13, "every page and Markdown file");
+    // Beside each error's page and Markdown, 14 catalog-wide files: the overview, 404,
+    // llms.txt (twice), llms-full.txt, errors.json, its schema, the search index, the
+    // sitemap, robots.txt, _headers and the three theme assets.
+    assert_eq!(files, 2 * 704 + 14, "every page and Markdown file");
 }
 
 #[test]

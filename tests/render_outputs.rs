@@ -93,7 +93,7 @@ fn redact_fingerprints(text: &str) -> String {
             .find(|c: char| !c.is_ascii_hexdigit())
             .unwrap_or(rest.len() - dot - 1);
         let ext = &rest[dot + 1 + hash_len..];
-        if hash_len >= 8 && (ext.starts_with(".css") || ext.starts_with(".js")) {
+        if hash_len >= 8 && [".css", ".js", ".svg"].iter().any(|e| ext.starts_with(e)) {
             out.push_str(&rest[..=dot]);
             out.push_str("[hash]");
             rest = &rest[dot + 1 + hash_len..];
@@ -329,7 +329,17 @@ fn small_catalog_outputs_match_their_snapshots() {
 
     // Fingerprinted assets that pages name must exist.
     let index = site.read("index.html");
-    for tag in html_tags(&index) {
+    let tags = html_tags(&index);
+    assert!(
+        tags.iter().any(|tag| tag.name == "link"
+            && tag.attrs.iter().any(|(a, v)| a == "rel" && v == "icon")
+            && tag
+                .attrs
+                .iter()
+                .any(|(a, v)| a == "href" && v.ends_with(".svg"))),
+        "pages name their icon, so browsers do not probe /favicon.ico"
+    );
+    for tag in tags {
         for (attr, value) in &tag.attrs {
             if (attr == "href" || attr == "src") && value.starts_with("./assets/") {
                 assert!(

@@ -93,6 +93,9 @@ pub struct RenderOptions {
 pub struct Assets {
     pub css: String,
     pub js: String,
+    /// The site icon; linked from every page, so browsers never probe `/favicon.ico`
+    /// (a 404 on most hosts, and outside the site when it is published under a path).
+    pub icon: String,
     pub search_index: &'static str,
 }
 
@@ -119,6 +122,10 @@ impl<'a> Renderer<'a> {
             js: format!(
                 "assets/search.{}.js",
                 fingerprint(theme.asset("search.js").as_bytes())
+            ),
+            icon: format!(
+                "assets/favicon.{}.svg",
+                fingerprint(theme.asset("favicon.svg").as_bytes())
             ),
             search_index: "search-index.json",
         };
@@ -380,7 +387,11 @@ impl<'a> Renderer<'a> {
         )?;
         put("_headers", headers_file(&catalog.config.base_url))?;
         put(&self.assets.css, self.theme.asset("style.css").to_owned())?;
-        put(&self.assets.js, self.theme.asset("search.js").to_owned())
+        put(&self.assets.js, self.theme.asset("search.js").to_owned())?;
+        put(
+            &self.assets.icon,
+            self.theme.asset("favicon.svg").to_owned(),
+        )
     }
 
     fn context(&self, root: &str, page: views::PageView) -> Context {

@@ -20,6 +20,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
     ("search.js", include_str!("../../templates/search.js")),
+    ("favicon.svg", include_str!("../../templates/favicon.svg")),
 ];
 
 const BUILTIN_PREFIX: &str = "builtin/";

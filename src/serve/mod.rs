@@ -270,6 +270,7 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
 }
@@ -340,5 +341,6 @@ mod tests {
         assert_eq!(content_type("errors/x.md"), "text/markdown; charset=utf-8");
         assert_eq!(content_type("llms-full.txt"), "text/plain; charset=utf-8");
         assert_eq!(content_type("errors.json"), "application/json");
+        assert_eq!(content_type("assets/favicon.0123abcd.svg"), "image/svg+xml");
     }
 }
