@@ -58,10 +58,14 @@ struct Run {
 /// Runs errdex with `args` under the memory cap, measuring time and peak RSS.
 fn run(case: &str, args: &[OsString]) -> Run {
     let time = Path::new("/usr/bin/time");
+    // `timeout` turns a hang into a failure (exit 124) rather than a stalled test run.
+    let limit = BOUND.as_secs() * 3;
     let script = if time.exists() {
-        format!("ulimit -v {VM_CAP_KIB}; exec /usr/bin/time -f 'errdex-max-rss-kib=%M' \"$@\"")
+        format!(
+            "ulimit -v {VM_CAP_KIB}; exec timeout -k 5 {limit} /usr/bin/time -f 'errdex-max-rss-kib=%M' \"$@\""
+        )
     } else {
-        format!("ulimit -v {VM_CAP_KIB}; exec \"$@\"")
+        format!("ulimit -v {VM_CAP_KIB}; exec timeout -k 5 {limit} \"$@\"")
     };
     let started = Instant::now();
     let output = Command::new("bash")
@@ -565,6 +569,77 @@ fn symlinks_leading_outside_are_refused() {
     std::fs::remove_dir(dir.path().join("errors")).expect("rm errors");
     std::os::unix::fs::symlink(outside.path(), dir.path().join("errors")).expect("symlink");
     assert_reports("errors/ symlinked outside", dir.path(), "E008");
+}
+
+#[test]
+fn a_theme_file_linked_out_of_the_catalog_is_refused() {
+    // A theme file is published: a stylesheet linked to a secret would put the secret
+    // on the site. Both a linked file and a linked `templates/` folder are refused.
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("style.css"), "SECRET-OUTSIDE").expect("secret");
+    for linked in ["templates/style.css", "templates"] {
+        let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+        let target = outside.path().join(
+            linked
+                .trim_start_matches("templates")
+                .trim_start_matches('/'),
+        );
+        if linked.contains('/') {
+            std::fs::create_dir(dir.path().join("templates")).expect("templates");
+        }
+        std::os::unix::fs::symlink(&target, dir.path().join(linked)).expect("symlink");
+        let out = tempfile::tempdir().expect("out dir");
+        let site = out.path().join("site");
+        let args: Vec<OsString> = vec![
+            "build".into(),
+            "--catalog".into(),
+            dir.path().into(),
+            "--out".into(),
+            site.clone().into(),
+        ];
+        let built = run(&format!("{linked} linked outside"), &args);
+        assert_eq!(built.exit, 2, "{linked}: {}", built.stderr);
+        assert!(
+            built.stderr.contains("templates/style.css")
+                && built.stderr.contains("outside the catalog"),
+            "{linked}: {}",
+            built.stderr
+        );
+        assert!(built.stderr.contains("help:"), "{}", built.stderr);
+        assert!(!site.exists(), "{linked}: nothing is written");
+    }
+}
+
+#[test]
+fn a_named_pipe_is_reported_instead_of_waited_on() {
+    // Opening a named pipe for reading waits for a writer; a loader that did so would
+    // hang `check`, `build` and `serve` on a pipe left in the catalog.
+    let dir = catalog_with(&[]);
+    for pipe in ["errors/pipe.yaml", "errdex.yaml"] {
+        let path = dir.path().join(pipe);
+        let _ = std::fs::remove_file(&path);
+        let made = Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {pipe}");
+    }
+    let (exit, diagnostics) = check("named pipes", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    for pipe in ["errors/pipe.yaml", "errdex.yaml"] {
+        let d = diagnostics
+            .iter()
+            .find(|d| d["file"].as_str().unwrap_or("").ends_with(pipe))
+            .unwrap_or_else(|| panic!("{pipe} is reported: {diagnostics:#?}"));
+        assert_eq!(d["code"], "E007", "{d}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("not a regular file"),
+            "{d}"
+        );
+    }
 }
 
 #[test]

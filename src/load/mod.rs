@@ -34,6 +34,12 @@ pub enum LoadError {
         "`{0}` is not an errdex catalog: it has no errdex.yaml\n  help: pass --catalog DIR, or create one with `errdex init`"
     )]
     NoConfig(PathBuf),
+    #[error("theme file `{file}`: {message}\n  help: {help}")]
+    Theme {
+        file: String,
+        message: String,
+        help: String,
+    },
     #[error("cannot read `{path}`: {source}")]
     Io {
         path: PathBuf,
@@ -78,14 +84,14 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     if !config_path.exists() {
         return Err(LoadError::NoConfig(root.to_owned()));
     }
-    let config = load_file(&canonical_root, root, &config_path, parse_config);
+    let config = load_file(&canonical_root, root, &config_path, None, parse_config);
 
     let mut diagnostics = Vec::new();
-    let error_paths = discover_error_files(&canonical_root, root, &mut diagnostics)?;
-    tracing::debug!(files = error_paths.len(), catalog = %root.display(), "loading error files");
-    let errors = error_paths
+    let discovered = discover_error_files(&canonical_root, root, &mut diagnostics)?;
+    tracing::debug!(files = discovered.len(), catalog = %root.display(), "loading error files");
+    let errors = discovered
         .par_iter()
-        .map(|path| load_file(&canonical_root, root, path, parse_error))
+        .map(|found| load_file(&canonical_root, root, &found.path, found.inode, parse_error))
         .collect();
     Ok(LoadedCatalog {
         root: root.to_owned(),
@@ -106,6 +112,7 @@ pub fn load_theme_overrides(root: &Path) -> Result<Vec<(String, String)>, LoadEr
         let path = path.to_owned();
         move |source| LoadError::Io { path, source }
     };
+    let canonical_root = root.canonicalize().map_err(io(root))?;
     let mut overrides = Vec::new();
     for entry in fs::read_dir(&dir).map_err(io(&dir))? {
         let entry = entry.map_err(io(&dir))?;
@@ -114,12 +121,16 @@ pub fn load_theme_overrides(root: &Path) -> Result<Vec<(String, String)>, LoadEr
         if is_editor_artifact(&name) || !path.is_file() {
             continue;
         }
-        let mut text = String::new();
-        fs::File::open(&path)
-            .map_err(io(&path))?
-            .take(MAX_FILE_BYTES)
-            .read_to_string(&mut text)
-            .map_err(io(&path))?;
+        // A theme file is published (a stylesheet as it is, a template as pages), so it
+        // is vetted like a catalog file: a link out of the catalog is refused.
+        let text = read_bounded(&canonical_root, &path, None).map_err(|problem| {
+            let d = problem.into_diagnostic(&relative_path(root, &path));
+            LoadError::Theme {
+                file: d.file,
+                message: d.message,
+                help: d.help.unwrap_or_default(),
+            }
+        })?;
         overrides.push((name, text));
     }
     overrides.sort();
@@ -152,7 +163,7 @@ pub fn load_error_file(
         Found::File
     };
     Ok(match found {
-        Found::File => Some(load_file(&canonical_root, root, path, parse_error)),
+        Found::File => Some(load_file(&canonical_root, root, path, None, parse_error)),
         Found::Skip => None,
         Found::Problem(diagnostic) => Some(LoadedFile {
             path: relative_path(root, path),
@@ -194,15 +205,29 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// An error file the walk found.
+struct Discovered {
+    path: PathBuf,
+    /// The inode of a file the walk saw as a plain file (not a link) in an `errors/`
+    /// inside the catalog: reading it, the loader confirms it opened that same file
+    /// instead of resolving the whole path again (six system calls a file).
+    inode: Option<u64>,
+}
+
 fn discover_error_files(
     canonical_root: &Path,
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<PathBuf>, LoadError> {
+) -> Result<Vec<Discovered>, LoadError> {
     let errors_dir = root.join("errors");
     if !errors_dir.is_dir() {
         return Ok(Vec::new());
     }
+    // `errors/` itself may be a link; only when it resolves inside the catalog does
+    // every plain file the walk finds in it lie inside too.
+    let errors_inside = errors_dir
+        .canonicalize()
+        .is_ok_and(|dir| dir.starts_with(canonical_root));
     let mut paths = Vec::new();
     // Symlinks are not followed by the walk; each one is resolved and vetted below, so a
     // link can neither escape the catalog nor send the walk round a loop.
@@ -222,17 +247,24 @@ fn discover_error_files(
         if entry.file_type().is_dir() || !is_error_file_name(&name) {
             continue;
         }
-        if entry.path_is_symlink() {
+        let inode = if entry.path_is_symlink() {
             match vet_link(canonical_root, root, entry.path()) {
-                Found::File => {}
+                Found::File => None,
                 Found::Skip => continue,
                 Found::Problem(diagnostic) => {
                     diagnostics.push(diagnostic);
                     continue;
                 }
             }
-        }
-        paths.push(entry.into_path());
+        } else if errors_inside {
+            inode_of_entry(&entry)
+        } else {
+            None
+        };
+        paths.push(Discovered {
+            path: entry.into_path(),
+            inode,
+        });
     }
     Ok(paths)
 }
@@ -280,6 +312,7 @@ fn load_file<T>(
     canonical_root: &Path,
     root: &Path,
     path: &Path,
+    inode: Option<u64>,
     parse: fn(&SourceFile) -> Result<T, Vec<Diagnostic>>,
 ) -> LoadedFile<T> {
     let display = relative_path(root, path);
@@ -289,7 +322,7 @@ fn load_file<T>(
         raw: None,
         diagnostics: Vec::new(),
     };
-    match read_bounded(canonical_root, path) {
+    match read_bounded(canonical_root, path, inode) {
         Ok(text) => {
             let source = SourceFile::new(display, text);
             match parse(&source) {
@@ -308,7 +341,12 @@ fn load_file<T>(
 /// Why a file's bytes could not become text.
 enum ReadProblem {
     TooLarge(u64),
-    NotUtf8 { line: usize, column: usize },
+    /// A named pipe, socket or device where a file should be.
+    NotAFile,
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
     Outside(PathBuf),
     Io(std::io::Error),
 }
@@ -322,6 +360,12 @@ impl ReadProblem {
                 format!("file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one catalog file"),
             )
             .with_help("an error file is normally a few kilobytes; move long examples out or split the error"),
+            ReadProblem::NotAFile => Diagnostic::whole_file(
+                Code::Unreadable,
+                file,
+                "not a regular file (a named pipe, socket or device)",
+            )
+            .with_help("replace it with a YAML file, or rename it so it does not end in `.yaml`"),
             ReadProblem::NotUtf8 { line, column } => {
                 let at = crate::diagnostic::Position { line, column };
                 Diagnostic::new(Code::Unreadable, file, at, at, "file is not valid UTF-8")
@@ -340,18 +384,37 @@ impl ReadProblem {
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] of a file inside the catalog as UTF-8 text.
-fn read_bounded(canonical_root: &Path, path: &Path) -> Result<String, ReadProblem> {
-    let canonical = path.canonicalize().map_err(ReadProblem::Io)?;
-    if !canonical.starts_with(canonical_root) {
-        return Err(ReadProblem::Outside(canonical));
+///
+/// `inode` is what the walk saw at `path` (see [`Discovered`]): when the opened file is
+/// that one, it is inside the catalog; otherwise the path is resolved to check.
+fn read_bounded(
+    canonical_root: &Path,
+    path: &Path,
+    inode: Option<u64>,
+) -> Result<String, ReadProblem> {
+    let vetted = match inode {
+        Some(inode) => open(path)
+            .ok()
+            .filter(|(_, metadata)| inode_of(metadata) == Some(inode)),
+        None => None,
+    };
+    let (file, metadata) = match vetted {
+        Some(opened) => opened,
+        None => {
+            let canonical = path.canonicalize().map_err(ReadProblem::Io)?;
+            if !canonical.starts_with(canonical_root) {
+                return Err(ReadProblem::Outside(canonical));
+            }
+            open(&canonical)?
+        }
+    };
+    if !metadata.is_file() {
+        return Err(ReadProblem::NotAFile);
     }
-    let file = fs::File::open(&canonical).map_err(ReadProblem::Io)?;
     // The text stays in memory until the diagnostics are printed, so it is read into a
     // buffer of the file's size: grown by `read_to_end` instead, a 3 KB file would hold
     // 8 KB, and at 100,000 files that was over 200 MB. (The size is a hint only.)
-    let size = file
-        .metadata()
-        .map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+    let size = metadata.len().min(MAX_FILE_BYTES + 1);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     // Read one byte past the limit so an oversized file is detected without trusting
     // metadata (which can change between the stat and the read).
@@ -359,8 +422,9 @@ fn read_bounded(canonical_root: &Path, path: &Path) -> Result<String, ReadProble
         .read_to_end(&mut bytes)
         .map_err(ReadProblem::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = fs::metadata(&canonical).map_or(bytes.len() as u64, |m| m.len());
-        return Err(ReadProblem::TooLarge(size));
+        return Err(ReadProblem::TooLarge(
+            metadata.len().max(bytes.len() as u64),
+        ));
     }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -376,6 +440,38 @@ fn read_bounded(canonical_root: &Path, path: &Path) -> Result<String, ReadProble
     })
 }
 
+/// Opens a file for reading, with what it is. Without blocking: opening a named pipe
+/// waits for a writer, and a pipe named `x.yaml` would hang the load.
+fn open(path: &Path) -> Result<(fs::File, fs::Metadata), ReadProblem> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadProblem::Io)?;
+    let metadata = file.metadata().map_err(ReadProblem::Io)?;
+    Ok((file, metadata))
+}
+
+#[cfg(unix)]
+fn inode_of(metadata: &fs::Metadata) -> Option<u64> {
+    Some(std::os::unix::fs::MetadataExt::ino(metadata))
+}
+
+#[cfg(unix)]
+fn inode_of_entry(entry: &walkdir::DirEntry) -> Option<u64> {
+    Some(walkdir::DirEntryExt::ino(entry))
+}
+
+#[cfg(not(unix))]
+fn inode_of(_: &fs::Metadata) -> Option<u64> {
+    None
+}
+
+#[cfg(not(unix))]
+fn inode_of_entry(_: &walkdir::DirEntry) -> Option<u64> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,7 +481,7 @@ mod tests {
         let root = dir.path().canonicalize().expect("canonical");
         let path = root.join("x.yaml");
         fs::write(&path, content).expect("write");
-        read_bounded(&root, &path)
+        read_bounded(&root, &path, None)
     }
 
     #[test]
@@ -400,6 +496,35 @@ mod tests {
                 text.capacity()
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_no_longer_holds_the_walked_file_is_resolved_again() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let outside = tempfile::tempdir().expect("outside");
+        let secret = outside.path().join("secret.yaml");
+        fs::write(&secret, "secret: 1\n").expect("write");
+
+        // The file the walk saw is read as it is.
+        let plain = root.join("plain.yaml");
+        fs::write(&plain, "code: x\n").expect("write");
+        let inode = fs::symlink_metadata(&plain).expect("stat").ino();
+        assert_eq!(
+            read_bounded(&root, &plain, Some(inode)).ok().as_deref(),
+            Some("code: x\n")
+        );
+
+        // Replaced by a link out of the catalog after the walk: the opened file is not
+        // the one the walk saw, so the path is resolved, and refused.
+        fs::remove_file(&plain).expect("rm");
+        std::os::unix::fs::symlink(&secret, &plain).expect("symlink");
+        assert!(matches!(
+            read_bounded(&root, &plain, Some(inode)),
+            Err(ReadProblem::Outside(_))
+        ));
     }
 
     #[test]
