@@ -57,7 +57,7 @@ codes! {
     OutsideCatalog = "E008", Error, "A symbolic link leads outside the catalog.";
     InvalidCode = "E010", Error, "An error code does not match `[a-z0-9][a-z0-9_.-]{0,63}`.";
     CodeStemMismatch = "E011", Error, "An error's `code` differs from its file name.";
-    DuplicateCode = "E012", Error, "Two files define the same error code.";
+    DuplicateCode = "E012", Error, "Two files define the same error code, or codes whose pages clash (`x` and `x.md`).";
     StatusOutOfRange = "E013", Error, "An error's HTTP status is not between 400 and 599.";
     UnknownGroup = "E014", Error, "An error names a group that `errdex.yaml` does not define.";
     UnknownEnvelope = "E015", Error, "A response names an envelope that `errdex.yaml` does not define.";

@@ -41,6 +41,34 @@ pub(super) fn check_cross_file(
         }
     }
 
+    // The page of `x.md` is written in the folder `errors/x.md/`, the very path of the
+    // Markdown file of `x`: a site cannot hold both, so `check` must say so, not `build`.
+    for (code, defining) in &by_code {
+        let Some(stem) = code.strip_suffix(".md") else {
+            continue;
+        };
+        let Some(other) = by_code.get(stem).and_then(|files| files.first()) else {
+            continue;
+        };
+        for file in defining {
+            diagnostics.push(
+                at(
+                    file.source,
+                    &file.raw.code,
+                    Code::DuplicateCode,
+                    format!(
+                        "code `{code}` clashes with `{stem}` ({}:{}): its page would be the folder `errors/{code}/`, where `{stem}`'s Markdown is written",
+                        other.source.path,
+                        other.raw.code.referenced.line()
+                    ),
+                )
+                .with_help(format!(
+                    "rename `{code}` and its file: a code cannot be another code followed by `.md`"
+                )),
+            );
+        }
+    }
+
     // Files that failed to parse still count under their stem, so their problems are not
     // echoed as "related code does not exist" in every file citing them.
     let codes: BTreeSet<&str> = by_code
