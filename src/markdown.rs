@@ -148,10 +148,16 @@ pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
 /// [`findings`], always parsing.
 fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
+    let mut html_reported = false;
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         match event {
-            // A closing tag always follows an opening one; reporting both is noise.
-            Event::Html(html) | Event::InlineHtml(html) if !html.trim_start().starts_with("</") => {
+            // The closing tag of HTML already reported is noise. Any other HTML is
+            // reported, a block that starts with a closing tag included: `</div>` opens
+            // an HTML block that runs on with whatever follows it on the line.
+            Event::Html(html) | Event::InlineHtml(html)
+                if html_reported && is_one_closing_tag(&html) => {}
+            Event::Html(html) | Event::InlineHtml(html) => {
+                html_reported = true;
                 found.push((range, Finding::RawHtml(html.trim_end().to_owned())));
             }
             Event::Start(
@@ -183,6 +189,18 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
         }
     }
     found
+}
+
+/// Whether `html` is one closing tag and nothing else, e.g. `</b>`.
+fn is_one_closing_tag(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("</")
+        .and_then(|tag| tag.strip_suffix('>'))
+        .is_some_and(|name| {
+            let name = name.trim_end();
+            name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// How site-root links are written in one output.
@@ -566,6 +584,29 @@ mod tests {
         );
         assert!(found.contains(&Finding::SiteLink("/errors/y/".into())));
         assert!(found.contains(&Finding::RelativeLink("y".into())));
+    }
+
+    #[test]
+    fn html_that_starts_with_a_closing_tag_is_reported() {
+        let html = |markdown: &str| -> Vec<String> {
+            findings(markdown)
+                .into_iter()
+                .filter_map(|(_, f)| match f {
+                    Finding::RawHtml(html) => Some(html),
+                    _ => None,
+                })
+                .collect()
+        };
+        // A block that opens with a closing tag runs on to the end of the line.
+        assert_eq!(
+            html("</div><script>alert(1)</script>"),
+            ["</div><script>alert(1)</script>"]
+        );
+        assert_eq!(html("</title><b>"), ["</title><b>"]);
+        assert_eq!(html("text </p>"), ["</p>"]);
+        // The closing tag of reported HTML is not reported again.
+        assert_eq!(html("a <b>x</b> and <i>y</i >"), ["<b>", "<i>"]);
+        assert!(!is_one_closing_tag("</b><i>") && is_one_closing_tag(" </my-tag >"));
     }
 
     #[test]
