@@ -286,8 +286,12 @@ fn nesting_20000_deep_is_refused_in_flow_and_block_style() {
     // a string at the second level, so this stops there, at the right place.
     let block_seq = format!("code: x\nendpoints:\n  {}x\n", "- ".repeat(n));
     let dir = catalog_with(&[("x.yaml", block_seq.as_bytes())]);
-    let d = assert_reports("20,000-deep block sequences", dir.path(), "E001");
+    let d = assert_reports("20,000-deep block sequences", dir.path(), "E002");
     assert_eq!(d["line"], 3, "{d}");
+    assert_eq!(
+        d["message"], "each item of `endpoints` must be text, not a list or mapping",
+        "{d}"
+    );
     // Indented block mappings, as deep as fits in the 1 MiB limit (~1,400 levels): the
     // unknown top-level key is reported first.
     let block_map: String = (0..1_400)

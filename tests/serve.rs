@@ -740,7 +740,8 @@ fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     // Invalid YAML is reported with its line too, and still the last good site is served.
     save_atomically(
         &file,
-        &good.replacen("title: Too many requests", "title: [oops", 1),
+        // (`title: [oops` would be E002: a title that must be text, not a list.)
+        &good.replacen("title: Too many requests", "title: Too many: requests", 1),
     );
     let syntax = events.wait_for("broken (syntax)", |e| {
         e["type"] == "broken"

@@ -60,6 +60,14 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     );
     let diagnostic =
         |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
+    if let Some((expected, help)) = expected_shape(&error.to_string()) {
+        let message = match key_of(source, start) {
+            Some((key, true)) => format!("each item of `{key}` {expected}"),
+            Some((key, false)) => format!("`{key}` {expected}"),
+            None => format!("this value {expected}"),
+        };
+        return diagnostic(Code::WrongType, message).with_help(help);
+    }
     match error {
         YamlError::SerdeUnknownField { field, expected, .. } => {
             diagnostic(Code::UnknownField, format!("unknown field `{field}`")).with_help(did_you_mean(field, expected))
@@ -186,6 +194,76 @@ fn first_line(message: &str) -> String {
     trimmed.trim_end_matches(':').to_owned()
 }
 
+/// What a value should have been, and how to write it, for the parser's messages about
+/// a value of the wrong shape; they name parser events and Rust types (`expected
+/// sequence start`, `invalid i64`), which mean nothing to a docs writer.
+fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
+    let message = first_line(message);
+    Some(match message.as_str() {
+        "expected sequence start" => (
+            "must be a list",
+            "put each item on its own line under the key, starting with `- `",
+        ),
+        "expected mapping start" => (
+            "must be a mapping",
+            "write its `key: value` lines on their own lines, indented under it",
+        ),
+        "expected string scalar" | "expected scalar" => (
+            "must be text, not a list or mapping",
+            "write plain text; quote it if it starts with `[` or `{`",
+        ),
+        m if m.starts_with("cannot deserialize null into string") => (
+            "is empty",
+            "write the text after the colon, or remove the key if it is optional",
+        ),
+        "invalid i64" | "invalid i32" => (
+            "must be a whole number",
+            "write digits only, without quotes, a decimal point or a unit, e.g. `404`",
+        ),
+        "invalid u64" | "invalid u32" => (
+            "must be a whole number, 0 or more",
+            "write digits only, without quotes, a sign, a decimal point or a unit, e.g. `30`",
+        ),
+        _ => return None,
+    })
+}
+
+/// The key a value at `at` belongs to, and whether the value is an item of its list:
+/// `status` for `status: 4o4`, `cause` for `  - cause: …`, and for a value on a line of
+/// its own, the key it is indented under (`agent` for `agent:` then `  stop`).
+fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
+    let lines: Vec<&str> = source.text.lines().take(at.line).collect();
+    let line = lines.last()?;
+    let clean = |key: &str| {
+        let key = key.trim().trim_start_matches("- ").trim();
+        let key = key.trim_matches(|c| c == '"' || c == '\'');
+        (!key.is_empty() && !key.contains([':', ' '])).then(|| key.to_owned())
+    };
+    // The value follows its key on the line; an empty value sits on the colon itself.
+    for width in [at.column.saturating_sub(1), at.column] {
+        let before: String = line.chars().take(width).collect();
+        if let Some(key) = before.trim_end().strip_suffix(':') {
+            return clean(key).map(|key| (key, false));
+        }
+    }
+    let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
+    let item = match before.trim() {
+        "" => false,
+        "-" => true,
+        _ => return None,
+    };
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let own = indent(line);
+    let parent = lines[..lines.len() - 1]
+        .iter()
+        .rev()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .find(|l| {
+            indent(l) < own || (item && indent(l) == own && !l.trim_start().starts_with('-'))
+        })?;
+    clean(parent.trim_end().strip_suffix(':')?).map(|key| (key, item))
+}
+
 fn type_help(message: &str) -> String {
     if message.contains("string") {
         "quote the value, e.g. `\"…\"`; for several lines use a block scalar `|`".to_owned()
@@ -252,7 +330,9 @@ mod tests {
 
     #[test]
     fn other_syntax_errors_keep_the_general_hint() {
-        let (_, help) = syntax_help("code: x\ntitle: [unclosed\n");
+        // A list left open where a list belongs. (`title: [unclosed` is reported as a
+        // title that must be text, whose help says to quote text starting with `[`.)
+        let (_, help) = syntax_help("code: x\nwhen: [unclosed, list\n");
         assert!(help.starts_with("check indentation and quoting"), "{help}");
         let (_, help) = syntax_help("code: \"x\" y\n");
         assert!(help.starts_with("check indentation and quoting"), "{help}");
@@ -266,6 +346,52 @@ mod tests {
             let source = SourceFile::new("errors/x.yaml", text);
             let _ = parse_error(&source);
         }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_shape_is_named_by_its_key() {
+        let first = |text: &str| {
+            let source = SourceFile::new("errors/x.yaml".to_owned(), text.to_owned());
+            parse_error(&source)
+                .err()
+                .and_then(|found| found.into_iter().next())
+                .map(|d| (d.code.id(), d.message, d.start.line))
+        };
+        let says = |text: &str, message: &str, line: usize| {
+            assert_eq!(
+                first(text),
+                Some(("E002", message.to_owned(), line)),
+                "{text}"
+            );
+        };
+        says("code: x\nwhen: hello\n", "`when` must be a list", 2);
+        says(
+            "code: x\ntitle: [a, b]\n",
+            "`title` must be text, not a list or mapping",
+            2,
+        );
+        says("code: x\ntitle:\n", "`title` is empty", 2);
+        says(
+            "code: x\nstatus: 404.0\n",
+            "`status` must be a whole number",
+            2,
+        );
+        says("code: x\nagent:\n  stop\n", "`agent` must be a mapping", 3);
+        says(
+            "code: x\nretry_after:\n  seconds: -5\n",
+            "`seconds` must be a whole number, 0 or more",
+            3,
+        );
+        says(
+            "code: x\nmessages:\n  # why\n  - [x]\n",
+            "each item of `messages` must be a mapping",
+            4,
+        );
+        says(
+            "code: x\nwhen:\n- [a]\n",
+            "each item of `when` must be text, not a list or mapping",
+            3,
+        );
     }
 
     #[test]
