@@ -706,13 +706,18 @@ fn empty_files_are_reported() {
     std::fs::write(dir.path().join("errdex.yaml"), "").expect("empty config");
     let (exit, diagnostics) = check("empty files", dir.path());
     assert_eq!(exit, 1, "{diagnostics:#?}");
-    for file in ["errdex.yaml", "x.yaml", "y.yaml"] {
-        assert!(
-            diagnostics
-                .iter()
-                .any(|d| d["file"].as_str().unwrap_or("").ends_with(file)),
-            "{file}: {diagnostics:#?}"
-        );
+    // A file of comments only is empty too, and each kind of file is told what it needs.
+    for (file, needs) in [
+        ("/errdex.yaml", "`base_url`"),
+        ("/x.yaml", "`retryable`"),
+        ("/y.yaml", "`retryable`"),
+    ] {
+        let d = diagnostics
+            .iter()
+            .find(|d| d["file"].as_str().unwrap_or("").ends_with(file))
+            .unwrap_or_else(|| panic!("{file}: {diagnostics:#?}"));
+        assert_eq!(d["message"], "file is empty", "{d}");
+        assert!(d["help"].as_str().unwrap_or("").contains(needs), "{d}");
     }
 }
 

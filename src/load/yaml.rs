@@ -29,23 +29,65 @@ fn options() -> Options {
 
 /// Parses `errdex.yaml`.
 pub fn parse_config(source: &SourceFile) -> Result<RawConfig, Vec<Diagnostic>> {
-    parse(source)
+    parse(
+        source,
+        "errdex.yaml needs at least `title`, `summary` and `base_url`; `errdex init` writes a catalog to start from",
+    )
 }
 
 /// Parses one `errors/<code>.yaml`.
 pub fn parse_error(source: &SourceFile) -> Result<RawError, Vec<Diagnostic>> {
-    parse(source)
+    parse(
+        source,
+        "an error file needs at least `code`, `title`, `status`, `summary`, `retryable` and `agent`; `errdex new CODE --status N` writes one",
+    )
 }
 
-fn parse<T: serde::de::DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<Diagnostic>> {
-    if source.text.trim().is_empty() {
+/// Parses a file; `when_empty` is the help for a file with nothing in it.
+fn parse<T: serde::de::DeserializeOwned>(
+    source: &SourceFile,
+    when_empty: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    // A file of comments only is as empty: YAML would call it an unexpected end.
+    let empty = source
+        .text
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+    if empty {
         return Err(vec![
             Diagnostic::whole_file(Code::MissingField, &source.path, "file is empty")
-                .with_help("an error file needs at least `code`, `title`, `status`, `summary`, `retryable` and `agent`; `errdex new CODE --status N` writes one"),
+                .with_help(when_empty),
         ]);
     }
-    serde_saphyr::from_str_with_options::<T>(&source.text, options())
-        .map_err(|e| vec![to_diagnostic(&e, source)])
+    serde_saphyr::from_str_with_options::<T>(&source.text, options()).map_err(|e| {
+        // A second document is the writer's mistake, whatever the parser tripped over
+        // first (often a field the first document lacks, as it ends at the `---`).
+        match second_document(source) {
+            Some(at) => vec![
+                Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "the file holds more than one YAML document")
+                    .with_help("remove the `---` line and what follows it, or move that part to its own file: each error lives in its own file"),
+            ],
+            None => vec![to_diagnostic(&e, source)],
+        }
+    })
+}
+
+/// Where a second YAML document starts: a `---` or `...` line after content. (A `---`
+/// before any content only marks the start of the one document.)
+fn second_document(source: &SourceFile) -> Option<Position> {
+    let mut content_seen = false;
+    for (number, line) in source.text.lines().enumerate() {
+        let marker = line == "---" || line.starts_with("--- ") || line == "...";
+        if marker && content_seen {
+            return Some(Position {
+                line: number + 1,
+                column: 1,
+            });
+        }
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        content_seen |= !marker && !blank && !line.starts_with('%');
+    }
+    None
 }
 
 /// Turns a serde-saphyr error into a diagnostic at the right place with a useful hint.
@@ -387,6 +429,16 @@ mod tests {
             "each item of `messages` must be a mapping",
             4,
         );
+        // A second document, after a first that is incomplete or complete.
+        for text in ["code: x\n---\ncode: y\n", "---\n# c\ncode: x\n---\n"] {
+            let second = first(text);
+            let expected = (
+                "E001",
+                "the file holds more than one YAML document".to_owned(),
+            );
+            assert_eq!(second.map(|(c, m, _)| (c, m)), Some(expected), "{text}");
+        }
+        assert!(second_document(&SourceFile::new("x", "---\ncode: x\n".to_owned())).is_none());
         says(
             "code: x\nwhen:\n- [a]\n",
             "each item of `when` must be text, not a list or mapping",
