@@ -483,6 +483,53 @@ fn invalid_utf8_anywhere_is_reported_at_its_position() {
 }
 
 #[test]
+fn control_characters_written_as_escapes_are_refused() {
+    // YAML refuses them raw, but double-quoted escapes write them; none may reach a page,
+    // the Markdown or a terminal. A lone `\r` breaks a one-line field like `\n`.
+    let x = entry(
+        "x",
+        "when:\n  - \"red \\e[31m text\"\ndescription: \"bell \\a\"\n",
+    )
+    .replace("title: T", "title: \"one\\rtwo\"");
+    let config = format!("{CONFIG}intro: \"null \\0 here\"\n");
+    let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    let (exit, diagnostics) = check("control characters", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let found: Vec<(String, u64, String)> = diagnostics
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("");
+            let file = file.rsplit('/').next().unwrap_or(file).to_owned();
+            (
+                file,
+                d["line"].as_u64().unwrap_or(0),
+                d["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("x.yaml", 2, "E019"),
+        ("x.yaml", 10, "E002"),
+        ("x.yaml", 11, "E002"),
+        ("errdex.yaml", 4, "E002"),
+    ] {
+        let expected = (expected.0.to_owned(), expected.1, expected.2.to_owned());
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    assert_eq!(found.len(), 4, "{diagnostics:#?}");
+    let escape = diagnostics
+        .iter()
+        .find(|d| d["line"] == 10)
+        .map(|d| d["message"].to_string())
+        .unwrap_or_default();
+    assert!(
+        escape.contains("U+001B (escape) at character 5"),
+        "{escape}"
+    );
+}
+
+#[test]
 fn nul_bytes_are_refused() {
     for (case, bytes) in [
         ("NUL in a plain scalar", b"code: x\0y\n".to_vec()),

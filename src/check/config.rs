@@ -152,7 +152,11 @@ pub(super) fn check_one_line(
             )
             .with_help(format!("write a short `{field}`")),
         );
-    } else if text.contains('\n') {
+    } else if text.contains([
+        '\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}',
+    ]) {
+        // Every line break Unicode knows: a lone `\r` (from `"a\rb"`) breaks the line
+        // in a terminal and in the Markdown as surely as `\n`.
         diagnostics.push(
             at(
                 source,

@@ -124,7 +124,7 @@ fn truncate(s: &str) -> String {
 }
 
 /// Every Markdown field of the configuration.
-fn config_fields(raw: &RawConfig) -> Vec<&S<String>> {
+pub(crate) fn config_fields(raw: &RawConfig) -> Vec<&S<String>> {
     let mut fields: Vec<&S<String>> = [&raw.summary].into_iter().collect();
     fields.extend(
         [&raw.intro, &raw.auth, &raw.agent_instructions]

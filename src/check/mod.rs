@@ -28,6 +28,7 @@ mod cross;
 mod entry;
 mod markdown_fields;
 mod messages;
+mod text;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::S;
@@ -182,14 +183,18 @@ fn run(
         kept.map_or((None, None), |kept| (Some(kept.cross), Some(kept.messages)));
 
     // Stage 2: per-file.
-    let base_url = config_file
-        .as_ref()
-        .and_then(|c| config::check_config(c, &mut diagnostics));
+    let base_url = config_file.as_ref().and_then(|c| {
+        text::check_config_texts(c, &mut diagnostics);
+        config::check_config(c, &mut diagnostics)
+    });
     diagnostics.extend(per_file(
         &error_files,
         &mut results,
         Stage::Entry,
-        entry::check_entry,
+        |file, found| {
+            entry::check_entry(file, found);
+            text::check_error_texts(file, found);
+        },
     ));
 
     // Stage 3: cross-file.

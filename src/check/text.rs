@@ -1,0 +1,160 @@
+//! Characters no text field may hold: control characters.
+//!
+//! A YAML file cannot hold them raw, but double-quoted escapes put them in a value
+//! (`"\e[31m"`, `"\0"`, `"\u0007"`), where no editor shows them. Passed on, they would
+//! reach every output: raw in the Markdown and llms.txt that agents read, and in the
+//! terminal of whoever runs `errdex explain`, where an escape sequence can recolour
+//! the screen or retitle the window. Tab, line feed and carriage return are text.
+
+use super::{ConfigFile, ErrorFile, at};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::{RawConfig, RawError, RawLink, S};
+use crate::source::SourceFile;
+
+/// Reports every text value of an error file that holds a control character.
+pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
+    check_texts(file.source, error_texts(file.raw), diagnostics);
+}
+
+/// Reports every text value of `errdex.yaml` that holds a control character.
+pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diagnostics) {
+    check_texts(config.source, config_texts(config.raw), diagnostics);
+}
+
+fn check_texts<'a>(
+    source: &SourceFile,
+    texts: impl IntoIterator<Item = &'a S<String>>,
+    diagnostics: &mut Diagnostics,
+) {
+    for text in texts {
+        let Some((position, found)) = first_control(&text.value) else {
+            continue;
+        };
+        diagnostics.push(
+            at(
+                source,
+                text,
+                Code::WrongType,
+                format!(
+                    "this text holds the control character U+{:04X} ({}) at character {}",
+                    u32::from(found),
+                    name(found),
+                    position + 1
+                ),
+            )
+            .with_help("remove the escape that writes it (such as `\\e`, `\\0` or `\\u001b` in a double-quoted string): control characters are invisible in an editor and garble the pages, the Markdown and the terminal"),
+        );
+    }
+}
+
+/// The first control character in `text` other than tab, line feed and carriage
+/// return, with its position in characters.
+fn first_control(text: &str) -> Option<(usize, char)> {
+    // Most text is free of them: look at the bytes first. A C0 control or DEL is one
+    // byte; a C1 control (U+0080–U+009F) is encoded as 0xC2 and a second byte.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2);
+    if !suspect {
+        return None;
+    }
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+fn name(c: char) -> &'static str {
+    match c {
+        '\0' => "null",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\u{B}' => "vertical tab",
+        '\u{C}' => "form feed",
+        '\u{1B}' => "escape",
+        '\u{7F}' => "delete",
+        '\u{85}' => "next line",
+        _ => "a control character",
+    }
+}
+
+/// Every text value of an error file, Markdown and plain.
+fn error_texts(raw: &RawError) -> Vec<&S<String>> {
+    let mut texts = super::markdown_fields::entry_fields(raw);
+    texts.extend([&raw.code, &raw.title]);
+    texts.extend(
+        [&raw.group, &raw.since, &raw.replaced_by]
+            .into_iter()
+            .flatten(),
+    );
+    for list in [&raw.endpoints, &raw.related] {
+        texts.extend(list.iter().flat_map(|l| &l.value));
+    }
+    texts.extend(
+        raw.messages
+            .iter()
+            .flat_map(|m| &m.value)
+            .map(|m| &m.message),
+    );
+    texts.extend(raw.fields.iter().flat_map(|f| &f.value).map(|f| &f.field));
+    if let Some(response) = &raw.response {
+        texts.push(&response.value.body);
+        texts.extend(&response.value.envelope);
+        texts.extend(
+            response
+                .value
+                .headers
+                .iter()
+                .flat_map(|h| &h.value.0)
+                .map(|(_, value)| value),
+        );
+    }
+    for example in raw.examples.iter().flat_map(|e| &e.value) {
+        texts.extend([&example.title, &example.lang, &example.code]);
+    }
+    texts.extend(
+        raw.retry_after
+            .iter()
+            .filter_map(|r| r.value.header.as_ref()),
+    );
+    texts.extend(link_texts(raw.links.as_ref()));
+    texts
+}
+
+/// Every text value of `errdex.yaml`, Markdown and plain.
+fn config_texts(raw: &RawConfig) -> Vec<&S<String>> {
+    let mut texts = super::markdown_fields::config_fields(raw);
+    texts.extend([&raw.title, &raw.base_url]);
+    for envelope in raw.envelopes.iter().flat_map(|e| &e.value) {
+        texts.extend([&envelope.id, &envelope.title, &envelope.example]);
+        texts.extend(&envelope.media_type);
+    }
+    for group in raw.groups.iter().flat_map(|g| &g.value) {
+        texts.extend([&group.id, &group.title]);
+    }
+    texts.extend(link_texts(raw.links.as_ref()));
+    texts
+}
+
+fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
+    let mut texts = Vec::new();
+    for link in links.iter().flat_map(|l| &l.value) {
+        texts.extend([&link.title, &link.url]);
+        texts.extend(&link.description);
+    }
+    texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_found_where_they_are() {
+        assert_eq!(first_control("plain text, tabs\tand\r\nbreaks"), None);
+        assert_eq!(first_control("héllo — ünïcode ¢"), None);
+        assert_eq!(first_control("red \u{1b}[31m"), Some((4, '\u{1b}')));
+        assert_eq!(first_control("é\u{85}"), Some((1, '\u{85}')));
+        assert_eq!(first_control("a\u{7f}"), Some((1, '\u{7f}')));
+        assert_eq!(first_control("\0"), Some((0, '\0')));
+    }
+}
