@@ -14,7 +14,8 @@
 //!
 //! errdex marks its output with [`MARKER`] and refuses to replace a non-empty folder
 //! without it (unless forced), and refuses outright folders whose loss would hurt: the
-//! catalog itself, a folder containing it, `/` and `$HOME`.
+//! catalog itself, `/`, and any folder that is or contains the catalog, the current
+//! folder or `$HOME`.
 
 use crate::render::{Bytes, Files};
 use rayon::prelude::*;
@@ -70,8 +71,9 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<(), 
     if out_abs.parent().is_none() {
         return refuse("it is the file-system root");
     }
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        if out_abs == absolute(Path::new(&home)) {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    if let Some(home) = &home {
+        if out_abs == absolute(Path::new(home)) {
             return refuse("it is your home folder");
         }
     }
@@ -84,6 +86,27 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<(), 
     if let Ok(cwd) = std::env::current_dir() {
         if out_abs == absolute(&cwd) {
             return refuse("it is the current folder (the project root)");
+        }
+    }
+    // Replacing a folder deletes everything under it, so one that holds the folder you
+    // are working in or your home folder is as bad as that folder itself (`--out ..`).
+    // Only an existing folder can hold anything.
+    if out.exists() {
+        let held = [
+            std::env::current_dir()
+                .ok()
+                .map(|cwd| ("the current folder", cwd)),
+            home.map(|home| ("your home folder", PathBuf::from(home))),
+        ];
+        for (what, inside) in held.into_iter().flatten() {
+            let inside = absolute(&inside);
+            if inside.starts_with(&out_abs) {
+                return refuse(&format!(
+                    "`{}` contains {what} `{}`, which replacing it would delete",
+                    out_abs.display(),
+                    inside.display()
+                ));
+            }
         }
     }
     if out.exists() {

@@ -536,3 +536,48 @@ fn the_home_folder_is_refused() {
     assert_eq!(names(&home), [".profile"]);
     assert_no_leftovers(dir.path());
 }
+
+#[test]
+fn a_folder_holding_the_current_or_home_folder_is_refused_even_with_force() {
+    // Regression: `--out /tmp/t --force` run from /tmp/t/proj deleted proj/.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("t/proj");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("file.txt"), "important").expect("write");
+    let home = dir.path().join("h2/user");
+    std::fs::create_dir_all(&home).expect("mkdir");
+    std::fs::write(home.join(".profile"), "mine").expect("write");
+    let home_text = home.to_str().expect("UTF-8 path");
+    let before = tree(dir.path());
+
+    let refused = |cwd: &Path, out: &Path, env: &[(&str, &str)], what: &str| {
+        let run = build_in(cwd, Path::new(SMALL), out, &["--force"], env);
+        assert_eq!(run.code, 2, "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("refusing"), "{what}: {}", run.stderr);
+        assert!(run.stderr.contains(what), "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("--out"), "says how: {}", run.stderr);
+        assert_same_tree(&before, &tree(dir.path()), what);
+    };
+    let here = [("HOME", "/nonexistent-home")];
+    refused(&project, &dir.path().join("t"), &here, "the current folder");
+    refused(&project, Path::new(".."), &here, "the current folder");
+    refused(&project, Path::new("../.."), &here, "the current folder");
+    let there = [("HOME", home_text)];
+    refused(
+        dir.path(),
+        &dir.path().join("h2"),
+        &there,
+        "your home folder",
+    );
+
+    // A folder that does not exist yet holds nothing, and a sibling is fine.
+    let run = build_in(
+        &project,
+        Path::new(SMALL),
+        Path::new("../site"),
+        &[],
+        &there,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("t/site/index.html").is_file());
+}
