@@ -800,3 +800,47 @@ fn a_base_url_that_would_break_out_of_markdown_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_base_url_override_is_checked_like_base_url_in_the_config() {
+    // Regression: `build --base-url` skipped E018's rules, so these reached robots.txt,
+    // llms.txt and the agent Markdown as is.
+    for (case, base_url, problem) in [
+        (
+            "--base-url with markup",
+            "https://x.example/<script>",
+            "percent-encoded",
+        ),
+        (
+            "--base-url with a Markdown link",
+            "https://x.example/a)[click](https://evil.example)(",
+            "percent-encoded",
+        ),
+        (
+            "--base-url with a newline",
+            "https://x.example/a\nSitemap: https://evil.example/s.xml",
+            "percent-encoded",
+        ),
+        ("--base-url with a query", "https://x.example/?a=b", "query"),
+        ("--base-url without http", "ftp://x.example/", "http"),
+    ] {
+        let catalog = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let out = elsewhere.path().join("site");
+        let args: Vec<OsString> = vec![
+            "build".into(),
+            "--catalog".into(),
+            catalog.path().into(),
+            "--out".into(),
+            out.clone().into(),
+            "--base-url".into(),
+            base_url.into(),
+        ];
+        let run = run(case, &args);
+        assert_eq!(run.exit, 2, "{case}: {}", run.stderr);
+        assert!(run.stderr.contains("--base-url"), "{case}: {}", run.stderr);
+        assert!(run.stderr.contains(problem), "{case}: {}", run.stderr);
+        assert!(run.stderr.contains("help:"), "{case}: {}", run.stderr);
+        assert!(!out.exists(), "{case}: wrote {}", out.display());
+    }
+}

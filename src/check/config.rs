@@ -200,7 +200,23 @@ fn check_base_url(
     base_url: &S<String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
-    let text = base_url.value.trim();
+    match validate_base_url(&base_url.value) {
+        Ok(url) => Some(url),
+        Err(message) => {
+            diagnostics.push(
+                at(source, base_url, Code::InvalidBaseUrl, message).with_help(
+                    "write where the site is published, e.g. `https://docs.example.com/errors`",
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The rules of E018, for `base_url` in errdex.yaml and `build --base-url` alike: returns
+/// the normalised URL, or what is wrong with it.
+pub fn validate_base_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
     // The URL parser accepts (and silently encodes or drops) characters that would break
     // out of a Markdown link or a line where `base_url` is written as is (llms.txt,
     // robots.txt): `https://x.example/a)<img src=x onerror=…>(`.
@@ -212,37 +228,23 @@ fn check_base_url(
                 '<' | '>' | '"' | '\'' | '`' | '\\' | '^' | '{' | '}' | '|' | '(' | ')'
             )
     });
-    let problem = if let Some(c) = unencoded {
-        Some(format!(
-            "`{}` contains `{}`, which must be percent-encoded in `base_url`",
+    if let Some(c) = unencoded {
+        return Err(format!(
+            "`{}` contains `{}`, which must be percent-encoded",
             text.escape_debug(),
             c.escape_debug()
-        ))
-    } else {
-        match url::Url::parse(text) {
-            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
-                Some(format!("`{text}` is not an http or https URL"))
-            }
-            Ok(url) if url.host_str().is_none_or(str::is_empty) => {
-                Some(format!("`{text}` has no host"))
-            }
-            Ok(url) if url.query().is_some() || url.fragment().is_some() => {
-                Some(format!("`{text}` has a query or fragment"))
-            }
-            Ok(_) => None,
-            Err(e) => Some(format!("`{text}` is not an absolute URL: {e}")),
+        ));
+    }
+    match url::Url::parse(text) {
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            Err(format!("`{text}` is not an http or https URL"))
         }
-    };
-    match problem {
-        Some(message) => {
-            diagnostics.push(
-                at(source, base_url, Code::InvalidBaseUrl, message).with_help(
-                    "write where the site is published, e.g. `https://docs.example.com/errors`",
-                ),
-            );
-            None
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => Err(format!("`{text}` has no host")),
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+            Err(format!("`{text}` has a query or fragment"))
         }
-        None => Some(normalize_base_url(text)),
+        Ok(_) => Ok(normalize_base_url(text)),
+        Err(e) => Err(format!("`{text}` is not an absolute URL: {e}")),
     }
 }
 

@@ -22,7 +22,7 @@ mod bodies;
 mod cache;
 mod config;
 pub use cache::CheckCache;
-pub use config::{is_json_media_type, normalize_base_url};
+pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
 mod cross;
 mod entry;

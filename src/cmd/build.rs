@@ -189,14 +189,12 @@ fn human_bytes(bytes: usize) -> String {
     }
 }
 
-/// Validates `--base-url`: an absolute http(s) URL.
+/// Validates `--base-url` by the rules E018 applies to `base_url` in errdex.yaml: the
+/// URL is written as is into llms.txt, robots.txt and the agent Markdown.
 pub(crate) fn parse_base_url(text: &str) -> anyhow::Result<String> {
-    match url::Url::parse(text) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
-            Ok(crate::check::normalize_base_url(text))
-        }
-        _ => anyhow::bail!(
-            "--base-url `{text}` is not an absolute http(s) URL\n  help: e.g. --base-url https://docs.example.com/errors"
-        ),
-    }
+    crate::check::validate_base_url(text).map_err(|problem| {
+        anyhow::anyhow!(
+            "--base-url {problem}\n  help: write where the site is published, e.g. --base-url https://docs.example.com/errors"
+        )
+    })
 }
