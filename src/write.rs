@@ -39,6 +39,15 @@ pub enum WriteError {
         "`{0}` is not empty and was not created by errdex\n  help: pass --force to replace it, or choose another folder with --out"
     )]
     Foreign(PathBuf),
+    #[error(
+        "`{path}` is a symbolic link to `{target}`, which cannot be followed: {source}\n  help: create the folder it points to, or remove the link"
+    )]
+    BrokenLink {
+        path: PathBuf,
+        target: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write `{path}`: {source}")]
     Io {
         path: PathBuf,
@@ -58,11 +67,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Checks that `out` is a sane place to put a site built from `catalog`.
-pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<(), WriteError> {
+/// Checks that `out` is a sane place to put a site built from `catalog`, and returns the
+/// folder to write: `out`, or the folder it points to when `out` is a symbolic link.
+pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<PathBuf, WriteError> {
+    let link = out;
+    let out = &follow_link(out)?;
     let refuse = |reason: &str| {
         Err(WriteError::Refused {
-            path: out.to_owned(),
+            path: link.to_owned(),
             reason: reason.to_owned(),
         })
     };
@@ -118,7 +130,26 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<(), 
             return Err(WriteError::Foreign(out.to_owned()));
         }
     }
-    Ok(())
+    Ok(out.to_owned())
+}
+
+/// Where a site for `out` goes. A symbolic link is followed: it often stands for a web
+/// server's folder (`site -> /srv/www`), and swapping a folder in place of the link
+/// would leave that folder stale forever. The link itself is kept; the new site is
+/// swapped in where it points, with every check applied to that folder.
+fn follow_link(out: &Path) -> Result<PathBuf, WriteError> {
+    // Rebuilt from its components: a trailing slash (`site/`) would make the file system
+    // follow the link before errdex sees it, and renaming `site/` then fails.
+    let out: PathBuf = out.components().collect();
+    let is_link = fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(out);
+    }
+    fs::canonicalize(&out).map_err(|source| WriteError::BrokenLink {
+        target: fs::read_link(&out).unwrap_or_default(),
+        path: out,
+        source,
+    })
 }
 
 /// Makes a path absolute and removes `.`/`..` lexically (the folder may not exist yet).

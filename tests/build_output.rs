@@ -581,3 +581,43 @@ fn a_folder_holding_the_current_or_home_folder_is_refused_even_with_force() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(dir.path().join("t/site/index.html").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_out_folder_is_built_where_it_points_and_the_link_is_kept() {
+    // Regression: the swap replaced the link `site -> realout` with a folder, so
+    // realout (a web server's root, say) never saw another build.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("realout");
+    std::fs::create_dir(&real).expect("mkdir");
+    let link = dir.path().join("site");
+    std::os::unix::fs::symlink("realout", &link).expect("symlink");
+    let link_slash = dir.path().join("site/");
+    let catalog = Path::new(SMALL);
+
+    for (out, base) in [
+        (&link, "https://one.test/docs"),
+        (&link_slash, "https://two.test/docs"),
+    ] {
+        let run = build(catalog, out, &["--base-url", base], &[]);
+        assert_eq!(run.code, 0, "{}: {}", out.display(), run.stderr);
+        assert_eq!(
+            std::fs::read_link(&link).expect("still a link"),
+            Path::new("realout"),
+            "{}",
+            out.display()
+        );
+        let llms = std::fs::read_to_string(real.join("llms.txt")).expect("built into realout");
+        assert!(llms.contains(base), "{}: {llms}", out.display());
+        assert_eq!(names(dir.path()), ["realout", "site"]);
+    }
+
+    // A link to nowhere is refused, and left as it is.
+    std::fs::remove_dir_all(&real).expect("remove realout");
+    let run = build(catalog, &link, &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+    assert_eq!(names(dir.path()), ["site"]);
+    assert!(std::fs::symlink_metadata(&link).expect("kept").is_symlink());
+}

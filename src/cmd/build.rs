@@ -16,7 +16,8 @@ const LLMS_TXT_WARN_CHARS: usize = 50_000;
 pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let root = &args.catalog.catalog;
-    crate::write::check_destination(&args.out, root, args.force)?;
+    // Where the site goes: `--out`, or the folder it links to.
+    let out = crate::write::check_destination(&args.out, root, args.force)?;
     let base_url_override = args.base_url.as_deref().map(parse_base_url).transpose()?;
 
     let loaded = crate::load::load_catalog(root)?;
@@ -39,7 +40,7 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let options = RenderOptions::default();
     let renderer = Renderer::new(&catalog, &theme, &options);
     let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());
-    let staging = Staging::begin(&args.out).with_context(unchanged)?;
+    let staging = Staging::begin(&out).with_context(unchanged)?;
     let stats = Stats::default();
     renderer
         .render_streamed(&Site {

@@ -75,11 +75,9 @@ struct OutputWriter {
 impl OutputWriter {
     /// Checks the destination once, up front.
     fn new(args: &WatchArgs) -> anyhow::Result<Self> {
-        crate::write::check_destination(&args.out, &args.watch.catalog.catalog, args.force)?;
-        Ok(OutputWriter {
-            out: args.out.clone(),
-            written: None,
-        })
+        let out =
+            crate::write::check_destination(&args.out, &args.watch.catalog.catalog, args.force)?;
+        Ok(OutputWriter { out, written: None })
     }
 
     /// Writes the session's current output if the rebuild succeeded.
