@@ -54,6 +54,19 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "cannot move the new site into `{}`: {source}; the previous site is now in `{}`\n  help: rename `{}` back to `{}`",
+        out.display(),
+        old.display(),
+        old.display(),
+        out.display()
+    )]
+    Stranded {
+        out: PathBuf,
+        old: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("output path `{0}` would leave the output folder")]
     Escapes(String),
     #[error("`{0}` and `{1}` would be the same file on a case-insensitive file system")]
@@ -217,21 +230,37 @@ fn check_path(path: &str) -> Result<(), WriteError> {
     }
 }
 
-/// Test hook: fail after this many files have been staged, to prove a failed build
-/// leaves the previous site intact. Read from `ERRDEX_TEST_FAIL_AFTER`, only in
-/// debug builds, so a release binary has no such switch.
-fn fail_after() -> Option<usize> {
+/// Test hooks, read from the environment only in debug builds, so a release binary has
+/// no such switch: `ERRDEX_TEST_FAIL_AFTER=N` fails after N files have been staged (a
+/// failed build leaves the previous site intact); `ERRDEX_TEST_FAIL_REMOVE_OLD=1` fails
+/// removing the previous site after a swap (as a folder the user cannot delete would).
+fn test_hook(name: &str) -> Option<String> {
     if cfg!(debug_assertions) {
-        std::env::var("ERRDEX_TEST_FAIL_AFTER")
-            .ok()
-            .and_then(|v| v.parse().ok())
+        std::env::var(name).ok()
     } else {
         None
     }
 }
 
+fn fail_after() -> Option<usize> {
+    test_hook("ERRDEX_TEST_FAIL_AFTER").and_then(|v| v.parse().ok())
+}
+
+/// The previous site, moved aside by a swap that succeeded, that could not be removed.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the new site is in place, but the previous one, moved aside to `{}`, could not be removed: {source}\n  help: delete `{}` yourself (check its permissions); the next build of this output folder also tries",
+    path.display(),
+    path.display()
+)]
+pub struct Leftover {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
 /// Writes `files` as the new content of `out`, atomically.
-pub fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
+pub fn write_site(out: &Path, files: &Files) -> Result<Option<Leftover>, WriteError> {
     validate_paths(files)?;
     let staging = Staging::begin(out)?;
     files
@@ -399,13 +428,14 @@ impl Staging {
         self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Marks the new site as errdex's and swaps it in place of the old one.
-    pub fn commit(mut self) -> Result<(), WriteError> {
+    /// Marks the new site as errdex's and swaps it in place of the old one. `Ok` means
+    /// the new site is in place, with the previous one when it could not be removed.
+    pub fn commit(mut self) -> Result<Option<Leftover>, WriteError> {
         tracing::debug!(staging = %self.dir.display(), out = %self.out.display(), "swapping in the new site");
         write_file(&self.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
-        swap(&self.out, &self.dir, &self.old)?;
+        let leftover = swap(&self.out, &self.dir, &self.old)?;
         self.committed = true;
-        Ok(())
+        Ok(leftover)
     }
 }
 
@@ -529,25 +559,43 @@ fn holds_exactly(path: &Path, pieces: &[Bytes]) -> bool {
     }
 }
 
-fn swap(out: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
-    if out.exists() {
-        if old.exists() {
-            fs::remove_dir_all(old).map_err(io(old))?;
-        }
-        fs::rename(out, old).map_err(io(out))?;
-        if let Err(e) = fs::rename(staging, out) {
-            // Put the previous site back before reporting.
-            let _ = fs::rename(old, out);
-            return Err(WriteError::Io {
-                path: out.to_owned(),
-                source: e,
-            });
-        }
-        fs::remove_dir_all(old).map_err(io(old))?;
-    } else {
+fn swap(out: &Path, staging: &Path, old: &Path) -> Result<Option<Leftover>, WriteError> {
+    if !out.exists() {
         fs::rename(staging, out).map_err(io(out))?;
+        return Ok(None);
     }
-    Ok(())
+    if old.exists() {
+        fs::remove_dir_all(old).map_err(io(old))?;
+    }
+    fs::rename(out, old).map_err(io(out))?;
+    if let Err(source) = fs::rename(staging, out) {
+        // Put the previous site back before reporting.
+        return Err(match fs::rename(old, out) {
+            Ok(()) => WriteError::Io {
+                path: out.to_owned(),
+                source,
+            },
+            Err(_) => WriteError::Stranded {
+                out: out.to_owned(),
+                old: old.to_owned(),
+                source,
+            },
+        });
+    }
+    // The new site is in place, so the build did its job: a previous site that will not
+    // go away is a warning, not a failure. A script that stops on a failed build would
+    // otherwise skip deploying the site that is now in `out`, and nothing reads the
+    // leftover folder beside it.
+    let removed = match test_hook("ERRDEX_TEST_FAIL_REMOVE_OLD") {
+        Some(_) => Err(std::io::Error::other(
+            "injected failure (ERRDEX_TEST_FAIL_REMOVE_OLD)",
+        )),
+        None => fs::remove_dir_all(old),
+    };
+    Ok(removed.err().map(|source| Leftover {
+        path: old.to_owned(),
+        source,
+    }))
 }
 
 /// Writes one file, creating its folder.

@@ -621,3 +621,43 @@ fn a_symlinked_out_folder_is_built_where_it_points_and_the_link_is_kept() {
     assert_eq!(names(dir.path()), ["site"]);
     assert!(std::fs::symlink_metadata(&link).expect("kept").is_symlink());
 }
+
+#[test]
+fn a_previous_site_that_cannot_be_removed_is_a_warning_that_tells_the_truth() {
+    // Regression: the swap succeeded, then removing the old site failed, and the build
+    // said "the previous site ... is unchanged" although the new one was in place.
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_REMOVE_OLD exists only in debug builds");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    build_ok(Path::new(SMALL), &out);
+    let run = build(
+        Path::new(SMALL),
+        &out,
+        &["--base-url", "https://elsewhere.test/docs"],
+        &[("ERRDEX_TEST_FAIL_REMOVE_OLD", "1")],
+    );
+    assert_eq!(run.code, 0, "the new site is built: {}", run.stderr);
+    assert!(!run.stderr.contains("is unchanged"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("new site is in place"),
+        "{}",
+        run.stderr
+    );
+    let llms = std::fs::read_to_string(out.join("llms.txt")).expect("llms.txt");
+    assert!(llms.contains("https://elsewhere.test/docs"), "{llms}");
+    let old: Vec<String> = names(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with(".site.errdex-old-"))
+        .collect();
+    assert_eq!(old.len(), 1, "{:?}", names(dir.path()));
+    assert!(
+        run.stderr.contains(&old[0]),
+        "names where it is: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}

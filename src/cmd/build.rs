@@ -4,7 +4,7 @@ use super::{Outcome, Ui, print_human, sources_of};
 use crate::cli::BuildArgs;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::render::{Bytes, Content, Output, RenderOptions, Renderer, Theme};
-use crate::write::{Staging, Streamed};
+use crate::write::{Staging, Streamed, WriteError};
 use anyhow::Context as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,7 +70,14 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
         }
     }
     let reused = staging.reused();
-    staging.commit().with_context(unchanged)?;
+    match staging.commit() {
+        Ok(None) => {}
+        // A warning, exit 0: see `write::swap`.
+        Ok(Some(leftover)) => eprintln!("warning: {leftover}"),
+        // The previous site is no longer where it was, so `unchanged` would be untrue.
+        Err(stranded @ WriteError::Stranded { .. }) => return Err(stranded.into()),
+        Err(other) => return Err(anyhow::Error::from(other).context(unchanged())),
+    }
 
     let full_chars = stats.full_chars.load(Ordering::Relaxed);
     ui.status(format_args!(

@@ -86,7 +86,11 @@ impl OutputWriter {
             return Ok(());
         }
         match &self.written {
-            None => crate::write::write_site(&self.out, session.files())?,
+            None => {
+                if let Some(leftover) = crate::write::write_site(&self.out, session.files())? {
+                    eprintln!("warning: {leftover}");
+                }
+            }
             Some(previous) => {
                 crate::write::update_in_place(&self.out, previous, session.files())?;
             }
