@@ -301,6 +301,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io(&parent))?;
+        remove_stale(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.errdex-staging-{pid}"));
         if dir.exists() {
@@ -437,6 +438,59 @@ impl Staging {
         self.committed = true;
         Ok(leftover)
     }
+}
+
+/// Removes what an earlier errdex left beside this output folder: a staging folder when
+/// it was killed (`kill -9`, power loss: `Drop` never ran), a moved-aside site it could
+/// not delete. Conservative, since a mistake deletes someone's files: only folders (not
+/// links, not files) named exactly as errdex names them for *this* output folder, and
+/// only when their process is gone. Failures are only logged: this build does not need
+/// the space, and the build that left a moved-aside site already warned about it.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| leftover_pid(n, name)) else {
+            continue;
+        };
+        // `DirEntry::file_type` does not follow a link.
+        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        if pid == own || !is_folder || process_may_be_running(pid) {
+            continue;
+        }
+        let path = entry.path();
+        match fs::remove_dir_all(&path) {
+            Ok(()) => tracing::debug!(path = %path.display(), "removed a stale errdex folder"),
+            Err(e) => {
+                tracing::debug!(path = %path.display(), "cannot remove a stale errdex folder: {e}")
+            }
+        }
+    }
+}
+
+/// The process id in `.<name>.errdex-staging-<pid>` or `.<name>.errdex-old-<pid>`, the
+/// names [`Staging::begin`] gives; `None` for any other name.
+fn leftover_pid(file_name: &str, name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
+    let digits = rest
+        .strip_prefix(".errdex-staging-")
+        .or_else(|| rest.strip_prefix(".errdex-old-"))?;
+    // As `format!` writes a number: digits only, no sign, no leading zero.
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
+/// Whether process `pid` may still be running, read from `/proc` (Linux). Where there is
+/// no `/proc` (macOS, the BSDs) errdex cannot tell without a system call it does not
+/// make, so it assumes the process runs and leaves its folder alone.
+fn process_may_be_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Staging {
@@ -694,6 +748,25 @@ mod tests {
             .filter(|name| name != "site")
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn only_errdex_own_names_for_this_folder_are_leftovers() {
+        assert_eq!(leftover_pid(".site.errdex-staging-42", "site"), Some(42));
+        assert_eq!(leftover_pid(".site.errdex-old-42", "site"), Some(42));
+        for other in [
+            ".other.errdex-staging-42",
+            "site.errdex-staging-42",
+            ".site.errdex-staging-",
+            ".site.errdex-staging-042",
+            ".site.errdex-staging-+42",
+            ".site.errdex-staging-42x",
+            ".site.errdex-old-12.errdex-staging-42",
+            ".site.errdex-staging-99999999999",
+            ".site",
+        ] {
+            assert_eq!(leftover_pid(other, "site"), None, "{other}");
+        }
     }
 
     #[test]

@@ -660,4 +660,72 @@ fn a_previous_site_that_cannot_be_removed_is_a_warning_that_tells_the_truth() {
         run.stderr
     );
     assert!(run.stderr.contains("help:"), "{}", run.stderr);
+
+    // That build's process is gone, so the next build removes what it left.
+    if cfg!(target_os = "linux") {
+        build_ok(Path::new(SMALL), &out);
+        assert_no_leftovers(dir.path());
+    }
+}
+
+/// A process id that is surely not running: a child that has exited and been waited for.
+#[cfg(target_os = "linux")]
+fn gone_pid() -> u32 {
+    let mut child = Command::new("true").spawn().expect("spawn true");
+    let pid = child.id();
+    child.wait().expect("wait");
+    pid
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
+    // Regression: after `kill -9` mid-build, `.site.errdex-staging-<pid>` stayed forever.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    build_ok(Path::new(SMALL), &out);
+    let folder = |name: &str| {
+        std::fs::create_dir_all(dir.path().join(name).join("errors")).expect("mkdir");
+        std::fs::write(dir.path().join(name).join("errors/x.md"), name).expect("write");
+    };
+    let (gone, gone_file, gone_link) = (gone_pid(), gone_pid(), gone_pid());
+    let stale = [
+        format!(".site.errdex-staging-{gone}"),
+        format!(".site.errdex-old-{gone}"),
+    ];
+    let alive = std::process::id();
+    let kept = [
+        format!(".site.errdex-staging-{alive}"), // a build still running
+        format!(".other.errdex-staging-{gone}"), // another output folder's
+        format!(".site.errdex-staging-{gone}x"),
+        format!(".site.errdex-staging-0{gone}"),
+        format!("site.errdex-staging-{gone}"),
+        "precious".to_owned(),
+    ];
+    for name in stale.iter().chain(&kept) {
+        folder(name);
+    }
+    // A file or a link under a stale name is not a folder errdex made.
+    let file = format!(".site.errdex-old-{gone_file}");
+    std::fs::write(dir.path().join(&file), "mine").expect("write");
+    let outside_site = |tree: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        let ours = |path: &str| {
+            let top = path.split('/').next().unwrap_or(path);
+            top == "site" || stale.iter().any(|s| s == top)
+        };
+        tree.into_iter().filter(|(path, _)| !ours(path)).collect()
+    };
+    let kept_tree = outside_site(tree(dir.path()));
+    // Made after the tree is read: `tree` would follow it.
+    let link = format!(".site.errdex-staging-{gone_link}");
+    std::os::unix::fs::symlink("precious", dir.path().join(&link)).expect("symlink");
+
+    build_ok(Path::new(SMALL), &out);
+    for name in &stale {
+        assert!(!dir.path().join(name).exists(), "{name} is still there");
+    }
+    assert!(dir.path().join(&link).is_symlink(), "the link is kept");
+    std::fs::remove_file(dir.path().join(&link)).expect("remove the link");
+    let after = outside_site(tree(dir.path()));
+    assert_same_tree(&kept_tree, &after, "what is not errdex's own leftover");
 }
