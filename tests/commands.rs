@@ -199,6 +199,13 @@ fn quiet_silences_progress_and_verbose_logs_stages() {
         "{}",
         text(&normal.stderr)
     );
+    std::fs::remove_file(dir.path().join("c/errors/rate_limited.yaml")).expect("rm");
+    let one = errdex(&["build", "--catalog", "c", "--out", "site"], dir.path());
+    assert!(
+        text(&one.stderr).starts_with("Built 1 error into site: "),
+        "{}",
+        text(&one.stderr)
+    );
     let verbose = errdex(&["-v", "check", "--catalog", "c"], dir.path());
     let log = text(&verbose.stderr);
     assert!(log.contains("DEBUG") && log.contains("checked"), "{log}");

@@ -81,8 +81,9 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
 
     let full_chars = stats.full_chars.load(Ordering::Relaxed);
     ui.status(format_args!(
-        "Built {} errors into {}: {} files ({} unchanged), {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
+        "Built {} error{} into {}: {} files ({} unchanged), {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
         catalog.errors.len(),
+        if catalog.errors.len() == 1 { "" } else { "s" },
         args.out.display(),
         stats.files.load(Ordering::Relaxed) + 1,
         reused,
