@@ -254,11 +254,69 @@ fn link_views<'a>(links: &'a [crate::model::Link], root: &str) -> Vec<LinkView<'
 }
 
 /// Pretty-prints a JSON body; other media types are shown as written.
+///
+/// The body is re-indented, not parsed and printed again: a value would turn `1e2` into
+/// `100.0`, `-0` into `-0.0` and a 30-digit id into a float, and keep one of two
+/// repeated keys, and the reader must see the body exactly as the API sends it.
 pub fn pretty_body(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_owned()),
+    match serde_json::from_str::<serde::de::IgnoredAny>(body) {
+        Ok(_) => reindent_json(body),
         Err(_) => body.to_owned(),
     }
+}
+
+/// Lays out valid JSON text two spaces a level, as `serde_json::to_string_pretty` does,
+/// keeping every token as written.
+fn reindent_json(json: &str) -> String {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0;
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                let close = if c == '{' { '}' } else { ']' };
+                while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+                out.push(c);
+                if chars.next_if_eq(&close).is_some() {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            // Whitespace between tokens; inside strings it was copied above.
+            c if c.is_ascii_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A slug usable in an `id` attribute (tab ids of examples).
@@ -607,5 +665,63 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         groups,
         tips_html: catalog.config.tips.iter().map(|t| block(t, root)).collect(),
         links: link_views(&catalog.config.links, root),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_laid_out_with_every_token_as_written() {
+        let body = r#"{"big": 12345678901234567890123, "exp": 1e2, "neg0": -0, "dup": 1, "dup": 2, "s": "a \"q\" \\ {[,:]}", "e": {}, "l": [ ]}"#;
+        assert_eq!(
+            pretty_body(body),
+            r#"{
+  "big": 12345678901234567890123,
+  "exp": 1e2,
+  "neg0": -0,
+  "dup": 1,
+  "dup": 2,
+  "s": "a \"q\" \\ {[,:]}",
+  "e": {},
+  "l": []
+}"#
+        );
+        assert_eq!(pretty_body("not json {"), "not json {");
+        assert_eq!(pretty_body(" 42 "), "42");
+    }
+
+    proptest::proptest! {
+        /// Where parsing keeps everything (no repeated keys, numbers it prints back as
+        /// written), the layout is serde_json's own, byte for byte.
+        #[test]
+        fn the_layout_is_serde_jsons(value in json_value()) {
+            let compact = serde_json::to_string(&value).unwrap_or_default();
+            let expected = serde_json::to_string_pretty(&value).unwrap_or_default();
+            proptest::prop_assert_eq!(pretty_body(&compact), expected.clone());
+            // Any whitespace between tokens gives the same layout.
+            let spaced = compact.replace(',', " ,\n\t").replace(':', "\r\n: ");
+            if !compact.contains('"') {
+                proptest::prop_assert_eq!(pretty_body(&spaced), expected);
+            }
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "[ -~\u{e9}\u{1F600}\\\\\"]{0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map("[a-z\\\\\":,{} ]{0,6}", inner, 0..5)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
     }
 }
