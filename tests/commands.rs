@@ -76,6 +76,27 @@ fn new_writes_a_valid_file_and_never_overwrites() {
         std::fs::read(dir.path().join("c/errors/card_declined.yaml")).expect("kept"),
         before
     );
+    // A group errdex.yaml does not define would fail the next check (E014).
+    let unknown = errdex(
+        &[
+            "new",
+            "card_expired",
+            "--status",
+            "402",
+            "--group",
+            "request",
+            "--catalog",
+            "c",
+        ],
+        dir.path(),
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("did you mean `requests`?"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    assert!(!dir.path().join("c/errors/card_expired.yaml").exists());
     for (code, status) in [("Bad Code", "400"), ("ok_code", "200")] {
         let bad = errdex(
             &["new", code, "--status", status, "--catalog", "c"],

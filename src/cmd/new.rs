@@ -30,6 +30,9 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
             args.catalog.catalog.display()
         );
     }
+    if let Some(group) = &args.group {
+        check_group(&args.catalog.catalog, group)?;
+    }
     std::fs::create_dir_all(&errors_dir)?;
     let path = errors_dir.join(format!("{code}.yaml"));
     let file = std::fs::OpenOptions::new()
@@ -69,6 +72,36 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
 }
 
 /// A valid error file with every optional section stubbed as a comment.
+/// Refuses a group that errdex.yaml does not define, which the next `check` would
+/// report (E014) in the file just written. An errdex.yaml that does not parse is left
+/// for `check` to report.
+fn check_group(catalog: &std::path::Path, group: &str) -> anyhow::Result<()> {
+    let path = catalog.join(crate::load::CONFIG_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let source = crate::source::SourceFile::new(crate::load::CONFIG_FILE, text);
+    let Ok(config) = crate::load::parse_config(&source) else {
+        return Ok(());
+    };
+    let groups: Vec<&str> = config
+        .groups
+        .iter()
+        .flat_map(|g| &g.value)
+        .map(|g| g.id.value.as_str())
+        .collect();
+    if groups.contains(&group) {
+        return Ok(());
+    }
+    let help = if groups.is_empty() {
+        "errdex.yaml defines no groups; add one under `groups:` first, or leave out --group"
+            .to_owned()
+    } else {
+        crate::load::did_you_mean(group, &groups)
+    };
+    anyhow::bail!("group `{group}` is not defined in errdex.yaml\n  help: {help}")
+}
+
 fn scaffold(code: &str, status: u16, title: Option<&str>, group: Option<&str>) -> String {
     let reason = reason_phrase(status);
     let title = title.map_or_else(
