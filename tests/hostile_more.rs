@@ -530,6 +530,22 @@ fn control_characters_written_as_escapes_are_refused() {
 }
 
 #[test]
+fn a_listed_link_without_a_scheme_is_refused() {
+    // `//host/x` is a link off the site; written as a site path it would read
+    // `https://docs.hostile.test//evil.example` in llms.txt and `./evil.example` in HTML.
+    let links = "links:\n  - title: A\n    url: //evil.example\n  - title: B\n    url: /\\evil.example/y\n  - title: C\n    url: /errors/x/\n";
+    let dir = catalog_with(&[("x.yaml", entry("x", links).as_bytes())]);
+    let (exit, diagnostics) = check("links without a scheme", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let lines: Vec<u64> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "E042")
+        .map(|d| d["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, [11, 13], "{diagnostics:#?}");
+}
+
+#[test]
 fn nul_bytes_are_refused() {
     for (case, bytes) in [
         ("NUL in a plain scalar", b"code: x\0y\n".to_vec()),

@@ -120,6 +120,23 @@ pub(super) fn check_config(
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
         check_one_line(source, &link.title, "title", diagnostics);
+        let url = link.url.value.trim();
+        // `//host/x` leaves the site like a full URL, but the list's renderers see a
+        // leading `/` and write it as a site path: demand the scheme.
+        if url.starts_with("//") || url.starts_with("/\\") || url.starts_with("\\") {
+            diagnostics.push(
+                at(
+                    source,
+                    &link.url,
+                    Code::BrokenLink,
+                    format!("link `{url}` has no scheme"),
+                )
+                .with_help(
+                    "write the full URL, with `https:`, or a site path with one leading `/`",
+                ),
+            );
+            continue;
+        }
         match classify_raw(&link.url.value) {
             UrlKind::External | UrlKind::SiteRoot => {}
             UrlKind::Unsafe(scheme) => diagnostics.push(

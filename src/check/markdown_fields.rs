@@ -50,7 +50,9 @@ fn check_link_urls(
 ) {
     for link in links.iter().flat_map(|l| &l.value) {
         let url = link.url.value.trim();
-        if url.starts_with('/') && !url.starts_with("//") && !site_path_exists(url, codes) {
+        // `//host` and `/\host` have no scheme, which `check_links` reports.
+        let site_path = url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\");
+        if site_path && !site_path_exists(url, codes) {
             diagnostics.push(
                 super::at(source, &link.url, Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(url)))
                     .with_help("link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists"),
