@@ -83,6 +83,7 @@ codes! {
     EmptySection = "W003", Warning, "A section is present but empty.";
     SummaryTooLong = "W004", Warning, "A summary is longer than 200 characters, too long for llms.txt.";
     LlmsTxtTooLong = "W005", Warning, "llms.txt is longer than 50,000 characters.";
+    NoErrorFiles = "W006", Warning, "The catalog has no error files.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -546,6 +546,14 @@ fn a_listed_link_without_a_scheme_is_refused() {
 }
 
 #[test]
+fn an_upper_case_extension_is_loaded_and_reported_not_skipped() {
+    // Left out silently, `X.YAML` would be an error missing from the site.
+    let dir = catalog_with(&[("x.YAML", entry("x", "").as_bytes())]);
+    let d = assert_reports("upper-case extension", dir.path(), "E011");
+    assert!(d["help"].as_str().unwrap_or("").contains("`x.yaml`"), "{d}");
+}
+
+#[test]
 fn nul_bytes_are_refused() {
     for (case, bytes) in [
         ("NUL in a plain scalar", b"code: x\0y\n".to_vec()),

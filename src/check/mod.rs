@@ -136,6 +136,15 @@ fn run(
     let mut diagnostics = Diagnostics::default();
 
     // Stage 1: parse.
+    if errors.is_empty() && folder_diagnostics.is_empty() {
+        // Nothing to publish: most likely `errors/` is missing or misspelt, or its files
+        // are not `.yaml`. Checked here rather than by the loader so that `serve` drops
+        // the warning as soon as a first file is saved.
+        diagnostics.push(
+            Diagnostic::whole_file(Code::NoErrorFiles, &config.path, "the catalog has no error files")
+                .with_help("error files live in `errors/` beside errdex.yaml, one per code (`errors/<code>.yaml`); `errdex new CODE --status N` writes one"),
+        );
+    }
     diagnostics.extend(folder_diagnostics.iter().cloned());
     diagnostics.extend(config.diagnostics.iter().cloned());
     for file in errors.iter() {

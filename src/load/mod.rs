@@ -191,8 +191,12 @@ pub fn is_editor_artifact(name: &str) -> bool {
 }
 
 /// Whether a path names a catalog error file (`.yaml`/`.yml`, not an editor artifact).
+///
+/// The extension is matched in any case, so `X.YAML` is loaded and then reported for
+/// its name (E011), rather than silently left out of the site.
 pub fn is_error_file_name(name: &str) -> bool {
-    !is_editor_artifact(name) && (name.ends_with(".yaml") || name.ends_with(".yml"))
+    let lower = name.to_ascii_lowercase();
+    !is_editor_artifact(name) && (lower.ends_with(".yaml") || lower.ends_with(".yml"))
 }
 
 /// The catalog-relative display path of `path` (always with `/`).
