@@ -170,6 +170,15 @@ fn a_missing_catalog_is_a_usage_error() {
 }
 
 #[test]
+fn a_catalog_file_given_for_the_folder_names_the_folder() {
+    let run = check("valid/errdex.yaml", &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert!(run.stderr.contains("--catalog "), "{}", run.stderr);
+    assert!(run.stderr.trim_end().ends_with("valid"), "{}", run.stderr);
+}
+
+#[test]
 fn every_diagnostic_code_is_documented() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
         .expect("docs/diagnostics.md");

@@ -31,6 +31,12 @@ pub enum LoadError {
     )]
     NotFound(PathBuf),
     #[error(
+        "`{}` is a file; --catalog takes the folder that holds errdex.yaml\n  help: pass --catalog {}",
+        path.display(),
+        folder.display()
+    )]
+    NotAFolder { path: PathBuf, folder: PathBuf },
+    #[error(
         "`{0}` is not an errdex catalog: it has no errdex.yaml\n  help: pass --catalog DIR, or create one with `errdex init`"
     )]
     NoConfig(PathBuf),
@@ -73,6 +79,16 @@ pub struct LoadedCatalog {
 
 /// Loads the catalog at `root`.
 pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
+    if root.is_file() {
+        return Err(LoadError::NotAFolder {
+            path: root.to_owned(),
+            folder: root
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_owned(),
+        });
+    }
     if !root.is_dir() {
         return Err(LoadError::NotFound(root.to_owned()));
     }
