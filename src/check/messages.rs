@@ -7,73 +7,157 @@ use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::S;
 use crate::message_template::Template;
-use std::collections::HashMap;
 
 struct Claim<'a> {
     file: &'a ErrorFile<'a>,
     message: &'a S<String>,
     template: Template,
-    prefix: String,
 }
 
 pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnostics) {
     let mut claims: Vec<Claim<'_>> = Vec::new();
     for file in files {
         for message in file.raw.messages.iter().flat_map(|m| &m.value) {
-            let template = Template::parse(message.message.value.trim());
-            let prefix = template.literal_prefix();
             claims.push(Claim {
                 file,
                 message: &message.message,
-                template,
-                prefix,
+                template: Template::parse(message.message.value.trim()),
             });
         }
     }
-    // Two templates can only overlap if one literal prefix starts the other. Index the
-    // prefixes so each claim is compared with those candidates only, not with all
-    // (10,000 errors would otherwise be 10^8 comparisons).
-    let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Two templates can only overlap if one's literal prefix starts the other's, and one's
+    // literal suffix ends the other's. Comparing every pair would be 10^8 comparisons at
+    // 10,000 errors, so each claim is compared only with the claims that pass both tests,
+    // found through whichever of the two indexes offers fewer of them. Indexing prefixes
+    // alone is not enough: `{field} is required` has an empty prefix, which every claim
+    // passes, while its suffix rules out almost all of them.
+    let prefixes = EndIndex::new(claims.iter().map(|c| c.template.literal_prefix()));
+    let suffixes = EndIndex::new(
+        claims
+            .iter()
+            .map(|c| c.template.literal_suffix().chars().rev().collect()),
+    );
+    let mut candidates: Vec<usize> = Vec::new();
     for (i, claim) in claims.iter().enumerate() {
-        by_prefix.entry(claim.prefix.as_str()).or_default().push(i);
-    }
-    let mut sorted: Vec<usize> = (0..claims.len()).collect();
-    sorted.sort_by(|&a, &b| claims[a].prefix.cmp(&claims[b].prefix));
-
-    let mut reported = std::collections::BTreeSet::new();
-    for (i, claim) in claims.iter().enumerate() {
-        let mut candidates: Vec<usize> = Vec::new();
-        // Claims whose prefix is a prefix of ours (including equal).
-        for (end, _) in claim
-            .prefix
-            .char_indices()
-            .map(|(i, c)| (i + c.len_utf8(), c))
-            .chain([(0, ' ')])
-        {
-            if let Some(list) = by_prefix.get(&claim.prefix[..end]) {
-                candidates.extend(list);
-            }
-        }
-        // Claims whose prefix starts with ours: a contiguous run in sorted order.
-        let start = sorted.partition_point(|&j| claims[j].prefix.as_str() < claim.prefix.as_str());
-        candidates.extend(
-            sorted[start..]
-                .iter()
-                .take_while(|&&j| claims[j].prefix.starts_with(&claim.prefix)),
-        );
+        candidates.clear();
+        let (walk, filter) = if prefixes.count(i) <= suffixes.count(i) {
+            (&prefixes, &suffixes)
+        } else {
+            (&suffixes, &prefixes)
+        };
+        walk.compatible_with(i, &mut candidates);
+        candidates.retain(|&j| j > i && filter.compatible(i, j));
+        // Report in claim order, whichever index found them, so output stays the same.
         candidates.sort_unstable();
-        candidates.dedup();
-        for j in candidates {
+        for &j in &candidates {
             let other = &claims[j];
-            if j <= i || other.file.raw.code.value == claim.file.raw.code.value {
-                continue;
+            if other.file.raw.code.value != claim.file.raw.code.value
+                && claim.template.overlaps(&other.template)
+            {
+                report(claim, other, diagnostics);
+                report(other, claim, diagnostics);
             }
-            if !claim.template.overlaps(&other.template) || !reported.insert((i, j)) {
-                continue;
-            }
-            report(claim, other, diagnostics);
-            report(other, claim, diagnostics);
         }
+    }
+}
+
+/// The claims ordered by a key (a literal prefix, or a literal suffix reversed), to find
+/// the claims whose key starts ours or starts with ours ("compatible" keys) without
+/// looking at the others.
+///
+/// Sorted, the keys starting with `k` are a contiguous run beginning at `k`. The keys
+/// that `k` starts with come earlier, each a prefix of the next: one scan with a stack
+/// links every distinct key to the longest other key it starts with (its parent).
+struct EndIndex {
+    keys: Vec<String>,
+    /// Claim indexes, sorted by key.
+    order: Vec<usize>,
+    /// For each claim, its group: the run of `order` that shares its key.
+    group_of: Vec<usize>,
+    groups: Vec<Group>,
+}
+
+struct Group {
+    /// Where the key's run starts in `order`.
+    start: usize,
+    /// How many claims have exactly this key.
+    size: usize,
+    /// Where the run of keys starting with this key ends in `order`.
+    end: usize,
+    /// The group of the longest shorter key that this key starts with.
+    parent: Option<usize>,
+    /// How many claims have a key that this key starts with and is longer than.
+    ancestors: usize,
+}
+
+impl EndIndex {
+    fn new(keys: impl Iterator<Item = String>) -> Self {
+        let keys: Vec<String> = keys.collect();
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        // A stable sort by key then index keeps everything deterministic.
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let mut group_of = vec![0; keys.len()];
+        let mut groups: Vec<Group> = Vec::new();
+        // Groups whose key the current key starts with, shortest first.
+        let mut stack: Vec<usize> = Vec::new();
+        for (position, &claim) in order.iter().enumerate() {
+            let key = &keys[claim];
+            let same_as_last = groups.last().is_some_and(|g| keys[order[g.start]] == *key);
+            if !same_as_last {
+                while let Some(&top) = stack.last() {
+                    if key.starts_with(&keys[order[groups[top].start]]) {
+                        break;
+                    }
+                    groups[top].end = position;
+                    stack.pop();
+                }
+                let parent = stack.last().copied();
+                let ancestors = parent.map_or(0, |p| {
+                    let p = &groups[p];
+                    p.ancestors + p.size
+                });
+                stack.push(groups.len());
+                groups.push(Group {
+                    start: position,
+                    size: 0,
+                    end: keys.len(),
+                    parent,
+                    ancestors,
+                });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.size += 1;
+            }
+            group_of[claim] = groups.len() - 1;
+        }
+        EndIndex {
+            keys,
+            order,
+            group_of,
+            groups,
+        }
+    }
+
+    /// How many claims have a key compatible with claim `i`'s (itself included).
+    fn count(&self, i: usize) -> usize {
+        let group = &self.groups[self.group_of[i]];
+        group.ancestors + (group.end - group.start)
+    }
+
+    /// Pushes every claim whose key is compatible with claim `i`'s (itself included).
+    fn compatible_with(&self, i: usize, out: &mut Vec<usize>) {
+        let mut group = &self.groups[self.group_of[i]];
+        out.extend(&self.order[group.start..group.end]);
+        while let Some(parent) = group.parent {
+            group = &self.groups[parent];
+            out.extend(&self.order[group.start..group.start + group.size]);
+        }
+    }
+
+    /// Whether claim `i`'s and claim `j`'s keys are compatible.
+    fn compatible(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.keys[i], &self.keys[j]);
+        a.starts_with(b.as_str()) || b.starts_with(a.as_str())
     }
 }
 
@@ -95,4 +179,27 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, diagnostics: &mut Diagnostics) {
         )
         .with_help("a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EndIndex;
+
+    proptest::proptest! {
+        /// The index finds exactly the keys a comparison of every pair would find.
+        #[test]
+        fn the_index_finds_every_compatible_key(keys in proptest::collection::vec("[abé]{0,4}", 0..40)) {
+            let index = EndIndex::new(keys.iter().cloned());
+            for i in 0..keys.len() {
+                let mut found = Vec::new();
+                index.compatible_with(i, &mut found);
+                found.sort_unstable();
+                let expected: Vec<usize> = (0..keys.len())
+                    .filter(|&j| keys[i].starts_with(keys[j].as_str()) || keys[j].starts_with(keys[i].as_str()))
+                    .collect();
+                proptest::prop_assert_eq!(index.count(i), expected.len());
+                proptest::prop_assert_eq!(found, expected);
+            }
+        }
+    }
 }
