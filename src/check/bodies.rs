@@ -78,21 +78,36 @@ pub(super) fn check_body(
     };
 
     if let Some(pointer) = &pointers.code {
+        let code = &raw.code.value;
         match body.pointer(&pointer.value) {
-            Some(Value::String(code)) if *code == raw.code.value => {}
+            Some(found) if code_matches(found, code) => {}
+            Some(found @ (Value::String(_) | Value::Number(_))) => diagnostics.push(
+                at(
+                    source,
+                    &response.body,
+                    Code::BodyCodeMismatch,
+                    format!("the body's code is {found}, but this error is `{code}`"),
+                )
+                .with_help(format!(
+                    "set the value at `{}` to {}",
+                    pointer.value,
+                    code_as_json(found, code)
+                )),
+            ),
             Some(found) => diagnostics.push(
                 at(
                     source,
                     &response.body,
                     Code::BodyCodeMismatch,
                     format!(
-                        "the body's code is {found}, but this error is `{}`",
-                        raw.code.value
+                        "the body's code is {}, but this error's code `{code}` can only match a string or a number",
+                        described(found)
                     ),
                 )
                 .with_help(format!(
-                    "set the value at `{}` to \"{}\"",
-                    pointer.value, raw.code.value
+                    "set the value at `{}` to {}",
+                    pointer.value,
+                    code_as_json(found, code)
                 )),
             ),
             None => diagnostics.push(missing(&pointer.value)),
@@ -100,15 +115,29 @@ pub(super) fn check_body(
     }
     if let Some(pointer) = &pointers.status {
         let status = raw.status.value;
+        // JSON:API and some gateways send the status as a string ("404"); that is the
+        // same status, so it matches like the number.
         match body.pointer(&pointer.value) {
             Some(Value::Number(n)) if n.as_i64() == Some(status) => {}
             Some(Value::String(s)) if s.trim() == status.to_string() => {}
-            Some(found) => diagnostics.push(
+            Some(found @ (Value::String(_) | Value::Number(_))) => diagnostics.push(
                 at(
                     source,
                     &response.body,
                     Code::BodyStatusMismatch,
                     format!("the body's status is {found}, but this error's status is {status}"),
+                )
+                .with_help(format!("set the value at `{}` to {status}", pointer.value)),
+            ),
+            Some(found) => diagnostics.push(
+                at(
+                    source,
+                    &response.body,
+                    Code::BodyStatusMismatch,
+                    format!(
+                        "the body's status is {}, but a status can only match a number or a string of digits",
+                        described(found)
+                    ),
                 )
                 .with_help(format!("set the value at `{}` to {status}", pointer.value)),
             ),
@@ -154,5 +183,69 @@ pub(super) fn check_body(
             Some(_) => {}
             None => diagnostics.push(missing(&pointer.value)),
         }
+    }
+}
+
+/// Whether the body's value at the `code` pointer is this error's code.
+///
+/// Numeric codes (Twilio's `20003`) are written `code: "20003"` in the catalog but sent
+/// as JSON numbers, so a number matches when its decimal text is the code.
+fn code_matches(found: &Value, code: &str) -> bool {
+    match found {
+        Value::String(text) => text == code,
+        Value::Number(number) => number.to_string() == code,
+        _ => false,
+    }
+}
+
+/// The code as the body should carry it: a number where the body already has a number
+/// and the code reads as one, a JSON string otherwise.
+fn code_as_json(found: &Value, code: &str) -> String {
+    let numeric = serde_json::from_str::<Value>(code)
+        .is_ok_and(|v| matches!(&v, Value::Number(n) if n.to_string() == code));
+    if found.is_number() && numeric {
+        code.to_owned()
+    } else {
+        Value::String(code.to_owned()).to_string()
+    }
+}
+
+/// A value with its JSON type ("the boolean true"), for messages about the wrong type.
+fn described(value: &Value) -> String {
+    let kind = match value {
+        Value::Null => return "null".to_owned(),
+        Value::Bool(_) => "the boolean",
+        Value::Number(_) => "the number",
+        Value::String(_) => "the string",
+        Value::Array(_) => "the array",
+        Value::Object(_) => "the object",
+    };
+    format!("{kind} {value}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code_as_json, code_matches};
+    use serde_json::{Value, json};
+
+    #[test]
+    fn a_number_matches_a_code_with_the_same_decimal_text() {
+        assert!(code_matches(&json!(20003), "20003"));
+        assert!(code_matches(&json!("20003"), "20003"));
+        assert!(!code_matches(&json!(20004), "20003"));
+        assert!(!code_matches(&json!(7), "007"));
+        assert!(!code_matches(&json!(1000.0), "1e3"));
+        assert!(!code_matches(&json!(true), "true"));
+        assert!(!code_matches(&Value::Null, "null"));
+        assert!(!code_matches(&json!({"code": "x"}), "x"));
+    }
+
+    #[test]
+    fn the_help_keeps_a_numeric_body_numeric() {
+        assert_eq!(code_as_json(&json!(20004), "20003"), "20003");
+        assert_eq!(code_as_json(&json!("20004"), "20003"), "\"20003\"");
+        assert_eq!(code_as_json(&json!(5), "007"), "\"007\"");
+        assert_eq!(code_as_json(&json!(5), "not_found"), "\"not_found\"");
+        assert_eq!(code_as_json(&json!(true), "20003"), "\"20003\"");
     }
 }
