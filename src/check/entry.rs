@@ -151,6 +151,9 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     warn_if_empty_opt(source, &raw.examples, "examples", diagnostics);
     warn_if_empty_opt(source, &raw.related, "related", diagnostics);
     warn_if_empty_opt(source, &raw.links, "links", diagnostics);
+    if let Some(deprecated) = &raw.deprecated {
+        check_deprecated_is_a_note(source, deprecated, diagnostics);
+    }
     for (field, value) in [
         ("description", &raw.description),
         ("deprecated", &raw.deprecated),
@@ -189,6 +192,33 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// An E002 error when `deprecated` holds a yes/no word instead of a note.
+///
+/// `deprecated` is Markdown shown as the page's "Deprecated" section, but writers reach
+/// for `deprecated: false` or `deprecated: yes` as a flag. Both parse as text here, and
+/// `false` would mark the error deprecated with a note saying "false".
+fn check_deprecated_is_a_note(
+    source: &SourceFile,
+    deprecated: &S<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    let word = deprecated.value.trim();
+    let is_flag = ["true", "false", "yes", "no", "on", "off"]
+        .iter()
+        .any(|flag| word.eq_ignore_ascii_case(flag));
+    if is_flag {
+        diagnostics.push(
+            at(
+                source,
+                deprecated,
+                Code::WrongType,
+                format!("`deprecated` is a note, not a flag: `{word}` would be shown as the reason"),
+            )
+            .with_help("write why the error is deprecated and what to use instead, such as `deprecated: Replaced by new_code in v3.`, or remove the key if the error is not deprecated"),
+        );
     }
 }
 
