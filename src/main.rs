@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     match errdex::cmd::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", errdex::cmd::error_message(&error));
             ExitCode::from(2)
         }
     }

@@ -112,6 +112,26 @@ fn run(case: &str, args: &[OsString]) -> Run {
     run
 }
 
+/// `errdex build` of `catalog` into `site/` in a fresh folder outside it, with `extra`
+/// arguments: the run, and the site's path (valid while the returned folder lives).
+fn build(
+    case: &str,
+    catalog: &Path,
+    extra: &[&str],
+) -> (Run, tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().expect("out dir");
+    let site = out.path().join("site");
+    let mut args: Vec<OsString> = vec![
+        "build".into(),
+        "--catalog".into(),
+        catalog.into(),
+        "--out".into(),
+        site.clone().into(),
+    ];
+    args.extend(extra.iter().map(OsString::from));
+    (run(case, &args), out, site)
+}
+
 /// `errdex check --format json` on a catalog: (exit code, diagnostics).
 fn check(case: &str, catalog: &Path) -> (i32, Vec<serde_json::Value>) {
     let args = ["check", "--format", "json", "--catalog"]
@@ -323,16 +343,7 @@ fn a_scalar_just_under_the_size_limit_is_checked_and_built() {
     let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
     let (exit, diagnostics) = check("1 MB Markdown scalar: check", dir.path());
     assert!(exit == 0 || exit == 1, "{diagnostics:#?}");
-    let out = tempfile::tempdir().expect("out dir");
-    let site = out.path().join("site");
-    let args: Vec<OsString> = vec![
-        "build".into(),
-        "--catalog".into(),
-        dir.path().into(),
-        "--out".into(),
-        site.clone().into(),
-    ];
-    let built = run("1 MB Markdown scalar: build", &args);
+    let (built, _out, site) = build("1 MB Markdown scalar: build", dir.path(), &[]);
     assert_eq!(built.exit, 0, "{}", built.stderr);
     assert!(site.join("errors/x/index.html").is_file());
 }
@@ -663,16 +674,7 @@ fn a_theme_file_linked_out_of_the_catalog_is_refused() {
             std::fs::create_dir(dir.path().join("templates")).expect("templates");
         }
         std::os::unix::fs::symlink(&target, dir.path().join(linked)).expect("symlink");
-        let out = tempfile::tempdir().expect("out dir");
-        let site = out.path().join("site");
-        let args: Vec<OsString> = vec![
-            "build".into(),
-            "--catalog".into(),
-            dir.path().into(),
-            "--out".into(),
-            site.clone().into(),
-        ];
-        let built = run(&format!("{linked} linked outside"), &args);
+        let (built, _out, site) = build(&format!("{linked} linked outside"), dir.path(), &[]);
         assert_eq!(built.exit, 2, "{linked}: {}", built.stderr);
         assert!(
             built.stderr.contains("templates/style.css")
@@ -849,18 +851,7 @@ fn a_base_url_override_is_checked_like_base_url_in_the_config() {
         ("--base-url without http", "ftp://x.example/", "http"),
     ] {
         let catalog = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
-        let elsewhere = tempfile::tempdir().expect("temp dir");
-        let out = elsewhere.path().join("site");
-        let args: Vec<OsString> = vec![
-            "build".into(),
-            "--catalog".into(),
-            catalog.path().into(),
-            "--out".into(),
-            out.clone().into(),
-            "--base-url".into(),
-            base_url.into(),
-        ];
-        let run = run(case, &args);
+        let (run, _elsewhere, out) = build(case, catalog.path(), &["--base-url", base_url]);
         assert_eq!(run.exit, 2, "{case}: {}", run.stderr);
         assert!(run.stderr.contains("--base-url"), "{case}: {}", run.stderr);
         assert!(run.stderr.contains(problem), "{case}: {}", run.stderr);

@@ -73,6 +73,22 @@ impl Ui {
 }
 
 /// Sources for diagnostics snippets from a loaded catalog.
+/// The text of an error that stopped a command: each cause after the first, unless
+/// an earlier message already says it. Many errors write their cause into their own
+/// message (`cannot write x: Permission denied`), and printing the whole chain would
+/// repeat it (`…: Permission denied (os error 13): Permission denied (os error 13)`).
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
 pub(crate) fn sources_of(loaded: &LoadedCatalog) -> Sources<'_> {
     let mut files = std::collections::BTreeMap::new();
     for source in std::iter::once(&loaded.config.source)
@@ -112,4 +128,32 @@ pub(crate) fn print_human(diagnostics: &[Diagnostic], sources: &Sources<'_>) {
         .count();
     eprint!("{}", report::human(diagnostics, sources, color));
     eprintln!("{}", report::tally(errors, diagnostics.len() - errors));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let denied = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let written = crate::write::WriteError::Io {
+            path: "site/x".into(),
+            source: denied(),
+        };
+        let error = anyhow::Error::from(written).context("the previous site is unchanged");
+        let message = error_message(&error);
+        assert_eq!(
+            message.matches(&denied().to_string()).count(),
+            1,
+            "{message}"
+        );
+        assert!(message.starts_with("the previous site is unchanged: cannot write `site/x`: "));
+        // A cause that adds something is kept.
+        let error = anyhow::Error::from(denied()).context("cannot read `x`");
+        assert_eq!(
+            error_message(&error),
+            format!("cannot read `x`: {}", denied())
+        );
+    }
 }
