@@ -48,7 +48,7 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
         ..Plan::default()
     })?;
     publish(&shared, &session, &first);
-    report(&session, &first, "catalog", ui);
+    report(&session, &first, None, ui);
 
     let server_shared = Arc::clone(&shared);
     runtime.spawn(async move {
@@ -79,7 +79,7 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
                     Err(e) => eprintln!("error: {e:#}"),
                 }
                 rebuild.elapsed_ms += started.elapsed().as_millis();
-                report(&session, &rebuild, &what, ui);
+                report(&session, &rebuild, Some(&what), ui);
                 if !rebuild.broken && !rebuild.full {
                     tracing::info!(
                         pages_ms,

@@ -18,7 +18,7 @@ pub(super) fn run(args: &WatchArgs, ui: Ui) -> anyhow::Result<Outcome> {
         full: true,
         ..Plan::default()
     })?;
-    report(&session, &first, "catalog", ui);
+    report(&session, &first, None, ui);
     writer.write(&session, &first)?;
     ui.status(format_args!(
         "Watching {} for changes (Ctrl-C to stop)",
@@ -28,7 +28,7 @@ pub(super) fn run(args: &WatchArgs, ui: Ui) -> anyhow::Result<Outcome> {
         let what = plan.describe(&flags.catalog.catalog);
         match session.rebuild(&plan) {
             Ok(rebuild) => {
-                report(&session, &rebuild, &what, ui);
+                report(&session, &rebuild, Some(&what), ui);
                 if let Err(e) = writer.write(&session, &rebuild) {
                     eprintln!("error: {e:#}");
                 }
@@ -48,20 +48,29 @@ pub(super) fn options(flags: &WatchFlags) -> WatchOptions {
     }
 }
 
-/// Prints the diagnostics and the one-line summary of a rebuild.
-pub(super) fn report(session: &Session, rebuild: &Rebuild, what: &str, ui: Ui) {
+/// Prints the diagnostics and the one-line summary of a rebuild: after `what` changed,
+/// or the first build when `what` is `None`.
+pub(super) fn report(session: &Session, rebuild: &Rebuild, what: Option<&str>, ui: Ui) {
     print_human(&rebuild.diagnostics, &session.sources());
-    if rebuild.broken {
-        ui.status(format_args!(
+    match (what, rebuild.broken) {
+        (None, true) => ui.status(format_args!(
+            "the catalog has errors; the site is built once they are fixed ({} ms)",
+            rebuild.elapsed_ms
+        )),
+        (None, false) => ui.status(format_args!(
+            "built {} files in {} ms",
+            rebuild.changed.len(),
+            rebuild.elapsed_ms
+        )),
+        (Some(what), true) => ui.status(format_args!(
             "{what} changed: the catalog has errors; keeping the last good site ({} ms)",
             rebuild.elapsed_ms
-        ));
-    } else {
-        ui.status(format_args!(
+        )),
+        (Some(what), false) => ui.status(format_args!(
             "{what} changed: rebuilt, {} files updated in {} ms",
             rebuild.changed.len(),
             rebuild.elapsed_ms
-        ));
+        )),
     }
 }
 
