@@ -44,7 +44,7 @@ pub fn parse_error(source: &SourceFile) -> Result<RawError, Vec<Diagnostic>> {
 }
 
 /// Parses a file; `when_empty` is the help for a file with nothing in it.
-fn parse<T: serde::de::DeserializeOwned>(
+fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
     source: &SourceFile,
     when_empty: &str,
 ) -> Result<T, Vec<Diagnostic>> {
@@ -67,9 +67,47 @@ fn parse<T: serde::de::DeserializeOwned>(
                 Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "the file holds more than one YAML document")
                     .with_help("remove the `---` line and what follows it, or move that part to its own file: each error lives in its own file"),
             ],
-            None => vec![to_diagnostic(&e, source)],
+            None => {
+                let diagnostic = to_diagnostic(&e, source);
+                let top_level = diagnostic.code == Code::MissingField
+                    && diagnostic.start == first_content_line(source);
+                match top_level.then(|| all_missing::<T>(source)).flatten() {
+                    Some(all) => all,
+                    None => vec![diagnostic],
+                }
+            }
         }
     })
+}
+
+/// Every required top-level key a file lacks, one diagnostic each. serde stops at the
+/// first, and a writer fixing a half-written file would otherwise learn of the next one
+/// only on the next run. The keys come from the file's schema, so they cannot drift
+/// from the types. `None` when the keys cannot be listed (the file has other problems).
+fn all_missing<T: schemars::JsonSchema>(source: &SourceFile) -> Option<Vec<Diagnostic>> {
+    let keys: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+        serde_saphyr::from_str_with_options(&source.text, options()).ok()?;
+    let schema = schemars::schema_for!(T);
+    let required = schema.get("required")?.as_array()?;
+    let at = first_content_line(source);
+    let missing: Vec<Diagnostic> = required
+        .iter()
+        .filter_map(|field| field.as_str())
+        .filter(|field| !keys.contains_key(*field))
+        .map(|field| {
+            Diagnostic::new(
+                Code::MissingField,
+                &source.path,
+                at,
+                at,
+                format!("missing required field `{field}`"),
+            )
+            .with_help(format!(
+                "add `{field}:` to this mapping; `docs/catalog.md` describes every field"
+            ))
+        })
+        .collect();
+    (!missing.is_empty()).then_some(missing)
 }
 
 /// Where a second YAML document starts: a `---` or `...` line after content. (A `---`
@@ -429,6 +467,19 @@ mod tests {
             "each item of `messages` must be a mapping",
             4,
         );
+        // Every missing top-level key is reported, not only the first.
+        let source = SourceFile::new("errors/x.yaml", "# c\ncode: x\ntitle: T\n".to_owned());
+        let missing: Vec<(String, usize)> = parse_error(&source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.message, d.start.line))
+            .collect();
+        let expected: Vec<(String, usize)> = ["status", "summary", "retryable", "agent"]
+            .iter()
+            .map(|f| (format!("missing required field `{f}`"), 2))
+            .collect();
+        assert_eq!(missing, expected);
         // A second document, after a first that is incomplete or complete.
         for text in ["code: x\n---\ncode: y\n", "---\n# c\ncode: x\n---\n"] {
             let second = first(text);
