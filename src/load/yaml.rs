@@ -69,16 +69,80 @@ fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
             ],
             None => {
                 let diagnostic = to_diagnostic(&e, source);
-                let top_level = diagnostic.code == Code::MissingField
-                    && diagnostic.start == first_content_line(source);
-                match top_level.then(|| all_missing::<T>(source)).flatten() {
-                    Some(all) => all,
-                    None => vec![diagnostic],
-                }
+                let all = match diagnostic.code {
+                    Code::MissingField if diagnostic.start == first_content_line(source) => {
+                        all_missing::<T>(source)
+                    }
+                    Code::UnknownField => all_unknown::<T>(source, &diagnostic),
+                    _ => None,
+                };
+                all.unwrap_or_else(|| vec![diagnostic])
             }
         }
     })
 }
+
+/// Every top-level key of a file that its format does not know, one diagnostic each,
+/// when the one serde stopped at is among them: `titel:` and `sumary:` in one file are
+/// both reported. Each is placed on the line that starts with it. `None` when the keys
+/// cannot be listed or the key serde found is nested (then it alone is reported).
+fn all_unknown<T: schemars::JsonSchema>(
+    source: &SourceFile,
+    found: &Diagnostic,
+) -> Option<Vec<Diagnostic>> {
+    let schema = schemars::schema_for!(T);
+    let known: Vec<&str> = schema
+        .get("properties")?
+        .as_object()?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut unknown: Vec<Diagnostic> = Vec::new();
+    // Top-level keys are the plain `key:` lines at column 1 (block scalars and nested
+    // mappings are indented). Lines are counted as YAML counts them, a lone `\r` ending
+    // one too. The file is not parsed again, so hostile input costs nothing more here.
+    let text = source.text.replace("\r\n", "\n");
+    for (number, line) in text.split(['\n', '\r']).enumerate() {
+        let Some(key) = line
+            .split_once(": ")
+            .map(|(key, _)| key)
+            .or_else(|| line.strip_suffix(':'))
+        else {
+            continue;
+        };
+        let plain = key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if key.is_empty() || !plain || known.contains(&key) {
+            continue;
+        }
+        let start = Position {
+            line: number + 1,
+            column: 1,
+        };
+        let end = Position {
+            line: number + 1,
+            column: key.chars().count() + 1,
+        };
+        unknown.push(
+            Diagnostic::new(
+                Code::UnknownField,
+                &source.path,
+                start,
+                end,
+                format!("unknown field `{key}`"),
+            )
+            .with_help(did_you_mean(key, &known)),
+        );
+    }
+    // A file of thousands of unknown keys is not a writer's typo: it keeps the one.
+    let listed =
+        unknown.len() <= MAX_LISTED_KEYS && unknown.iter().any(|d| d.message == found.message);
+    listed.then_some(unknown)
+}
+
+/// Most unknown keys listed for one file; past it, only the first is reported.
+const MAX_LISTED_KEYS: usize = 100;
 
 /// Every required top-level key a file lacks, one diagnostic each. serde stops at the
 /// first, and a writer fixing a half-written file would otherwise learn of the next one
@@ -480,6 +544,24 @@ mod tests {
             .map(|f| (format!("missing required field `{f}`"), 2))
             .collect();
         assert_eq!(missing, expected);
+        // Every unknown top-level key is reported, each on its own line.
+        let source = SourceFile::new(
+            "errors/x.yaml",
+            "code: x\ntitel: T\nagent:\n  action: stop\nsumary: S.\n".to_owned(),
+        );
+        let unknown: Vec<(String, usize)> = parse_error(&source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.message, d.start.line))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                ("unknown field `titel`".to_owned(), 2),
+                ("unknown field `sumary`".to_owned(), 5)
+            ]
+        );
         // A second document, after a first that is incomplete or complete.
         for text in ["code: x\n---\ncode: y\n", "---\n# c\ncode: x\n---\n"] {
             let second = first(text);
