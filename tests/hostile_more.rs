@@ -565,6 +565,31 @@ fn an_upper_case_extension_is_loaded_and_reported_not_skipped() {
 }
 
 #[test]
+fn an_invalid_code_is_not_compared_with_the_body() {
+    // E010 says what is wrong with the code; E022/E024 would ask to write the invalid
+    // code into the body as well.
+    let dir = catalog_with(&[(
+        "Not_Found.yaml",
+        entry(
+            "Not_Found",
+            "response:\n  envelope: std\n  body: '{\"code\": \"Not_Found\", \"docs_url\": \"x\"}'\n",
+        )
+        .as_bytes(),
+    )]);
+    let config = format!(
+        "{CONFIG}envelopes:\n  - id: std\n    title: Standard\n    example: '{{\"code\": \"a\", \"docs_url\": \"b\"}}'\n    pointers:\n      code: /code\n      docs_url: /docs_url\n"
+    );
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    let (exit, diagnostics) = check("invalid code and a body", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["E010"], "{diagnostics:#?}");
+}
+
+#[test]
 fn nul_bytes_are_refused() {
     for (case, bytes) in [
         ("NUL in a plain scalar", b"code: x\0y\n".to_vec()),

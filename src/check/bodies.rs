@@ -77,7 +77,10 @@ pub(super) fn check_body(
         .with_help("make the body follow the envelope's shape (see its `example` in errdex.yaml)")
     };
 
-    if let Some(pointer) = &pointers.code {
+    // A code that is itself invalid (E010) is not compared with the body: the help would
+    // ask to write the invalid code there too. Fixing the code comes first.
+    let code_valid = super::entry::is_valid_code(&raw.code.value);
+    if let Some(pointer) = pointers.code.as_ref().filter(|_| code_valid) {
         let code = &raw.code.value;
         match body.pointer(&pointer.value) {
             Some(found) if code_matches(found, code) => {}
@@ -144,7 +147,7 @@ pub(super) fn check_body(
             None => diagnostics.push(missing(&pointer.value)),
         }
     }
-    if let Some(pointer) = &pointers.docs_url {
+    if let Some(pointer) = pointers.docs_url.as_ref().filter(|_| code_valid) {
         let page = format!("{base_url}/errors/{}/", raw.code.value);
         match body.pointer(&pointer.value) {
             Some(Value::String(url)) if *url == page || *url == page.trim_end_matches('/') => {}
