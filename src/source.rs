@@ -46,6 +46,31 @@ impl From<&Location> for Place {
     }
 }
 
+/// The lines of `text` without their endings, split where YAML splits them: at `\n`,
+/// `\r\n` and a lone `\r`, as [`SourceFile`]'s positions count them. Built as it goes,
+/// with no index kept, so a scan of every file costs no memory.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\n', '\r']) {
+            Some(end) => {
+                let ending = if current[end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[end + ending..]);
+                Some(&current[..end])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// One catalog file's text, kept so diagnostics can show the offending line.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -159,6 +184,23 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_where_positions_count_a_new_line() {
+        let text = "a\nb\r\nc\rd\n\re";
+        let split: Vec<&str> = lines(text).collect();
+        assert_eq!(split, ["a", "b", "c", "d", "", "e"]);
+        let file = SourceFile::new("x.yaml", text.to_owned());
+        for (index, line) in split.iter().enumerate() {
+            let at = Position {
+                line: index + 1,
+                column: 1,
+            };
+            assert_eq!(text[file.offset_of(at)..].get(..line.len()), Some(*line));
+        }
+        assert_eq!(lines("").collect::<Vec<_>>(), [""]);
+        assert_eq!(lines("x\n").collect::<Vec<_>>(), ["x", ""]);
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -2,7 +2,7 @@
 
 use super::raw::{RawConfig, RawError};
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, lines};
 use serde_saphyr::{Error as YamlError, Options};
 
 /// Parser options: strict booleans (`yes` is a string, not `true`), duplicate keys are
@@ -49,9 +49,7 @@ fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
     when_empty: &str,
 ) -> Result<T, Vec<Diagnostic>> {
     // A file of comments only is as empty: YAML would call it an unexpected end.
-    let empty = source
-        .text
-        .lines()
+    let empty = lines(&source.text)
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
     if empty {
         return Err(vec![
@@ -99,10 +97,9 @@ fn all_unknown<T: schemars::JsonSchema>(
         .collect();
     let mut unknown: Vec<Diagnostic> = Vec::new();
     // Top-level keys are the plain `key:` lines at column 1 (block scalars and nested
-    // mappings are indented). Lines are counted as YAML counts them, a lone `\r` ending
-    // one too. The file is not parsed again, so hostile input costs nothing more here.
-    let text = source.text.replace("\r\n", "\n");
-    for (number, line) in text.split(['\n', '\r']).enumerate() {
+    // mappings are indented). The file is not parsed again, so hostile input costs
+    // nothing more here.
+    for (number, line) in lines(&source.text).enumerate() {
         let Some(key) = line
             .split_once(": ")
             .map(|(key, _)| key)
@@ -124,16 +121,7 @@ fn all_unknown<T: schemars::JsonSchema>(
             line: number + 1,
             column: key.chars().count() + 1,
         };
-        unknown.push(
-            Diagnostic::new(
-                Code::UnknownField,
-                &source.path,
-                start,
-                end,
-                format!("unknown field `{key}`"),
-            )
-            .with_help(did_you_mean(key, &known)),
-        );
+        unknown.push(unknown_field(&source.path, start, end, key, &known));
     }
     // A file of thousands of unknown keys is not a writer's typo: it keeps the one.
     let listed =
@@ -158,18 +146,7 @@ fn all_missing<T: schemars::JsonSchema>(source: &SourceFile) -> Option<Vec<Diagn
         .iter()
         .filter_map(|field| field.as_str())
         .filter(|field| !keys.contains_key(*field))
-        .map(|field| {
-            Diagnostic::new(
-                Code::MissingField,
-                &source.path,
-                at,
-                at,
-                format!("missing required field `{field}`"),
-            )
-            .with_help(format!(
-                "add `{field}:` to this mapping; `docs/catalog.md` describes every field"
-            ))
-        })
+        .map(|field| missing_field(&source.path, at, field))
         .collect();
     (!missing.is_empty()).then_some(missing)
 }
@@ -178,7 +155,7 @@ fn all_missing<T: schemars::JsonSchema>(source: &SourceFile) -> Option<Vec<Diagn
 /// before any content only marks the start of the one document.)
 fn second_document(source: &SourceFile) -> Option<Position> {
     let mut content_seen = false;
-    for (number, line) in source.text.lines().enumerate() {
+    for (number, line) in lines(&source.text).enumerate() {
         let marker = line == "---" || line.starts_with("--- ") || line == "...";
         if marker && content_seen {
             return Some(Position {
@@ -213,20 +190,17 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         return diagnostic(Code::WrongType, message).with_help(help);
     }
     match error {
-        YamlError::SerdeUnknownField { field, expected, .. } => {
-            diagnostic(Code::UnknownField, format!("unknown field `{field}`")).with_help(did_you_mean(field, expected))
-        }
+        YamlError::SerdeUnknownField { field, expected, .. } => unknown_field(&source.path, start, end, field, expected),
         YamlError::SerdeUnknownVariant { variant, expected, .. } => {
             diagnostic(Code::WrongType, format!("unknown value `{variant}`")).with_help(did_you_mean(variant, expected))
         }
         YamlError::SerdeMissingField { field, .. } => {
             // serde-saphyr notices a missing field at the end of its mapping; for the
             // file's top-level mapping, its first line is the clearer place to point at.
-            let line = source.text.lines().nth(start.line.saturating_sub(1)).unwrap_or("");
+            let line = lines(&source.text).nth(start.line.saturating_sub(1)).unwrap_or("");
             let top_level = !line.starts_with([' ', '\t', '-']);
             let at = if top_level { first_content_line(source) } else { start };
-            Diagnostic::new(Code::MissingField, &source.path, at, at, format!("missing required field `{field}`"))
-                .with_help(format!("add `{field}:` to this mapping; `docs/catalog.md` describes every field"))
+            missing_field(&source.path, at, field)
         }
         YamlError::DuplicateMappingKey { key, .. } => {
             let key = key.as_deref().unwrap_or("a key");
@@ -315,11 +289,42 @@ fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
     (open.line < at.line).then_some(open)
 }
 
+/// E003 for `key`, which is none of `expected`: from serde's first, and from the scan
+/// for the others, in the same words (the scan finds serde's among its own by them).
+fn unknown_field(
+    path: &str,
+    start: Position,
+    end: Position,
+    key: &str,
+    expected: &[&str],
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownField,
+        path,
+        start,
+        end,
+        format!("unknown field `{key}`"),
+    )
+    .with_help(did_you_mean(key, expected))
+}
+
+/// E005 for a required `field` the mapping at `at` lacks.
+fn missing_field(path: &str, at: Position, field: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::MissingField,
+        path,
+        at,
+        at,
+        format!("missing required field `{field}`"),
+    )
+    .with_help(format!(
+        "add `{field}:` to this mapping; `docs/catalog.md` describes every field"
+    ))
+}
+
 /// The first line that is not blank, a comment or a document marker.
 fn first_content_line(source: &SourceFile) -> Position {
-    let line = source
-        .text
-        .lines()
+    let line = lines(&source.text)
         .position(|l| {
             let t = l.trim();
             !(t.is_empty() || t.starts_with('#') || t == "---")
@@ -376,8 +381,8 @@ fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
 /// `status` for `status: 4o4`, `cause` for `  - cause: …`, and for a value on a line of
 /// its own, the key it is indented under (`agent` for `agent:` then `  stop`).
 fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
-    let lines: Vec<&str> = source.text.lines().take(at.line).collect();
-    let line = lines.last()?;
+    let above: Vec<&str> = lines(&source.text).take(at.line).collect();
+    let line = above.last()?;
     let clean = |key: &str| {
         let key = key.trim().trim_start_matches("- ").trim();
         let key = key.trim_matches(|c| c == '"' || c == '\'');
@@ -398,7 +403,7 @@ fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
     };
     let indent = |l: &str| l.len() - l.trim_start().len();
     let own = indent(line);
-    let parent = lines[..lines.len() - 1]
+    let parent = above[..above.len() - 1]
         .iter()
         .rev()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
