@@ -78,13 +78,7 @@ pub(super) fn check_cross_file(
         .collect();
     // Without a readable config, group and envelope ids cannot be judged.
     let Some(config) = config else { return };
-    let groups: Vec<&str> = config
-        .raw
-        .groups
-        .iter()
-        .flat_map(|g| &g.value)
-        .map(|g| g.id.value.as_str())
-        .collect();
+    let groups = config.raw.group_ids();
     let envelopes: Vec<&str> = config
         .raw
         .envelopes

@@ -84,12 +84,7 @@ fn check_group(catalog: &std::path::Path, group: &str) -> anyhow::Result<()> {
     let Ok(config) = crate::load::parse_config(&source) else {
         return Ok(());
     };
-    let groups: Vec<&str> = config
-        .groups
-        .iter()
-        .flat_map(|g| &g.value)
-        .map(|g| g.id.value.as_str())
-        .collect();
+    let groups = config.group_ids();
     if groups.contains(&group) {
         return Ok(());
     }

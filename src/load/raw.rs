@@ -86,6 +86,17 @@ pub struct RawConfig {
     pub links: Option<S<Vec<RawLink>>>,
 }
 
+impl RawConfig {
+    /// The ids of the groups it defines, in order.
+    pub fn group_ids(&self) -> Vec<&str> {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.value)
+            .map(|g| g.id.value.as_str())
+            .collect()
+    }
+}
+
 /// A response body shape shared by many errors.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
