@@ -42,8 +42,7 @@ pub fn classify(url: &str) -> UrlKind {
         .chars()
         .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
         .collect();
-    if cleaned.starts_with("//") || cleaned.starts_with("\\\\") || cleaned.starts_with("/\\") {
-        // Protocol-relative: leaves the site with whatever scheme the page has.
+    if is_protocol_relative(&cleaned) {
         return UrlKind::External;
     }
     let end_of_scheme = cleaned.find([':', '/', '?', '#', '\\']);
@@ -63,6 +62,13 @@ pub fn classify(url: &str) -> UrlKind {
     } else {
         UrlKind::Relative
     }
+}
+
+/// Whether `url` is protocol-relative (`//host/x`, or `/\host/x` and `\\host/x`, which
+/// browsers read the same): it leaves the site with whatever scheme the page has,
+/// although it starts like a site path.
+pub fn is_protocol_relative(url: &str) -> bool {
+    url.starts_with("//") || url.starts_with("\\\\") || url.starts_with("/\\")
 }
 
 /// [`classify`] for a URL from a plain YAML field, decoding HTML character references

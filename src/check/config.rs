@@ -3,7 +3,7 @@
 use super::{ConfigFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawLink, S};
-use crate::markdown::{UrlKind, classify_raw};
+use crate::markdown::{UrlKind, classify_raw, is_protocol_relative};
 use crate::model::{Config, Envelope, Group, Link, Pointers, StatusRow};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
@@ -123,7 +123,7 @@ pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &
         let url = link.url.value.trim();
         // `//host/x` leaves the site like a full URL, but the list's renderers see a
         // leading `/` and write it as a site path: demand the scheme.
-        if url.starts_with("//") || url.starts_with("/\\") || url.starts_with("\\") {
+        if is_protocol_relative(url) {
             diagnostics.push(
                 at(
                     source,

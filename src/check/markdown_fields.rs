@@ -4,7 +4,7 @@
 use super::{ConfigFile, ErrorFile, at_markdown_offset};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, findings};
+use crate::markdown::{Finding, findings, is_protocol_relative};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 
@@ -51,7 +51,7 @@ fn check_link_urls(
     for link in links.iter().flat_map(|l| &l.value) {
         let url = link.url.value.trim();
         // `//host` and `/\host` have no scheme, which `check_links` reports.
-        let site_path = url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\");
+        let site_path = url.starts_with('/') && !is_protocol_relative(url);
         if site_path && !site_path_exists(url, codes) {
             diagnostics.push(
                 super::at(source, &link.url, Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(url)))
