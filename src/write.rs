@@ -303,7 +303,7 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(io(&parent))?;
         remove_stale(&parent, &name);
         let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.errdex-staging-{pid}"));
+        let dir = parent.join(side_folder(&name, STAGING, pid));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
@@ -311,7 +311,7 @@ impl Staging {
         let previous = out.join(MARKER).is_file().then(|| out.to_owned());
         Ok(Staging {
             out: out.to_owned(),
-            old: parent.join(format!(".{name}.errdex-old-{pid}")),
+            old: parent.join(side_folder(&name, MOVED_ASIDE, pid)),
             dir,
             folded: std::sync::Mutex::new(std::collections::BTreeMap::new()),
             written: std::sync::atomic::AtomicUsize::new(0),
@@ -471,13 +471,27 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-/// The process id in `.<name>.errdex-staging-<pid>` or `.<name>.errdex-old-<pid>`, the
-/// names [`Staging::begin`] gives; `None` for any other name.
+/// The kinds of folder a build keeps beside the output folder `name`: the new site while
+/// it is written, and the previous one while the new one is swapped in.
+const STAGING: &str = "errdex-staging";
+const MOVED_ASIDE: &str = "errdex-old";
+
+/// The name of a `kind` folder of process `pid` beside the output folder `name`:
+/// `.site.errdex-staging-42`.
+fn side_folder(name: &str, kind: &str, pid: u32) -> String {
+    format!(".{name}.{kind}-{pid}")
+}
+
+/// The process id in a name [`side_folder`] gives for the output folder `name`; `None`
+/// for any other name.
 fn leftover_pid(file_name: &str, name: &str) -> Option<u32> {
-    let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
-    let digits = rest
-        .strip_prefix(".errdex-staging-")
-        .or_else(|| rest.strip_prefix(".errdex-old-"))?;
+    let rest = file_name
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix('.')?;
+    let digits = [STAGING, MOVED_ASIDE]
+        .iter()
+        .find_map(|kind| rest.strip_prefix(kind)?.strip_prefix('-'))?;
     // As `format!` writes a number: digits only, no sign, no leading zero.
     let canonical = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
