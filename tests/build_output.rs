@@ -152,10 +152,17 @@ fn rebuilds_are_byte_identical() {
     assert_same_tree(&first_tree, &tree(&first), "a rebuild in place");
 }
 
+/// Whether errdex reads the test hook `hook` (only debug builds do); says so when not.
+fn has_test_hook(hook: &str) -> bool {
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: {hook} exists only in debug builds");
+    }
+    cfg!(debug_assertions)
+}
+
 #[test]
 fn a_failed_write_leaves_the_previous_site_intact() {
-    if !cfg!(debug_assertions) {
-        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_AFTER exists only in debug builds");
+    if !has_test_hook("ERRDEX_TEST_FAIL_AFTER") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -192,8 +199,7 @@ fn a_failed_write_leaves_the_previous_site_intact() {
 
 #[test]
 fn a_failed_first_build_creates_nothing() {
-    if !cfg!(debug_assertions) {
-        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_AFTER exists only in debug builds");
+    if !has_test_hook("ERRDEX_TEST_FAIL_AFTER") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -626,8 +632,7 @@ fn a_symlinked_out_folder_is_built_where_it_points_and_the_link_is_kept() {
 fn a_previous_site_that_cannot_be_removed_is_a_warning_that_tells_the_truth() {
     // Regression: the swap succeeded, then removing the old site failed, and the build
     // said "the previous site ... is unchanged" although the new one was in place.
-    if !cfg!(debug_assertions) {
-        eprintln!("SKIPPED: ERRDEX_TEST_FAIL_REMOVE_OLD exists only in debug builds");
+    if !has_test_hook("ERRDEX_TEST_FAIL_REMOVE_OLD") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
