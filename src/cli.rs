@@ -184,6 +184,9 @@ pub struct BuildArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// How to print diagnostics (`github` annotates the pull request in GitHub Actions).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
 }
 
 /// `errdex check`.

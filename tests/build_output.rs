@@ -12,6 +12,7 @@ const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/catalog");
 /// The outcome of one `errdex` run.
 struct Run {
     code: i32,
+    stdout: String,
     stderr: String,
 }
 
@@ -34,6 +35,7 @@ fn build_in(cwd: &Path, catalog: &Path, out: &Path, extra: &[&str], env: &[(&str
     let output = command.output().expect("errdex runs");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
@@ -522,6 +524,164 @@ fn a_catalog_with_errors_writes_nothing() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_same_tree(&before, &tree(&out), "the site after a failed check");
     assert_no_leftovers(dir.path());
+}
+
+/// The `--format` a build was asked for: each diagnostic of `run`, as `(code, file)`.
+fn reported(run: &Run, format: &str) -> Vec<(String, String)> {
+    match format {
+        "json" => {
+            let items: Vec<serde_json::Value> =
+                serde_json::from_str(&run.stdout).expect("stdout is one JSON array");
+            items
+                .iter()
+                .map(|d| {
+                    (
+                        d["code"].as_str().unwrap_or("").to_owned(),
+                        d["file"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        }
+        "github" => run
+            .stdout
+            .lines()
+            .map(|line| {
+                let property = |name: &str| {
+                    line.split(&format!("{name}="))
+                        .nth(1)
+                        .and_then(|rest| rest.split([',', ':']).next())
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                (property("title"), property("file"))
+            })
+            .collect(),
+        other => panic!("no format {other}"),
+    }
+}
+
+#[test]
+fn build_prints_diagnostics_in_the_format_asked_for() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    // Run from the catalog's parent, so paths print as `catalog/…`.
+    // A warning (W004) in a catalog that builds.
+    let long = "A summary that goes on. ".repeat(10);
+    std::fs::write(
+        catalog.join("errors/wordy.yaml"),
+        format!("code: wordy\ntitle: Wordy\nstatus: 400\nsummary: {long}\nretryable: false\nagent:\n  action: fix_request\n  guidance: Shorten it.\n"),
+    )
+    .expect("write");
+    for format in ["json", "github"] {
+        let out = dir.path().join(format!("site-{format}"));
+        let run = build_in(
+            dir.path(),
+            Path::new("catalog"),
+            &out,
+            &["--format", format],
+            &[],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            reported(&run, format),
+            [("W004".to_owned(), "catalog/errors/wordy.yaml".to_owned())],
+            "{format}: {}",
+            run.stdout
+        );
+        assert!(run.stderr.starts_with("Built 5 errors"), "{}", run.stderr);
+        assert!(out.join("errors/wordy/index.html").is_file());
+        // --strict fails on the warning and writes nothing, and still says why.
+        let strict_out = dir.path().join(format!("strict-{format}"));
+        let strict = build_in(
+            dir.path(),
+            Path::new("catalog"),
+            &strict_out,
+            &["--format", format, "--strict"],
+            &[],
+        );
+        assert_eq!(strict.code, 1, "{}", strict.stderr);
+        assert_eq!(reported(&strict, format), reported(&run, format));
+        assert!(!strict_out.exists());
+    }
+
+    // A catalog with errors: annotations, exit 1, nothing written.
+    std::fs::write(
+        catalog.join("errors/broken.yaml"),
+        "code: broken\ntitle: Broken\nstatus: 99\nsummary: Broken.\nretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n",
+    )
+    .expect("write");
+    let out = dir.path().join("broken-site");
+    let run = build_in(
+        dir.path(),
+        Path::new("catalog"),
+        &out,
+        &["--format", "github"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("::error file=catalog/errors/broken.yaml,line=3,col=9"),
+        "{}",
+        run.stdout
+    );
+    assert!(!out.exists());
+    // The human format stays on stderr, as before.
+    let human = build_in(dir.path(), Path::new("catalog"), &out, &[], &[]);
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.is_empty(), "{}", human.stdout);
+    assert!(human.stderr.contains("error[E013]"), "{}", human.stderr);
+}
+
+/// W005 is measured on the llms.txt a build renders, so it comes after the catalog's
+/// own diagnostics, in the same report, in every format.
+#[test]
+fn a_too_long_llms_txt_is_reported_with_the_other_diagnostics() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    // Run from the catalog's parent, so paths print as `catalog/…`.
+    let summary =
+        "Explains at length what went wrong with this request, why, and what to try next. "
+            .repeat(2);
+    for n in 0..300 {
+        std::fs::write(
+            catalog.join(format!("errors/e{n:03}.yaml")),
+            format!("code: e{n:03}\ntitle: Error number {n}\nstatus: 400\nsummary: {summary}\nretryable: false\nagent:\n  action: fix_request\n  guidance: Fix it.\n"),
+        )
+        .expect("write");
+    }
+    let out = dir.path().join("site");
+    let run = build_in(
+        dir.path(),
+        Path::new("catalog"),
+        &out,
+        &["--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        reported(&run, "json"),
+        [("W005".to_owned(), "catalog/errdex.yaml".to_owned())],
+        "{}",
+        run.stdout
+    );
+    let strict = build_in(
+        dir.path(),
+        Path::new("catalog"),
+        &dir.path().join("strict"),
+        &["--strict"],
+        &[],
+    );
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("warning[W005]: llms.txt is "),
+        "{}",
+        strict.stderr
+    );
+    assert!(
+        strict.stderr.contains("0 errors and 1 warning"),
+        "{}",
+        strict.stderr
+    );
+    assert!(!dir.path().join("strict").exists());
 }
 
 #[test]

@@ -379,6 +379,26 @@ fn in_catalog_order(config: Config, entries: Vec<ErrorEntry>) -> Catalog {
     Catalog { config, errors }
 }
 
+/// llms.txt past this many characters is too long for an agent's context.
+pub const LLMS_TXT_WARN_CHARS: usize = 50_000;
+
+/// W005 when `llms.txt` is `chars` characters long, over [`LLMS_TXT_WARN_CHARS`].
+///
+/// Not one of the stages above: it measures an output, the llms.txt `build` writes, so
+/// only `build` reports it. (`check` would have to render it, and a catalog of a few
+/// hundred errors is over the limit, so `check --strict` in CI would fail on
+/// something no edit to one file can fix.)
+pub fn llms_txt_too_long(chars: usize) -> Option<Diagnostic> {
+    (chars > LLMS_TXT_WARN_CHARS).then(|| {
+        Diagnostic::whole_file(
+            Code::LlmsTxtTooLong,
+            crate::load::CONFIG_FILE,
+            format!("llms.txt is {chars} characters, over {LLMS_TXT_WARN_CHARS}"),
+        )
+        .with_help("agents read llms.txt whole, one line per error; shorter titles and summaries make it shorter")
+    })
+}
+
 fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".yaml")

@@ -1,17 +1,13 @@
 //! `errdex build`: check, then render and write the site.
 
-use super::{Outcome, Ui, print_human, sources_of};
+use super::{Outcome, Report, Ui, sources_of};
 use crate::cli::BuildArgs;
-use crate::diagnostic::{Code, Diagnostic};
 use crate::render::{Bytes, Content, Output, RenderOptions, Renderer, Theme};
 use crate::write::{Staging, Streamed, WriteError};
 use anyhow::Context as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// llms.txt past this many characters is too long for an agent's context.
-const LLMS_TXT_WARN_CHARS: usize = 50_000;
 
 pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let started = Instant::now();
@@ -22,63 +18,27 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
 
     let loaded = crate::load::load_catalog(root)?;
     let found = crate::check::diagnose(&loaded);
-    let fails = found.fails(args.strict);
-    print_human(&found.sorted(), &sources_of(&loaded));
-    if fails {
+    let mut report = Report::new(args.format, found.sorted(), &sources_of(&loaded));
+    if report.fails(args.strict) {
+        report.print();
         return Ok(Outcome::CatalogErrors);
     }
     // The model takes the loaded values over, and the sources (needed only for the
-    // diagnostics above) are freed on the way, before rendering.
+    // diagnostics' snippets, laid out above) are freed on the way, before rendering.
     let Some(mut catalog) = crate::check::into_catalog(loaded) else {
+        report.print();
         return Ok(Outcome::CatalogErrors);
     };
     if let Some(base_url) = base_url_override {
         catalog.config.base_url = base_url;
     }
-
-    let theme = Theme::new(&crate::load::load_theme_overrides(root)?)?;
-    let options = RenderOptions::default();
-    let renderer = Renderer::new(&catalog, &theme, &options);
-    let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());
-    let staging = Staging::begin(&out).with_context(unchanged)?;
-    let stats = Stats::default();
-    renderer
-        .render_streamed(&Site {
-            staging: &staging,
-            stats: &stats,
-        })
-        .with_context(unchanged)?;
-
+    // The diagnostics are printed whatever happens next, and before the summary line.
+    let published = publish(args, &out, &catalog, &mut report);
+    report.print();
+    let Some(stats) = published? else {
+        return Ok(Outcome::CatalogErrors);
+    };
     let llms_chars = stats.llms_chars.load(Ordering::Relaxed);
-    if llms_chars > LLMS_TXT_WARN_CHARS {
-        let warning = Diagnostic::whole_file(
-            Code::LlmsTxtTooLong,
-            crate::load::CONFIG_FILE,
-            format!("llms.txt is {llms_chars} characters, over {LLMS_TXT_WARN_CHARS}"),
-        )
-        .with_help(
-            "agents read llms.txt whole; shorten summaries or split the catalog into groups",
-        );
-        let sources = crate::report::Sources {
-            prefix: root.to_string_lossy().into_owned(),
-            files: std::collections::BTreeMap::new(),
-        };
-        print_human(&[warning], &sources);
-        if args.strict {
-            // Dropping the staging folder discards the new site.
-            return Ok(Outcome::CatalogErrors);
-        }
-    }
-    let reused = staging.reused();
-    match staging.commit() {
-        Ok(None) => {}
-        // A warning, exit 0: see `write::swap`.
-        Ok(Some(leftover)) => eprintln!("warning: {leftover}"),
-        // The previous site is no longer where it was, so `unchanged` would be untrue.
-        Err(stranded @ WriteError::Stranded { .. }) => return Err(stranded.into()),
-        Err(other) => return Err(anyhow::Error::from(other).context(unchanged())),
-    }
-
     let full_chars = stats.full_chars.load(Ordering::Relaxed);
     ui.status(format_args!(
         "Built {} error{} into {}: {} files ({} unchanged), {}; llms.txt {} chars (~{} tokens), llms-full.txt {} chars (~{} tokens) in {} ms",
@@ -86,7 +46,7 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
         if catalog.errors.len() == 1 { "" } else { "s" },
         args.out.display(),
         stats.files.load(Ordering::Relaxed) + 1,
-        reused,
+        stats.reused,
         human_bytes(stats.bytes.load(Ordering::Relaxed)),
         llms_chars,
         llms_chars / 4,
@@ -95,6 +55,47 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
         started.elapsed().as_millis()
     ));
     Ok(Outcome::Success)
+}
+
+/// Renders the site into a staging folder and swaps it in for `out`. `None` when
+/// `--strict` refuses a warning about the rendered site (W005), which `report` holds;
+/// the staging folder is then dropped and the previous site stays.
+fn publish(
+    args: &BuildArgs,
+    out: &std::path::Path,
+    catalog: &crate::model::Catalog,
+    report: &mut Report,
+) -> anyhow::Result<Option<Stats>> {
+    let theme = Theme::new(&crate::load::load_theme_overrides(&args.catalog.catalog)?)?;
+    let options = RenderOptions::default();
+    let renderer = Renderer::new(catalog, &theme, &options);
+    let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());
+    let staging = Staging::begin(out).with_context(unchanged)?;
+    let mut stats = Stats::default();
+    renderer
+        .render_streamed(&Site {
+            staging: &staging,
+            stats: &stats,
+        })
+        .with_context(unchanged)?;
+
+    report.extend(crate::check::llms_txt_too_long(
+        stats.llms_chars.load(Ordering::Relaxed),
+    ));
+    if report.fails(args.strict) {
+        // Dropping the staging folder discards the new site.
+        return Ok(None);
+    }
+    stats.reused = staging.reused();
+    match staging.commit() {
+        Ok(None) => {}
+        // A warning, exit 0: see `write::swap`.
+        Ok(Some(leftover)) => eprintln!("warning: {leftover}"),
+        // The previous site is no longer where it was, so `unchanged` would be untrue.
+        Err(stranded @ WriteError::Stranded { .. }) => return Err(stranded.into()),
+        Err(other) => return Err(anyhow::Error::from(other).context(unchanged())),
+    }
+    Ok(Some(stats))
 }
 
 /// The staging folder as the renderer's [`Output`], counting what goes by.
@@ -167,6 +168,8 @@ struct Stats {
     bytes: AtomicUsize,
     llms_chars: AtomicUsize,
     full_chars: AtomicUsize,
+    /// Files left as they were in the previous site.
+    reused: usize,
 }
 
 impl Stats {

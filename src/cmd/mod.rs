@@ -13,7 +13,7 @@ mod watch;
 use crate::cli::{Cli, Command};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedCatalog;
-use crate::report::{self, Sources};
+use crate::report::{self, Format, Sources};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -115,13 +115,96 @@ pub(crate) fn valid_catalog(
     Ok(checked.catalog)
 }
 
+/// The diagnostics of a `check` or `build` run, printed once, in the format asked for:
+/// people get snippets and a tally on stderr, tools one JSON array or GitHub workflow
+/// commands on stdout.
+///
+/// The snippets need the files' text, which a build gives away to the model before it
+/// renders, so they are laid out when the report is made; a diagnostic found later
+/// (W005, measured on the rendered llms.txt) points at no text and is added after.
+pub(crate) struct Report {
+    format: Format,
+    /// The catalog folder as the user wrote it, for the printed paths.
+    prefix: String,
+    diagnostics: Vec<Diagnostic>,
+    /// The human layout of `diagnostics`, empty for the other formats.
+    human: String,
+}
+
+impl Report {
+    pub(crate) fn new(format: Format, diagnostics: Vec<Diagnostic>, sources: &Sources<'_>) -> Self {
+        let human = match format {
+            Format::Human => report::human(&diagnostics, sources, stderr_color()),
+            Format::Json | Format::Github => String::new(),
+        };
+        Report {
+            format,
+            prefix: sources.prefix.clone(),
+            diagnostics,
+            human,
+        }
+    }
+
+    /// Adds diagnostics about whole files, which need no snippet.
+    pub(crate) fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        for diagnostic in diagnostics {
+            if self.format == Format::Human {
+                let sources = self.sources();
+                let one = std::slice::from_ref(&diagnostic);
+                self.human
+                    .push_str(&report::human(one, &sources, stderr_color()));
+            }
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Whether the run fails: any error, or any warning when `strict`.
+    pub(crate) fn fails(&self, strict: bool) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| strict || d.severity() == crate::diagnostic::Severity::Error)
+    }
+
+    /// Prints the report: nothing for a clean human run, `[]` for a clean JSON one.
+    pub(crate) fn print(&self) {
+        let sources = self.sources();
+        match self.format {
+            Format::Human if self.diagnostics.is_empty() => {}
+            Format::Human => {
+                let errors = self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+                    .count();
+                eprint!("{}", self.human);
+                eprintln!("{}", report::tally(errors, self.diagnostics.len() - errors));
+            }
+            Format::Json => print!("{}", report::json(&self.diagnostics, &sources)),
+            Format::Github => print!("{}", report::github(&self.diagnostics, &sources)),
+        }
+    }
+
+    /// The paths only: the JSON and GitHub formats, and whole-file diagnostics, show no
+    /// source text.
+    fn sources(&self) -> Sources<'static> {
+        Sources {
+            prefix: self.prefix.clone(),
+            files: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// Whether diagnostics on stderr are coloured: a terminal, and `NO_COLOR` unset.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Prints human diagnostics and their tally to stderr.
 pub(crate) fn print_human(diagnostics: &[Diagnostic], sources: &Sources<'_>) {
     if diagnostics.is_empty() {
         return;
     }
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = stderr_color();
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
