@@ -153,6 +153,66 @@ fn explain_prints_the_markdown_and_suggests_close_codes() {
     );
 }
 
+/// A writer halfway through editing one file can still read the others: `explain` and
+/// `lookup` leave a broken file out (and say so) instead of refusing the whole catalog.
+#[test]
+fn explain_and_lookup_leave_a_broken_file_out_instead_of_refusing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    std::fs::write(
+        dir.path().join("c/errors/half.yaml"),
+        "code: half\ntitle: [\n",
+    )
+    .expect("write");
+
+    let explain = errdex(&["explain", "rate_limited", "--catalog", "c"], dir.path());
+    assert_eq!(explain.status.code(), Some(0), "{}", text(&explain.stderr));
+    assert!(text(&explain.stdout).contains("# rate_limited: Too many requests"));
+    let note = text(&explain.stderr);
+    assert!(
+        note.contains("note: left out 1 error file that has errors; `errdex check` lists them"),
+        "{note}"
+    );
+    assert!(
+        !note.contains("half.yaml"),
+        "only the code asked for: {note}"
+    );
+
+    // The broken file itself is refused, with its diagnostics.
+    let broken = errdex(&["explain", "half", "--catalog", "c"], dir.path());
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = text(&broken.stderr);
+    assert!(stderr.contains("c/errors/half.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("`half` has errors"), "{stderr}");
+
+    // lookup: 0 with a match, 1 without, as grep does.
+    let found = errdex(
+        &["lookup", "Widget w_42 not found", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(found.status.code(), Some(0), "{}", text(&found.stderr));
+    assert!(text(&found.stdout).starts_with("not_found (HTTP 404)"));
+    assert!(text(&found.stderr).contains("note: did not search 1 error file"));
+    let missing = errdex(&["lookup", "Nothing like it", "--catalog", "c"], dir.path());
+    assert_eq!(missing.status.code(), Some(1));
+
+    // A catalog whose errdex.yaml is broken cannot be searched: exit 2, not "no match".
+    let config = dir.path().join("c/errdex.yaml");
+    let mut text_of_config = std::fs::read_to_string(&config).expect("read");
+    text_of_config.push_str("base_url: [\n");
+    std::fs::write(&config, text_of_config).expect("write");
+    let unsearchable = errdex(
+        &["lookup", "Widget w_42 not found", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(unsearchable.status.code(), Some(2));
+    let stderr = text(&unsearchable.stderr);
+    assert!(stderr.contains("c/errdex.yaml:"), "{stderr}");
+    assert!(stderr.contains("cannot be searched"), "{stderr}");
+    let explain = errdex(&["explain", "rate_limited", "--catalog", "c"], dir.path());
+    assert_eq!(explain.status.code(), Some(1));
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).expect("readable dir") {

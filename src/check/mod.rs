@@ -30,7 +30,7 @@ mod markdown_fields;
 mod messages;
 mod text;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, Severity};
 use crate::load::raw::S;
 use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
@@ -91,6 +91,34 @@ pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
         .into_par_iter()
         .map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
         .collect::<Option<Vec<ErrorEntry>>>()?;
+    Some(in_catalog_order(config, entries))
+}
+
+/// The model of the files that have no error of their own, for the commands that read
+/// entries one at a time (`explain`, `lookup`): an unrelated broken file should not stop
+/// them. `diagnostics` are [`diagnose`]'s for `loaded`. `None` when errdex.yaml itself
+/// has an error, since every entry's URLs come from it.
+///
+/// A kept entry may name a left-out one in `related` or `replaced_by`; the renderers
+/// already treat a code they cannot find as a title they do not know.
+pub fn into_partial_catalog(loaded: LoadedCatalog, diagnostics: &[Diagnostic]) -> Option<Catalog> {
+    let with_errors: BTreeSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    let has_error = |path: &str| with_errors.contains(path);
+    if has_error(&loaded.config.path) {
+        return None;
+    }
+    let raw_config = loaded.config.raw.as_ref()?;
+    let config = config::to_model(raw_config, normalize_base_url(&raw_config.base_url.value));
+    let entries = loaded
+        .errors
+        .into_iter()
+        .filter(|file| !has_error(&file.path))
+        .filter_map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
+        .collect();
     Some(in_catalog_order(config, entries))
 }
 

@@ -1,22 +1,36 @@
 //! `errdex explain CODE`: an error's Markdown in the terminal, like `rustc --explain`.
 
-use super::{Outcome, valid_catalog};
+use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::ExplainArgs;
 use std::io::{IsTerminal, Write};
 
 pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let Some(catalog) = valid_catalog(&args.catalog.catalog)? else {
+    let code = args.code.as_str();
+    // The file of the code asked for, whatever its extension.
+    let is_its_file = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name.rsplit_once('.').is_some_and(|(stem, _)| stem == code)
+    };
+    let readable = readable_catalog(&args.catalog.catalog, |path| {
+        path == crate::load::CONFIG_FILE || is_its_file(path)
+    })?;
+    // Its diagnostics, or errdex.yaml's, are printed above.
+    let Some(catalog) = readable.catalog else {
         return Ok(Outcome::CatalogErrors);
     };
-    let Some(entry) = catalog.errors.iter().find(|e| e.code == args.code) else {
+    if readable.left_out.iter().any(|path| is_its_file(path)) {
+        eprintln!("error: `{code}` has errors (above); fix them to explain it");
+        return Ok(Outcome::CatalogErrors);
+    }
+    let Some(entry) = catalog.errors.iter().find(|e| e.code == code) else {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-        let hint = crate::load::did_you_mean(&args.code, &codes);
-        eprintln!(
-            "error: no error with code `{}` in the catalog\n  help: {hint}",
-            args.code
-        );
+        let hint = crate::load::did_you_mean(code, &codes);
+        eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
         return Ok(Outcome::CatalogErrors);
     };
+    if !readable.left_out.is_empty() {
+        eprintln!("{}", left_out_note(readable.left_out.len(), "left out"));
+    }
     let index = crate::render::views::Index::new(&catalog);
     let markdown = crate::render::agent::error_markdown(&index, entry);
     let stdout = std::io::stdout();

@@ -3,7 +3,7 @@
 //! Uses the same template matcher as the checker: a `{placeholder}` matches any
 //! non-empty text. The site's search runs the same rule in JavaScript.
 
-use super::{Outcome, valid_catalog};
+use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
 use crate::message_template::Template;
 use serde::Serialize;
@@ -18,10 +18,24 @@ struct Match<'a> {
     url: String,
 }
 
+/// Exit 0 with a match and 1 without, as `grep` does, so scripts can branch on it;
+/// a catalog that cannot be searched (errdex.yaml has errors) is exit 2.
 pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
-    let Some(catalog) = valid_catalog(&args.catalog.catalog)? else {
-        return Ok(Outcome::CatalogErrors);
+    let readable = readable_catalog(&args.catalog.catalog, |path| {
+        path == crate::load::CONFIG_FILE
+    })?;
+    let Some(catalog) = readable.catalog else {
+        anyhow::bail!(
+            "{} has errors (above), so the catalog cannot be searched",
+            crate::load::CONFIG_FILE
+        );
     };
+    if !readable.left_out.is_empty() {
+        eprintln!(
+            "{}",
+            left_out_note(readable.left_out.len(), "did not search")
+        );
+    }
     let wanted = args.message.trim();
     let matches: Vec<Match<'_>> = catalog
         .errors

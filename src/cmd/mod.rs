@@ -103,16 +103,56 @@ pub(crate) fn sources_of(loaded: &LoadedCatalog) -> Sources<'_> {
     }
 }
 
-/// Loads and checks a catalog; prints the diagnostics and returns `None` when it has errors.
-pub(crate) fn valid_catalog(
+/// A catalog as the commands that read entries (`explain`, `lookup`) see it.
+pub(crate) struct Readable {
+    /// Every error file without an error of its own; `None` when errdex.yaml has one.
+    pub catalog: Option<crate::model::Catalog>,
+    /// The catalog-relative paths of the error files left out for their errors.
+    pub left_out: Vec<String>,
+}
+
+/// Loads and checks a catalog for a command that reads entries. An error in one file
+/// leaves that file out rather than stopping the command; the diagnostics are printed
+/// for the files `show` picks (by catalog-relative path), the ones the user asked about.
+pub(crate) fn readable_catalog(
     root: &std::path::Path,
-) -> anyhow::Result<Option<crate::model::Catalog>> {
+    show: impl Fn(&str) -> bool,
+) -> anyhow::Result<Readable> {
     let loaded = crate::load::load_catalog(root)?;
-    let checked = crate::check::check(&loaded);
-    if checked.catalog.is_none() {
-        print_human(&checked.diagnostics.sorted(), &sources_of(&loaded));
-    }
-    Ok(checked.catalog)
+    let diagnostics = crate::check::diagnose(&loaded).sorted();
+    let with_errors: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    let errors_in = |path: &str| with_errors.contains(path);
+    let left_out: Vec<String> = loaded
+        .errors
+        .iter()
+        .map(|file| file.path.clone())
+        .filter(|path| errors_in(path))
+        .collect();
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| show(&d.file) && errors_in(&d.file))
+        .cloned()
+        .collect();
+    print_human(&shown, &sources_of(&loaded));
+    Ok(Readable {
+        catalog: crate::check::into_partial_catalog(loaded, &diagnostics),
+        left_out,
+    })
+}
+
+/// What a reading command says on stderr when it left `count` broken files out, e.g.
+/// `note: did not search 2 error files that have errors; …`.
+pub(crate) fn left_out_note(count: usize, done: &str) -> String {
+    let (files, have) = if count == 1 {
+        ("file", "has")
+    } else {
+        ("files", "have")
+    };
+    format!("note: {done} {count} error {files} that {have} errors; `errdex check` lists them")
 }
 
 /// The diagnostics of a `check` or `build` run, printed once, in the format asked for:
