@@ -28,7 +28,11 @@ pub(super) fn check_config(
                         source,
                         &group.id,
                         Code::InvalidCode,
-                        format!("group id `{}` is not a valid id", group.id.value),
+                        format!(
+                            "group id `{}` is not a valid id: {}",
+                            super::entry::visible(&group.id.value),
+                            super::entry::code_problem(&group.id.value).unwrap_or_default()
+                        ),
                     )
                     .with_help(
                         "ids use lower-case letters, digits, `_`, `.` and `-`, e.g. `billing`",

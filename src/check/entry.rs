@@ -23,12 +23,68 @@ pub fn is_valid_code(code: &str) -> bool {
         && !code.contains("..")
 }
 
+/// Why `code` is not a valid code, in words, or `None` when it is one: the first rule
+/// it breaks, naming a character the writer may not be able to see. Only called for a
+/// code [`is_valid_code`] refused; a test keeps the two in agreement.
+pub fn code_problem(code: &str) -> Option<String> {
+    let Some(first) = code.chars().next() else {
+        return Some("it is empty".to_owned());
+    };
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
+    if let Some((index, c)) = code.chars().enumerate().find(|&(_, c)| !allowed(c)) {
+        let what = if c.is_ascii_uppercase() {
+            format!("the upper-case letter `{c}` (codes are lower-case)")
+        } else if c == ' ' {
+            "a space".to_owned()
+        } else if is_invisible(c) {
+            format!("U+{:04X}, an invisible character", u32::from(c))
+        } else if c.is_ascii() {
+            format!("`{c}`")
+        } else {
+            format!("`{c}` (U+{:04X}; codes are ASCII)", u32::from(c))
+        };
+        return Some(format!("character {} is {what}", index + 1));
+    }
+    if code.len() > 64 {
+        Some(format!("it is {} characters long, over 64", code.len()))
+    } else if !first.is_ascii_alphanumeric() {
+        Some(format!("it starts with `{first}`"))
+    } else if code == "." || code.contains("..") {
+        Some("it contains `..`".to_owned())
+    } else {
+        None
+    }
+}
+
+/// Characters an editor shows as nothing, or as plain space: whitespace, controls,
+/// zero-width and joiner characters, bidirectional controls and the byte-order mark.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `code` as a message shows it: invisible characters written as `\u{…}` escapes, so
+/// `rate\u{200b}_limited` does not read as the valid `rate_limited`.
+pub fn visible(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if is_invisible(c) && c != ' ' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let (source, raw) = (file.source, file.raw);
     let code = &raw.code.value;
     if !is_valid_code(code) {
+        let why = code_problem(code).unwrap_or_default();
         diagnostics.push(
-            at(source, &raw.code, Code::InvalidCode, format!("`{code}` is not a valid error code"))
+            at(source, &raw.code, Code::InvalidCode, format!("`{}` is not a valid error code: {why}", visible(code)))
                 .with_help("codes are 1–64 characters of lower-case letters, digits, `_`, `.` and `-`, starting with a letter or digit (e.g. `rate_limited`); `..` is not allowed"),
         );
     } else if *code != file.stem {
@@ -412,6 +468,35 @@ mod tests {
             "c:",
         ] {
             assert!(!is_valid_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_code_is_told_why_and_shown_with_its_invisible_characters() {
+        let why = |code: &str| code_problem(code).unwrap_or_default();
+        assert_eq!(
+            why("rate\u{200B}_limited"),
+            "character 5 is U+200B, an invisible character"
+        );
+        assert_eq!(visible("rate\u{200B}_limited"), "rate\\u{200b}_limited");
+        assert_eq!(
+            why("Rate"),
+            "character 1 is the upper-case letter `R` (codes are lower-case)"
+        );
+        assert_eq!(why("a b"), "character 2 is a space");
+        assert_eq!(why("é"), "character 1 is `é` (U+00E9; codes are ASCII)");
+        assert_eq!(why("a/b"), "character 2 is `/`");
+        assert_eq!(why("_x"), "it starts with `_`");
+        assert_eq!(why("a..b"), "it contains `..`");
+        assert_eq!(why(""), "it is empty");
+        assert_eq!(why(&"a".repeat(65)), "it is 65 characters long, over 64");
+    }
+
+    proptest::proptest! {
+        /// `code_problem` explains exactly the codes `is_valid_code` refuses.
+        #[test]
+        fn code_problem_agrees_with_is_valid_code(code in "[a-zA-Z0-9_.\\-/ \u{200B}é]{0,70}") {
+            proptest::prop_assert_eq!(is_valid_code(&code), code_problem(&code).is_none(), "{:?}", code);
         }
     }
 
