@@ -5,7 +5,7 @@
 //! (`catalog/errors/x.yaml`), so they can be clicked in a terminal or an editor and
 //! match the repository paths GitHub annotates.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::source::SourceFile;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -79,26 +79,50 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
     // renderer: given the whole file it would lay out every line of it, for every
     // diagnostic. The slice stops before `\n` or `\r`, the line breaks of YAML
     // and of [`SourceFile`].
+    // A line can be a whole minified JSON body, 1 MiB long: then only a window around
+    // the caret is handed over, with `…` where it was cut, or every diagnostic on that
+    // line would lay out all of it.
+    let shown: String;
     if let Some(source) = sources.files.get(d.file.as_str()) {
+        let text = source.text.as_str();
         let start = source.offset_of(d.start);
-        let line_start = source.text[..start]
-            .rfind(['\n', '\r'])
-            .map_or(0, |i| i + 1);
-        // One line is enough to show where; a multi-line block would bury the caret.
-        let line_end = source.text[start..]
+        let line_start = source.offset_of(Position {
+            line: d.start.line,
+            column: 1,
+        });
+        let view_end = char_boundary_at_or_before(text, start.saturating_add(LONG_LINE_CONTEXT));
+        let line_end = text[start..view_end]
             .find(['\n', '\r'])
-            .map_or(source.text.len(), |i| start + i);
+            .map_or(view_end, |i| start + i);
         let end = source.offset_of(d.end).clamp(start, line_end);
         let end = if end == start {
-            next_char_boundary(&source.text, start, line_end)
+            next_char_boundary(text, start, line_end)
         } else {
             end
         };
+        let view_start = char_boundary_at_or_before(
+            text,
+            start.saturating_sub(LONG_LINE_CONTEXT).max(line_start),
+        );
+        let cut_before = if view_start > line_start { "…" } else { "" };
+        let cut_after = if line_end == view_end
+            && !text[line_end..].starts_with(['\n', '\r'])
+            && line_end < text.len()
+        {
+            "…"
+        } else {
+            ""
+        };
+        shown = format!("{cut_before}{}{cut_after}", &text[view_start..line_end]);
+        let offset = cut_before.len();
         elements.push(
-            Snippet::source(&source.text[line_start..line_end])
+            Snippet::source(shown.as_str())
                 .line_start(d.start.line)
                 .fold(true)
-                .annotation(AnnotationKind::Primary.span(start - line_start..end - line_start))
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(start - view_start + offset..end - view_start + offset),
+                )
                 .into(),
         );
     }
@@ -119,6 +143,18 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
     }
     out.push('\n');
     out
+}
+
+/// Bytes of a line shown on each side of a diagnostic's start.
+const LONG_LINE_CONTEXT: usize = 1024;
+
+/// `at`, or the char boundary before it, within `text`.
+fn char_boundary_at_or_before(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn next_char_boundary(text: &str, start: usize, limit: usize) -> usize {
@@ -245,6 +281,44 @@ mod tests {
     fn github_escaping() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_caret_only() {
+        let line = format!("body: {}<b>{}", "x".repeat(500_000), "y".repeat(500_000));
+        let source = SourceFile::new("errors/x.yaml", format!("code: x\n{line}\nnext: 1\n"));
+        let column = 6 + 500_000 + 1;
+        let at = crate::diagnostic::Position { line: 2, column };
+        let end = crate::diagnostic::Position {
+            line: 2,
+            column: column + 3,
+        };
+        let d = Diagnostic::new(
+            crate::diagnostic::Code::RawHtml,
+            "errors/x.yaml",
+            at,
+            end,
+            "raw HTML",
+        );
+        let sources = Sources {
+            prefix: String::new(),
+            files: [("errors/x.yaml", &source)].into_iter().collect(),
+        };
+        let text = human(&[d], &sources, false);
+        assert!(
+            text.starts_with("errors/x.yaml:2:500007: error[E040]: raw HTML\n"),
+            "{text}"
+        );
+        assert!(text.len() < 4_000, "{} bytes", text.len());
+        // The caret is under `<b>`.
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = lines
+            .iter()
+            .position(|l| l.contains("<b>"))
+            .expect("the line is shown");
+        let caret = lines[shown + 1].find('^').expect("a caret");
+        assert_eq!(&lines[shown][caret..caret + 3], "<b>", "{text}");
+        assert_eq!(lines[shown + 1].matches('^').count(), 3, "{text}");
     }
 
     #[test]

@@ -160,10 +160,16 @@ impl SourceFile {
             .line_start(position.line)
             .map_or(self.text.len(), |next| next.saturating_sub(1));
         let line = self.text.get(line_start..line_end).unwrap_or("");
-        let within = line
-            .char_indices()
-            .nth(position.column.saturating_sub(1))
-            .map_or(line.len(), |(i, _)| i);
+        let column = position.column.saturating_sub(1);
+        // Columns count characters; in ASCII they are bytes, and checking that is many
+        // times faster than walking the characters of a long line.
+        let within = match line.as_bytes().get(..column) {
+            Some(before) if before.is_ascii() => column,
+            _ => line
+                .char_indices()
+                .nth(column)
+                .map_or(line.len(), |(i, _)| i),
+        };
         line_start + within
     }
 
