@@ -377,6 +377,57 @@ fn pathological_markdown_just_under_the_limit_is_fast() {
 }
 
 #[test]
+fn thousands_of_markdown_problems_in_one_text_are_counted_not_listed() {
+    // A pasted HTML page: 60,000 tags, on one 300 KB line (a literal block) and on
+    // 60,000 lines (a folded one). Listing each, with the line at fault laid out for
+    // every one, took minutes; the first 20 are listed and the rest counted.
+    let one_line = format!("description: |\n  {}\n", "<b>x ".repeat(60_000));
+    let many_lines = format!("description: >\n{}", "  <b>x\n".repeat(60_000));
+    for (case, extra) in [("one long line", one_line), ("many lines", many_lines)] {
+        let yaml = entry("x", &extra);
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let args = ["check".into(), "--catalog".into(), dir.path().into()];
+        let human = run(case, &args);
+        assert_eq!(human.exit, 1, "{case}: {}", human.stderr);
+        assert_eq!(
+            human.stderr.matches("error[E040]").count(),
+            21,
+            "{case}: {}",
+            &human.stderr[..human.stderr.len().min(2_000)]
+        );
+        assert!(
+            human
+                .stderr
+                .contains("error[E040]: 59980 more Markdown problems in this text, not listed"),
+            "{case}"
+        );
+        assert!(
+            human.stderr.len() < 100_000,
+            "{case}: {} bytes",
+            human.stderr.len()
+        );
+    }
+}
+
+#[test]
+fn thousands_of_diagnostics_on_one_long_line_are_laid_out_quickly() {
+    // 3,000 malformed templates in one flow sequence: 3,000 diagnostics on one 65 KB
+    // line. Each showed the whole line (80 s for 5,000 before); now a window of it.
+    let items = vec![r#"{message: "Bad {x"}"#; 3_000].join(", ");
+    let yaml = entry("x", &format!("messages: [{items}]\n"));
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let args = ["check".into(), "--catalog".into(), dir.path().into()];
+    let human = run("3,000 diagnostics on one line", &args);
+    assert_eq!(
+        human.exit,
+        1,
+        "{}",
+        &human.stderr[..human.stderr.len().min(2_000)]
+    );
+    assert_eq!(human.stderr.matches("error[E031]").count(), 3_000);
+}
+
+#[test]
 fn one_hundred_thousand_keys_stop_at_the_node_budget() {
     // `k00000: 0` … : 100,000 keys in ~1 MB, over the 100,000-node budget.
     let yaml: String = (0..100_000).map(|i| format!("{i:05x}: 0\n")).collect();

@@ -1,7 +1,7 @@
 //! The markdown stage: every Markdown field is free of raw HTML, unsafe links and links
 //! to pages the site will not have.
 
-use super::{ConfigFile, ErrorFile, at_markdown_offset};
+use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::markdown::{Finding, findings, is_protocol_relative};
@@ -61,38 +61,75 @@ fn check_link_urls(
     }
 }
 
+/// Problems listed per Markdown field: past this many, one more diagnostic counts the
+/// rest. A pasted HTML page can hold thousands of tags, and a list of thousands says no
+/// more than the first few.
+const MAX_LISTED_PER_FIELD: usize = 20;
+
 fn check_field(
     source: &SourceFile,
     field: &S<String>,
     codes: &BTreeSet<&str>,
     diagnostics: &mut Diagnostics,
 ) {
+    let mut listed = 0;
+    let mut unlisted: Option<(Code, usize)> = None;
     for (range, finding) in findings(&field.value) {
-        let diagnostic =
-            |code, message: String| at_markdown_offset(source, field, range.start, code, message);
-        match finding {
-            Finding::RawHtml(html) => diagnostics.push(
-                diagnostic(Code::RawHtml, format!("raw HTML `{}` in Markdown", truncate(&html)))
-                    .with_help("raw HTML is shown as text, never run; use Markdown instead, or wrap it in backticks to show it as code"),
-            ),
-            Finding::UnsafeLink { url, scheme } => diagnostics.push(
-                diagnostic(Code::UnsafeLink, format!("link `{}` uses the `{scheme}:` scheme", truncate(&url)))
-                    .with_help("links must be http, https or mailto URLs, or site paths such as `/errors/not_found/`"),
-            ),
-            Finding::RelativeLink(url) => diagnostics.push(
-                diagnostic(Code::BrokenLink, format!("relative link `{}` cannot be resolved", truncate(&url)))
-                    .with_help("the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`"),
-            ),
-            Finding::SiteLink(url) => {
-                if !site_path_exists(&url, codes) {
-                    diagnostics.push(
-                        diagnostic(Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(&url)))
-                            .with_help("link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists"),
-                    );
-                }
-            }
+        let Some((code, message, help)) = problem(finding, codes) else {
+            continue;
+        };
+        if listed == MAX_LISTED_PER_FIELD {
+            let (_, count) = unlisted.get_or_insert((code, 0));
+            *count += 1;
+            continue;
         }
+        listed += 1;
+        diagnostics.push(at_markdown_range(source, field, range, code, message).with_help(help));
     }
+    if let Some((code, count)) = unlisted {
+        let problems = if count == 1 { "problem" } else { "problems" };
+        diagnostics.push(
+            super::at(
+                source,
+                field,
+                code,
+                format!("{count} more Markdown {problems} in this text, not listed"),
+            )
+            .with_help(format!(
+                "only the first {MAX_LISTED_PER_FIELD} of one text are listed; fix them and check again"
+            )),
+        );
+    }
+}
+
+/// What is wrong with a Markdown finding, if anything: code, message and help.
+fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, &'static str)> {
+    Some(match finding {
+        Finding::RawHtml(html) => (
+            Code::RawHtml,
+            format!("raw HTML `{}` in Markdown", truncate(&html)),
+            "raw HTML is shown as text, never run; use Markdown instead, or wrap it in backticks to show it as code",
+        ),
+        Finding::UnsafeLink { url, scheme } => (
+            Code::UnsafeLink,
+            format!("link `{}` uses the `{scheme}:` scheme", truncate(&url)),
+            "links must be http, https or mailto URLs, or site paths such as `/errors/not_found/`",
+        ),
+        Finding::RelativeLink(url) => (
+            Code::BrokenLink,
+            format!("relative link `{}` cannot be resolved", truncate(&url)),
+            "the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`",
+        ),
+        Finding::SiteLink(url) if !site_path_exists(&url, codes) => (
+            Code::BrokenLink,
+            format!(
+                "link `{}` points at a page the site does not have",
+                truncate(&url)
+            ),
+            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists",
+        ),
+        Finding::SiteLink(_) => return None,
+    })
 }
 
 /// Whether a site-root path names something errdex writes.

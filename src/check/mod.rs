@@ -461,35 +461,86 @@ fn is_literal_block(source: &SourceFile, start: Position) -> bool {
             .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
 }
 
-/// A diagnostic at a byte range inside a Markdown field's text.
+/// A diagnostic at a byte range inside a Markdown field's text, underlined when the
+/// range is on one line of the file.
 ///
-/// For literal block scalars (`|`) the field's lines are the file's lines, so the
-/// position is exact; for other scalar styles the field's start is used.
-pub(crate) fn at_markdown_offset(
+/// For literal block scalars (`|`) the field's lines are the file's lines. Folded (`>`),
+/// plain and quoted scalars join their lines, so the value's text is not the file's;
+/// but only whitespace changes, unless an escape or a quote was written, and
+/// [`same_text_in_file`] finds the place. Where neither works, the field is pointed at.
+pub(crate) fn at_markdown_range(
     source: &SourceFile,
     value: &S<String>,
-    offset: usize,
+    range: std::ops::Range<usize>,
     code: Code,
     message: impl Into<String>,
 ) -> Diagnostic {
     let (field_start, field_end) = source.span_of(&value.referenced);
-    if is_literal_block(source, field_start) {
-        let text = &value.value;
-        let offset = offset.min(text.len());
-        let line = field_start.line + text[..offset].matches('\n').count();
-        let column_in_line = text[..offset]
-            .rsplit('\n')
-            .next()
-            .map_or(0, |l| l.chars().count());
-        if line <= source.line_count() {
-            // The block's indentation is that of its first line, where the value starts;
-            // deeper indentation on later lines is part of the Markdown itself.
-            let start = Position {
-                line,
-                column: field_start.column + column_in_line,
-            };
-            return Diagnostic::new(code, &source.path, start, start, message);
+    let literal = is_literal_block(source, field_start);
+    let locate = |offset: usize| {
+        if literal {
+            in_literal_block(source, field_start, &value.value, offset)
+        } else {
+            same_text_in_file(source, field_start, &value.value, offset)
+        }
+    };
+    let Some(start) = locate(range.start) else {
+        return Diagnostic::new(code, &source.path, field_start, field_end, message);
+    };
+    let last = value
+        .value
+        .get(range.clone())
+        .and_then(|found| found.trim_end().char_indices().last());
+    let end = last
+        .and_then(|(i, _)| locate(range.start + i))
+        .filter(|end| end.line == start.line && end.column >= start.column)
+        .map_or(start, |end| Position {
+            line: end.line,
+            column: end.column + 1,
+        });
+    Diagnostic::new(code, &source.path, start, end, message)
+}
+
+/// Where byte `offset` of a literal block's `text` is in the file, the block's first
+/// line starting at `first`.
+fn in_literal_block(
+    source: &SourceFile,
+    first: Position,
+    text: &str,
+    offset: usize,
+) -> Option<Position> {
+    let before = text.get(..offset.min(text.len()))?;
+    let line = first.line + before.matches('\n').count();
+    let column_in_line = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    // The block's indentation is that of its first line, where the value starts; deeper
+    // indentation on later lines is part of the Markdown itself.
+    (line <= source.line_count()).then_some(Position {
+        line,
+        column: first.column + column_in_line,
+    })
+}
+
+/// Where the character at byte `offset` of `value` is written in `source`, when the
+/// value's text up to it is the file's from `start` on, whitespace aside.
+fn same_text_in_file(
+    source: &SourceFile,
+    start: Position,
+    value: &str,
+    offset: usize,
+) -> Option<Position> {
+    let wanted = value.get(offset..)?.chars().find(|c| !c.is_whitespace())?;
+    let from = source.offset_of(start);
+    let mut in_file = source
+        .text
+        .get(from..)?
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace());
+    for expected in value.get(..offset)?.chars().filter(|c| !c.is_whitespace()) {
+        let (_, found) = in_file.next()?;
+        if found != expected {
+            return None;
         }
     }
-    Diagnostic::new(code, &source.path, field_start, field_end, message)
+    let (at, found) = in_file.next()?;
+    (found == wanted).then(|| source.position_of(from + at))
 }
