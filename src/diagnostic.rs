@@ -84,6 +84,7 @@ codes! {
     SummaryTooLong = "W004", Warning, "A summary is longer than 200 characters, too long for llms.txt.";
     LlmsTxtTooLong = "W005", Warning, "llms.txt is longer than 50,000 characters.";
     NoErrorFiles = "W006", Warning, "The catalog has no error files.";
+    RetryActionNotRetryable = "W007", Warning, "`agent.action` is `retry` or `retry_later` on an error that is not retryable.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -4,7 +4,9 @@ use super::config::{check_links, check_one_line};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawError, S};
-use crate::model::{Agent, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter};
+use crate::model::{
+    Agent, AgentAction, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter,
+};
 use crate::source::SourceFile;
 
 /// Longest summary that still reads well as one llms.txt line.
@@ -142,6 +144,23 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         diagnostics.push(
             at(source, &raw.retryable, Code::NotRetryable, format!("a {status} error is marked not retryable"))
                 .with_help(format!("clients retry {status} responses after a delay; set `retryable: true` and describe `retry_after`")),
+        );
+    }
+    let action = raw.agent.action.value;
+    if !raw.retryable.value && matches!(action, AgentAction::Retry | AgentAction::RetryLater) {
+        // `retryable: false` says the same request cannot succeed later; an agent told to
+        // retry it would loop on a request that is bound to fail.
+        diagnostics.push(
+            at(
+                source,
+                &raw.agent.action,
+                Code::RetryActionNotRetryable,
+                format!(
+                    "`agent.action` is `{}`, but the error is marked `retryable: false`",
+                    action.as_str()
+                ),
+            )
+            .with_help("set `retryable: true` if the same request can succeed later, or choose another action, such as `fix_request` or `stop`"),
         );
     }
     if let Some(retry_after) = &raw.retry_after {
