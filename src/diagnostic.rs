@@ -85,6 +85,7 @@ codes! {
     LlmsTxtTooLong = "W005", Warning, "llms.txt is longer than 50,000 characters.";
     NoErrorFiles = "W006", Warning, "The catalog has no error files.";
     RetryActionNotRetryable = "W007", Warning, "`agent.action` is `retry` or `retry_later` on an error that is not retryable.";
+    DuplicateRelated = "W008", Warning, "`related` lists the same code twice.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

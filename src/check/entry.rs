@@ -8,6 +8,8 @@ use crate::model::{
     Agent, AgentAction, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter,
 };
 use crate::source::SourceFile;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// Longest summary that still reads well as one llms.txt line.
 pub const MAX_SUMMARY_CHARS: usize = 200;
@@ -226,6 +228,9 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     warn_if_empty_opt(source, &raw.examples, "examples", diagnostics);
     warn_if_empty_opt(source, &raw.related, "related", diagnostics);
     warn_if_empty_opt(source, &raw.links, "links", diagnostics);
+    if let Some(related) = &raw.related {
+        warn_repeated_related(source, &related.value, diagnostics);
+    }
     if let Some(deprecated) = &raw.deprecated {
         check_deprecated_is_a_note(source, deprecated, diagnostics);
     }
@@ -294,6 +299,37 @@ fn check_deprecated_is_a_note(
             )
             .with_help("write why the error is deprecated and what to use instead, such as `deprecated: Replaced by new_code in v3.`, or remove the key if the error is not deprecated"),
         );
+    }
+}
+
+/// A W008 warning at each code `related` lists again: the page would link to it twice.
+/// (A code naming itself is E016, found with the codes that do not exist.)
+fn warn_repeated_related(
+    source: &SourceFile,
+    related: &[S<String>],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut first_lines: BTreeMap<&str, u64> = BTreeMap::new();
+    for code in related {
+        let line = code.referenced.line();
+        match first_lines.entry(code.value.as_str()) {
+            Entry::Vacant(first) => {
+                first.insert(line);
+            }
+            Entry::Occupied(first) => diagnostics.push(
+                at(
+                    source,
+                    code,
+                    Code::DuplicateRelated,
+                    format!("`{}` is already in `related`", code.value),
+                )
+                .with_help(format!(
+                    "remove this entry: the page would link to `{}` twice (it is first listed at line {})",
+                    code.value,
+                    first.get()
+                )),
+            ),
+        }
     }
 }
 
