@@ -232,7 +232,30 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         warn_repeated_related(source, &related.value, diagnostics);
     }
     if let Some(deprecated) = &raw.deprecated {
-        check_deprecated_is_a_note(source, deprecated, diagnostics);
+        check_not_a_flag(
+            source,
+            deprecated,
+            NotAFlag {
+                key: "deprecated",
+                holds: "a note",
+                shown_as: "the reason",
+                help: "write why the error is deprecated and what to use instead, such as `deprecated: Replaced by new_code in v3.`, or remove the key if the error is not deprecated",
+            },
+            diagnostics,
+        );
+    }
+    if let Some(since) = &raw.since {
+        check_not_a_flag(
+            source,
+            since,
+            NotAFlag {
+                key: "since",
+                holds: "a version or date",
+                shown_as: "the version that introduced the error",
+                help: "write when the error was introduced, such as `since: v2.3` or `since: \"2024-05-01\"`, or remove the key",
+            },
+            diagnostics,
+        );
     }
     for (field, value) in [
         ("description", &raw.description),
@@ -275,17 +298,29 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// An E002 error when `deprecated` holds a yes/no word instead of a note.
+/// What a text field holds instead of a yes/no word, for [`check_not_a_flag`].
+struct NotAFlag<'a> {
+    /// The YAML key, e.g. `since`.
+    key: &'a str,
+    /// What the field holds, e.g. "a note".
+    holds: &'a str,
+    /// What a reader would take the word for, e.g. "the reason".
+    shown_as: &'a str,
+    help: &'a str,
+}
+
+/// An E002 error when a text field holds only a yes/no word.
 ///
-/// `deprecated` is Markdown shown as the page's "Deprecated" section, but writers reach
-/// for `deprecated: false` or `deprecated: yes` as a flag. Both parse as text here, and
-/// `false` would mark the error deprecated with a note saying "false".
-fn check_deprecated_is_a_note(
+/// `deprecated` (a Markdown note) and `since` (a version or date) are text, but writers
+/// reach for `deprecated: false` or `since: yes` as flags. With strict booleans these
+/// parse as text, and would be published as a note saying "false" or a version "yes".
+fn check_not_a_flag(
     source: &SourceFile,
-    deprecated: &S<String>,
+    value: &S<String>,
+    what: NotAFlag<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    let word = deprecated.value.trim();
+    let word = value.value.trim();
     let is_flag = ["true", "false", "yes", "no", "on", "off"]
         .iter()
         .any(|flag| word.eq_ignore_ascii_case(flag));
@@ -293,11 +328,14 @@ fn check_deprecated_is_a_note(
         diagnostics.push(
             at(
                 source,
-                deprecated,
+                value,
                 Code::WrongType,
-                format!("`deprecated` is a note, not a flag: `{word}` would be shown as the reason"),
+                format!(
+                    "`{}` is {}, not a flag: `{word}` would be shown as {}",
+                    what.key, what.holds, what.shown_as
+                ),
             )
-            .with_help("write why the error is deprecated and what to use instead, such as `deprecated: Replaced by new_code in v3.`, or remove the key if the error is not deprecated"),
+            .with_help(what.help),
         );
     }
 }
