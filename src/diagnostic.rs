@@ -64,7 +64,7 @@ codes! {
     UnknownRelated = "E016", Error, "`related` or `replaced_by` names a code that does not exist.";
     DuplicateId = "E017", Error, "Two groups, envelopes or statuses share an id.";
     InvalidBaseUrl = "E018", Error, "`base_url` is not an absolute http(s) URL.";
-    NotOneLine = "E019", Error, "A one-line field (title, summary) spans several lines or is empty.";
+    NotOneLine = "E019", Error, "A one-line field (title, summary, header value) spans several lines or is empty.";
     InvalidPointer = "E020", Error, "An envelope pointer is not a valid JSON Pointer.";
     BodyNotParsed = "E021", Error, "A response body or envelope example does not parse as its media type.";
     BodyCodeMismatch = "E022", Error, "The body's code (at the envelope's `code` pointer) differs from the error's code.";

@@ -1009,6 +1009,15 @@ fn hostile_markdown_and_links_are_neutralised_even_without_check() {
             field.cause = one_line("Field cause");
         }
         entry.links = links.clone();
+        // Header names that are not HTTP tokens are E002, so the fixture cannot hold them.
+        if let Some(response) = &mut entry.response {
+            response
+                .headers
+                .push((one_line("X-Evil\""), one_line("Header value")));
+        }
+        if let Some(retry_after) = &mut entry.retry_after {
+            retry_after.header = Some(one_line("Retry-After\""));
+        }
     }
     let files = render(&catalog);
     assert_inert(&files);
@@ -1019,6 +1028,10 @@ fn hostile_markdown_and_links_are_neutralised_even_without_check() {
         page.contains("Description Text <script>alert(1)</script>"),
         "{page}"
     );
+    // Header names are plain text, shown as written.
+    for name in [one_line("X-Evil\""), one_line("Retry-After\"")] {
+        assert!(page.contains(&name), "{name}");
+    }
     // The dropped links keep their text.
     assert!(page.contains("click"));
     // Safe links survive the filtering of unsafe ones.

@@ -119,3 +119,38 @@ fn valid_catalogs_validate_and_unknown_fields_do_not() {
         "an unknown field must be rejected"
     );
 }
+
+/// A header name is an RFC 9110 token and a value one line (E002, E019): the schema says
+/// so too, so an editor flags `Retry After:` as it is typed.
+#[test]
+fn header_names_and_values_are_checked_by_the_schema_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error_schema = schema(None, dir.path());
+    let error_file = |name: &str, header: &str| {
+        let path = dir.path().join(format!("{name}.yaml"));
+        let text = format!(
+            "code: {name}\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\n\
+             agent:\n  action: stop\n  guidance: G.\n\
+             response:\n  body: '{{}}'\n  headers:\n    {header}\n"
+        );
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let good = error_file("good", "X-Request-Id: \"req_1\"");
+    let Some(ok) = validate(&error_schema, &[good]) else {
+        return;
+    };
+    assert!(ok, "a valid header must validate");
+    for (name, header) in [
+        ("space", "Retry After: 30"),
+        ("colon", "\"X-Foo:\": bar"),
+        ("line_feed", "Retry-After: \"30\\r\\nSet-Cookie: a=b\""),
+        ("line_separator", "X-Note: \"one\\u2028two\""),
+    ] {
+        assert_eq!(
+            validate(&error_schema, &[error_file(name, header)]),
+            Some(false),
+            "the schema must reject `{header}`"
+        );
+    }
+}

@@ -155,6 +155,12 @@ pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &
     }
 }
 
+/// Every line break Unicode knows: a lone `\r` (from `"a\rb"`) breaks the line in a
+/// terminal and in the Markdown as surely as `\n`.
+pub(super) const LINE_BREAKS: [char; 7] = [
+    '\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}',
+];
+
 /// Title-like fields: one non-empty line.
 pub(super) fn check_one_line(
     source: &SourceFile,
@@ -173,11 +179,7 @@ pub(super) fn check_one_line(
             )
             .with_help(format!("write a short `{field}`")),
         );
-    } else if text.contains([
-        '\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}',
-    ]) {
-        // Every line break Unicode knows: a lone `\r` (from `"a\rb"`) breaks the line
-        // in a terminal and in the Markdown as surely as `\n`.
+    } else if text.contains(LINE_BREAKS) {
         diagnostics.push(
             at(
                 source,

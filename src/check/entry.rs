@@ -484,7 +484,7 @@ pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
                 .headers
                 .into_iter()
                 .flat_map(|h| h.value.0)
-                .map(|(k, v)| (k, v.value))
+                .map(|(name, value)| (name.value, value.value))
                 .collect(),
         }),
         examples: raw

@@ -5,7 +5,8 @@
 //!
 //! 1. **parse**: the loader's own diagnostics (YAML syntax, types, unknown fields…);
 //! 2. **per-file**: one file at a time: code format, code = file stem, status range,
-//!    one-line fields, retry consistency, empty sections, summary length;
+//!    one-line fields, retry consistency, empty sections, summary length, header
+//!    names and values;
 //! 3. **cross-file**: unique codes, ids of groups/envelopes/related codes that exist;
 //! 4. **envelope bodies**: response bodies parse and agree with the entry at the
 //!    envelope's JSON Pointers;
@@ -26,6 +27,7 @@ pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
 mod cross;
 mod entry;
+mod headers;
 mod markdown_fields;
 mod messages;
 mod text;
@@ -230,6 +232,7 @@ fn run(
         Stage::Entry,
         |file, found| {
             entry::check_entry(file, found);
+            headers::check_headers(file, found);
             text::check_error_texts(file, found);
         },
     ));

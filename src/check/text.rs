@@ -147,6 +147,20 @@ fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
     texts
 }
 
+/// `text` with its control characters and line breaks escaped (`\n`, `\u{1b}`), so a
+/// message quoting it stays on one line and cannot recolour a terminal.
+pub(super) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || super::config::LINE_BREAKS.contains(&c) {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +173,12 @@ mod tests {
         assert_eq!(first_control("é\u{85}"), Some((1, '\u{85}')));
         assert_eq!(first_control("a\u{7f}"), Some((1, '\u{7f}')));
         assert_eq!(first_control("\0"), Some((0, '\0')));
+    }
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_act_on() {
+        assert_eq!(printable("X-Foo\r\nEvil: 1"), "X-Foo\\r\\nEvil: 1");
+        assert_eq!(printable("a\u{1b}[31m"), "a\\u{1b}[31m");
+        assert_eq!(printable("a\u{2028}b é"), "a\\u{2028}b é");
     }
 }

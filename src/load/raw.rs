@@ -292,9 +292,10 @@ pub struct RawResponse {
 }
 
 /// A YAML mapping of strings kept in the order it was written (a `BTreeMap` would sort
-/// `Retry-After` before `Content-Type`, which reads wrong in a response example).
+/// `Retry-After` before `Content-Type`, which reads wrong in a response example). Names
+/// keep their place too, so a check can point at a name that is not an HTTP token.
 #[derive(Debug, Clone, Default)]
-pub struct OrderedMap(pub Vec<(String, S<String>)>);
+pub struct OrderedMap(pub Vec<(S<String>, S<String>)>);
 
 impl JsonSchema for OrderedMap {
     fn schema_name() -> Cow<'static, str> {
@@ -302,10 +303,16 @@ impl JsonSchema for OrderedMap {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // What `check` demands (E002, E019), so an editor flags it as it is typed: a name
+        // is an RFC 9110 token, a value holds no line break.
         schemars::json_schema!({
             "type": "object",
             "description": "Response headers, `Header-Name: value`, in the order written.",
-            "additionalProperties": {"type": ["string", "number", "boolean"]}
+            "propertyNames": {"pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},
+            "additionalProperties": {
+                "type": ["string", "number", "boolean"],
+                "pattern": "^[^\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029]*$"
+            }
         })
     }
 }
@@ -323,7 +330,7 @@ impl<'de> Deserialize<'de> for OrderedMap {
                 mut map: A,
             ) -> Result<OrderedMap, A::Error> {
                 let mut pairs = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, S<String>>()? {
+                while let Some((key, value)) = map.next_entry::<S<String>, S<String>>()? {
                     pairs.push((key, value));
                 }
                 Ok(OrderedMap(pairs))
@@ -351,6 +358,7 @@ pub struct RawExample {
 pub struct RawRetryAfter {
     /// Response header that says how long to wait, e.g. `Retry-After`.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*$"))]
     pub header: Option<S<String>>,
     /// Seconds to wait when there is no header.
     #[serde(default)]

@@ -1,0 +1,143 @@
+//! Header names and values: what the page prints as `Name: value` lines.
+//!
+//! A response example's headers are shown one per line in an `http` block, on the page
+//! and in the Markdown agents read. A line break inside a value would start a new line
+//! there, an example that reads like header injection (E019, the one-line rule of titles
+//! and summaries). A name with a space or a colon is no header at all: RFC 9110 (section
+//! 5.1) makes a field name a `token` (E002). `retry_after.header` names a header too.
+
+use super::config::LINE_BREAKS;
+use super::text::printable;
+use super::{ErrorFile, at};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::S;
+use crate::source::SourceFile;
+
+/// Reports the header names and values of an error file that a response cannot carry.
+pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
+    let (source, raw) = (file.source, file.raw);
+    let headers = raw
+        .response
+        .iter()
+        .filter_map(|r| r.value.headers.as_ref())
+        .flat_map(|h| &h.value.0);
+    for (name, value) in headers {
+        check_name(source, name, &name.value, diagnostics);
+        let line_break = value
+            .value
+            .chars()
+            .enumerate()
+            .find(|(_, c)| LINE_BREAKS.contains(c));
+        if let Some((position, found)) = line_break {
+            diagnostics.push(
+                at(
+                    source,
+                    value,
+                    Code::NotOneLine,
+                    format!(
+                        "the value of header `{}` spans several lines: it holds {} at character {}",
+                        printable(&name.value),
+                        line_break_name(found),
+                        position + 1
+                    ),
+                )
+                .with_help("write the value on one line after the name, such as `Retry-After: 30`: in the example, a line break would start a new header (a `|` block ends with one)"),
+            );
+        }
+    }
+    if let Some(header) = raw
+        .retry_after
+        .as_ref()
+        .and_then(|r| r.value.header.as_ref())
+    {
+        // The model trims this name before it is shown, so the check does too.
+        check_name(source, header, header.value.trim(), diagnostics);
+    }
+}
+
+/// An E002 error when `name` (the text of `spanned`) is not an HTTP field name.
+fn check_name(source: &SourceFile, spanned: &S<String>, name: &str, diagnostics: &mut Diagnostics) {
+    let message = match name.chars().find(|&c| !is_tchar(c)) {
+        None if !name.is_empty() => return,
+        None => "a header name is empty".to_owned(),
+        Some(c) => format!(
+            "`{}` is not a header name: it holds {}",
+            printable(name),
+            described(c)
+        ),
+    };
+    diagnostics.push(
+        at(source, spanned, Code::WrongType, message)
+            .with_help("a header name is one word of ASCII letters, digits and ``!#$%&'*+-.^_`|~`` (RFC 9110), such as `Retry-After`: no spaces, and no colon, as YAML's `:` already ends the name"),
+    );
+}
+
+/// Whether `c` may appear in an HTTP token (RFC 9110, section 5.6.2: `tchar`).
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+/// A character that is not a `tchar`, named so that an invisible one can be found.
+fn described(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c if c.is_control() || LINE_BREAKS.contains(&c) => {
+            format!("the character U+{:04X}", u32::from(c))
+        }
+        c if !c.is_ascii() => format!("`{c}`, which is not ASCII"),
+        c => format!("`{c}`"),
+    }
+}
+
+fn line_break_name(c: char) -> String {
+    let name = match c {
+        '\n' => "a line feed",
+        '\r' => "a carriage return",
+        '\u{B}' => "a vertical tab",
+        '\u{C}' => "a form feed",
+        '\u{85}' => "a next line",
+        '\u{2028}' => "a line separator",
+        '\u{2029}' => "a paragraph separator",
+        _ => "a line break",
+    };
+    format!("{name} (U+{:04X})", u32::from(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_are_rfc_9110_tokens() {
+        for good in [
+            "Retry-After",
+            "X-Request-Id",
+            "www-authenticate",
+            "a!#$%&'*+-.^_`|~9",
+        ] {
+            assert!(good.chars().all(is_tchar), "{good}");
+        }
+        for bad in [
+            "Retry After",
+            "X-Foo:",
+            "Ünïcode",
+            "a\tb",
+            "a\nb",
+            "(x)",
+            "a/b",
+            "a\"b",
+            "{x}",
+        ] {
+            assert!(!bad.chars().all(is_tchar), "{bad}");
+        }
+    }
+
+    #[test]
+    fn characters_that_are_no_tchar_are_named() {
+        assert_eq!(described(' '), "a space");
+        assert_eq!(described(':'), "`:`");
+        assert_eq!(described('\n'), "the character U+000A");
+        assert_eq!(described('é'), "`é`, which is not ASCII");
+    }
+}
