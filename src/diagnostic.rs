@@ -86,6 +86,7 @@ codes! {
     NoErrorFiles = "W006", Warning, "The catalog has no error files.";
     RetryActionNotRetryable = "W007", Warning, "`agent.action` is `retry` or `retry_later` on an error that is not retryable.";
     DuplicateRelated = "W008", Warning, "`related` lists the same code twice.";
+    RepeatedJsonKey = "W009", Warning, "A JSON response body or envelope example has the same key twice in one object.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -6,7 +6,7 @@
 //! error.
 
 use super::config::is_json_media_type;
-use super::{ConfigFile, ErrorFile, at};
+use super::{ConfigFile, ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::RawEnvelope;
 use crate::message_template::Template;
@@ -46,8 +46,12 @@ pub(super) fn check_body(
         return;
     }
     let (source, raw) = (file.source, file.raw);
-    let body: Value = match serde_json::from_str(&response.body.value) {
-        Ok(body) => body,
+    let body: Value = match json_keys::parse(&response.body.value) {
+        Ok(parsed) => {
+            let body = &response.body;
+            json_keys::warn_repeated(source, body, "the body", &parsed.repeated, diagnostics);
+            parsed.value
+        }
         Err(e) => {
             diagnostics.push(
                 at(

@@ -73,8 +73,15 @@ pub(super) fn check_config(
                 .as_ref()
                 .map_or("application/json", |m| m.value.as_str());
             if is_json_media_type(media_type) {
-                if let Err(e) = serde_json::from_str::<serde_json::Value>(&envelope.example.value) {
-                    diagnostics.push(
+                match super::json_keys::parse(&envelope.example.value) {
+                    Ok(parsed) => super::json_keys::warn_repeated(
+                        source,
+                        &envelope.example,
+                        "the envelope example",
+                        &parsed.repeated,
+                        diagnostics,
+                    ),
+                    Err(e) => diagnostics.push(
                         at(
                             source,
                             &envelope.example,
@@ -82,7 +89,7 @@ pub(super) fn check_config(
                             format!("envelope example is not valid JSON: {e}"),
                         )
                         .with_help("write the example body as JSON, in a `|` block scalar"),
-                    );
+                    ),
                 }
             }
         }

@@ -8,8 +8,8 @@
 //!    one-line fields, retry consistency, empty sections, summary length, header
 //!    names and values;
 //! 3. **cross-file**: unique codes, ids of groups/envelopes/related codes that exist;
-//! 4. **envelope bodies**: response bodies parse and agree with the entry at the
-//!    envelope's JSON Pointers;
+//! 4. **envelope bodies**: response bodies parse, repeat no key, and agree with the
+//!    entry at the envelope's JSON Pointers;
 //! 5. **messages**: no message can be claimed by two codes;
 //! 6. **markdown**: no raw HTML, no unsafe or broken links.
 //!
@@ -28,6 +28,7 @@ pub use entry::is_valid_code;
 mod cross;
 mod entry;
 mod headers;
+mod json_keys;
 mod markdown_fields;
 mod messages;
 mod text;

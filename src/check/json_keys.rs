@@ -1,0 +1,237 @@
+//! JSON parsing that notices repeated keys.
+//!
+//! `{"code": "a", "code": "b"}` is valid JSON, but RFC 8259 (section 4) leaves open which
+//! value a reader keeps: some parsers keep the first, most the last, some refuse the text.
+//! `serde_json::Value` keeps the last without a word, so the envelope pointers would check
+//! one value while a client may read the other. [`parse`] builds the same `Value` in the
+//! same single pass, and lists where keys repeat; [`warn_repeated`] reports them (W009).
+
+use super::at;
+use super::text::printable;
+use crate::diagnostic::{Code, Diagnostics};
+use crate::load::raw::S;
+use crate::source::SourceFile;
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Most repeated keys listed for one text: a body with more was generated, not typed, and
+/// the first ones say what is wrong.
+const MAX_LISTED: usize = 100;
+
+/// A parsed JSON text and where it repeats a key.
+pub(super) struct Parsed {
+    /// What `serde_json::from_str::<Value>` gives: a repeated key holds its last value.
+    pub value: Value,
+    /// Every repeated key by its JSON Pointer (RFC 6901), e.g. `/error/code` → `code`.
+    pub repeated: BTreeMap<String, String>,
+}
+
+/// Parses `text` as JSON, as `serde_json::from_str` does (same value, same errors).
+pub(super) fn parse(text: &str) -> Result<Parsed, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut found = Vec::new();
+    let value = Node(&mut found).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    let repeated = found
+        .into_iter()
+        .map(|path| (pointer(&path), path.into_iter().next().unwrap_or_default()))
+        .collect();
+    Ok(Parsed { value, repeated })
+}
+
+/// A W009 warning for each key `json` repeats; `what` names it ("the body").
+pub(super) fn warn_repeated(
+    source: &SourceFile,
+    json: &S<String>,
+    what: &str,
+    repeated: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (pointer, key) in repeated {
+        let key = printable(key);
+        diagnostics.push(
+            at(
+                source,
+                json,
+                Code::RepeatedJsonKey,
+                format!("{what} repeats the key `{key}` at `{}`: clients differ on which value they keep", printable(pointer)),
+            )
+            .with_help(format!("keep one `{key}` and remove the others: some JSON parsers keep the first value, most the last, some refuse the text (RFC 8259, section 4)")),
+        );
+    }
+}
+
+/// The path of a repeated key, leaf first: the segments are added on the way out of the
+/// nesting, so a text without repeated keys costs no path bookkeeping at all.
+type ReversedPath = Vec<String>;
+
+fn pointer(reversed: &ReversedPath) -> String {
+    let mut pointer = String::new();
+    for segment in reversed.iter().rev() {
+        pointer.push('/');
+        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    }
+    pointer
+}
+
+/// One JSON value; repeated keys found in it are pushed to the list it holds.
+struct Node<'a>(&'a mut Vec<ReversedPath>);
+
+impl Node<'_> {
+    /// Adds `segment` to the paths of the repeated keys found since `first`: they lie
+    /// inside the value that `segment` names.
+    fn nest(&mut self, first: usize, segment: impl FnOnce() -> String) {
+        if let Some(found) = self.0.get_mut(first..).filter(|f| !f.is_empty()) {
+            let segment = segment();
+            for path in found {
+                path.push(segment.clone());
+            }
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut items: A) -> Result<Value, A::Error> {
+        let mut array = Vec::with_capacity(items.size_hint().unwrap_or(0));
+        loop {
+            let first = self.0.len();
+            let Some(item) = items.next_element_seed(Node(&mut *self.0))? else {
+                break;
+            };
+            let index = array.len();
+            self.nest(first, || index.to_string());
+            array.push(item);
+        }
+        Ok(Value::Array(array))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut entries: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            let first = self.0.len();
+            let value = entries.next_value_seed(Node(&mut *self.0))?;
+            self.nest(first, || key.clone());
+            // As `Value` does: the last value wins, in the place of the first.
+            match object.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                Entry::Occupied(mut entry) => {
+                    if self.0.len() < MAX_LISTED {
+                        self.0.push(vec![entry.key().clone()]);
+                    }
+                    entry.insert(value);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repeated(text: &str) -> Vec<String> {
+        parse(text)
+            .expect("valid JSON")
+            .repeated
+            .into_keys()
+            .collect()
+    }
+
+    #[test]
+    fn repeated_keys_are_found_with_their_pointer() {
+        assert_eq!(repeated(r#"{"code": "a", "code": "b"}"#), ["/code"]);
+        assert_eq!(
+            repeated(r#"{"error": {"code": "a", "message": "m", "code": "b"}}"#),
+            ["/error/code"]
+        );
+        assert_eq!(
+            repeated(
+                r#"{"errors": [{"a": 1}, {"a/b~": 1, "a/b~": 2, "x": [0, {"y": 1, "y": 1}]}]}"#
+            ),
+            ["/errors/1/a~1b~0", "/errors/1/x/1/y"]
+        );
+        assert_eq!(repeated(r#"{"a": 1, "a": 2, "a": 3}"#), ["/a"]);
+        assert_eq!(
+            repeated(r#"{"a": {"b": 1, "b": 2}, "a": 3}"#),
+            ["/a", "/a/b"]
+        );
+        assert!(repeated(r#"{"a": {"a": 1}, "b": [{"a": 1}, {"a": 1}]}"#).is_empty());
+    }
+
+    #[test]
+    fn the_value_and_the_errors_are_those_of_serde_json() {
+        for text in [
+            r#"{"error": {"code": "x", "status": 404, "code": "y"}}"#,
+            r#"[1, -2, 3.5, 1e300, 18446744073709551615, -9223372036854775808, true, null, "\u00e9"]"#,
+            r#"{"b": 1, "a": 2, "b": 3}"#,
+            "  {} ",
+        ] {
+            let ours = parse(text).expect("valid JSON").value;
+            let theirs: Value = serde_json::from_str(text).expect("valid JSON");
+            assert_eq!(ours, theirs, "{text}");
+            // Key order too (`preserve_order`): the page shows the body as parsed.
+            assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+        }
+        for text in [r#"{"a": 1,}"#, "{} {}", "", r#"{"a" 1}"#, "[1, 2", "1e400"] {
+            let ours = parse(text).err().map(|e| e.to_string());
+            let theirs = serde_json::from_str::<Value>(text)
+                .err()
+                .map(|e| e.to_string());
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).is_err());
+    }
+}
