@@ -1,5 +1,6 @@
 //! YAML parsing with serde-saphyr, and the translation of its errors into diagnostics.
 
+use super::keys::{self, KeyProblems};
 use super::raw::{RawConfig, RawError};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{SourceFile, lines};
@@ -65,90 +66,54 @@ fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
                 Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "the file holds more than one YAML document")
                     .with_help("remove the `---` line and what follows it, or move that part to its own file: each error lives in its own file"),
             ],
-            None => {
-                let diagnostic = to_diagnostic(&e, source);
-                let all = match diagnostic.code {
-                    Code::MissingField if diagnostic.start == first_content_line(source) => {
-                        all_missing::<T>(source)
-                    }
-                    Code::UnknownField => all_unknown::<T>(source, &diagnostic),
-                    _ => None,
-                };
-                all.unwrap_or_else(|| vec![diagnostic])
-            }
+            None => with_key_problems::<T>(source, to_diagnostic(&e, source)),
         }
     })
 }
 
-/// Every top-level key of a file that its format does not know, one diagnostic each,
-/// when the one serde stopped at is among them: `titel:` and `sumary:` in one file are
-/// both reported. Each is placed on the line that starts with it. `None` when the keys
-/// cannot be listed or the key serde found is nested (then it alone is reported).
-fn all_unknown<T: schemars::JsonSchema>(
+/// The typed parse's diagnostic `first`, with every other unknown and missing key of
+/// the file: serde stops at its first problem, and a writer would otherwise learn of
+/// one misspelt key per run. Only for problems in a file's values and keys; after a
+/// syntax error or a resource limit, reading the file again would fail the same way.
+fn with_key_problems<T: schemars::JsonSchema>(
     source: &SourceFile,
-    found: &Diagnostic,
-) -> Option<Vec<Diagnostic>> {
-    let schema = schemars::schema_for!(T);
-    let known: Vec<&str> = schema
-        .get("properties")?
-        .as_object()?
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let mut unknown: Vec<Diagnostic> = Vec::new();
-    // Top-level keys are the plain `key:` lines at column 1 (block scalars and nested
-    // mappings are indented). The file is not parsed again, so hostile input costs
-    // nothing more here.
-    for (number, line) in lines(&source.text).enumerate() {
-        let Some(key) = line
-            .split_once(": ")
-            .map(|(key, _)| key)
-            .or_else(|| line.strip_suffix(':'))
-        else {
-            continue;
-        };
-        let plain = key
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if key.is_empty() || !plain || known.contains(&key) {
-            continue;
-        }
-        let start = Position {
-            line: number + 1,
-            column: 1,
-        };
-        let end = Position {
-            line: number + 1,
-            column: key.chars().count() + 1,
-        };
-        unknown.push(unknown_field(&source.path, start, end, key, &known));
+    first: Diagnostic,
+) -> Vec<Diagnostic> {
+    let walked = matches!(
+        first.code,
+        Code::WrongType | Code::UnknownField | Code::DuplicateKey | Code::MissingField
+    );
+    if !walked {
+        return vec![first];
     }
-    // A file of thousands of unknown keys is not a writer's typo: it keeps the one.
-    let listed =
-        unknown.len() <= MAX_LISTED_KEYS && unknown.iter().any(|d| d.message == found.message);
-    listed.then_some(unknown)
-}
-
-/// Most unknown keys listed for one file; past it, only the first is reported.
-const MAX_LISTED_KEYS: usize = 100;
-
-/// Every required top-level key a file lacks, one diagnostic each. serde stops at the
-/// first, and a writer fixing a half-written file would otherwise learn of the next one
-/// only on the next run. The keys come from the file's schema, so they cannot drift
-/// from the types. `None` when the keys cannot be listed (the file has other problems).
-fn all_missing<T: schemars::JsonSchema>(source: &SourceFile) -> Option<Vec<Diagnostic>> {
-    let keys: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
-        serde_saphyr::from_str_with_options(&source.text, options()).ok()?;
-    let schema = schemars::schema_for!(T);
-    let required = schema.get("required")?.as_array()?;
-    let at = first_content_line(source);
-    let missing: Vec<Diagnostic> = required
-        .iter()
-        .filter_map(|field| field.as_str())
-        .filter(|field| !keys.contains_key(*field))
-        .map(|field| missing_field(&source.path, at, field))
-        .collect();
-    (!missing.is_empty()).then_some(missing)
+    let mut all = match keys::key_problems::<T>(source, options()) {
+        KeyProblems::Found(all) => all,
+        KeyProblems::TooMany => return vec![first],
+        // The typed parse stopped before the syntax error the walk tripped over (a quote
+        // left open further down, say), which the writer will have to fix next. A limit
+        // may be the walk's own, tighter than the typed parse's: not reported.
+        KeyProblems::Unreadable(e) => {
+            let later = to_diagnostic(&e, source);
+            return if later.code == Code::YamlSyntax && later.start > first.start {
+                vec![first, later]
+            } else {
+                vec![first]
+            };
+        }
+    };
+    // The walk finds serde's unknown or missing key again, placed by its own rule: a
+    // missing key at its mapping's start, where serde puts it at the mapping's last key,
+    // and a merged key where it is written, where serde puts it at the `<<`. The same
+    // code and message is the same mistake.
+    let found_again = matches!(first.code, Code::UnknownField | Code::MissingField)
+        && all
+            .iter()
+            .any(|d| d.code == first.code && d.message == first.message);
+    if !found_again {
+        all.push(first);
+        all.sort_by_key(|d| (d.start, d.code));
+    }
+    all
 }
 
 /// Where a second YAML document starts: a `---` or `...` line after content. (A `---`
@@ -289,9 +254,10 @@ fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
     (open.line < at.line).then_some(open)
 }
 
-/// E003 for `key`, which is none of `expected`: from serde's first, and from the scan
-/// for the others, in the same words (the scan finds serde's among its own by them).
-fn unknown_field(
+/// E003 for `key`, which is none of `expected`: from serde's first, and from the walk
+/// of the file's keys for the others, in the same words (serde's is recognised among
+/// the walk's by them).
+pub(super) fn unknown_field(
     path: &str,
     start: Position,
     end: Position,
@@ -309,7 +275,7 @@ fn unknown_field(
 }
 
 /// E005 for a required `field` the mapping at `at` lacks.
-fn missing_field(path: &str, at: Position, field: &str) -> Diagnostic {
+pub(super) fn missing_field(path: &str, at: Position, field: &str) -> Diagnostic {
     Diagnostic::new(
         Code::MissingField,
         path,
@@ -323,7 +289,7 @@ fn missing_field(path: &str, at: Position, field: &str) -> Diagnostic {
 }
 
 /// The first line that is not blank, a comment or a document marker.
-fn first_content_line(source: &SourceFile) -> Position {
+pub(super) fn first_content_line(source: &SourceFile) -> Position {
     let line = lines(&source.text)
         .position(|l| {
             let t = l.trim();
@@ -427,20 +393,26 @@ fn type_help(message: &str) -> String {
 
 /// "did you mean `status`?" when a close match exists, else the list of valid names.
 pub fn did_you_mean(found: &str, expected: &[&str]) -> String {
-    let best = expected
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(found, candidate), *candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = closest(found, expected);
     let list = expected
         .iter()
         .map(|e| format!("`{e}`"))
         .collect::<Vec<_>>()
         .join(", ");
     match best {
-        Some((_, candidate)) => format!("did you mean `{candidate}`? expected one of {list}"),
+        Some(candidate) => format!("did you mean `{candidate}`? expected one of {list}"),
         None => format!("expected one of {list}"),
     }
+}
+
+/// The one of `expected` that `found` is most likely a misspelling of, if any is close.
+pub(super) fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
+    expected
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(found, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]
@@ -499,11 +471,13 @@ mod tests {
 
     #[test]
     fn a_value_of_the_wrong_shape_is_named_by_its_key() {
+        // The first problem other than a missing key: these files lack most keys, each
+        // reported beside the problem under test.
         let first = |text: &str| {
             let source = SourceFile::new("errors/x.yaml".to_owned(), text.to_owned());
             parse_error(&source)
                 .err()
-                .and_then(|found| found.into_iter().next())
+                .and_then(|found| found.into_iter().find(|d| d.code != Code::MissingField))
                 .map(|d| (d.code.id(), d.message, d.start.line))
         };
         let says = |text: &str, message: &str, line: usize| {
@@ -560,10 +534,15 @@ mod tests {
             .into_iter()
             .map(|d| (d.message, d.start.line))
             .collect();
+        // Missing keys too, but not `title` and `summary`: the misspelt keys' help asks
+        // "did you mean `title`?".
         assert_eq!(
             unknown,
             [
+                ("missing required field `status`".to_owned(), 1),
+                ("missing required field `retryable`".to_owned(), 1),
                 ("unknown field `titel`".to_owned(), 2),
+                ("missing required field `guidance`".to_owned(), 4),
                 ("unknown field `sumary`".to_owned(), 5)
             ]
         );

@@ -1,0 +1,502 @@
+//! Every unknown and every missing key of a file, at every level.
+//!
+//! serde stops at the first problem, so a writer who misspelt three keys would learn of
+//! them over three runs. When a file's typed parse has failed, it is parsed once more
+//! into a bare tree of mappings, lists and scalars with the place of every key, and the
+//! tree is walked together with the JSON Schema of the file's type: a key the schema's
+//! mapping does not list is unknown (E003), a key it requires and the mapping lacks is
+//! missing (E005). The schema is generated from the same Rust types as the parse, so
+//! the allowed keys cannot drift from them. A valid file never gets here.
+
+use super::yaml::{closest, first_content_line, missing_field, unknown_field};
+use crate::diagnostic::Diagnostic;
+use crate::source::{Place, SourceFile};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
+use std::ops::ControlFlow;
+
+/// Most unknown and missing keys reported for one file. A file with more is not a
+/// writer's typos but generated or hostile input: the typed parse's one diagnostic is
+/// reported alone, and the walk stops counting once past this.
+pub const MAX_KEY_PROBLEMS: usize = 100;
+
+/// Most nodes the walk reads; a file with more is reported by the typed parse alone.
+const WALK_MAX_NODES: usize = 20_000;
+
+/// Most events the walk replays for aliases and merge keys.
+const WALK_MAX_REPLAYED_EVENTS: usize = 10_000;
+
+/// What the walk of a file found.
+pub enum KeyProblems {
+    /// Every unknown and every missing key, by position (none, when the file's problem
+    /// is elsewhere).
+    Found(Vec<Diagnostic>),
+    /// More than [`MAX_KEY_PROBLEMS`].
+    TooMany,
+    /// The file cannot be read as a tree, for this reason: a syntax error further on
+    /// than the typed parse got, or a limit (the walk's own, perhaps).
+    Unreadable(serde_saphyr::Error),
+}
+
+/// Every unknown and every missing key of the file, by the schema of `T`.
+pub fn key_problems<T: schemars::JsonSchema>(
+    source: &SourceFile,
+    mut options: Options,
+) -> KeyProblems {
+    // The typed parse may have stopped at a duplicate key; the walk reads past it (the
+    // typed parse's diagnostic reports the duplicate) and looks at the first value.
+    options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
+    // The typed parse stopped at its first problem, often early; the walk reads the
+    // whole file, so it has limits of its own, well under the typed parse's and well
+    // over any error file a person writes. Past them the typed parse's one diagnostic
+    // is reported: a merge-key bomb, say, costs the parser's merge buffers memory in
+    // proportion to the events it replays.
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_nodes = budget.max_nodes.min(WALK_MAX_NODES);
+    }
+    let replayed = &mut options.alias_limits.max_total_replayed_events;
+    *replayed = (*replayed).min(WALK_MAX_REPLAYED_EVENTS);
+    let tree: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
+        Ok(tree) => tree,
+        Err(e) => return KeyProblems::Unreadable(e),
+    };
+    let schema = schemars::schema_for!(T);
+    let mut walk = Walk {
+        source,
+        defs: schema.get("$defs").and_then(Value::as_object),
+        found: Vec::new(),
+    };
+    if walk.node(&tree, schema.as_value(), true).is_break() {
+        return KeyProblems::TooMany;
+    }
+    let mut found = walk.found;
+    // A mapping aliased or merged into several places is one mistake, written once.
+    let mut seen = std::collections::BTreeSet::new();
+    found.retain(|d| seen.insert((d.start, d.code, d.message.clone())));
+    // By position; a mapping's missing keys stay in the schema's order.
+    found.sort_by_key(|d| (d.start, d.code));
+    KeyProblems::Found(found)
+}
+
+/// The walk of a file's tree along its schema.
+struct Walk<'a> {
+    source: &'a SourceFile,
+    /// The schema's named types (`RawAgent`, `RawCause`, …), which `$ref`s point into.
+    defs: Option<&'a Map<String, Value>>,
+    found: Vec<Diagnostic>,
+}
+
+impl<'a> Walk<'a> {
+    /// Checks `node` and everything under it against `schema`. Breaks once more than
+    /// [`MAX_KEY_PROBLEMS`] are found. A node whose shape the schema does not expect (a
+    /// scalar for a mapping, a mapping for text) is passed over: the typed parse
+    /// reports that, and its keys would only be guesses.
+    fn node(&mut self, node: &Spanned<Node>, schema: &'a Value, root: bool) -> ControlFlow<()> {
+        match &node.value {
+            Node::Scalar => {}
+            Node::List(items) => {
+                let Some(item_schema) = self.resolve(schema, "items") else {
+                    return ControlFlow::Continue(());
+                };
+                let Some(item_schema) = item_schema.get("items") else {
+                    return ControlFlow::Continue(());
+                };
+                for item in items {
+                    self.node(item, item_schema, false)?;
+                }
+            }
+            Node::Map(entries) => {
+                let Some(object) = self.resolve(schema, "properties") else {
+                    // An open mapping (response headers): any key, values by one schema.
+                    if let Some(values) = self
+                        .resolve(schema, "additionalProperties")
+                        .and_then(|s| s.get("additionalProperties"))
+                        .filter(|s| s.is_object())
+                    {
+                        for (_, value) in entries {
+                            self.node(value, values, false)?;
+                        }
+                    }
+                    return ControlFlow::Continue(());
+                };
+                let properties = object.get("properties").and_then(Value::as_object);
+                let known: Vec<&str> = properties
+                    .iter()
+                    .flat_map(|p| p.keys())
+                    .map(String::as_str)
+                    .collect();
+                let closed = object.get("additionalProperties") == Some(&Value::Bool(false));
+                // Required keys that an unknown key is likely a misspelling of: its E003
+                // asks "did you mean `action`?", and an E005 for `action` beside it would
+                // report the one mistake twice.
+                let mut misspelt: Vec<&str> = Vec::new();
+                for (key, value) in entries {
+                    match properties.and_then(|p| p.get(&key.value.0)) {
+                        Some(property) => self.node(value, property, false)?,
+                        None if closed => {
+                            // Where the key is written: for one merged in (`<<: *base`) or
+                            // reached through an alias, that is its anchored definition,
+                            // where the fix goes.
+                            let (start, end) = self.source.span_of(&Place::from(&key.defined));
+                            misspelt.extend(closest(&key.value.0, &known));
+                            let found =
+                                unknown_field(&self.source.path, start, end, &key.value.0, &known);
+                            self.push(found)?;
+                        }
+                        None => {}
+                    }
+                }
+                let required = object.get("required").and_then(Value::as_array);
+                // The file's own mapping is pointed at by its first line, as serde's first
+                // missing key has always been; a nested one where it starts (its first key
+                // or its `{`), and one used through an alias where it is defined, so that
+                // a mapping aliased twice is reported once, where the key is to be added.
+                let at = if root {
+                    first_content_line(self.source)
+                } else {
+                    self.source.span_of(&Place::from(&node.defined)).0
+                };
+                for field in required.into_iter().flatten().filter_map(Value::as_str) {
+                    let present = entries.iter().any(|(key, _)| key.value.0 == field);
+                    if !present && !misspelt.contains(&field) {
+                        self.push(missing_field(&self.source.path, at, field))?;
+                    }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) -> ControlFlow<()> {
+        self.found.push(diagnostic);
+        if self.found.len() > MAX_KEY_PROBLEMS {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// The schema, or the branch of it, that has `member`: `$ref`s are followed and an
+    /// optional field's `anyOf: [{$ref}, {type: null}]` searched. Bounded, so a schema
+    /// whose `$ref`s ran in a circle could not hang the walk.
+    fn resolve(&self, schema: &'a Value, member: &str) -> Option<&'a Value> {
+        let mut pending = vec![schema];
+        for _ in 0..32 {
+            let schema = pending.pop()?;
+            if schema.get(member).is_some() {
+                return Some(schema);
+            }
+            if let Some(name) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                pending.extend(self.defs.and_then(|defs| defs.get(name)));
+            }
+            for branches in ["anyOf", "oneOf", "allOf"] {
+                if let Some(branches) = schema.get(branches).and_then(Value::as_array) {
+                    pending.extend(branches.iter().rev());
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A YAML node reduced to what the walk needs: its shape, and its keys with places.
+#[derive(Debug)]
+pub enum Node {
+    /// Any scalar, null included: the walk has nothing to look at in it.
+    Scalar,
+    List(Vec<Spanned<Node>>),
+    /// Entries in the order written, merge keys expanded.
+    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
+}
+
+/// A mapping key as the typed parse reads a struct's field name.
+#[derive(Debug)]
+pub struct Key(pub String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(Key(key.to_owned()))
+            }
+        }
+        // As derived structs read their field names, so a key reads the same text here.
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> Visitor<'de> for NodeVisitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Node, D::Error> {
+                Node::deserialize(inner)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Node::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::yaml::{parse_config, parse_error};
+    use super::*;
+
+    /// `code line:column message` of each diagnostic for an error file.
+    fn problems(text: &str) -> Vec<String> {
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        found(parse_error(&source).err().unwrap_or_default())
+    }
+
+    fn found(diagnostics: Vec<Diagnostic>) -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{} {}",
+                    d.code.id(),
+                    d.start.line,
+                    d.start.column,
+                    d.message
+                )
+            })
+            .collect()
+    }
+
+    const HEAD: &str = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\n";
+
+    #[test]
+    fn every_unknown_nested_key_is_reported_with_its_mappings_keys() {
+        let text = format!(
+            "{HEAD}agent:\n  acton: retry\n  guidence: wait\ncauses:\n  - cause: x\n    resolutoin: y\n  - caus: z\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "E003 7:3 unknown field `acton`",
+                "E003 8:3 unknown field `guidence`",
+                "E003 11:5 unknown field `resolutoin`",
+                "E003 12:5 unknown field `caus`",
+                // The second cause lacks a resolution; the first wrote one, misspelt.
+                "E005 12:5 missing required field `resolution`",
+            ]
+        );
+        let source = SourceFile::new("errors/x.yaml", text);
+        let helps: Vec<String> = parse_error(&source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|d| d.help)
+            .collect();
+        assert!(
+            helps[0].starts_with("did you mean `action`? expected one of `action`, `guidance`"),
+            "{helps:?}"
+        );
+        assert!(
+            helps[2]
+                .starts_with("did you mean `resolution`? expected one of `cause`, `resolution`"),
+            "{helps:?}"
+        );
+    }
+
+    #[test]
+    fn flow_mappings_are_walked_like_block_ones() {
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{acton: retry, guidence: wait}}\ncauses: [{{cause: x, resolutoin: y}}, {{caus: z}}]\n"
+            )),
+            [
+                "E003 6:9 unknown field `acton`",
+                "E003 6:23 unknown field `guidence`",
+                "E003 7:21 unknown field `resolutoin`",
+                // At the item's `{`, where serde put it at its last key.
+                "E005 7:37 missing required field `resolution`",
+                "E003 7:38 unknown field `caus`",
+            ]
+        );
+        // serde alone put a flow mapping's missing key at the file's first line.
+        assert_eq!(
+            problems(&format!("{HEAD}agent: {{action: retry}}\n")),
+            ["E005 6:8 missing required field `guidance`"]
+        );
+    }
+
+    #[test]
+    fn every_missing_key_is_reported_at_its_mapping() {
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:\n  action: stop\nmessages:\n  - cause: c\nexamples:\n  - title: t\n    lang: sh\nresponse:\n  headers:\n    A: b\n"
+            )),
+            [
+                "E005 7:3 missing required field `guidance`",
+                "E005 9:5 missing required field `message`",
+                "E005 11:5 missing required field `code`",
+                "E005 14:3 missing required field `body`",
+            ]
+        );
+        // The file's own mapping: at its first line, as before, and nested ones too.
+        assert_eq!(
+            problems("# c\ncode: x\ntitle: T\nagent: {action: stop}\n"),
+            [
+                "E005 2:1 missing required field `status`",
+                "E005 2:1 missing required field `summary`",
+                "E005 2:1 missing required field `retryable`",
+                "E005 4:8 missing required field `guidance`",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_config_files_nested_items_are_walked() {
+        let source = SourceFile::new(
+            "errdex.yaml",
+            "title: T\nsummary: S.\nbase_url: https://x.test\nenvelopes:\n  - id: e\n    titel: E\n    example: '{}'\n    pointers: {cod: /c}\ngroups:\n  - id: g\n  - id: h\n    title: H\n    descripton: D\nstatuses:\n  - status: 200\n    meening: OK\nlinks:\n  - {title: t, ulr: x}\n"
+                .to_owned(),
+        );
+        assert_eq!(
+            found(parse_config(&source).err().unwrap_or_default()),
+            [
+                "E003 6:5 unknown field `titel`",
+                "E003 8:16 unknown field `cod`",
+                "E005 10:5 missing required field `title`",
+                "E003 13:5 unknown field `descripton`",
+                "E003 16:5 unknown field `meening`",
+                // Not close enough to `url` to be taken for it: both are reported.
+                "E005 18:5 missing required field `url`",
+                "E003 18:16 unknown field `ulr`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mapping_used_twice_is_reported_where_it_is_written() {
+        // The anchored cause is used again through a merge and an alias: its misspelt
+        // key is one mistake, at its one place.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\ncauses:\n  - &c\n    cause: x\n    resolutoin: y\n  - <<: *c\n    cause: z\n  - *c\n"
+            )),
+            ["E003 10:5 unknown field `resolutoin`"]
+        );
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\nexamples:\n  - &e {{title: t, lang: sh}}\n  - *e\n"
+            )),
+            ["E005 8:8 missing required field `code`"]
+        );
+    }
+
+    #[test]
+    fn the_first_problem_of_another_kind_is_kept_beside_the_keys() {
+        // A wrong type, a duplicate key: serde stops there, the walk goes on.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: T\nstatus: 4o4\nsummary: S.\nretryable: false\nagent: {acton: stop}\n"
+            ),
+            [
+                "E002 3:9 `status` must be a whole number",
+                "E005 6:8 missing required field `guidance`",
+                "E003 6:9 unknown field `acton`",
+            ]
+        );
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}title: U\nagent:\n  acton: stop\n  guidance: g\n"
+            )),
+            [
+                "E004 6:1 duplicate key `title`",
+                "E003 8:3 unknown field `acton`",
+            ]
+        );
+        // A syntax error past the first unknown key: the tree cannot be read, and the
+        // error is the next thing to fix.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:\n  acton: stop\n  guidence: g\nwhen: [open\n"
+            )),
+            [
+                "E003 7:3 unknown field `acton`",
+                "E001 9:7 unclosed bracket '['",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_of_countless_unknown_keys_reports_the_first() {
+        let keys: String = (0..MAX_KEY_PROBLEMS)
+            .map(|i| format!("  k{i}: v\n"))
+            .collect();
+        // 100 unknown keys: all are listed (with `action` and `guidance` missing).
+        let listed = problems(&format!(
+            "{HEAD}agent:\n{keys}  action: stop\n  guidance: g\n"
+        ));
+        assert_eq!(listed.len(), MAX_KEY_PROBLEMS, "{listed:?}");
+        // One more: the typed parse's one diagnostic.
+        let keys = format!("{keys}  extra: v\n");
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:\n{keys}  action: stop\n  guidance: g\n"
+            )),
+            ["E003 7:3 unknown field `k0`"]
+        );
+    }
+}
