@@ -149,6 +149,66 @@ fn every_problem_in_every_file_is_reported_at_once() {
 }
 
 #[test]
+fn every_key_problem_in_nested_mappings_is_reported_at_once() {
+    // serde stops at the first; each of these used to take a run of its own.
+    for (case, expected) in [
+        (
+            "E003_unknown_nested_field",
+            &[
+                "E003 7:36 `second`",
+                "E003 9:3 `acton`",
+                "E003 10:3 `guidence`",
+                "E003 13:5 `resolutoin`",
+                "E003 14:5 `caus`",
+                "E005 14:5 `resolution`",
+                "E003 16:5 `mesage`",
+                "E003 18:29 `cod`",
+                "E005 20:5 `url`",
+                "E003 21:5 `ulr`",
+            ][..],
+        ),
+        (
+            "E005_missing_nested_field",
+            &[
+                "E005 8:3 `guidance`",
+                "E005 10:5 `cause`",
+                "E005 11:5 `field`",
+                "E005 12:11 `body`",
+                "E005 14:5 `code`",
+            ][..],
+        ),
+        (
+            "E003_unknown_nested_config_field",
+            &[
+                "E003 6:5 `titel`",
+                "E003 11:7 `mesage`",
+                "E003 17:5 `descripton`",
+                "E005 18:5 `title`",
+                "E003 21:5 `meening`",
+                "E003 25:5 `descripion`",
+            ][..],
+        ),
+    ] {
+        let run = check(case, &["--format", "json"]);
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("valid JSON");
+        let found: Vec<String> = parsed
+            .iter()
+            .map(|d| {
+                let message = d["message"].as_str().unwrap_or("");
+                let key = message.find('`').map_or(message, |i| &message[i..]);
+                format!(
+                    "{} {}:{} {key}",
+                    d["code"].as_str().unwrap_or(""),
+                    d["line"],
+                    d["column"]
+                )
+            })
+            .collect();
+        assert_eq!(found, expected, "{case}");
+    }
+}
+
+#[test]
 fn semantic_errors_point_at_the_value() {
     let run = check("E013_status_out_of_range", &["--format", "json"]);
     let parsed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("valid JSON");
