@@ -25,6 +25,13 @@ pub const MAX_KEY_PROBLEMS: usize = 100;
 /// Most nodes the walk reads; a file with more is reported by the typed parse alone.
 const WALK_MAX_NODES: usize = 20_000;
 
+/// Deepest nesting the walk reads. The formats nest four levels at most (`envelopes`,
+/// an item, its `pointers`, a value), and the typed parse, which stops at the first
+/// level the schema does not expect, never recursed as deep as its own limit of 64
+/// allows; reading a tree that deep took more than a 2 MiB thread stack in a debug
+/// build.
+const WALK_MAX_DEPTH: usize = 16;
+
 /// Most events the walk replays for aliases and merge keys.
 const WALK_MAX_REPLAYED_EVENTS: usize = 10_000;
 
@@ -55,6 +62,8 @@ pub fn key_problems<T: schemars::JsonSchema>(
     // proportion to the events it replays.
     if let Some(budget) = options.budget.as_mut() {
         budget.max_nodes = budget.max_nodes.min(WALK_MAX_NODES);
+        budget.max_depth = budget.max_depth.min(WALK_MAX_DEPTH);
+        budget.flow_nesting_limit = budget.flow_nesting_limit.min(WALK_MAX_DEPTH);
     }
     let replayed = &mut options.alias_limits.max_total_replayed_events;
     *replayed = (*replayed).min(WALK_MAX_REPLAYED_EVENTS);
@@ -477,6 +486,22 @@ mod tests {
                 "E003 7:3 unknown field `acton`",
                 "E001 9:7 unclosed bracket '['",
             ]
+        );
+    }
+
+    #[test]
+    fn a_deeply_nested_file_is_not_read_past_the_walks_depth() {
+        // 60 levels, under the typed parse's limit of 64: the typed parse stops at
+        // `acton`; reading the tree to the bottom overflowed a test thread's stack.
+        let deep = format!("{}1{}", "{a: ".repeat(60), "}".repeat(60));
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:
+  acton: stop
+when: {deep}
+"
+            )),
+            ["E003 7:3 unknown field `acton`"]
         );
     }
 
