@@ -20,7 +20,7 @@ use std::ops::ControlFlow;
 /// Most unknown and missing keys reported for one file. A file with more is not a
 /// writer's typos but generated or hostile input: the typed parse's one diagnostic is
 /// reported alone, and the walk stops counting once past this.
-pub const MAX_KEY_PROBLEMS: usize = 100;
+const MAX_KEY_PROBLEMS: usize = 100;
 
 /// Most nodes the walk reads; a file with more is reported by the typed parse alone.
 const WALK_MAX_NODES: usize = 20_000;
@@ -216,7 +216,7 @@ impl<'a> Walk<'a> {
 
 /// A YAML node reduced to what the walk needs: its shape, and its keys with places.
 #[derive(Debug)]
-pub enum Node {
+enum Node {
     /// Any scalar, null included: the walk has nothing to look at in it.
     Scalar,
     List(Vec<Spanned<Node>>),
@@ -226,7 +226,7 @@ pub enum Node {
 
 /// A mapping key as the typed parse reads a struct's field name.
 #[derive(Debug)]
-pub struct Key(pub String);
+struct Key(String);
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
