@@ -15,7 +15,10 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
+use std::any::TypeId;
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// Most unknown and missing keys reported for one file. A file with more is not a
 /// writer's typos but generated or hostile input: the typed parse's one diagnostic is
@@ -48,7 +51,7 @@ pub enum KeyProblems {
 }
 
 /// Every unknown and every missing key of the file, by the schema of `T`.
-pub fn key_problems<T: schemars::JsonSchema>(
+pub fn key_problems<T: schemars::JsonSchema + 'static>(
     source: &SourceFile,
     mut options: Options,
 ) -> KeyProblems {
@@ -71,7 +74,7 @@ pub fn key_problems<T: schemars::JsonSchema>(
         Ok(tree) => tree,
         Err(e) => return KeyProblems::Unreadable(e),
     };
-    let schema = schemars::schema_for!(T);
+    let schema = schema_of::<T>();
     let mut walk = Walk {
         source,
         defs: schema.get("$defs").and_then(Value::as_object),
@@ -87,6 +90,22 @@ pub fn key_problems<T: schemars::JsonSchema>(
     // By position; a mapping's missing keys stay in the schema's order.
     found.sort_by_key(|d| (d.start, d.code));
     KeyProblems::Found(found)
+}
+
+/// The JSON Schema of `T`, generated once per type and kept for the process: when every
+/// file of a catalog has the same mistake (a key renamed in all of them), generating it
+/// for each file took a third of `check`'s time.
+fn schema_of<T: schemars::JsonSchema + 'static>() -> &'static schemars::Schema {
+    type Schemas = BTreeMap<TypeId, &'static schemars::Schema>;
+    static SCHEMAS: OnceLock<Mutex<Schemas>> = OnceLock::new();
+    let mut schemas = SCHEMAS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    // One per type of file (two), so leaking them is bounded.
+    schemas
+        .entry(TypeId::of::<T>())
+        .or_insert_with(|| Box::leak(Box::new(schemars::schema_for!(T))))
 }
 
 /// The walk of a file's tree along its schema.

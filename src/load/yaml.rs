@@ -45,7 +45,7 @@ pub fn parse_error(source: &SourceFile) -> Result<RawError, Vec<Diagnostic>> {
 }
 
 /// Parses a file; `when_empty` is the help for a file with nothing in it.
-fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
+fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema + 'static>(
     source: &SourceFile,
     when_empty: &str,
 ) -> Result<T, Vec<Diagnostic>> {
@@ -75,7 +75,7 @@ fn parse<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
 /// the file: serde stops at its first problem, and a writer would otherwise learn of
 /// one misspelt key per run. Only for problems in a file's values and keys; after a
 /// syntax error or a resource limit, reading the file again would fail the same way.
-fn with_key_problems<T: schemars::JsonSchema>(
+fn with_key_problems<T: schemars::JsonSchema + 'static>(
     source: &SourceFile,
     first: Diagnostic,
 ) -> Vec<Diagnostic> {
