@@ -125,8 +125,16 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     check_one_line(source, &raw.summary, "summary", diagnostics);
     let summary_chars = raw.summary.value.trim().chars().count();
     if summary_chars > MAX_SUMMARY_CHARS {
+        // The characters past the limit are underlined, as line-length lints do.
+        let text = &raw.summary.value;
+        let leading = text.len() - text.trim_start().len();
+        let past = text[leading..]
+            .char_indices()
+            .nth(MAX_SUMMARY_CHARS)
+            .map_or(text.len(), |(i, _)| leading + i);
+        let end = leading + text.trim().len();
         diagnostics.push(
-            at(source, &raw.summary, Code::SummaryTooLong, format!("summary is {summary_chars} characters, over {MAX_SUMMARY_CHARS}"))
+            super::at_markdown_range(source, &raw.summary, past..end, Code::SummaryTooLong, format!("summary is {summary_chars} characters, over {MAX_SUMMARY_CHARS}"))
                 .with_help("llms.txt shows the summary on one line; keep it to one sentence and move detail to `description`"),
         );
     }

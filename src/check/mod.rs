@@ -534,6 +534,8 @@ fn same_text_in_file(
 ) -> Option<Position> {
     let wanted = value.get(offset..)?.chars().find(|c| !c.is_whitespace())?;
     let from = source.offset_of(start);
+    // A quoted scalar starts at its quote.
+    let from = from + usize::from(source.text[from..].starts_with(['"', '\'']));
     let mut in_file = source
         .text
         .get(from..)?
