@@ -1084,6 +1084,50 @@ fn script_links_in_any_spelling_never_reach_the_agent_markdown() {
     assert_inert(&files);
 }
 
+/// Code blocks whose HTML and links are inert as code, in every field that the agent
+/// Markdown lays out inside other Markdown: under a list marker, in a table cell, behind
+/// `> `, or on one llms.txt line. `check` passes them (they are code where they are
+/// written), so the layout must not bring them to life.
+#[test]
+fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
+    let shapes = [
+        "\t<img src=x onerror=alert(1)>",
+        "    <b onmouseover=alert(2)>four spaces</b>",
+        "\t[tab](javascript:alert(3))",
+        "~~~\n[fenced](javascript:alert(4))\n~~~",
+        "```\n<script>alert(5)</script>\n```",
+        "See below.\n\n    <script>alert(6)</script>",
+    ];
+    for shape in shapes {
+        let mut catalog = load(HOSTILE);
+        catalog.config.summary = shape.into();
+        catalog.config.agent_instructions = Some(shape.into());
+        for link in &mut catalog.config.links {
+            link.description = Some(shape.into());
+        }
+        for entry in &mut catalog.errors {
+            entry.summary = shape.into();
+            entry.when = vec![shape.into()];
+            entry.fix = vec![shape.into(), shape.into()];
+            entry.gotchas = vec![shape.into()];
+            entry.causes = vec![errdex::model::Cause {
+                cause: shape.into(),
+                resolution: shape.into(),
+            }];
+            for message in &mut entry.messages {
+                message.cause = Some(shape.into());
+                message.resolution = Some(shape.into());
+            }
+            for field in &mut entry.fields {
+                field.cause = shape.into();
+            }
+        }
+        let mut files = render(&catalog);
+        files.retain(|path, _| path.ends_with(".md") || path.ends_with(".txt"));
+        assert_inert(&files);
+    }
+}
+
 #[test]
 fn headings_in_agent_instructions_never_add_llms_txt_sections() {
     let mut catalog = load(SMALL);

@@ -27,17 +27,20 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let catalog = index.catalog;
     let base = catalog.config.base_url.as_str();
     let md = |text: &str| to_agent_markdown(text, base);
-    let cell = |text: &str| table_cell(&md(text));
+    // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
+    // the place it ends up: see `inline_markdown`.
+    let cell = |text: &str| table_cell(&inline_markdown(text, base));
     let mut out = String::with_capacity(4096);
     out.push_str(&index_directive(catalog));
     out.push('\n');
     if let Some(instructions) = &catalog.config.agent_instructions {
-        out.push_str(">\n");
-        for line in md(instructions).lines() {
-            out.push_str(if line.is_empty() { ">" } else { "> " });
-            out.push_str(line);
-            out.push('\n');
+        let mut quote = String::from(">\n");
+        for line in instructions.lines() {
+            quote.push_str(if line.is_empty() { ">" } else { "> " });
+            quote.push_str(line);
+            quote.push('\n');
         }
+        out.push_str(&md(&quote));
     }
     let _ = write!(out, "\n# {}: {}\n\n", entry.code, plain_text(&entry.title));
     let reason = reason_phrase(entry.status);
@@ -205,9 +208,16 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
-    out
+    // Each piece above was made safe where it was written, but Markdown reads a piece by
+    // what comes before it: after a list, an indented paragraph joins the last item, so
+    // a summary that was an inert code block on its own is HTML there. The document is
+    // made safe once more as a whole, as agents will read it.
+    to_agent_markdown(&out, base)
 }
 
+/// A list of Markdown items. Each item is laid out under its marker first and made safe
+/// after, as it will be read: made safe on its own, an item starting with a tab is an
+/// indented code block, whose HTML is fine as code, and under `- ` it is HTML.
 fn list_section(
     out: &mut String,
     title: &str,
@@ -226,16 +236,17 @@ fn list_section(
             "- ".to_owned()
         };
         let indent = " ".repeat(marker.len());
-        let text = md(item);
-        let mut lines = text.lines();
-        let _ = writeln!(out, "{marker}{}", lines.next().unwrap_or(""));
+        let mut laid_out = String::with_capacity(item.len() + 16);
+        let mut lines = item.trim_end().lines();
+        let _ = writeln!(laid_out, "{marker}{}", lines.next().unwrap_or(""));
         for line in lines {
-            if line.is_empty() {
-                out.push('\n');
+            if line.trim().is_empty() {
+                laid_out.push('\n');
             } else {
-                let _ = writeln!(out, "{indent}{line}");
+                let _ = writeln!(laid_out, "{indent}{line}");
             }
         }
+        out.push_str(&md(&laid_out));
     }
     out.push('\n');
 }
@@ -273,9 +284,33 @@ fn code_span(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
-/// Markdown made safe for one table cell: one line, pipes escaped.
+/// One line of Markdown made safe for a table cell: pipes escaped.
 fn table_cell(text: &str) -> String {
-    one_line(text).replace('|', "\\|")
+    text.replace('|', "\\|")
+}
+
+/// Markdown for one line inside other Markdown (a table cell, an llms.txt entry, a
+/// quoted summary): flattened to one line first and made safe after, so what is made
+/// safe is what agents read. The other way round, an indented or fenced code block
+/// (whose HTML and links are inert as code) would be flattened into inline text, its
+/// HTML and links live.
+fn inline_markdown(text: &str, base: &str) -> String {
+    let line = one_line(text);
+    // On a line of its own a fence opener starts a code block; inside a line it is
+    // text, so it is escaped to be read as text here too.
+    let line = if opens_fence(&line) {
+        format!("\\{line}")
+    } else {
+        line
+    };
+    to_agent_markdown(&line, base)
+}
+
+/// Whether a line opens a fenced code block: three or more backticks with no backtick
+/// after them, or three or more tildes.
+fn opens_fence(line: &str) -> bool {
+    let ticks = line.len() - line.trim_start_matches('`').len();
+    (ticks >= 3 && !line[ticks..].contains('`')) || line.starts_with("~~~")
 }
 
 /// Plain text (a title, a name) made fit for Markdown: one line, with every character
@@ -354,7 +389,7 @@ fn llms_header(catalog: &Catalog) -> String {
     let mut out = format!(
         "# {}\n\n> {}\n\n",
         plain_text(&config.title),
-        one_line(&to_agent_markdown(&config.summary, &config.base_url))
+        inline_markdown(&config.summary, &config.base_url)
     );
     if let Some(instructions) = &config.agent_instructions {
         out.push_str(&demote_headings(&to_agent_markdown(
@@ -446,7 +481,7 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
         plain_text(&entry.title),
         catalog.markdown_url(&entry.code),
         entry.status,
-        one_line(&to_agent_markdown(&entry.summary, &catalog.config.base_url))
+        inline_markdown(&entry.summary, &catalog.config.base_url)
     )
 }
 
@@ -479,7 +514,7 @@ pub fn llms_txt<'p>(catalog: &Catalog, line_of: impl Fn(usize) -> &'p str) -> St
             link_destination(&link.url, base)
         );
         if let Some(description) = &link.description {
-            let _ = write!(out, ": {}", one_line(&to_agent_markdown(description, base)));
+            let _ = write!(out, ": {}", inline_markdown(description, base));
         }
         out.push('\n');
     }
