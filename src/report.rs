@@ -5,6 +5,7 @@
 //! (`catalog/errors/x.yaml`), so they can be clicked in a terminal or an editor and
 //! match the repository paths GitHub annotates.
 
+use crate::check::printable;
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::source::SourceFile;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -65,14 +66,17 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let path = sources.display_path(&d.file);
+    // Messages quote what the catalog holds (a key, a body's message, a file name), and
+    // a terminal acts on control characters: `\e]52;…` writes the clipboard, `\e[2K\r`
+    // erases the line. They are printed escaped.
+    let path = printable(&sources.display_path(&d.file));
     let header = format!(
         "{path}:{}:{}: {}[{}]: {}",
         d.start.line,
         d.start.column,
         severity_word(d.severity()),
         d.code.id(),
-        d.message
+        printable(&d.message)
     );
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     // Only the line at fault is shown, so only that line is handed to the snippet
@@ -126,7 +130,8 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
                 .into(),
         );
     }
-    if let Some(help) = &d.help {
+    let help = d.help.as_deref().map(printable);
+    if let Some(help) = &help {
         elements.push(Level::HELP.message(help.as_str()).into());
     }
     let title = if color {
@@ -241,15 +246,15 @@ pub fn github(diagnostics: &[Diagnostic], sources: &Sources<'_>) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = printable(&d.message);
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&printable(help));
         }
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&sources.display_path(&d.file)),
+            escape_property(&printable(&sources.display_path(&d.file))),
             d.start.line,
             d.start.column,
             d.end.line,
@@ -319,6 +324,27 @@ mod tests {
         let caret = lines[shown + 1].find('^').expect("a caret");
         assert_eq!(&lines[shown][caret..caret + 3], "<b>", "{text}");
         assert_eq!(lines[shown + 1].matches('^').count(), 3, "{text}");
+    }
+
+    #[test]
+    fn control_characters_from_the_catalog_are_printed_escaped() {
+        let d = Diagnostic::whole_file(
+            crate::diagnostic::Code::BodyMessageUnknown,
+            "errors/a\nb.yaml",
+            "the body's message `\u{1b}]52;c;ZWNobw==\u{7}\u{1b}[2K\rWidget` is none of the messages",
+        )
+        .with_help("add `\u{1b}[31m` to `messages`");
+        let sources = Sources {
+            prefix: String::new(),
+            files: BTreeMap::new(),
+        };
+        for text in [
+            human(std::slice::from_ref(&d), &sources, false),
+            github(std::slice::from_ref(&d), &sources),
+        ] {
+            assert!(!text.contains(['\u{1b}', '\u{7}', '\r']), "{text:?}");
+            assert!(text.contains("\\u{1b}]52;c;ZWNobw==\\u{7}"), "{text}");
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod config;
 pub use cache::CheckCache;
 pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
+pub(crate) use text::printable;
 mod cross;
 mod entry;
 mod headers;

@@ -149,7 +149,7 @@ fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
 
 /// `text` with its control characters and line breaks escaped (`\n`, `\u{1b}`), so a
 /// message quoting it stays on one line and cannot recolour a terminal.
-pub(super) fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() || super::config::LINE_BREAKS.contains(&c) {
