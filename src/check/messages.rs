@@ -45,6 +45,12 @@ pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnost
             .map(|c| c.template.literal_suffix().chars().rev().collect()),
     );
     let mut candidates: Vec<usize> = Vec::new();
+    // Overlaps listed per message. A template that starts with a placeholder can overlap
+    // every template of every other code that ends with one, so a catalog of such
+    // messages has pairs in the square of its size: 1,000 files gave two million
+    // diagnostics and 2.4 GB. Past the cap a message's overlaps are not listed, and a
+    // pair whose two messages are both past it is not even compared.
+    let mut listed = vec![0usize; claims.len()];
     for (i, claim) in claims.iter().enumerate() {
         candidates.clear();
         let (walk, filter) = if prefixes.count(i) <= suffixes.count(i) {
@@ -53,16 +59,21 @@ pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnost
             (&suffixes, &prefixes)
         };
         walk.compatible_with(i, &mut candidates);
-        candidates.retain(|&j| j > i && filter.compatible(i, j));
+        let full = |k: usize| listed[k] >= MAX_LISTED_PER_MESSAGE;
+        candidates.retain(|&j| j > i && !(full(i) && full(j)) && filter.compatible(i, j));
         // Report in claim order, whichever index found them, so output stays the same.
         candidates.sort_unstable();
         for &j in &candidates {
+            // Reports earlier in this loop may have filled both since.
+            if listed[i] >= MAX_LISTED_PER_MESSAGE && listed[j] >= MAX_LISTED_PER_MESSAGE {
+                continue;
+            }
             let other = &claims[j];
             if other.file.raw.code.value != claim.file.raw.code.value
                 && claim.template.overlaps(&other.template)
             {
-                report(claim, other, diagnostics);
-                report(other, claim, diagnostics);
+                report(claim, other, &mut listed[i], diagnostics);
+                report(other, claim, &mut listed[j], diagnostics);
             }
         }
     }
@@ -168,8 +179,25 @@ impl EndIndex {
     }
 }
 
-fn report(claim: &Claim<'_>, other: &Claim<'_>, diagnostics: &mut Diagnostics) {
+/// Overlaps listed for one message; the last one listed says there may be more.
+const MAX_LISTED_PER_MESSAGE: usize = 5;
+
+/// Reports that `claim`'s message can be `other`'s, unless `listed` (its count so far)
+/// has reached [`MAX_LISTED_PER_MESSAGE`].
+fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics: &mut Diagnostics) {
+    if *listed >= MAX_LISTED_PER_MESSAGE {
+        return;
+    }
+    *listed += 1;
     let (message, other_message) = (claim.message, other.message);
+    let help = "a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only";
+    let help = if *listed == MAX_LISTED_PER_MESSAGE {
+        format!(
+            "{help}; at most {MAX_LISTED_PER_MESSAGE} overlaps are listed per message, and this one may have more"
+        )
+    } else {
+        help.to_owned()
+    };
     diagnostics.push(
         at(
             claim.file.source,
@@ -184,7 +212,7 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, diagnostics: &mut Diagnostics) {
                 other_message.referenced.line()
             ),
         )
-        .with_help("a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only"),
+        .with_help(help),
     );
 }
 
