@@ -150,15 +150,21 @@ fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
 /// `text` with its control characters and line breaks escaped (`\n`, `\u{1b}`), so a
 /// message quoting it stays on one line and cannot recolour a terminal.
 pub(crate) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() || super::config::LINE_BREAKS.contains(&c) {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let escaped = |c: char| c.is_control() || super::config::LINE_BREAKS.contains(&c);
+    // Every diagnostic's message and help pass through here on their way to a terminal,
+    // and almost none hold such a character.
+    if !text.chars().any(escaped) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
