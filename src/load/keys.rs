@@ -8,7 +8,7 @@
 //! missing (E005). The schema is generated from the same Rust types as the parse, so
 //! the allowed keys cannot drift from them. A valid file never gets here.
 
-use super::yaml::{closest, first_content_line, missing_field, unknown_field};
+use super::yaml::{closest, first_content_line, is_limit, missing_field, unknown_field};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
@@ -45,8 +45,11 @@ pub enum KeyProblems {
     Found(Vec<Diagnostic>),
     /// More than [`MAX_KEY_PROBLEMS`].
     TooMany,
+    /// The file passes one of the walk's limits. They are tighter than the typed
+    /// parse's, so this is no mistake of the writer's and must not be reported.
+    TooBig,
     /// The file cannot be read as a tree, for this reason: a syntax error further on
-    /// than the typed parse got, or a limit (the walk's own, perhaps).
+    /// than the typed parse got.
     Unreadable(serde_saphyr::Error),
 }
 
@@ -72,6 +75,7 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     *replayed = (*replayed).min(WALK_MAX_REPLAYED_EVENTS);
     let tree: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
         Ok(tree) => tree,
+        Err(e) if is_limit(&e) => return KeyProblems::TooBig,
         Err(e) => return KeyProblems::Unreadable(e),
     };
     let schema = schema_of::<T>();
@@ -522,6 +526,21 @@ when: {deep}
             )),
             ["E003 7:3 unknown field `acton`"]
         );
+    }
+
+    #[test]
+    fn the_walks_own_limits_are_not_reported() {
+        // 4,000 items replayed three times through aliases: 12,000 replayed events, under
+        // the typed parse's limit of 100,000 and over the walk's 10,000. Only the typo is
+        // the writer's mistake.
+        let items: String = (0..4000).map(|i| format!("  - item {i}\n")).collect();
+        let text = format!(
+            "code: x\ntitel: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {{action: stop, guidance: g}}\nwhen: &w\n{items}fix: *w\ngotchas: *w\nendpoints: *w\n"
+        );
+        assert_eq!(problems(&text), ["E003 2:1 unknown field `titel`"]);
+        // Spelt right, the file is valid: the limit is the walk's alone.
+        let source = SourceFile::new("errors/x.yaml", text.replace("titel", "title"));
+        assert!(parse_error(&source).is_ok());
     }
 
     #[test]

@@ -88,10 +88,11 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     }
     let mut all = match keys::key_problems::<T>(source, options()) {
         KeyProblems::Found(all) => all,
-        KeyProblems::TooMany => return vec![first],
+        // Past the walk's own limits, which are tighter than the typed parse's: the file
+        // is within the typed parse's, so nothing about them is the writer's to fix.
+        KeyProblems::TooMany | KeyProblems::TooBig => return vec![first],
         // The typed parse stopped before the syntax error the walk tripped over (a quote
-        // left open further down, say), which the writer will have to fix next. A limit
-        // may be the walk's own, tighter than the typed parse's: not reported.
+        // left open further down, say), which the writer will have to fix next.
         KeyProblems::Unreadable(e) => {
             let later = to_diagnostic(&e, source);
             return if later.code == Code::YamlSyntax && later.start > first.start {
@@ -137,6 +138,10 @@ fn second_document(source: &SourceFile) -> Option<Position> {
 /// Turns a serde-saphyr error into a diagnostic at the right place with a useful hint.
 fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     let error = error.without_snippet();
+    // Placed by the outer error (where the alias is used), classified by the inner one:
+    // a limit reached while replaying an alias is wrapped in `AliasError`, and was
+    // reported as a syntax error.
+    let kind = original_error(error);
     let (start, end) = error.location().map_or(
         (
             Position { line: 1, column: 1 },
@@ -154,7 +159,7 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         };
         return diagnostic(Code::WrongType, message).with_help(help);
     }
-    match error {
+    match kind {
         YamlError::SerdeUnknownField { field, expected, .. } => unknown_field(&source.path, start, end, field, expected),
         YamlError::SerdeUnknownVariant { variant, expected, .. } => {
             diagnostic(Code::WrongType, format!("unknown value `{variant}`")).with_help(did_you_mean(variant, expected))
@@ -206,6 +211,29 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::YamlSyntax, first_line(&error.to_string())).with_help(help)
         }
     }
+}
+
+/// The error under any alias and snippet wrappers, which say where but not what.
+fn original_error(mut error: &YamlError) -> &YamlError {
+    while let YamlError::AliasError { error: inner, .. }
+    | YamlError::WithSnippet { error: inner, .. } = error
+    {
+        error = inner;
+    }
+    error
+}
+
+/// Whether the parse stopped at one of the budgets of [`Options`] (nodes, depth, aliases,
+/// replayed events) rather than at something wrong in the text.
+pub(super) fn is_limit(error: &YamlError) -> bool {
+    matches!(
+        original_error(error),
+        YamlError::Budget { .. }
+            | YamlError::AliasReplayLimitExceeded { .. }
+            | YamlError::AliasExpansionLimitExceeded { .. }
+            | YamlError::AliasReplayStackDepthExceeded { .. }
+            | YamlError::AliasReplayCounterOverflow { .. }
+    )
 }
 
 /// Where the quoted string that ends just before `at` opened, when that is on an
