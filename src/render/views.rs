@@ -332,6 +332,34 @@ fn slug(text: &str) -> String {
     slug.trim_matches('-').to_owned()
 }
 
+/// The tab id of each example, in order: `ex-` and the title's slug, with `-2`, `-3`, …
+/// added to a slug already taken. Checked against every id handed out so far, not only
+/// against the same slug: titles `curl 2`, `curl`, `curl` would otherwise give the third
+/// the first's `ex-curl-2`, and its tab could not be selected.
+fn example_ids<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    // The next suffix to try for each slug, so that many same titles stay linear.
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ids = Vec::new();
+    for title in titles {
+        let base = format!("ex-{}", slug(title));
+        let mut id = base.clone();
+        if taken.contains(&id) {
+            let n = next.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !taken.contains(&id) {
+                    break;
+                }
+            }
+        }
+        taken.insert(id.clone());
+        ids.push(id);
+    }
+    ids
+}
+
 /// The envelope that applies to an entry's response: the one it names, or the
 /// catalog's only envelope.
 pub fn envelope_of<'a>(
@@ -370,7 +398,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
             body: pretty_body(&r.body),
         }
     });
-    let mut example_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let example_ids = example_ids(entry.examples.iter().map(|e| e.title.as_str()));
     ErrorView {
         code: &entry.code,
         title: &entry.title,
@@ -405,17 +433,12 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         examples: entry
             .examples
             .iter()
-            .map(|e| {
-                let base = format!("ex-{}", slug(&e.title));
-                let n = example_ids.entry(base.clone()).or_insert(0);
-                *n += 1;
-                let id = if *n == 1 { base } else { format!("{base}-{n}") };
-                ExampleView {
-                    id,
-                    title: &e.title,
-                    lang: &e.lang,
-                    code: &e.code,
-                }
+            .zip(example_ids)
+            .map(|(e, id)| ExampleView {
+                id,
+                title: &e.title,
+                lang: &e.lang,
+                code: &e.code,
             })
             .collect(),
         related: entry
@@ -671,6 +694,26 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_ids_are_unique_against_every_id_given() {
+        let ids = |titles: &[&str]| example_ids(titles.iter().copied());
+        assert_eq!(
+            ids(&["curl 2", "curl", "curl"]),
+            ["ex-curl-2", "ex-curl", "ex-curl-3"]
+        );
+        assert_eq!(
+            ids(&["curl", "curl", "curl-2", "Curl", "curl 3"]),
+            [
+                "ex-curl",
+                "ex-curl-2",
+                "ex-curl-2-2",
+                "ex-curl-3",
+                "ex-curl-3-2"
+            ]
+        );
+        assert_eq!(ids(&["Python", "Node.js"]), ["ex-python", "ex-node-js"]);
+    }
 
     #[test]
     fn a_body_is_laid_out_with_every_token_as_written() {
