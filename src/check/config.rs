@@ -30,7 +30,7 @@ pub(super) fn check_config(
                         Code::InvalidCode,
                         format!(
                             "group id `{}` is not a valid id: {}",
-                            super::entry::visible(&group.id.value),
+                            super::visible::visible(&group.id.value),
                             super::entry::code_problem(&group.id.value).unwrap_or_default()
                         ),
                     )

@@ -1,5 +1,6 @@
 //! Cross-file checks: codes are unique and every id an error names exists.
 
+use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,7 +97,10 @@ pub(super) fn check_cross_file(
                         source,
                         group,
                         Code::UnknownGroup,
-                        format!("group `{}` is not defined in errdex.yaml", group.value),
+                        format!(
+                            "group `{}` is not defined in errdex.yaml",
+                            visible(&group.value)
+                        ),
                     )
                     .with_help(known("groups", &groups)),
                 );
@@ -115,7 +119,7 @@ pub(super) fn check_cross_file(
                         Code::UnknownEnvelope,
                         format!(
                             "envelope `{}` is not defined in errdex.yaml",
-                            envelope.value
+                            visible(&envelope.value)
                         ),
                     )
                     .with_help(known("envelopes", &envelopes)),
@@ -139,7 +143,7 @@ pub(super) fn check_cross_file(
                         source,
                         related,
                         Code::UnknownRelated,
-                        format!("related code `{}` does not exist", related.value),
+                        format!("related code `{}` does not exist", visible(&related.value)),
                     )
                     .with_help(suggest_code(&related.value, &codes)),
                 );
@@ -154,7 +158,7 @@ pub(super) fn check_cross_file(
                         Code::UnknownRelated,
                         format!(
                             "`replaced_by` names `{}`, which is not another error",
-                            replaced_by.value
+                            visible(&replaced_by.value)
                         ),
                     )
                     .with_help(suggest_code(&replaced_by.value, &codes)),
@@ -168,7 +172,7 @@ fn known(what: &str, ids: &[&str]) -> String {
     if ids.is_empty() {
         format!("errdex.yaml defines no {what}; add one under `{what}:`")
     } else {
-        let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+        let list: Vec<String> = ids.iter().map(|i| format!("`{}`", visible(i))).collect();
         format!("defined {what}: {}", list.join(", "))
     }
 }
@@ -181,7 +185,81 @@ fn suggest_code(code: &str, codes: &BTreeSet<&str>) -> String {
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
-        Some((_, c)) => format!("did you mean `{c}`?"),
+        Some((_, c)) => format!("did you mean `{}`?", visible(c)),
         None => "use the `code` of an error in this catalog".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check_files;
+    use crate::load::{LoadedFile, load_catalog, parse_error};
+    use crate::source::SourceFile;
+
+    #[test]
+    fn names_with_invisible_characters_are_shown_escaped() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+        let Ok(mut catalog) = load_catalog(&root) else {
+            panic!("the example catalog loads");
+        };
+        let original = "errors/account_restricted.yaml";
+        let text = catalog
+            .errors
+            .iter()
+            .find(|f| f.path == original)
+            .and_then(|f| f.source.as_ref())
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        // The same file under a name with a zero-width space, naming a group, an
+        // envelope and two codes that hide one too.
+        let text = text
+            .replace("group: auth", "group: \"auth\\u200b\"")
+            .replace("envelope: standard", "envelope: \"standard\\u2060\"")
+            .replace(
+                "  - permission_denied\n",
+                "  - \"permission\\u200b_denied\"\n",
+            )
+            .replace(
+                "since:",
+                "replaced_by: \"insufficient_balance\\ufe0f\"\nsince:",
+            );
+        let path = "errors/account\u{200b}_restricted.yaml";
+        let source = SourceFile::new(path, text);
+        let raw = parse_error(&source).ok();
+        assert!(raw.is_some(), "the edited file parses");
+        catalog.errors.retain(|f| f.path != original);
+        catalog.errors.push(LoadedFile {
+            path: path.to_owned(),
+            source: Some(source),
+            raw,
+            diagnostics: Vec::new(),
+        });
+        let checked = check_files(&catalog.config, &catalog.errors, &catalog.diagnostics);
+        let found: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == path)
+            .map(|d| {
+                format!(
+                    "{}: {} ({})",
+                    d.code.id(),
+                    d.message,
+                    d.help.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        let expected = [
+            "E011: code `account_restricted` does not match the file name `account\\u{200b}_restricted` (rename the file to `account_restricted.yaml`, or set `code: account\\u{200b}_restricted`)",
+            "E014: group `auth\\u{200b}` is not defined in errdex.yaml",
+            "E015: envelope `standard\\u{2060}` is not defined in errdex.yaml",
+            "E016: related code `permission\\u{200b}_denied` does not exist (did you mean `permission_denied`?)",
+            "E016: `replaced_by` names `insufficient_balance\\u{fe0f}`, which is not another error (did you mean `insufficient_balance`?)",
+        ];
+        for expected in expected {
+            assert!(
+                found.iter().any(|f| f.starts_with(expected)),
+                "{expected}\nnot among\n{found:#?}"
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Per-file checks of one `errors/<code>.yaml`.
 
 use super::config::{check_links, check_one_line};
+use super::visible::{is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawError, S};
@@ -60,28 +61,6 @@ pub fn code_problem(code: &str) -> Option<String> {
     }
 }
 
-/// Characters an editor shows as nothing, or as plain space: whitespace, controls,
-/// zero-width and joiner characters, bidirectional controls and the byte-order mark.
-fn is_invisible(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_control()
-        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
-/// `code` as a message shows it: invisible characters written as `\u{…}` escapes, so
-/// `rate\u{200b}_limited` does not read as the valid `rate_limited`.
-pub fn visible(code: &str) -> String {
-    code.chars()
-        .map(|c| {
-            if is_invisible(c) && c != ' ' {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let (source, raw) = (file.source, file.raw);
     let code = &raw.code.value;
@@ -97,11 +76,16 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                 source,
                 &raw.code,
                 Code::CodeStemMismatch,
-                format!("code `{code}` does not match the file name `{}`", file.stem),
+                format!(
+                    "code `{}` does not match the file name `{}`",
+                    visible(code),
+                    visible(file.stem)
+                ),
             )
             .with_help(format!(
-                "rename the file to `{code}.yaml`, or set `code: {}`",
-                file.stem
+                "rename the file to `{}.yaml`, or set `code: {}`",
+                visible(code),
+                visible(file.stem)
             )),
         );
     }
@@ -579,7 +563,6 @@ mod tests {
             why("rate\u{200B}_limited"),
             "character 5 is U+200B, an invisible character"
         );
-        assert_eq!(visible("rate\u{200B}_limited"), "rate\\u{200b}_limited");
         assert_eq!(
             why("Rate"),
             "character 1 is the upper-case letter `R` (codes are lower-case)"

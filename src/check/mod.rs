@@ -33,6 +33,7 @@ mod json_keys;
 mod markdown_fields;
 mod messages;
 mod text;
+mod visible;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, Severity};
 use crate::load::raw::S;

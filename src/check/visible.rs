@@ -1,0 +1,75 @@
+//! Codes, ids and file names as messages show them: a character no editor shows would
+//! make `rate\u{200b}_limited` read as the valid `rate_limited`, and a message saying
+//! "`not_found` does not match `not_found`" would make no sense.
+
+/// Characters an editor shows as nothing, or as plain space: whitespace, controls,
+/// zero-width and joiner characters, bidirectional controls, the byte-order mark, and
+/// the fillers and selectors that render as blank (the Arabic letter mark, the Hangul
+/// fillers, the Mongolian vowel separator, variation selectors and tag characters).
+pub fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// `text` (a code, an id, a file name) as a message shows it: invisible characters
+/// written as `\u{…}` escapes, so `rate\u{200b}_limited` does not read as the valid
+/// `rate_limited`. A plain space is left as it is: it is seen between backticks.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_invisible(c) && c != ' ' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_escaped() {
+        assert_eq!(visible("rate\u{200B}_limited"), "rate\\u{200b}_limited");
+        assert_eq!(visible("a b"), "a b");
+        for c in [
+            '\u{061C}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{180E}',
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0000}',
+            '\u{E0041}',
+            '\u{E007F}',
+        ] {
+            assert!(is_invisible(c), "U+{:04X}", u32::from(c));
+            assert_eq!(
+                visible(&format!("a{c}")),
+                format!("a\\u{{{:x}}}", u32::from(c))
+            );
+        }
+        for c in ['a', '_', 'é', '\u{FE10}', '\u{E0080}', '\u{3165}'] {
+            assert!(!is_invisible(c), "U+{:04X}", u32::from(c));
+        }
+    }
+}
