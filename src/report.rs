@@ -70,14 +70,10 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
     // a terminal acts on control characters: `\e]52;…` writes the clipboard, `\e[2K\r`
     // erases the line. They are printed escaped.
     let path = printable(&sources.display_path(&d.file));
-    let header = format!(
-        "{path}:{}:{}: {}[{}]: {}",
-        d.start.line,
-        d.start.column,
-        severity_word(d.severity()),
-        d.code.id(),
-        printable(&d.message)
-    );
+    // The place before the severity word and the code and message after it: the word is
+    // coloured on its own, so the header is built from these parts.
+    let place = format!("{path}:{}:{}: ", d.start.line, d.start.column);
+    let rest = format!("[{}]: {}", d.code.id(), printable(&d.message));
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     // Only the line at fault is shown, so only that line is handed to the snippet
     // renderer: given the whole file it would lay out every line of it, for every
@@ -134,10 +130,11 @@ fn human_one(d: &Diagnostic, sources: &Sources<'_>, color: bool) -> String {
     if let Some(help) = &help {
         elements.push(Level::HELP.message(help.as_str()).into());
     }
+    let word = severity_word(d.severity());
     let title = if color {
-        styled_header(&header, d.severity())
+        styled_header(&place, d.severity(), &rest)
     } else {
-        header
+        format!("{place}{word}{rest}")
     };
     out.push_str(&title);
     out.push('\n');
@@ -176,16 +173,16 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-fn styled_header(header: &str, severity: Severity) -> String {
+/// The header in bold with the severity word coloured: `place` (`path:line:col: `) and
+/// `rest` (`[E0xx]: message`) are the parts around the word. Built from the parts, as a
+/// search for the word would find the `error` in `catalog/errors/x.yaml` first.
+fn styled_header(place: &str, severity: Severity, rest: &str) -> String {
     let colour = match severity {
         Severity::Error => "\x1b[1;31m",
         Severity::Warning => "\x1b[1;33m",
     };
-    format!("\x1b[1m{header}\x1b[0m").replacen(
-        severity_word(severity),
-        &format!("{colour}{}\x1b[0m\x1b[1m", severity_word(severity)),
-        1,
-    )
+    let word = severity_word(severity);
+    format!("\x1b[1m{place}{colour}{word}\x1b[0m\x1b[1m{rest}\x1b[0m")
 }
 
 /// The one-line tally printed after human diagnostics.
@@ -345,6 +342,33 @@ mod tests {
             assert!(!text.contains(['\u{1b}', '\u{7}', '\r']), "{text:?}");
             assert!(text.contains("\\u{1b}]52;c;ZWNobw==\\u{7}"), "{text}");
         }
+    }
+
+    #[test]
+    fn the_severity_word_is_coloured_not_a_word_of_the_path() {
+        let d = Diagnostic::new(
+            crate::diagnostic::Code::RawHtml,
+            "catalog/errors/x.yaml",
+            crate::diagnostic::Position { line: 3, column: 5 },
+            crate::diagnostic::Position { line: 3, column: 5 },
+            "an error here",
+        );
+        let sources = Sources {
+            prefix: String::new(),
+            files: BTreeMap::new(),
+        };
+        let coloured = human(std::slice::from_ref(&d), &sources, true);
+        let header = coloured.lines().next().unwrap_or_default();
+        assert_eq!(
+            header,
+            "\x1b[1mcatalog/errors/x.yaml:3:5: \x1b[1;31merror\x1b[0m\x1b[1m[E040]: an error here\x1b[0m"
+        );
+        // Without colour, the same text.
+        let plain = human(&[d], &sources, false);
+        assert!(
+            plain.starts_with("catalog/errors/x.yaml:3:5: error[E040]: an error here\n"),
+            "{plain}"
+        );
     }
 
     #[test]
