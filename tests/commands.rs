@@ -153,6 +153,23 @@ fn explain_prints_the_markdown_and_suggests_close_codes() {
     );
 }
 
+/// A `|` is escaped in a code span inside a table cell, where it would end the cell,
+/// and nowhere else, where the backslash would show.
+#[test]
+fn explain_escapes_pipes_in_table_cells_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let file = dir.path().join("c/errors/rate_limited.yaml");
+    let mut yaml = std::fs::read_to_string(&file).expect("read");
+    yaml.push_str("endpoints:\n  - GET /a|b\nfields:\n  - field: a|b\n    cause: It is wrong.\n");
+    std::fs::write(&file, yaml).expect("write");
+    let explain = errdex(&["explain", "rate_limited", "--catalog", "c"], dir.path());
+    assert_eq!(explain.status.code(), Some(0), "{}", text(&explain.stderr));
+    let out = text(&explain.stdout);
+    assert!(out.contains("\n- `GET /a|b`\n"), "{out}");
+    assert!(out.contains("\n| `a\\|b` | It is wrong. |\n"), "{out}");
+}
+
 /// A writer halfway through editing one file can still read the others: `explain` and
 /// `lookup` leave a broken file out (and say so) instead of refusing the whole catalog.
 #[test]

@@ -105,7 +105,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                code_span(&m.message),
+                cell_code_span(&m.message),
                 m.cause.as_deref().map_or_else(String::new, cell),
                 m.resolution.as_deref().map_or_else(String::new, cell)
             );
@@ -115,7 +115,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     if !entry.fields.is_empty() {
         out.push_str("## Fields\n\n| Field | Cause |\n| --- | --- |\n");
         for f in &entry.fields {
-            let _ = writeln!(out, "| {} | {} |", code_span(&f.field), cell(&f.cause));
+            let _ = writeln!(out, "| {} | {} |", cell_code_span(&f.field), cell(&f.cause));
         }
         out.push('\n');
     }
@@ -272,10 +272,23 @@ fn longest_run(text: &str, ch: char) -> usize {
     longest
 }
 
-/// An inline code span that survives backticks and pipes in the text.
+/// An inline code span that survives backticks in the text, for running text and list
+/// items. A `|` is left as it is: outside a table, `\\|` in a code span shows its
+/// backslash.
 fn code_span(text: &str) -> String {
-    let text = one_line(text).replace('|', "\\|");
-    let ticks = "`".repeat(longest_run(&text, '`') + 1);
+    span_of(&one_line(text))
+}
+
+/// An inline code span inside a table cell, where a `|` would end the cell: it is
+/// escaped as `\\|`, which the table reads as a `|` of the cell's text, before the code
+/// span is read.
+fn cell_code_span(text: &str) -> String {
+    span_of(&one_line(text).replace('|', "\\|"))
+}
+
+/// `text` (one line) between enough backticks that none inside ends the span.
+fn span_of(text: &str) -> String {
+    let ticks = "`".repeat(longest_run(text, '`') + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
@@ -598,9 +611,13 @@ mod tests {
     }
 
     #[test]
-    fn code_spans_escape_pipes_and_backticks() {
-        assert_eq!(code_span("a|b"), "`a\\|b`");
+    fn code_spans_escape_pipes_in_table_cells_only() {
+        assert_eq!(cell_code_span("a|b"), "`a\\|b`");
+        assert_eq!(cell_code_span("`x`"), "`` `x` ``");
+        // In a list or running text, `\\|` would show its backslash.
+        assert_eq!(code_span("GET /a|b"), "`GET /a|b`");
         assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("a ``b`` c"), "```a ``b`` c```");
     }
 
     #[test]
