@@ -109,7 +109,7 @@ pub struct NewArgs {
     /// HTTP status, 400–599.
     #[arg(long)]
     pub status: u16,
-    /// Short human title.
+    /// Short human title, one line (default: the status's reason phrase, else the code).
     #[arg(long)]
     pub title: Option<String>,
     /// Group id from errdex.yaml.

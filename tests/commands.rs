@@ -97,6 +97,35 @@ fn new_writes_a_valid_file_and_never_overwrites() {
         text(&unknown.stderr)
     );
     assert!(!dir.path().join("c/errors/card_expired.yaml").exists());
+    // A title the next check would refuse (E019, E002) is refused before any file is
+    // written.
+    for (title, says) in [
+        ("", "the title is empty"),
+        ("  ", "the title is empty"),
+        ("Card\ndeclined", "the title spans several lines"),
+        ("Card\r", "the title spans several lines"),
+        (
+            "Card\u{1b}[31m",
+            "the title holds the control character U+001B",
+        ),
+    ] {
+        let bad = errdex(
+            &[
+                "new",
+                "card_expired",
+                "--status",
+                "402",
+                "--title",
+                title,
+                "--catalog",
+                "c",
+            ],
+            dir.path(),
+        );
+        assert_eq!(bad.status.code(), Some(2), "{title:?}");
+        assert!(text(&bad.stderr).contains(says), "{}", text(&bad.stderr));
+        assert!(!dir.path().join("c/errors/card_expired.yaml").exists());
+    }
     for (code, status) in [("Bad Code", "400"), ("ok_code", "200")] {
         let bad = errdex(
             &["new", code, "--status", status, "--catalog", "c"],

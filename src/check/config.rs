@@ -164,7 +164,7 @@ pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &
 
 /// Every line break Unicode knows: a lone `\r` (from `"a\rb"`) breaks the line in a
 /// terminal and in the Markdown as surely as `\n`.
-pub(super) const LINE_BREAKS: [char; 7] = [
+pub(crate) const LINE_BREAKS: [char; 7] = [
     '\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}',
 ];
 

@@ -23,6 +23,7 @@ mod bodies;
 mod cache;
 mod config;
 pub use cache::CheckCache;
+pub(crate) use config::LINE_BREAKS;
 pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
 pub(crate) use text::printable;

@@ -18,6 +18,9 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
             args.status
         );
     }
+    if let Some(title) = &args.title {
+        check_title(title)?;
+    }
     let errors_dir = args.catalog.catalog.join("errors");
     if !args
         .catalog
@@ -69,6 +72,28 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
     )?;
     ui.status(format_args!("Created {}", path.display()));
     Ok(Outcome::Success)
+}
+
+/// Refuses a title that the next `check` would report in the file just written: an
+/// empty one or one of several lines (E019), or one holding a control character (E002).
+fn check_title(title: &str) -> anyhow::Result<()> {
+    if title.trim().is_empty() {
+        anyhow::bail!(
+            "the title is empty\n  help: pass a short title, e.g. --title \"Card declined\", or leave out --title to use the status's reason phrase"
+        );
+    }
+    if title.contains(crate::check::LINE_BREAKS) {
+        anyhow::bail!(
+            "the title spans several lines\n  help: a title is one line; the detail goes in the file's `description`"
+        );
+    }
+    if let Some(c) = title.chars().find(|&c| c.is_control() && c != '\t') {
+        anyhow::bail!(
+            "the title holds the control character U+{:04X}\n  help: remove it: control characters are invisible in an editor and garble the pages",
+            u32::from(c)
+        );
+    }
+    Ok(())
 }
 
 /// A valid error file with every optional section stubbed as a comment.
