@@ -224,6 +224,27 @@ fn explain_and_lookup_leave_a_broken_file_out_instead_of_refusing() {
         "only the code asked for: {note}"
     );
 
+    // A related code whose file is left out has no title to show: its link is the code.
+    let limited = dir.path().join("c/errors/rate_limited.yaml");
+    let before = std::fs::read_to_string(&limited).expect("read");
+    std::fs::write(
+        &limited,
+        format!("{before}related:\n  - half\n  - not_found\n"),
+    )
+    .expect("write");
+    let explain = errdex(&["explain", "rate_limited", "--catalog", "c"], dir.path());
+    assert_eq!(explain.status.code(), Some(0), "{}", text(&explain.stderr));
+    let out = text(&explain.stdout);
+    assert!(
+        out.contains("\n- [half](https://docs.example.com/errors/errors/half.md)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n- [not_found: Resource not found]("),
+        "{out}"
+    );
+    std::fs::write(&limited, before).expect("write");
+
     // The broken file itself is refused, with its diagnostics.
     let broken = errdex(&["explain", "half", "--catalog", "c"], dir.path());
     assert_eq!(broken.status.code(), Some(1));

@@ -180,16 +180,13 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     if !entry.related.is_empty() {
         out.push_str("## Related\n\n");
         for code in &entry.related {
-            let title = index
-                .by_code
-                .get(code.as_str())
-                .map_or("", |e| e.title.as_str());
-            let _ = writeln!(
-                out,
-                "- [{code}: {}]({})",
-                plain_text(title),
-                catalog.markdown_url(code)
-            );
+            let url = catalog.markdown_url(code);
+            // `explain` and `lookup` leave out files with errors, so a related code may
+            // have no entry and no title: its link is the code alone, not `code: `.
+            let _ = match index.by_code.get(code.as_str()) {
+                Some(related) => writeln!(out, "- [{code}: {}]({url})", plain_text(&related.title)),
+                None => writeln!(out, "- [{code}]({url})"),
+            };
         }
         out.push('\n');
     }
