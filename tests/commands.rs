@@ -245,6 +245,15 @@ fn explain_and_lookup_leave_a_broken_file_out_instead_of_refusing() {
     );
     std::fs::write(&limited, before).expect("write");
 
+    // A code not found may be in a file left out, under another name: the note says so.
+    let unknown = errdex(&["explain", "not_here", "--catalog", "c"], dir.path());
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr).contains("note: left out 1 error file that has errors"),
+        "{}",
+        text(&unknown.stderr)
+    );
+
     // The broken file itself is refused, with its diagnostics.
     let broken = errdex(&["explain", "half", "--catalog", "c"], dir.path());
     assert_eq!(broken.status.code(), Some(1));

@@ -26,6 +26,10 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
         let hint = crate::load::did_you_mean(code, &codes);
         eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
+        // The code may be in one of them, under another file name (E011).
+        if !readable.left_out.is_empty() {
+            eprintln!("{}", left_out_note(readable.left_out.len(), "left out"));
+        }
         return Ok(Outcome::CatalogErrors);
     };
     if !readable.left_out.is_empty() {
