@@ -538,30 +538,25 @@ mod tests {
             "each item of `messages` must be a mapping",
             4,
         );
+        // Each diagnostic of an error file, as its message and line.
+        let found = |text: &str| -> Vec<(String, usize)> {
+            let source = SourceFile::new("errors/x.yaml", text.to_owned());
+            parse_error(&source)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| (d.message, d.start.line))
+                .collect()
+        };
         // Every missing top-level key is reported, not only the first.
-        let source = SourceFile::new("errors/x.yaml", "# c\ncode: x\ntitle: T\n".to_owned());
-        let missing: Vec<(String, usize)> = parse_error(&source)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.message, d.start.line))
-            .collect();
+        let missing = found("# c\ncode: x\ntitle: T\n");
         let expected: Vec<(String, usize)> = ["status", "summary", "retryable", "agent"]
             .iter()
             .map(|f| (format!("missing required field `{f}`"), 2))
             .collect();
         assert_eq!(missing, expected);
         // Every unknown top-level key is reported, each on its own line.
-        let source = SourceFile::new(
-            "errors/x.yaml",
-            "code: x\ntitel: T\nagent:\n  action: stop\nsumary: S.\n".to_owned(),
-        );
-        let unknown: Vec<(String, usize)> = parse_error(&source)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.message, d.start.line))
-            .collect();
+        let unknown = found("code: x\ntitel: T\nagent:\n  action: stop\nsumary: S.\n");
         // Missing keys too, but not `title` and `summary`: the misspelt keys' help asks
         // "did you mean `title`?".
         assert_eq!(
