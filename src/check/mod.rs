@@ -26,7 +26,7 @@ pub use cache::CheckCache;
 pub(crate) use config::LINE_BREAKS;
 pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
-pub(crate) use text::printable;
+pub(crate) use text::{first_control, printable};
 mod cross;
 mod entry;
 mod headers;
@@ -36,7 +36,7 @@ mod messages;
 mod text;
 mod visible;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, Severity};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::S;
 use crate::load::raw::{RawConfig, RawError};
 use crate::load::{LoadedCatalog, LoadedFile};
@@ -102,19 +102,17 @@ pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
 
 /// The model of the files that have no error of their own, for the commands that read
 /// entries one at a time (`explain`, `lookup`): an unrelated broken file should not stop
-/// them. `diagnostics` are [`diagnose`]'s for `loaded`. `None` when errdex.yaml itself
-/// has an error, since every entry's URLs come from it.
+/// them. `with_errors` holds the catalog-relative paths of the files with an error, as
+/// [`diagnose`] found them. `None` when errdex.yaml itself has an error, since every
+/// entry's URLs come from it.
 ///
 /// A kept entry may name a left-out one in `related` or `replaced_by`; the renderers
 /// already treat a code they cannot find as a title they do not know.
-pub fn into_partial_catalog(loaded: LoadedCatalog, diagnostics: &[Diagnostic]) -> Option<Catalog> {
-    let with_errors: BTreeSet<&str> = diagnostics
-        .iter()
-        .filter(|d| d.severity() == Severity::Error)
-        .map(|d| d.file.as_str())
-        .collect();
-    let has_error = |path: &str| with_errors.contains(path);
-    if has_error(&loaded.config.path) {
+pub fn into_partial_catalog(
+    loaded: LoadedCatalog,
+    with_errors: &BTreeSet<&str>,
+) -> Option<Catalog> {
+    if with_errors.contains(loaded.config.path.as_str()) {
         return None;
     }
     let raw_config = loaded.config.raw.as_ref()?;
@@ -122,7 +120,7 @@ pub fn into_partial_catalog(loaded: LoadedCatalog, diagnostics: &[Diagnostic]) -
     let entries = loaded
         .errors
         .into_iter()
-        .filter(|file| !has_error(&file.path))
+        .filter(|file| !with_errors.contains(file.path.as_str()))
         .filter_map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
         .collect();
     Some(in_catalog_order(config, entries))

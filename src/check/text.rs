@@ -49,7 +49,7 @@ fn check_texts<'a>(
 
 /// The first control character in `text` other than tab, line feed and carriage
 /// return, with its position in characters.
-fn first_control(text: &str) -> Option<(usize, char)> {
+pub(crate) fn first_control(text: &str) -> Option<(usize, char)> {
     // Most text is free of them: look at the bytes first. A C0 control or DEL is one
     // byte; a C1 control (U+0080–U+009F) is encoded as 0xC2 and a second byte. The fold
     // has no early exit and no branch, so the compiler checks many bytes per instruction:

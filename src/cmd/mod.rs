@@ -139,7 +139,7 @@ pub(crate) fn readable_catalog(
         .collect();
     print_human(&shown, &sources_of(&loaded));
     Ok(Readable {
-        catalog: crate::check::into_partial_catalog(loaded, &diagnostics),
+        catalog: crate::check::into_partial_catalog(loaded, &with_errors),
         left_out,
     })
 }
@@ -210,15 +210,7 @@ impl Report {
         let sources = self.sources();
         match self.format {
             Format::Human if self.diagnostics.is_empty() => {}
-            Format::Human => {
-                let errors = self
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
-                    .count();
-                eprint!("{}", self.human);
-                eprintln!("{}", report::tally(errors, self.diagnostics.len() - errors));
-            }
+            Format::Human => eprint_human(&self.human, &self.diagnostics),
             Format::Json => print!("{}", report::json(&self.diagnostics, &sources)),
             Format::Github => print!("{}", report::github(&self.diagnostics, &sources)),
         }
@@ -244,12 +236,19 @@ pub(crate) fn print_human(diagnostics: &[Diagnostic], sources: &Sources<'_>) {
     if diagnostics.is_empty() {
         return;
     }
-    let color = stderr_color();
+    eprint_human(
+        &report::human(diagnostics, sources, stderr_color()),
+        diagnostics,
+    );
+}
+
+/// Prints the human layout of `diagnostics` to stderr, then their tally.
+fn eprint_human(laid_out: &str, diagnostics: &[Diagnostic]) {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
         .count();
-    eprint!("{}", report::human(diagnostics, sources, color));
+    eprint!("{laid_out}");
     eprintln!("{}", report::tally(errors, diagnostics.len() - errors));
 }
 

@@ -87,7 +87,8 @@ fn check_title(title: &str) -> anyhow::Result<()> {
             "the title spans several lines\n  help: a title is one line; the detail goes in the file's `description`"
         );
     }
-    if let Some(c) = title.chars().find(|&c| c.is_control() && c != '\t') {
+    // The same test as `check`'s E002 for control characters.
+    if let Some((_, c)) = crate::check::first_control(title) {
         anyhow::bail!(
             "the title holds the control character U+{:04X}\n  help: remove it: control characters are invisible in an editor and garble the pages",
             u32::from(c)
@@ -96,7 +97,6 @@ fn check_title(title: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A valid error file with every optional section stubbed as a comment.
 /// Refuses a group that errdex.yaml does not define, which the next `check` would
 /// report (E014) in the file just written. An errdex.yaml that does not parse is left
 /// for `check` to report.
@@ -122,6 +122,7 @@ fn check_group(catalog: &std::path::Path, group: &str) -> anyhow::Result<()> {
     anyhow::bail!("group `{group}` is not defined in errdex.yaml\n  help: {help}")
 }
 
+/// A valid error file with every optional section stubbed as a comment.
 fn scaffold(code: &str, status: u16, title: Option<&str>, group: Option<&str>) -> String {
     let reason = reason_phrase(status);
     let title = title.map_or_else(
