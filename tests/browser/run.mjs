@@ -330,7 +330,13 @@ function watchPage(page, sink) {
     sink.problems.push(`a ${dialog.type()} dialog fired: ${dialog.message()}`);
     await dialog.dismiss().catch(() => {});
   });
+  // Requests still in flight, so a step can wait for them before it leaves the page:
+  // leaving aborts them, which would read as a failure of the page (`ERR_ABORTED`).
+  sink.inFlight = new Set();
+  page.on("request", (req) => sink.inFlight.add(req));
+  page.on("requestfinished", (req) => sink.inFlight.delete(req));
   page.on("requestfailed", (req) => {
+    sink.inFlight.delete(req);
     sink.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
   });
   page.on("response", (res) => {
@@ -338,6 +344,15 @@ function watchPage(page, sink) {
     if (sink.allowNotFound && res.request().isNavigationRequest()) return;
     sink.problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
+}
+
+/** Waits until the requests `watchPage` saw in flight have finished or failed. */
+async function requestsDone(sink) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (sink.inFlight.size && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  for (const req of sink.inFlight) sink.problems.push(`request never finished: ${req.url()}`);
 }
 
 /** Collects `securitypolicyviolation` events; runs before any page script. */
@@ -430,9 +445,11 @@ async function checkEveryPage(browser, local) {
     if (!response || response.status() !== 200) problems.push(`HTTP ${response?.status()} for ${url}`);
     if (!response?.headers()["content-security-policy"]) problems.push("served without the CSP header");
     await settle(page);
-    // Load the search index too (fetch under the CSP's connect-src).
+    // Load the search index too (fetch under the CSP's connect-src), and let it finish:
+    // a fetch cut short by the next page's navigation is not a failure of this one.
     await page.focus("#search-input");
     await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    await requestsDone(sink);
     problems.push(...(await cspViolations(page)).map((v) => `CSP violation: ${v}`));
     const links = await brokenLinks(page, local.origin);
     linkCount += links.internal;
