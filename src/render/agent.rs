@@ -251,7 +251,7 @@ fn list_section(
 /// A fenced code block whose fence is longer than any backtick run inside, so the
 /// block always closes where it should.
 fn fence(lang: &str, code: &str) -> String {
-    let longest = longest_run(code, '`');
+    let longest = longest_backtick_run(code);
     let ticks = "`".repeat(longest.max(2) + 1);
     let lang: String = lang
         .chars()
@@ -260,11 +260,17 @@ fn fence(lang: &str, code: &str) -> String {
     format!("{ticks}{lang}\n{}\n{ticks}\n\n", code.trim_end())
 }
 
-fn longest_run(text: &str, ch: char) -> usize {
-    let (mut longest, mut current) = (0, 0);
-    for c in text.chars() {
-        current = if c == ch { current + 1 } else { 0 };
-        longest = longest.max(current);
+/// The longest run of backticks in `text`. Bytes, not chars: a backtick is ASCII and
+/// no byte of a multi-byte character equals it, and memchr skips the rest of a body.
+fn longest_backtick_run(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut longest = 0;
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'`', &bytes[from..]) {
+        let start = from + found;
+        let run = bytes[start..].iter().take_while(|&&b| b == b'`').count();
+        longest = longest.max(run);
+        from = start + run;
     }
     longest
 }
@@ -285,7 +291,7 @@ fn cell_code_span(text: &str) -> String {
 
 /// `text` (one line) between enough backticks that none inside ends the span.
 fn span_of(text: &str) -> String {
-    let ticks = "`".repeat(longest_run(text, '`') + 1);
+    let ticks = "`".repeat(longest_backtick_run(text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
@@ -600,6 +606,14 @@ pub fn full_section_range(markdown: &str) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backtick_runs_are_counted_between_other_characters() {
+        assert_eq!(longest_backtick_run(""), 0);
+        assert_eq!(longest_backtick_run("no ticks, é"), 0);
+        assert_eq!(longest_backtick_run("a`é``b```"), 3);
+        assert_eq!(longest_backtick_run("````x`"), 4);
+    }
 
     #[test]
     fn fences_outgrow_backticks_inside() {
