@@ -499,12 +499,26 @@ fn leftover_pid(file_name: &str, name: &str) -> Option<u32> {
     canonical.then(|| digits.parse().ok()).flatten()
 }
 
-/// Whether process `pid` may still be running, read from `/proc` (Linux). Where there is
-/// no `/proc` (macOS, the BSDs) errdex cannot tell without a system call it does not
-/// make, so it assumes the process runs and leaves its folder alone.
+/// Whether process `pid` may still be running: `kill(pid, 0)`, which sends no signal,
+/// fails with `ESRCH` only when there is no such process (`EPERM` means it runs as
+/// another user). The same on Linux, macOS and the BSDs.
+#[cfg(unix)]
 fn process_may_be_running(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+    // Pid 0 and negative pids would name process groups; leftover_pid never gives 0.
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    rustix::process::test_kill_process(pid) != Err(rustix::io::Errno::SRCH)
+}
+
+/// Elsewhere errdex cannot tell, so it assumes the process runs and leaves its folder
+/// alone.
+#[cfg(not(unix))]
+fn process_may_be_running(_pid: u32) -> bool {
+    true
 }
 
 impl Drop for Staging {
@@ -781,6 +795,20 @@ mod tests {
         ] {
             assert_eq!(leftover_pid(other, "site"), None, "{other}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_process_that_is_gone_counts_as_gone() {
+        assert!(process_may_be_running(std::process::id()));
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("spawn true");
+        let gone = child.id();
+        child.wait().expect("wait");
+        assert!(!process_may_be_running(gone));
+        // Not a process id errdex could have written: left alone.
+        assert!(process_may_be_running(u32::MAX));
     }
 
     #[test]

@@ -834,7 +834,7 @@ fn a_previous_site_that_cannot_be_removed_is_a_warning_that_tells_the_truth() {
 }
 
 /// A process id that is surely not running: a child that has exited and been waited for.
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 fn gone_pid() -> u32 {
     let mut child = Command::new("true").spawn().expect("spawn true");
     let pid = child.id();
@@ -842,7 +842,7 @@ fn gone_pid() -> u32 {
     pid
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 #[test]
 fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
     // Regression: after `kill -9` mid-build, `.site.errdex-staging-<pid>` stayed forever.
