@@ -5,11 +5,13 @@
 //! stream every file into the staging folder (`Renderer::render_streamed`) → swap. Extra
 //! passes that are not part of the total then split the render: everything rendered
 //! and nothing written, every error's parts alone, and the catalog-wide files (overview,
-//! llms files, JSON) assembled from parts held in memory, as `serve` does.
+//! llms files, JSON) assembled from parts held in memory, as `serve` does; and the YAML
+//! front end alone: errdex's parse of every error file, and the parser's bare events.
 //!
 //! usage: errdex-bench-phases CATALOG OUT
 
 use errdex::render::{Content, Output, RenderOptions, Renderer, Theme};
+use errdex::source::SourceFile;
 use errdex::write::{Staging, Streamed};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -183,4 +185,50 @@ fn main() {
         ),
         t,
     );
+
+    // The YAML front end on its own, for scale: errdex's typed parse (with the positions
+    // diagnostics need) against the bare event stream of the parser under serde-saphyr,
+    // the least any YAML load through it can cost.
+    let sources: Vec<SourceFile> = yaml_files(&root.join("errors"))
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some(SourceFile::new(path.display().to_string(), text))
+        })
+        .collect();
+    let t = Instant::now();
+    let parsed = sources
+        .iter()
+        .filter(|s| errdex::load::parse_error(s).is_ok())
+        .count();
+    let _ = report(
+        &format!("(errdex's parse of the {parsed} error files, one thread)"),
+        t,
+    );
+    let t = Instant::now();
+    let events: usize = sources
+        .iter()
+        .map(|s| granit_parser::Parser::new_from_str(&s.text).count())
+        .sum();
+    let _ = report(
+        &format!("(granit-parser's {events} events alone for the same files, one thread)"),
+        t,
+    );
+}
+
+/// The `.yaml` and `.yml` files under `dir`, in no particular order.
+fn yaml_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
