@@ -139,8 +139,10 @@ pub enum Finding {
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
 /// definition: none of them can be written without `<` or `[`. Most fields (titles,
 /// one-line causes) have neither, so the passes that look only at those skip parsing.
+/// Searched as bytes: both are ASCII, which no byte of a longer character equals, and
+/// memchr looks at many bytes a step where `str::contains` decodes every character.
 fn may_hold_markup(markdown: &str) -> bool {
-    markdown.contains(['<', '['])
+    memchr::memchr2(b'<', b'[', markdown.as_bytes()).is_some()
 }
 
 /// Every finding in a Markdown field, with its byte range in the field's text.
@@ -505,6 +507,16 @@ pub fn to_plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_without_angle_or_square_brackets_skips_the_parser() {
+        for plain in ["", "Retry in 30 s.", "naïve café — 日本語 (see docs)"] {
+            assert!(!may_hold_markup(plain), "{plain}");
+        }
+        for markup in ["日本語<b>", "é[link](/x)", "<", "x ["] {
+            assert!(may_hold_markup(markup), "{markup}");
+        }
+    }
 
     #[test]
     fn dangerous_schemes_are_caught_in_any_spelling() {
