@@ -440,10 +440,10 @@ fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
         std::fs::write(catalog.join(format!("errors/key_{i:03}.yaml")), text).expect("write");
     }
     let files = assert_build_matches_memory(&catalog, "704 errors");
-    // Beside each error's page and Markdown, 14 catalog-wide files: the overview, 404,
-    // llms.txt (twice), llms-full.txt, errors.json, its schema, the search index, the
-    // sitemap, robots.txt, _headers and the three theme assets.
-    assert_eq!(files, 2 * 704 + 14, "every page and Markdown file");
+    // Beside each error's page and Markdown, 15 catalog-wide files: the overview, 404,
+    // llms.txt (twice), llms-full.txt, errors.json, its schema, the search index (as
+    // JSON and as a script), the sitemap, robots.txt, _headers and the three theme assets.
+    assert_eq!(files, 2 * 704 + 15, "every page and Markdown file");
 }
 
 #[test]
@@ -466,6 +466,8 @@ fn pages_of_a_deleted_error_disappear_on_rebuild() {
         "llms.txt",
         "llms-full.txt",
         "errors.json",
+        "search-index.json",
+        "search-index.js",
         "sitemap.xml",
         "index.html",
     ] {

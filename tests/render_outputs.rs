@@ -103,6 +103,16 @@ fn redact_fingerprints(text: &str) -> String {
     out
 }
 
+/// The index `search-index.js` assigns: the file must be one assignment of a JSON value
+/// to `window.errdexSearchIndex`, so JavaScript reads the same data as `search-index.json`.
+fn script_index(script: &str) -> serde_json::Value {
+    let json = script
+        .strip_prefix("window.errdexSearchIndex = ")
+        .and_then(|rest| rest.strip_suffix(";\n"))
+        .unwrap_or_else(|| panic!("search-index.js is not one assignment: {script:.200}"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("search-index.js holds no JSON: {e}"))
+}
+
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -362,6 +372,7 @@ fn small_catalog_outputs_match_their_snapshots() {
         "errors.json",
         "errors.schema.json",
         "search-index.json",
+        "search-index.js",
         "sitemap.xml",
         "robots.txt",
         "404.html",
@@ -481,6 +492,21 @@ fn every_cause_message_and_example_appears_in_every_output() {
 
     // The example catalog is rich; a parity test that compares nothing proves nothing.
     assert!(checked > 200, "only {checked} strings compared");
+}
+
+#[test]
+fn the_search_script_holds_the_same_index_as_search_index_json() {
+    // Pages opened from disk cannot fetch the JSON, so they load the script instead.
+    for catalog in [EXAMPLE, HOSTILE] {
+        let site = build(catalog);
+        let json: serde_json::Value =
+            serde_json::from_str(&site.read("search-index.json")).expect("the index parses");
+        let script = site.read("search-index.js");
+        assert_eq!(script_index(&script), json, "{catalog}");
+        assert!(json.as_array().is_some_and(|index| !index.is_empty()));
+        // Nothing in it can end a <script> element, not even the hostile titles.
+        assert!(!script.contains('<'), "{catalog}: `<` in search-index.js");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -847,6 +873,16 @@ fn assert_inert(files: &Files) {
         } else if path.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(text)
                 .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        } else if path == "search-index.js" {
+            assert!(
+                !text.contains(['<', '\u{2028}', '\u{2029}']),
+                "{path}: {text}"
+            );
+            let json = std::str::from_utf8(&files["search-index.json"]).expect("UTF-8");
+            assert_eq!(
+                script_index(text),
+                serde_json::from_str::<serde_json::Value>(json).expect("the index parses")
+            );
         } else if path.ends_with(".xml") {
             assert!(
                 !lower.contains("<script") && !lower.contains("<img"),

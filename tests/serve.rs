@@ -460,6 +460,8 @@ fn pages_are_served_with_their_types_and_the_live_reload_script() {
         ("/.well-known/llms.txt", "text/plain; charset=utf-8"),
         ("/llms-full.txt", "text/plain; charset=utf-8"),
         ("/errors.json", "application/json"),
+        ("/search-index.json", "application/json"),
+        ("/search-index.js", "text/javascript; charset=utf-8"),
         ("/__errdex/live.js", "text/javascript; charset=utf-8"),
     ] {
         let response = server.get(path);
@@ -812,6 +814,12 @@ agent:
     server.wait_for("/errors.json", "listing the new error", |r| {
         r.text().contains("quota_exceeded")
     });
+    // Both forms of the search index (pages opened from disk load the script).
+    for index in ["/search-index.json", "/search-index.js"] {
+        server.wait_for(index, "listing the new error", |r| {
+            r.text().contains("quota_exceeded")
+        });
+    }
 
     std::fs::remove_file(&new_file).expect("delete");
     server.wait_for("/errors/quota_exceeded/", "gone", |r| r.status == 404);
@@ -819,6 +827,11 @@ agent:
     server.wait_for("/errors.json", "without the deleted error", |r| {
         !r.text().contains("quota_exceeded")
     });
+    for index in ["/search-index.json", "/search-index.js"] {
+        server.wait_for(index, "without the deleted error", |r| {
+            !r.text().contains("quota_exceeded")
+        });
+    }
     events.wait_for("reload naming the removed page", |e| {
         is_reload_of(e, "errors/quota_exceeded/index.html")
     });

@@ -1,5 +1,5 @@
-//! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` and
-//! `sitemap.xml`.
+//! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` (+
+//! the same index as `search-index.js`) and `sitemap.xml`.
 
 use crate::markdown::{to_agent_markdown, to_plain_text};
 use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
@@ -301,6 +301,58 @@ pub fn search_index<'p>(entries: impl ExactSizeIterator<Item = &'p Bytes>) -> Co
     pieces
 }
 
+/// What `search-index.js` starts with: the name `search.js` reads the index from.
+const SEARCH_SCRIPT_START: &[u8] = b"window.errdexSearchIndex = ";
+
+/// `search-index.js`: [`search_index`] assigned to `window.errdexSearchIndex`.
+///
+/// Browsers refuse `fetch()` to a page opened from disk (`file://`) but still run a
+/// `<script src>`, so `search.js` loads this file there instead of the JSON. The JSON
+/// pieces are shared with `search-index.json`, except the few that [`script_safe`] has
+/// to rewrite.
+pub fn search_index_script<'p>(entries: impl ExactSizeIterator<Item = &'p Bytes>) -> Content {
+    let json = search_index(entries);
+    let mut pieces = Vec::with_capacity(json.len() + 2);
+    pieces.push(Bytes::from_static(SEARCH_SCRIPT_START));
+    pieces.extend(json.into_iter().map(script_safe));
+    pieces.push(Bytes::from_static(b";\n"));
+    pieces
+}
+
+/// JSON text made safe to embed in a script: `<` (which could start `</script>` or
+/// `<!--` should the text ever be inlined into a page) and U+2028/U+2029 (line breaks
+/// that end a string in engines older than ES2019) become `\u` escapes.
+///
+/// In serde_json's output these characters only occur inside strings, where the escape
+/// means the same character, so the JSON value is unchanged. A piece with none of them
+/// is returned as is, without a copy.
+fn script_safe(json: Bytes) -> Bytes {
+    const LINE_SEPARATOR: &[u8] = "\u{2028}".as_bytes();
+    const PARAGRAPH_SEPARATOR: &[u8] = "\u{2029}".as_bytes();
+    let separator = |window: &[u8]| window == LINE_SEPARATOR || window == PARAGRAPH_SEPARATOR;
+    if !json.contains(&b'<') && !json.windows(3).any(separator) {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 16);
+    let mut rest: &[u8] = &json;
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'<' {
+            out.extend_from_slice(b"\\u003c");
+            rest = tail;
+        } else if let Some(tail) = rest.strip_prefix(LINE_SEPARATOR) {
+            out.extend_from_slice(b"\\u2028");
+            rest = tail;
+        } else if let Some(tail) = rest.strip_prefix(PARAGRAPH_SEPARATOR) {
+            out.extend_from_slice(b"\\u2029");
+            rest = tail;
+        } else {
+            out.push(first);
+            rest = tail;
+        }
+    }
+    Bytes::from(out)
+}
+
 /// `sitemap.xml`: the overview and every error page.
 pub fn sitemap(catalog: &Catalog) -> String {
     let mut xml = String::from(
@@ -325,4 +377,116 @@ fn escape_xml(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&apos;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Agent, AgentAction};
+
+    fn entry(code: &str, title: &str, messages: &[&str]) -> ErrorEntry {
+        ErrorEntry {
+            code: code.to_owned(),
+            title: title.to_owned(),
+            status: 400,
+            summary: "Summary.".to_owned(),
+            group: None,
+            description: None,
+            when: Vec::new(),
+            causes: Vec::new(),
+            messages: messages
+                .iter()
+                .map(|m| Message {
+                    message: (*m).to_owned(),
+                    cause: None,
+                    resolution: None,
+                })
+                .collect(),
+            fields: Vec::new(),
+            endpoints: Vec::new(),
+            fix: Vec::new(),
+            gotchas: Vec::new(),
+            response: None,
+            examples: Vec::new(),
+            retryable: false,
+            retry_after: None,
+            agent: Agent {
+                action: AgentAction::Stop,
+                guidance: "Stop.".to_owned(),
+            },
+            related: Vec::new(),
+            links: Vec::new(),
+            since: None,
+            deprecated: None,
+            replaced_by: None,
+            source: format!("errors/{code}.yaml"),
+        }
+    }
+
+    fn text(content: &Content) -> String {
+        String::from_utf8(content.concat()).expect("UTF-8")
+    }
+
+    /// The JSON that `search-index.js` assigns, or a panic if the file has another shape.
+    fn assigned_json(script: &str) -> serde_json::Value {
+        let json = script
+            .strip_prefix("window.errdexSearchIndex = ")
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("not one assignment: {script}"));
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"))
+    }
+
+    fn index_of(entries: &[ErrorEntry]) -> (String, String) {
+        let parts: Vec<Bytes> = entries.iter().map(|e| search_entry(e).into()).collect();
+        (
+            text(&search_index(parts.iter())),
+            text(&search_index_script(parts.iter())),
+        )
+    }
+
+    #[test]
+    fn the_search_script_assigns_the_same_index_as_the_json() {
+        let entries = [
+            entry("plain", "Plain title", &["Branch {branch} is gone"]),
+            entry("other", "Other", &[]),
+        ];
+        let (json, script) = index_of(&entries);
+        let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(assigned_json(&script), json);
+        assert_eq!(json.as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn hostile_text_cannot_end_the_search_script() {
+        let title = "</script><script>alert(1)</script>";
+        let message = "a\u{2028}b\u{2029}c <!-- d --> </SCRIPT >";
+        let entries = [entry("xss", title, &[message]), entry("calm", "Calm", &[])];
+        let (json, script) = index_of(&entries);
+
+        assert!(!script.contains('<'), "{script}");
+        assert!(!script.contains(['\u{2028}', '\u{2029}']), "{script}");
+        assert!(script.contains(r"\u003c/script>\u003cscript>alert(1)\u003c/script>"));
+        assert!(script.contains(r"a\u2028b\u2029c"));
+        // The escapes stand for the same text: the data is unchanged.
+        let assigned = assigned_json(&script);
+        assert_eq!(
+            assigned,
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()
+        );
+        assert_eq!(assigned[0]["title"], title);
+        assert_eq!(assigned[0]["messages"][0], message);
+    }
+
+    #[test]
+    fn pieces_without_anything_to_escape_are_shared_not_copied() {
+        let calm = Bytes::from(search_entry(&entry("calm", "Calm — “quoted” …", &[])));
+        let hostile = Bytes::from(search_entry(&entry("xss", "<b>", &[])));
+        let script = search_index_script([calm.clone(), hostile.clone()].iter());
+        assert!(script.iter().any(|piece| piece.as_ptr() == calm.as_ptr()));
+        assert!(
+            !script
+                .iter()
+                .any(|piece| piece.as_ptr() == hostile.as_ptr())
+        );
+    }
 }

@@ -25,7 +25,7 @@ pub type Files = BTreeMap<String, Bytes>;
 /// One rendered file's bytes, in pieces written one after another.
 ///
 /// Almost every file is one piece. The big catalog-wide files (llms-full.txt,
-/// errors.json, search-index.json) are their errors' [`ErrorParts`] laid end to end,
+/// errors.json, search-index.json and .js) are their errors' [`ErrorParts`] laid end to end,
 /// handed over as shared pieces so they are never copied into one buffer: at 100,000
 /// errors llms-full.txt alone is over 600 MB.
 pub type Content = Vec<Bytes>;
@@ -76,7 +76,7 @@ pub struct ErrorParts {
     pub llms_line: String,
     /// Its element of the `errors` array in errors.json.
     pub json: Bytes,
-    /// Its element of search-index.json.
+    /// Its element of search-index.json (and search-index.js).
     pub search: Bytes,
 }
 
@@ -360,7 +360,7 @@ impl<'a> Renderer<'a> {
     fn emit_small<'p, E>(
         &self,
         llms_line_of: impl Fn(usize) -> &'p str,
-        search: impl ExactSizeIterator<Item = &'p Bytes>,
+        search: impl ExactSizeIterator<Item = &'p Bytes> + Clone,
         emit: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
     ) -> Result<(), E>
     where
@@ -375,7 +375,11 @@ impl<'a> Renderer<'a> {
         put("errors.schema.json", machine::errors_schema(catalog))?;
         emit(
             "search-index.json".to_owned(),
-            machine::search_index(search),
+            machine::search_index(search.clone()),
+        )?;
+        emit(
+            "search-index.js".to_owned(),
+            machine::search_index_script(search),
         )?;
         put("sitemap.xml", machine::sitemap(catalog))?;
         put(
