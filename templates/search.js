@@ -22,22 +22,54 @@
 
   /* ---------- Index loading ---------- */
 
+  /* Over HTTP(S) the index is fetched as JSON. Browsers refuse fetch() to a page opened
+   * from disk (file://) but still run a <script src>, so there the same index is loaded
+   * from the .js twin of the data-index URL (search-index.js), which assigns it to
+   * window.errdexSearchIndex. */
   function loadIndex(url) {
     if (!indexCache[url]) {
-      indexCache[url] = fetch(url, { credentials: "same-origin" })
-        .then(function (res) {
-          if (!res.ok) throw new Error("HTTP " + res.status);
-          return res.json();
-        })
-        .then(function (data) {
-          if (!Array.isArray(data)) throw new Error("bad index");
-          return data.map(prepareEntry);
-        });
+      var raw = window.location.protocol === "file:" ? loadIndexScript(scriptUrl(url)) : fetchIndex(url);
+      indexCache[url] = raw.then(function (data) {
+        if (!Array.isArray(data)) throw new Error("bad index");
+        return data.map(prepareEntry);
+      });
       indexCache[url].catch(function () {
         delete indexCache[url];
       });
     }
     return indexCache[url];
+  }
+
+  function fetchIndex(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (res) {
+      if (!res.ok) throw new Error("HTTP " + res.status);
+      return res.json();
+    });
+  }
+
+  /* "../../search-index.json" -> "../../search-index.js", keeping any ?query or #hash. */
+  function scriptUrl(url) {
+    return url.replace(/(\.json)?(?=[?#]|$)/, ".js");
+  }
+
+  function loadIndexScript(url) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      // A script's load event fires right after it ran, so the global is this file's.
+      script.onload = function () {
+        var data = window.errdexSearchIndex;
+        // The prepared entries are all search keeps; let the raw copy be collected.
+        delete window.errdexSearchIndex;
+        script.parentNode.removeChild(script);
+        resolve(data);
+      };
+      script.onerror = function () {
+        script.parentNode.removeChild(script);
+        reject(new Error("cannot load " + url));
+      };
+      script.src = url;
+      document.head.appendChild(script);
+    });
   }
 
   function str(v) {
@@ -314,10 +346,10 @@
     return node;
   }
 
-  function unavailableMessage() {
-    return window.location.protocol === "file:"
-      ? "Search needs the site to be served over HTTP (browsers block loading the index from file://)."
-      : "Search is unavailable: the index could not be loaded.";
+  function unavailableMessage(indexUrl) {
+    if (window.location.protocol !== "file:") return "Search is unavailable: the index could not be loaded.";
+    var file = scriptUrl(indexUrl).replace(/[?#].*$/, "").replace(/^.*\//, "");
+    return "Search is unavailable: the index (" + file + ") could not be loaded from disk.";
   }
 
   function clear(node) {
@@ -384,7 +416,7 @@
         },
         function () {
           current = [];
-          show(unavailableMessage(), []);
+          show(unavailableMessage(indexUrl), []);
         }
       );
     }
@@ -458,7 +490,7 @@
           show("No errors match “" + truncate(value.trim(), 60) + "”.", []);
         }
       }, function () {
-        show(unavailableMessage(), []);
+        show(unavailableMessage(indexUrl), []);
       });
     });
 

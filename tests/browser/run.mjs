@@ -15,6 +15,9 @@
 //   - nothing under <site-dir> carries the dev server's `__errdex` live-reload script;
 //   - search finds an error from a pasted concrete message and from its code, and Enter
 //     opens it;
+//   - search also works on the site opened from disk (file://, where browsers block
+//     fetch and the index comes from search-index.js), and says so when that file is
+//     missing;
 //   - the example tabs switch by click and by keyboard;
 //   - every page fits a 375 px wide viewport (no horizontal document overflow);
 //   - axe-core reports no serious or critical violation on the overview and two error
@@ -32,7 +35,9 @@ import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -568,6 +573,77 @@ async function checkSearch(browser, local, viewport, label) {
   await context.close();
 }
 
+/**
+ * A page of `site` opened from disk, as a docs writer double-clicking it would: no server,
+ * no CSP, and every request must stay on file:// (none may leave the machine). Returns
+ * the page, its context and the problems `watchPage` records.
+ */
+async function openFromDisk(browser, site, file) {
+  const context = await browser.newContext({ viewport: DESKTOP, serviceWorkers: "block" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const sink = { problems: [], allowNotFound: false };
+  watchPage(page, sink);
+  page.on("request", (req) => {
+    if (!req.url().startsWith("file:")) sink.problems.push(`request off the disk: ${req.url()}`);
+  });
+  await page.goto(pathToFileURL(path.join(site, file)).href);
+  await settle(page);
+  return { context, page, sink };
+}
+
+/**
+ * Search on the site opened from disk (file://): browsers block fetch() there, so the
+ * index must come from search-index.js. A pasted message on an error page (index two
+ * folders up) and a code on the overview must find their errors, and a site without
+ * search-index.js must say that search is unavailable rather than stay silent.
+ */
+async function checkSearchFromDisk(browser) {
+  const entry = ERRORS.find((e) => (e.messages || []).some((m) => /\{[A-Za-z_]/.test(m.message))) ?? ERRORS[0];
+  const template = (entry.messages || []).find((m) => /\{[A-Za-z_]/.test(m.message))?.message;
+  const other = ERRORS.find((e) => e.code !== entry.code) ?? entry;
+  const cases = [
+    { file: `errors/${other.code}/index.html`, query: template ? concreteMessage(template) : entry.code, code: entry.code },
+    { file: "index.html", query: other.code, code: other.code },
+  ];
+  for (const { file, query, code } of cases) {
+    const { context, page, sink } = await openFromDisk(browser, SITE, file);
+    const codes = await searchFor(page, query);
+    const status = await page.$eval(".search-results .search-status", (p) => p.textContent).catch(() => "");
+    const href = await page.$eval(".search-results a.search-result", (a) => a.href).catch(() => "");
+    // Result links name a folder (`errors/<code>/`), as every link between pages does.
+    const target = href.startsWith("file:") ? path.join(fileURLToPath(href), "index.html") : "";
+    check(codes[0] === code, `search from disk (${file}): "${query}" finds ${code} first`, [
+      `results: ${JSON.stringify(codes)}`,
+      `status: ${status}`,
+    ]);
+    check(target && fs.existsSync(target), `search from disk (${file}): the first result links to a page of the build`, [
+      `href: ${href}`,
+    ]);
+    await requestsDone(sink);
+    check(sink.problems.length === 0, `search from disk (${file}): no console error, page error or failed request`, sink.problems);
+    await context.close();
+  }
+
+  // The same site without search-index.js (an older build, a partial upload).
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "errdex-no-script-"));
+  try {
+    fs.cpSync(SITE, copy, { recursive: true });
+    fs.rmSync(path.join(copy, "search-index.js"));
+    const { context, page } = await openFromDisk(browser, copy, "index.html");
+    await searchFor(page, ERRORS[0].code);
+    const status = await page.$eval(".search-results .search-status", (p) => p.textContent).catch(() => "");
+    check(
+      /unavailable/.test(status) && status.includes("search-index.js"),
+      "search from disk without search-index.js says search is unavailable and names the file",
+      [`status: ${JSON.stringify(status)}`],
+    );
+    await context.close();
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 async function checkTabs(browser, local, code) {
   const external = [];
   const context = await newContext(browser, local, { viewport: DESKTOP }, external);
@@ -714,6 +790,21 @@ async function checkHostile(browser, local) {
     check(problems.length === 0, `hostile ${file}: no dialog, script error or CSP violation`, problems);
   }
   await context.close();
+
+  // Opened from disk the index is a script (search-index.js); its hostile text must stay
+  // data, and come back as text in the results.
+  const { context: disk, page: diskPage, sink: diskSink } = await openFromDisk(browser, SITE, "index.html");
+  for (const entry of ERRORS) {
+    const codes = await searchFor(diskPage, entry.code);
+    const title = await diskPage.$eval(".search-results .search-result-title", (s) => s.textContent).catch(() => null);
+    check(codes[0] === entry.code && title === entry.title, `hostile search from disk: "${entry.code}" finds it, its title shown as text`, [
+      `results: ${JSON.stringify(codes)}`,
+      `title: ${JSON.stringify(title)}`,
+    ]);
+  }
+  await diskPage.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+  check(diskSink.problems.length === 0, "hostile search from disk: no dialog, script error or failed request", diskSink.problems);
+  await disk.close();
 }
 
 async function mainHostile() {
@@ -764,6 +855,7 @@ async function main() {
     log(`      (that took ${(since() / 1000).toFixed(1)} s)`);
     await checkSearch(browser, local, DESKTOP, `${DESKTOP.width} px`);
     await checkSearch(browser, local, MOBILE, `${MOBILE.width} px`);
+    await checkSearchFromDisk(browser);
     log(`      (that took ${(since() / 1000).toFixed(1)} s)`);
     if (tabsCode) await checkTabs(browser, local, tabsCode);
     else fail("tabs: no error in the catalog has two examples");
