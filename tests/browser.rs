@@ -2,7 +2,8 @@
 //! `node tests/browser/run.mjs <site> <artifacts>`, which serves the site on 127.0.0.1
 //! under a `script-src 'self'` Content Security Policy and, in Debian's Chromium driven by
 //! playwright-core, checks console errors and CSP violations on every page, internal links,
-//! search by a pasted message and by code, the example tabs, the layout at 375 px,
+//! search by a pasted message and by code (served, and opened from disk through
+//! `file://`), the example tabs, the layout at 375 px,
 //! axe-core (light and dark) and the Nu HTML Checker (java). Screenshots and a JSON report go to
 //! `target/browser-artifacts/`.
 //!
