@@ -20,6 +20,31 @@
   var PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g;
   var indexCache = {};
 
+  /* ---------- Pages opened from disk ---------- */
+
+  /* Links between pages name folders (errors/<code>/), which a web server answers with
+   * the folder's index.html. Opened from disk (file://) there is no server, and the
+   * browser shows a listing of the folder instead, so there each such link is pointed
+   * at the folder's index.html. Links with a scheme, site-absolute links and fragments
+   * are left alone. */
+  var FROM_DISK = window.location.protocol === "file:";
+
+  function toFile(href) {
+    if (!FROM_DISK || /^([a-z][a-z0-9+.-]*:|[\/#?])/i.test(href)) return href;
+    var cut = href.search(/[?#]/);
+    var path = cut < 0 ? href : href.slice(0, cut);
+    if (path.charAt(path.length - 1) !== "/") return href;
+    return path + "index.html" + (cut < 0 ? "" : href.slice(cut));
+  }
+
+  function linkFoldersToFiles() {
+    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+      var href = a.getAttribute("href");
+      var file = toFile(href);
+      if (file !== href) a.setAttribute("href", file);
+    });
+  }
+
   /* ---------- Index loading ---------- */
 
   /* Over HTTP(S) the index is fetched as JSON. Browsers refuse fetch() to a page opened
@@ -381,7 +406,7 @@
         var e = r.entry;
         var li = el("li");
         var a = el("a", "search-result");
-        a.href = root + e.url;
+        a.href = toFile(root + e.url);
         a.appendChild(el("span", "search-result-code", e.code));
         a.appendChild(el("span", "badge status " + statusClass(e.status), String(e.status)));
         a.appendChild(el("span", "search-result-title", e.title));
@@ -484,7 +509,7 @@
       loadIndex(indexUrl).then(function (entries) {
         var results = search(entries, value);
         if (results.length) {
-          window.location.href = root + results[0].entry.url;
+          window.location.href = toFile(root + results[0].entry.url);
         } else {
           current = [];
           show("No errors match “" + truncate(value.trim(), 60) + "”.", []);
@@ -514,6 +539,7 @@
   }
 
   function init() {
+    if (FROM_DISK) linkFoldersToFiles();
     var forms = document.querySelectorAll("form[data-index]");
     Array.prototype.forEach.call(forms, enhance);
     if (!forms.length) return;

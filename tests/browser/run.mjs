@@ -17,7 +17,8 @@
 //     opens it;
 //   - search also works on the site opened from disk (file://, where browsers block
 //     fetch and the index comes from search-index.js), and says so when that file is
-//     missing;
+//     missing; from disk, links between pages lead to their index.html, not to a
+//     listing of the folder;
 //   - the example tabs switch by click and by keyboard;
 //   - every page fits a 375 px wide viewport (no horizontal document overflow);
 //   - axe-core reports no serious or critical violation on the overview and two error
@@ -611,17 +612,41 @@ async function checkSearchFromDisk(browser) {
     const codes = await searchFor(page, query);
     const status = await page.$eval(".search-results .search-status", (p) => p.textContent).catch(() => "");
     const href = await page.$eval(".search-results a.search-result", (a) => a.href).catch(() => "");
-    // Result links name a folder (`errors/<code>/`), as every link between pages does.
-    const target = href.startsWith("file:") ? path.join(fileURLToPath(href), "index.html") : "";
+    // Served, result links name a folder (`errors/<code>/`); from disk, its index.html.
+    const target = href.startsWith("file:") ? fileURLToPath(href) : "";
     check(codes[0] === code, `search from disk (${file}): "${query}" finds ${code} first`, [
       `results: ${JSON.stringify(codes)}`,
       `status: ${status}`,
     ]);
-    check(target && fs.existsSync(target), `search from disk (${file}): the first result links to a page of the build`, [
+    check(target && fs.existsSync(target) && fs.statSync(target).isFile(), `search from disk (${file}): the first result links to a page of the build`, [
       `href: ${href}`,
     ]);
     await requestsDone(sink);
     check(sink.problems.length === 0, `search from disk (${file}): no console error, page error or failed request`, sink.problems);
+    await context.close();
+  }
+
+  // Every link between pages leads to a page, not to a listing of its folder: the
+  // overview's links, then the first error link followed.
+  {
+    const { context, page, sink } = await openFromDisk(browser, SITE, "index.html");
+    const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.href));
+    const onDisk = hrefs.filter((h) => h.startsWith("file:")).map((h) => fileURLToPath(h.replace(/[?#].*$/, "")));
+    const notFiles = onDisk.filter((f) => !(fs.existsSync(f) && fs.statSync(f).isFile()));
+    check(onDisk.length > ERRORS.length && notFiles.length === 0, "from disk, every link of the overview leads to a file of the build", [
+      `${onDisk.length} links on disk`,
+      ...notFiles.slice(0, 5).map((f) => `not a file: ${f}`),
+    ]);
+    const code = ERRORS[0].code;
+    await Promise.all([page.waitForEvent("load"), page.click(`a[href$="errors/${code}/index.html"]`)]);
+    // An error page's title is `code: title`; a folder listing's is the folder's path.
+    const title = await page.title();
+    check(title.startsWith(`${code}: `), `from disk, following the overview's link to ${code} opens its page`, [
+      `url: ${page.url()}`,
+      `title: ${JSON.stringify(title)}`,
+    ]);
+    await requestsDone(sink);
+    check(sink.problems.length === 0, "from disk, following a link: no console error, page error or failed request", sink.problems);
     await context.close();
   }
 
