@@ -50,7 +50,7 @@ codes! {
     YamlSyntax = "E001", Error, "The file is not valid YAML.";
     WrongType = "E002", Error, "A value has the wrong type or an invalid value.";
     UnknownField = "E003", Error, "A key is not part of the catalog format.";
-    DuplicateKey = "E004", Error, "A key appears twice in the same mapping.";
+    DuplicateKey = "E004", Error, "A key appears twice in the same mapping (a response header's name in any case).";
     MissingField = "E005", Error, "A required key is missing.";
     ResourceLimit = "E006", Error, "The file exceeds a safety limit (size, nesting, aliases).";
     Unreadable = "E007", Error, "The file cannot be read as UTF-8 text.";

@@ -5,13 +5,18 @@
 //! there, an example that reads like header injection (E019, the one-line rule of titles
 //! and summaries). A name with a space or a colon is no header at all: RFC 9110 (section
 //! 5.1) makes a field name a `token` (E002). `retry_after.header` names a header too.
+//! Field names ignore case (RFC 9110, section 5.1), so `Retry-After` and `retry-after`
+//! are one header written twice, though YAML sees two keys (E004, as for a key written
+//! twice in the same case).
 
 use super::config::LINE_BREAKS;
 use super::text::printable;
 use super::{ErrorFile, at};
-use crate::diagnostic::{Code, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::raw::S;
 use crate::source::SourceFile;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// Reports the header names and values of an error file that a response cannot carry.
 pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
@@ -21,8 +26,18 @@ pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics)
         .iter()
         .filter_map(|r| r.value.headers.as_ref())
         .flat_map(|h| &h.value.0);
+    // Each name in lower case, with its first spelling.
+    let mut first_spellings: HashMap<String, &S<String>> = HashMap::new();
     for (name, value) in headers {
         check_name(source, name, &name.value, diagnostics);
+        match first_spellings.entry(name.value.to_ascii_lowercase()) {
+            Entry::Occupied(first) => {
+                diagnostics.push(repeated_name(source, first.get(), name));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(name);
+            }
+        }
         let line_break = value
             .value
             .chars()
@@ -72,6 +87,23 @@ fn check_name(source: &SourceFile, spanned: &S<String>, name: &str, diagnostics:
     );
 }
 
+/// The E004 error for `name`, a header that `first` names already, in another case: a
+/// client reads the two as one header, and the example shows it twice.
+fn repeated_name(source: &SourceFile, first: &S<String>, name: &S<String>) -> Diagnostic {
+    at(
+        source,
+        name,
+        Code::DuplicateKey,
+        format!(
+            "duplicate header `{}`: line {} names it too, as `{}`",
+            printable(&name.value),
+            first.referenced.line(),
+            printable(&first.value)
+        ),
+    )
+    .with_help("HTTP header names ignore case (RFC 9110), so a client reads these as one header; keep one (for a header whose value is a list, write its items on one line, separated by `, `)")
+}
+
 /// Whether `c` may appear in an HTTP token (RFC 9110, section 5.6.2: `tchar`).
 fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
@@ -107,6 +139,63 @@ fn line_break_name(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `code line:column message` of what the header check finds in a response with
+    /// these `headers` lines.
+    fn header_problems(headers: &str) -> Vec<String> {
+        let text = format!(
+            "code: x\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\nagent: {{action: retry_later, guidance: g}}\nresponse:\n  body: '{{}}'\n  headers:\n{headers}"
+        );
+        let source = SourceFile::new("errors/x.yaml", text);
+        let Ok(raw) = crate::load::parse_error(&source) else {
+            panic!("the response parses: {headers}");
+        };
+        let file = ErrorFile {
+            source: &source,
+            raw: &raw,
+            stem: "x",
+        };
+        let mut diagnostics = Diagnostics::default();
+        check_headers(&file, &mut diagnostics);
+        diagnostics
+            .sorted()
+            .iter()
+            .map(|d| {
+                let (line, column) = (d.start.line, d.start.column);
+                format!("{} {line}:{column} {}", d.code.id(), d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_header_written_again_in_another_case_is_a_duplicate() {
+        assert_eq!(
+            header_problems(
+                "    Retry-After: '30'\n    Content-Type: text/plain\n    retry-after: '60'\n    RETRY-AFTER: '90'\n"
+            ),
+            [
+                "E004 12:5 duplicate header `retry-after`: line 10 names it too, as `Retry-After`",
+                "E004 13:5 duplicate header `RETRY-AFTER`: line 10 names it too, as `Retry-After`",
+            ]
+        );
+        // Names that only look alike are two headers.
+        assert!(header_problems("    X-Rate: '1'\n    X-Rate-Limit: '2'\n").is_empty());
+    }
+
+    #[test]
+    fn a_repeated_header_is_quoted_with_its_invisible_characters_escaped() {
+        // Such a name is no token (E002) either; the duplicate is reported all the same,
+        // and neither message lets the escape reach a terminal.
+        let found = header_problems("    \"X-A\\e[2J\": '1'\n    \"x-a\\e[2J\": '2'\n");
+        assert!(
+            found.contains(
+                &"E004 11:5 duplicate header `x-a\\u{1b}[2J`: line 10 names it too, as `X-A\\u{1b}[2J`"
+                    .to_owned()
+            ),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|f| !f.contains('\u{1b}')), "{found:?}");
+    }
 
     #[test]
     fn header_names_are_rfc_9110_tokens() {
