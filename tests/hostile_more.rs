@@ -631,6 +631,67 @@ fn control_characters_written_as_escapes_are_refused() {
 }
 
 #[test]
+fn a_control_character_that_breaks_the_line_of_a_one_line_field_is_reported_once() {
+    // Vertical tab, form feed and next line (U+0085) are control characters (E002) and
+    // line breaks (E019). In a one-line field the mistake is a second line: E019 alone,
+    // naming the character. Elsewhere (a description) they are E002, as before.
+    for (escape, named) in [
+        ("\\N", "a next line (U+0085)"),
+        ("\\u0085", "a next line (U+0085)"),
+        ("\\v", "a vertical tab (U+000B)"),
+        ("\\f", "a form feed (U+000C)"),
+    ] {
+        let config = format!(
+            "title: \"Hostile{escape}API\"\nsummary: \"Hostile{escape}inputs.\"\nbase_url: https://docs.hostile.test\ngroups:\n  - id: g\n    title: \"G{escape}G\"\nenvelopes:\n  - id: std\n    title: \"S{escape}S\"\n    example: '{{\"code\": \"x\"}}'\n    pointers:\n      code: /code\nlinks:\n  - title: \"L{escape}L\"\n    url: https://example.com/\n"
+        );
+        let x = entry(
+            "x",
+            &format!(
+                "messages:\n  - message: \"M{escape}M\"\nexamples:\n  - title: \"E{escape}E\"\n    lang: \"s{escape}h\"\n    code: curl x\nlinks:\n  - title: \"L{escape}L\"\n    url: https://example.com/\nresponse:\n  body: '{{\"code\": \"x\"}}'\n  headers:\n    X-Note: \"a{escape}b\"\ndescription: \"d{escape}d\"\n"
+            ),
+        )
+        .replace("title: T", &format!("title: \"T{escape}T\""))
+        .replace("summary: S.", &format!("summary: \"S{escape}S.\""));
+        let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+        std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+        let (exit, diagnostics) = check(escape, dir.path());
+        assert_eq!(exit, 1, "{diagnostics:#?}");
+        let found: Vec<(String, u64, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                let file = d["file"].as_str().unwrap_or("");
+                let file = file.rsplit('/').next().unwrap_or(file).to_owned();
+                let code = d["code"].as_str().unwrap_or("").to_owned();
+                (file, d["line"].as_u64().unwrap_or(0), code)
+            })
+            .collect();
+        let expected: Vec<(String, u64, String)> = [
+            ("errdex.yaml", 1, "E019"),
+            ("errdex.yaml", 2, "E019"),
+            ("errdex.yaml", 6, "E019"),
+            ("errdex.yaml", 9, "E019"),
+            ("errdex.yaml", 14, "E019"),
+            ("x.yaml", 2, "E019"),
+            ("x.yaml", 4, "E019"),
+            ("x.yaml", 10, "E019"),
+            ("x.yaml", 12, "E019"),
+            ("x.yaml", 13, "E019"),
+            ("x.yaml", 16, "E019"),
+            ("x.yaml", 21, "E019"),
+            ("x.yaml", 22, "E002"),
+        ]
+        .iter()
+        .map(|&(file, line, code)| (file.to_owned(), line, code.to_owned()))
+        .collect();
+        assert_eq!(found, expected, "{escape}: {diagnostics:#?}");
+        for d in diagnostics.iter().filter(|d| d["code"] == "E019") {
+            let message = d["message"].as_str().unwrap_or("");
+            assert!(message.contains(named), "{escape}: {message}");
+        }
+    }
+}
+
+#[test]
 fn a_listed_link_without_a_scheme_is_refused() {
     // `//host/x` is a link off the site; written as a site path it would read
     // `https://docs.hostile.test//evil.example` in llms.txt and `./evil.example` in HTML.

@@ -14,8 +14,9 @@ pub(super) fn check_config(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let (source, raw) = (config.source, config.raw);
-    check_one_line(source, &raw.title, "title", diagnostics);
-    check_one_line(source, &raw.summary, "summary", diagnostics);
+    for (value, field) in one_line_fields(raw) {
+        check_one_line(source, value, field, diagnostics);
+    }
     let base_url = check_base_url(source, &raw.base_url, diagnostics);
 
     if let Some(groups) = &raw.groups {
@@ -39,7 +40,6 @@ pub(super) fn check_config(
                     ),
                 );
             }
-            check_one_line(source, &group.title, "title", diagnostics);
             duplicate_id(source, &group.id, "group", &mut seen, diagnostics);
         }
     }
@@ -49,7 +49,6 @@ pub(super) fn check_config(
         let mut seen = BTreeMap::new();
         for envelope in &envelopes.value {
             duplicate_id(source, &envelope.id, "envelope", &mut seen, diagnostics);
-            check_one_line(source, &envelope.title, "title", diagnostics);
             if let Some(pointers) = &envelope.pointers {
                 for pointer in [
                     &pointers.code,
@@ -130,7 +129,6 @@ pub(super) fn check_config(
 /// Checks `links:` URLs: absolute http(s)/mailto or site-root paths only.
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
-        check_one_line(source, &link.title, "title", diagnostics);
         let url = link.url.value.trim();
         // `//host/x` leaves the site like a full URL, but the list's renderers see a
         // leading `/` and write it as a site path: demand the scheme.
@@ -168,13 +166,62 @@ pub(crate) const LINE_BREAKS: [char; 7] = [
     '\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}',
 ];
 
-/// Title-like fields: one non-empty line.
+/// The first line break in `text`, with its position in characters.
+pub(super) fn first_line_break(text: &str) -> Option<(usize, char)> {
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| LINE_BREAKS.contains(c))
+}
+
+/// A line break named so that an invisible one (U+0085, U+2028, a lone `\r`) can be
+/// found: `a next line (U+0085)`.
+pub(super) fn line_break_name(c: char) -> String {
+    let name = match c {
+        '\n' => "a line feed",
+        '\r' => "a carriage return",
+        '\u{B}' => "a vertical tab",
+        '\u{C}' => "a form feed",
+        '\u{85}' => "a next line",
+        '\u{2028}' => "a line separator",
+        '\u{2029}' => "a paragraph separator",
+        _ => "a line break",
+    };
+    format!("{name} (U+{:04X})", u32::from(c))
+}
+
+/// The fields of `errdex.yaml` that are one line, each with its key.
+pub(super) fn one_line_fields(raw: &RawConfig) -> Vec<(&S<String>, &'static str)> {
+    let mut fields = vec![(&raw.title, "title"), (&raw.summary, "summary")];
+    for group in raw.groups.iter().flat_map(|g| &g.value) {
+        fields.push((&group.title, "title"));
+    }
+    for envelope in raw.envelopes.iter().flat_map(|e| &e.value) {
+        fields.push((&envelope.title, "title"));
+    }
+    fields.extend(link_titles(raw.links.as_ref()));
+    fields
+}
+
+/// The titles of a `links:` list, one-line fields in either kind of file.
+pub(super) fn link_titles(
+    links: Option<&S<Vec<RawLink>>>,
+) -> impl Iterator<Item = (&S<String>, &'static str)> {
+    links
+        .into_iter()
+        .flat_map(|l| &l.value)
+        .map(|l| (&l.title, "title"))
+}
+
+/// Title-like fields: one non-empty line. A line break is named, and where it is: a
+/// title in double quotes reads as one line in the file however many it holds
+/// (`"Too many\u0085requests"`).
 pub(super) fn check_one_line(
     source: &SourceFile,
     value: &S<String>,
     field: &str,
     diagnostics: &mut Diagnostics,
 ) {
+    // Surrounding whitespace, line breaks included, is trimmed off before it is shown.
     let text = value.value.trim();
     if text.is_empty() {
         diagnostics.push(
@@ -186,13 +233,19 @@ pub(super) fn check_one_line(
             )
             .with_help(format!("write a short `{field}`")),
         );
-    } else if text.contains(LINE_BREAKS) {
+    } else if let Some((position, found)) = first_line_break(text) {
+        let leading = value.value.len() - value.value.trim_start().len();
+        let leading = value.value[..leading].chars().count();
         diagnostics.push(
             at(
                 source,
                 value,
                 Code::NotOneLine,
-                format!("`{field}` spans several lines"),
+                format!(
+                    "`{field}` spans several lines: it holds {} at character {}",
+                    line_break_name(found),
+                    leading + position + 1
+                ),
             )
             .with_help(format!(
                 "`{field}` must be one line; move the detail to `description`"

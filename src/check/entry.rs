@@ -1,6 +1,6 @@
 //! Per-file checks of one `errors/<code>.yaml`.
 
-use super::config::{check_links, check_one_line};
+use super::config::{check_links, check_one_line, link_titles};
 use super::visible::{is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
@@ -61,6 +61,19 @@ pub fn code_problem(code: &str) -> Option<String> {
     }
 }
 
+/// The fields of an error file that are one line, each with its key.
+pub(super) fn one_line_fields(raw: &RawError) -> Vec<(&S<String>, &'static str)> {
+    let mut fields = vec![(&raw.title, "title"), (&raw.summary, "summary")];
+    for message in raw.messages.iter().flat_map(|m| &m.value) {
+        fields.push((&message.message, "message"));
+    }
+    for example in raw.examples.iter().flat_map(|e| &e.value) {
+        fields.extend([(&example.title, "title"), (&example.lang, "lang")]);
+    }
+    fields.extend(link_titles(raw.links.as_ref()));
+    fields
+}
+
 pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let (source, raw) = (file.source, file.raw);
     let code = &raw.code.value;
@@ -105,8 +118,9 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         );
     }
 
-    check_one_line(source, &raw.title, "title", diagnostics);
-    check_one_line(source, &raw.summary, "summary", diagnostics);
+    for (value, field) in one_line_fields(raw) {
+        check_one_line(source, value, field, diagnostics);
+    }
     let summary_chars = raw.summary.value.trim().chars().count();
     if summary_chars > MAX_SUMMARY_CHARS {
         // The characters past the limit are underlined, as line-length lints do.
@@ -184,7 +198,6 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
 
     if let Some(messages) = &raw.messages {
         for message in &messages.value {
-            check_one_line(source, &message.message, "message", diagnostics);
             if let Some(name) = unclosed_placeholder(&message.message.value) {
                 diagnostics.push(
                     at(
@@ -198,12 +211,6 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                     )),
                 );
             }
-        }
-    }
-    if let Some(examples) = &raw.examples {
-        for example in &examples.value {
-            check_one_line(source, &example.title, "title", diagnostics);
-            check_one_line(source, &example.lang, "lang", diagnostics);
         }
     }
     if let Some(links) = &raw.links {

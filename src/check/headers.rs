@@ -9,7 +9,7 @@
 //! are one header written twice, though YAML sees two keys (E004, as for a key written
 //! twice in the same case).
 
-use super::config::LINE_BREAKS;
+use super::config::{LINE_BREAKS, first_line_break, line_break_name};
 use super::text::printable;
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -38,12 +38,7 @@ pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics)
                 slot.insert(name);
             }
         }
-        let line_break = value
-            .value
-            .chars()
-            .enumerate()
-            .find(|(_, c)| LINE_BREAKS.contains(c));
-        if let Some((position, found)) = line_break {
+        if let Some((position, found)) = first_line_break(&value.value) {
             diagnostics.push(
                 at(
                     source,
@@ -120,20 +115,6 @@ fn described(c: char) -> String {
         c if !c.is_ascii() => format!("`{c}`, which is not ASCII"),
         c => format!("`{c}`"),
     }
-}
-
-fn line_break_name(c: char) -> String {
-    let name = match c {
-        '\n' => "a line feed",
-        '\r' => "a carriage return",
-        '\u{B}' => "a vertical tab",
-        '\u{C}' => "a form feed",
-        '\u{85}' => "a next line",
-        '\u{2028}' => "a line separator",
-        '\u{2029}' => "a paragraph separator",
-        _ => "a line break",
-    };
-    format!("{name} (U+{:04X})", u32::from(c))
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@
 //! reach every output: raw in the Markdown and llms.txt that agents read, and in the
 //! terminal of whoever runs `errdex explain`, where an escape sequence can recolour
 //! the screen or retitle the window. Tab, line feed and carriage return are text.
+//!
+//! In a one-line field (a title, a summary, a header value) a control character that
+//! breaks the line (vertical tab, form feed, U+0085) is E019's: the writer's mistake
+//! is a second line, and one mistake gets one diagnostic.
 
+use super::config::LINE_BREAKS;
 use super::{ConfigFile, ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
@@ -13,21 +18,39 @@ use crate::source::SourceFile;
 
 /// Reports every text value of an error file that holds a control character.
 pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
-    check_texts(file.source, error_texts(file.raw), diagnostics);
+    let raw = file.raw;
+    let header_values = raw
+        .response
+        .iter()
+        .filter_map(|r| r.value.headers.as_ref())
+        .flat_map(|h| &h.value.0)
+        .map(|(_, value)| value);
+    let one_line = super::entry::one_line_fields(raw)
+        .into_iter()
+        .map(|(value, _)| value)
+        .chain(header_values);
+    check_texts(file.source, one_line, first_control_in_line, diagnostics);
+    check_texts(file.source, error_texts(raw), first_control, diagnostics);
 }
 
 /// Reports every text value of `errdex.yaml` that holds a control character.
 pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diagnostics) {
-    check_texts(config.source, config_texts(config.raw), diagnostics);
+    let raw = config.raw;
+    let one_line = super::config::one_line_fields(raw)
+        .into_iter()
+        .map(|(value, _)| value);
+    check_texts(config.source, one_line, first_control_in_line, diagnostics);
+    check_texts(config.source, config_texts(raw), first_control, diagnostics);
 }
 
 fn check_texts<'a>(
     source: &SourceFile,
     texts: impl IntoIterator<Item = &'a S<String>>,
+    find_control: fn(&str) -> Option<(usize, char)>,
     diagnostics: &mut Diagnostics,
 ) {
     for text in texts {
-        let Some((position, found)) = first_control(&text.value) else {
+        let Some((position, found)) = find_control(&text.value) else {
             continue;
         };
         diagnostics.push(
@@ -50,6 +73,18 @@ fn check_texts<'a>(
 /// The first control character in `text` other than tab, line feed and carriage
 /// return, with its position in characters.
 pub(crate) fn first_control(text: &str) -> Option<(usize, char)> {
+    first_control_but(text, |c| matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The first control character in a one-line text other than tab and the line breaks,
+/// which E019 reports there.
+fn first_control_in_line(text: &str) -> Option<(usize, char)> {
+    first_control_but(text, |c| c == '\t' || LINE_BREAKS.contains(&c))
+}
+
+/// The first control character in `text` that is not `allowed`, which allows at least
+/// tab, line feed and carriage return.
+fn first_control_but(text: &str, allowed: fn(char) -> bool) -> Option<(usize, char)> {
     // Most text is free of them: look at the bytes first. A C0 control or DEL is one
     // byte; a C1 control (U+0080–U+009F) is encoded as 0xC2 and a second byte. The fold
     // has no early exit and no branch, so the compiler checks many bytes per instruction:
@@ -63,7 +98,7 @@ pub(crate) fn first_control(text: &str) -> Option<(usize, char)> {
     }
     text.chars()
         .enumerate()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .find(|&(_, c)| c.is_control() && !allowed(c))
 }
 
 fn name(c: char) -> &'static str {
@@ -80,10 +115,12 @@ fn name(c: char) -> &'static str {
     }
 }
 
-/// Every text value of an error file, Markdown and plain.
+/// Every text value of an error file, Markdown and plain, but its one-line fields.
 fn error_texts(raw: &RawError) -> Vec<&S<String>> {
     let mut texts = super::markdown_fields::entry_fields(raw);
-    texts.extend([&raw.code, &raw.title]);
+    // The summary is Markdown, and one line.
+    texts.retain(|text| !std::ptr::eq(*text, &raw.summary));
+    texts.push(&raw.code);
     texts.extend(
         [&raw.group, &raw.since, &raw.replaced_by]
             .into_iter()
@@ -92,28 +129,12 @@ fn error_texts(raw: &RawError) -> Vec<&S<String>> {
     for list in [&raw.endpoints, &raw.related] {
         texts.extend(list.iter().flat_map(|l| &l.value));
     }
-    texts.extend(
-        raw.messages
-            .iter()
-            .flat_map(|m| &m.value)
-            .map(|m| &m.message),
-    );
     texts.extend(raw.fields.iter().flat_map(|f| &f.value).map(|f| &f.field));
     if let Some(response) = &raw.response {
         texts.push(&response.value.body);
         texts.extend(&response.value.envelope);
-        texts.extend(
-            response
-                .value
-                .headers
-                .iter()
-                .flat_map(|h| &h.value.0)
-                .map(|(_, value)| value),
-        );
     }
-    for example in raw.examples.iter().flat_map(|e| &e.value) {
-        texts.extend([&example.title, &example.lang, &example.code]);
-    }
+    texts.extend(raw.examples.iter().flat_map(|e| &e.value).map(|e| &e.code));
     texts.extend(
         raw.retry_after
             .iter()
@@ -123,25 +144,26 @@ fn error_texts(raw: &RawError) -> Vec<&S<String>> {
     texts
 }
 
-/// Every text value of `errdex.yaml`, Markdown and plain.
+/// Every text value of `errdex.yaml`, Markdown and plain, but its one-line fields.
 fn config_texts(raw: &RawConfig) -> Vec<&S<String>> {
     let mut texts = super::markdown_fields::config_fields(raw);
-    texts.extend([&raw.title, &raw.base_url]);
+    // The summary is Markdown, and one line.
+    texts.retain(|text| !std::ptr::eq(*text, &raw.summary));
+    texts.push(&raw.base_url);
     for envelope in raw.envelopes.iter().flat_map(|e| &e.value) {
-        texts.extend([&envelope.id, &envelope.title, &envelope.example]);
+        texts.extend([&envelope.id, &envelope.example]);
         texts.extend(&envelope.media_type);
     }
-    for group in raw.groups.iter().flat_map(|g| &g.value) {
-        texts.extend([&group.id, &group.title]);
-    }
+    texts.extend(raw.groups.iter().flat_map(|g| &g.value).map(|g| &g.id));
     texts.extend(link_texts(raw.links.as_ref()));
     texts
 }
 
+/// A `links:` list's texts but its titles, which are one line.
 fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
     let mut texts = Vec::new();
     for link in links.iter().flat_map(|l| &l.value) {
-        texts.extend([&link.title, &link.url]);
+        texts.push(&link.url);
         texts.extend(&link.description);
     }
     texts
@@ -150,7 +172,7 @@ fn link_texts(links: Option<&S<Vec<RawLink>>>) -> Vec<&S<String>> {
 /// `text` with its control characters and line breaks escaped (`\n`, `\u{1b}`), so a
 /// message quoting it stays on one line and cannot recolour a terminal.
 pub(crate) fn printable(text: &str) -> String {
-    let escaped = |c: char| c.is_control() || super::config::LINE_BREAKS.contains(&c);
+    let escaped = |c: char| c.is_control() || LINE_BREAKS.contains(&c);
     // Every diagnostic's message and help pass through here on their way to a terminal,
     // and almost none hold such a character.
     if !text.chars().any(escaped) {
@@ -179,6 +201,15 @@ mod tests {
         assert_eq!(first_control("é\u{85}"), Some((1, '\u{85}')));
         assert_eq!(first_control("a\u{7f}"), Some((1, '\u{7f}')));
         assert_eq!(first_control("\0"), Some((0, '\0')));
+    }
+
+    #[test]
+    fn a_one_line_text_leaves_its_line_breaks_to_e019() {
+        assert_eq!(first_control_in_line("Too many\u{85}requests"), None);
+        assert_eq!(first_control_in_line("a\u{b}b\u{c}c\rd"), None);
+        assert_eq!(first_control_in_line("a\u{85}b\u{1b}"), Some((3, '\u{1b}')));
+        // Elsewhere they are control characters like any other.
+        assert_eq!(first_control("a\u{b}b"), Some((1, '\u{b}')));
     }
 
     #[test]
