@@ -134,6 +134,15 @@ impl SourceFile {
         (start, end.max(start))
     }
 
+    /// The text of a YAML node as it is written, when its extent is known.
+    pub fn text_of(&self, place: &Place) -> Option<&str> {
+        let start = place.byte_offset as usize;
+        let end = start.checked_add(place.byte_len as usize)?;
+        (place.byte_len > 0)
+            .then(|| self.text.get(start..end))
+            .flatten()
+    }
+
     /// The 1-based line and character column of a byte offset.
     pub fn position_of(&self, byte: usize) -> Position {
         let byte = byte.min(self.text.len());

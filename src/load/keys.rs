@@ -7,14 +7,20 @@
 //! mapping does not list is unknown (E003), a key it requires and the mapping lacks is
 //! missing (E005). The schema is generated from the same Rust types as the parse, so
 //! the allowed keys cannot drift from them. A valid file never gets here.
+//!
+//! The tree takes any YAML the typed parse can read, whatever its keys and values: a key
+//! that is a list, a mapping or null names no field and is reported as such (E002), and
+//! the walk goes on past it; a value is a scalar, a list or a mapping, whatever it would
+//! be to the typed parse (`.inf` is text in a text field; a tag errdex does not know is
+//! the typed parse's to report).
 
 use super::yaml::{closest, first_content_line, is_limit, missing_field, unknown_field};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
-use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
+use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy, Options, Spanned};
 use std::any::TypeId;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -61,6 +67,10 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     // The typed parse may have stopped at a duplicate key; the walk reads past it (the
     // typed parse's diagnostic reports the duplicate) and looks at the first value.
     options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
+    // The tree reads scalars by their type, which the walk does not look at: `.inf` and
+    // `1e999` (text in a text field) and a tag the typed parse refuses must not stop it.
+    options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
+    options.reject_unsupported_tags = false;
     // The typed parse stopped at its first problem, often early; the walk reads the
     // whole file, so it has limits of its own, well under the typed parse's and well
     // over any error file a person writes. Past them the typed parse's one diagnostic
@@ -147,7 +157,10 @@ impl<'a> Walk<'a> {
                         .and_then(|s| s.get("additionalProperties"))
                         .filter(|s| s.is_object())
                     {
-                        for (_, value) in entries {
+                        for (key, value) in entries {
+                            if let Err(what) = key_name(self.source, key) {
+                                self.push(self.not_text(key, what))?;
+                            }
                             self.node(value, values, false)?;
                         }
                     }
@@ -165,16 +178,22 @@ impl<'a> Walk<'a> {
                 // report the one mistake twice.
                 let mut misspelt: Vec<&str> = Vec::new();
                 for (key, value) in entries {
-                    match properties.and_then(|p| p.get(&key.value.0)) {
+                    let name = match key_name(self.source, key) {
+                        Ok(name) => name,
+                        Err(what) => {
+                            self.push(self.not_text(key, what))?;
+                            continue;
+                        }
+                    };
+                    match properties.and_then(|p| p.get(name)) {
                         Some(property) => self.node(value, property, false)?,
                         None if closed => {
                             // Where the key is written: for one merged in (`<<: *base`) or
                             // reached through an alias, that is its anchored definition,
                             // where the fix goes.
                             let (start, end) = self.source.span_of(&Place::from(&key.defined));
-                            misspelt.extend(closest(&key.value.0, &known));
-                            let found =
-                                unknown_field(&self.source.path, start, end, &key.value.0, &known);
+                            misspelt.extend(closest(name, &known));
+                            let found = unknown_field(&self.source.path, start, end, name, &known);
                             self.push(found)?;
                         }
                         None => {}
@@ -191,7 +210,9 @@ impl<'a> Walk<'a> {
                     self.source.span_of(&Place::from(&node.defined)).0
                 };
                 for field in required.into_iter().flatten().filter_map(Value::as_str) {
-                    let present = entries.iter().any(|(key, _)| key.value.0 == field);
+                    let present = entries
+                        .iter()
+                        .any(|(key, _)| key_name(self.source, key) == Ok(field));
                     if !present && !misspelt.contains(&field) {
                         self.push(missing_field(&self.source.path, at, field))?;
                     }
@@ -199,6 +220,22 @@ impl<'a> Walk<'a> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// E002 for `key`, which is `what` (a list, a mapping or null) and names no field.
+    /// The typed parse reports it (as a value that must be text) only when it is the
+    /// first problem of the file.
+    fn not_text(&self, key: &Spanned<Key>, what: &str) -> Diagnostic {
+        // Where the key is written, as for an unknown key.
+        let (start, end) = self.source.span_of(&Place::from(&key.defined));
+        Diagnostic::new(
+            Code::WrongType,
+            &self.source.path,
+            start,
+            end,
+            format!("a key must be text, not {what}"),
+        )
+        .with_help("a key names a field, such as `title`: write it as text (in quotes if it starts with `[` or `{`, or is `null` or `~`), or remove it")
     }
 
     fn push(&mut self, diagnostic: Diagnostic) -> ControlFlow<()> {
@@ -247,24 +284,81 @@ enum Node {
     Map(Vec<(Spanned<Key>, Spanned<Node>)>),
 }
 
-/// A mapping key as the typed parse reads a struct's field name.
+/// A mapping key, any YAML node.
 #[derive(Debug)]
-struct Key(String);
+enum Key {
+    /// Text, as the typed parse reads a field name.
+    Text(String),
+    /// A number or a boolean, as parsed (`31`). The typed parse reads a field name as it
+    /// is written (`0x1F`), and [`key_name`] reads it from the file likewise.
+    Parsed(String),
+    /// A list, a mapping or null, which names no field: what it is, for the message.
+    NotText(&'static str),
+}
+
+/// The name `key` gives a field, as the typed parse reads it, or what the key is instead
+/// of text.
+fn key_name<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Result<&'k str, &'static str> {
+    match &key.value {
+        Key::Text(text) => Ok(text),
+        Key::Parsed(parsed) => Ok(source.text_of(&Place::from(&key.defined)).unwrap_or(parsed)),
+        Key::NotText(what) => Err(what),
+    }
+}
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
+        impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a key")
+                f.write_str("any YAML key")
             }
             fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(Key(key.to_owned()))
+                Ok(Key::Text(key.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, key: bool) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, key: i64) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_i128<E: de::Error>(self, key: i128) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, key: u64) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_u128<E: de::Error>(self, key: u128) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, key: f64) -> Result<Key, E> {
+                Ok(Key::Parsed(key.to_string()))
+            }
+            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key, E> {
+                Ok(Key::Parsed(String::from_utf8_lossy(key).into_owned()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+                Ok(Key::NotText("null"))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Key, E> {
+                Ok(Key::NotText("null"))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Key, D::Error> {
+                Key::deserialize(inner)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Key, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Key::NotText("a list"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Key::NotText("a mapping"))
             }
         }
-        // As derived structs read their field names, so a key reads the same text here.
-        deserializer.deserialize_identifier(KeyVisitor)
+        // Read as what it is, not as a field name: reading a list or null as a field
+        // name fails, and the whole tree with it.
+        deserializer.deserialize_any(KeyVisitor)
     }
 }
 
@@ -508,6 +602,67 @@ mod tests {
             [
                 "E003 7:3 unknown field `acton`",
                 "E001 9:7 unclosed bracket '['",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_text_is_reported_and_the_walk_goes_on() {
+        // The typed parse stops at the list key, as a value that must be text; reading
+        // the tree stopped there too, and the typos after it went unreported.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}? [a, b]\n: 1\nagent:\n  acton: stop\n  guidance: g\ncauses:\n  - {{[x]: 1, cause: c, resolutoin: r}}\nnull: 2\n~: 3\n"
+            )),
+            [
+                "E002 6:3 a key must be text, not a list",
+                "E003 9:3 unknown field `acton`",
+                "E002 12:6 a key must be text, not a list",
+                "E003 12:24 unknown field `resolutoin`",
+                "E002 13:1 a key must be text, not null",
+                "E002 14:1 a key must be text, not null",
+            ]
+        );
+        // In the headers, whose names are any text.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{acton: stop, guidance: g}}\nresponse:\n  body: b\n  headers: {{{{x: 1}}: y, X-Id: z}}\n"
+            )),
+            [
+                "E003 6:9 unknown field `acton`",
+                "E002 9:13 a key must be text, not a mapping",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_number_or_a_boolean_key_is_named_as_written() {
+        // The tree reads them as what they are, the typed parse as a field name: `0x1F`
+        // is the key the writer sees, not 31.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\n0x1F: 1\nTrue: 2\n.Inf: 3\n"
+            )),
+            [
+                "E003 7:1 unknown field `0x1F`",
+                "E003 8:1 unknown field `True`",
+                "E003 9:1 unknown field `.Inf`",
+            ]
+        );
+    }
+
+    #[test]
+    fn no_value_stops_the_walk() {
+        // `.inf`, `-.nan` and `1e999` are text in `when`, and a tag the typed parse does
+        // not know is its to report, once past `acton`. Reading them as typed values
+        // stopped the tree, and `gotchs` went unreported.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{acton: stop, guidance: g}}\nwhen: [.inf, -.nan, 1e999, !custom x]\ngotchs: [x]\n"
+            )),
+            [
+                "E003 6:9 unknown field `acton`",
+                "E003 8:1 unknown field `gotchs`",
             ]
         );
     }

@@ -105,11 +105,17 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     // The walk finds serde's unknown or missing key again, placed by its own rule: a
     // missing key at its mapping's start, where serde puts it at the mapping's last key,
     // and a merged key where it is written, where serde puts it at the `<<`. The same
-    // code and message is the same mistake.
-    let found_again = matches!(first.code, Code::UnknownField | Code::MissingField)
-        && all
+    // code and message is the same mistake. A key that is not text, serde reports as a
+    // value that must be text, where the walk reports the key: at the same place.
+    let found_again = match first.code {
+        Code::UnknownField | Code::MissingField => all
             .iter()
-            .any(|d| d.code == first.code && d.message == first.message);
+            .any(|d| d.code == first.code && d.message == first.message),
+        Code::WrongType => all
+            .iter()
+            .any(|d| d.code == Code::WrongType && d.start == first.start),
+        _ => false,
+    };
     if !found_again {
         all.push(first);
         all.sort_by_key(|d| (d.start, d.code));
