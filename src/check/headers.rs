@@ -15,8 +15,8 @@ use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::raw::S;
 use crate::source::SourceFile;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// Reports the header names and values of an error file that a response cannot carry.
 pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
@@ -27,7 +27,7 @@ pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics)
         .filter_map(|r| r.value.headers.as_ref())
         .flat_map(|h| &h.value.0);
     // Each name in lower case, with its first spelling.
-    let mut first_spellings: HashMap<String, &S<String>> = HashMap::new();
+    let mut first_spellings: BTreeMap<String, &S<String>> = BTreeMap::new();
     for (name, value) in headers {
         check_name(source, name, &name.value, diagnostics);
         match first_spellings.entry(name.value.to_ascii_lowercase()) {
