@@ -274,10 +274,10 @@ fn check_generated_html(html: &str) {
                 .find('"')
                 .unwrap_or_else(|| panic!("unterminated attribute in `<{tag}>`"));
             let value = &value_and_rest[..close];
-            if attr == "href" || attr == "src" {
-                if let Some(scheme) = unsafe_scheme(value) {
-                    panic!("unsafe `{scheme}:` URL survived: {value:?}\n{html}");
-                }
+            if (attr == "href" || attr == "src")
+                && let Some(scheme) = unsafe_scheme(value)
+            {
+                panic!("unsafe `{scheme}:` URL survived: {value:?}\n{html}");
             }
             attrs = &value_and_rest[close + 1..];
         }

@@ -46,14 +46,14 @@ pub fn classify(url: &str) -> UrlKind {
         return UrlKind::External;
     }
     let end_of_scheme = cleaned.find([':', '/', '?', '#', '\\']);
-    if let Some(i) = end_of_scheme {
-        if cleaned.as_bytes()[i] == b':' {
-            let scheme = cleaned[..i].to_ascii_lowercase();
-            return match scheme.as_str() {
-                "http" | "https" | "mailto" => UrlKind::External,
-                _ => UrlKind::Unsafe(scheme),
-            };
-        }
+    if let Some(i) = end_of_scheme
+        && cleaned.as_bytes()[i] == b':'
+    {
+        let scheme = cleaned[..i].to_ascii_lowercase();
+        return match scheme.as_str() {
+            "http" | "https" | "mailto" => UrlKind::External,
+            _ => UrlKind::Unsafe(scheme),
+        };
     }
     if cleaned.starts_with('#') {
         UrlKind::Fragment

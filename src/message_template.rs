@@ -39,16 +39,16 @@ pub fn parts(template: &str) -> Vec<Part<'_>> {
     let mut i = 0;
     let bytes = template.as_bytes();
     while i < bytes.len() {
-        if bytes[i] == b'{' {
-            if let Some(len) = placeholder_len(&template[i + 1..]) {
-                if literal_start < i {
-                    parts.push(Part::Text(&template[literal_start..i]));
-                }
-                parts.push(Part::Placeholder(&template[i + 1..i + 1 + len]));
-                i += len + 2;
-                literal_start = i;
-                continue;
+        if bytes[i] == b'{'
+            && let Some(len) = placeholder_len(&template[i + 1..])
+        {
+            if literal_start < i {
+                parts.push(Part::Text(&template[literal_start..i]));
             }
+            parts.push(Part::Placeholder(&template[i + 1..i + 1 + len]));
+            i += len + 2;
+            literal_start = i;
+            continue;
         }
         i += 1;
     }

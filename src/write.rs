@@ -97,10 +97,10 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<Path
         return refuse("it is the file-system root");
     }
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
-    if let Some(home) = &home {
-        if out_abs == absolute(Path::new(home)) {
-            return refuse("it is your home folder");
-        }
+    if let Some(home) = &home
+        && out_abs == absolute(Path::new(home))
+    {
+        return refuse("it is your home folder");
     }
     if out_abs.starts_with(&catalog_abs) {
         return refuse("it is inside the catalog folder");
@@ -108,10 +108,10 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<Path
     if catalog_abs.starts_with(&out_abs) {
         return refuse("it contains the catalog folder (it may be the project root)");
     }
-    if let Ok(cwd) = std::env::current_dir() {
-        if out_abs == absolute(&cwd) {
-            return refuse("it is the current folder (the project root)");
-        }
+    if let Ok(cwd) = std::env::current_dir()
+        && out_abs == absolute(&cwd)
+    {
+        return refuse("it is the current folder (the project root)");
     }
     // Replacing a folder deletes everything under it, so one that holds the folder you
     // are working in or your home folder is as bad as that folder itself (`--out ..`).
@@ -370,10 +370,10 @@ impl Staging {
     /// Checks a new output path and makes its folder; returns where to write it.
     fn claim(&self, path: &str) -> Result<PathBuf, WriteError> {
         check_path(path)?;
-        if let Ok(mut folded) = self.folded.lock() {
-            if let Some(other) = folded.insert(path.to_lowercase(), path.to_owned()) {
-                return Err(WriteError::CaseCollision(other, path.to_owned()));
-            }
+        if let Ok(mut folded) = self.folded.lock()
+            && let Some(other) = folded.insert(path.to_lowercase(), path.to_owned())
+        {
+            return Err(WriteError::CaseCollision(other, path.to_owned()));
         }
         let count = self
             .written

@@ -90,41 +90,40 @@ pub(super) fn check_cross_file(
 
     for file in files {
         let (source, raw) = (file.source, file.raw);
-        if let Some(group) = &raw.group {
-            if !groups.contains(&group.value.as_str()) {
-                diagnostics.push(
-                    at(
-                        source,
-                        group,
-                        Code::UnknownGroup,
-                        format!(
-                            "group `{}` is not defined in errdex.yaml",
-                            visible(&group.value)
-                        ),
-                    )
-                    .with_help(known("groups", &groups)),
-                );
-            }
+        if let Some(group) = &raw.group
+            && !groups.contains(&group.value.as_str())
+        {
+            diagnostics.push(
+                at(
+                    source,
+                    group,
+                    Code::UnknownGroup,
+                    format!(
+                        "group `{}` is not defined in errdex.yaml",
+                        visible(&group.value)
+                    ),
+                )
+                .with_help(known("groups", &groups)),
+            );
         }
         if let Some(envelope) = raw
             .response
             .as_ref()
             .and_then(|r| r.value.envelope.as_ref())
+            && !envelopes.contains(&envelope.value.as_str())
         {
-            if !envelopes.contains(&envelope.value.as_str()) {
-                diagnostics.push(
-                    at(
-                        source,
-                        envelope,
-                        Code::UnknownEnvelope,
-                        format!(
-                            "envelope `{}` is not defined in errdex.yaml",
-                            visible(&envelope.value)
-                        ),
-                    )
-                    .with_help(known("envelopes", &envelopes)),
-                );
-            }
+            diagnostics.push(
+                at(
+                    source,
+                    envelope,
+                    Code::UnknownEnvelope,
+                    format!(
+                        "envelope `{}` is not defined in errdex.yaml",
+                        visible(&envelope.value)
+                    ),
+                )
+                .with_help(known("envelopes", &envelopes)),
+            );
         }
         for related in raw.related.iter().flat_map(|r| &r.value) {
             if related.value == raw.code.value {
@@ -149,21 +148,21 @@ pub(super) fn check_cross_file(
                 );
             }
         }
-        if let Some(replaced_by) = &raw.replaced_by {
-            if !codes.contains(replaced_by.value.as_str()) || replaced_by.value == raw.code.value {
-                diagnostics.push(
-                    at(
-                        source,
-                        replaced_by,
-                        Code::UnknownRelated,
-                        format!(
-                            "`replaced_by` names `{}`, which is not another error",
-                            visible(&replaced_by.value)
-                        ),
-                    )
-                    .with_help(suggest_code(&replaced_by.value, &codes)),
-                );
-            }
+        if let Some(replaced_by) = &raw.replaced_by
+            && (!codes.contains(replaced_by.value.as_str()) || replaced_by.value == raw.code.value)
+        {
+            diagnostics.push(
+                at(
+                    source,
+                    replaced_by,
+                    Code::UnknownRelated,
+                    format!(
+                        "`replaced_by` names `{}`, which is not another error",
+                        visible(&replaced_by.value)
+                    ),
+                )
+                .with_help(suggest_code(&replaced_by.value, &codes)),
+            );
         }
     }
 }

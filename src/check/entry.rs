@@ -261,18 +261,18 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         ("deprecated", &raw.deprecated),
         ("since", &raw.since),
     ] {
-        if let Some(value) = value {
-            if value.value.trim().is_empty() {
-                diagnostics.push(
-                    at(
-                        source,
-                        value,
-                        Code::EmptySection,
-                        format!("`{field}` is empty"),
-                    )
-                    .with_help(format!("write the {field}, or remove the key")),
-                );
-            }
+        if let Some(value) = value
+            && value.value.trim().is_empty()
+        {
+            diagnostics.push(
+                at(
+                    source,
+                    value,
+                    Code::EmptySection,
+                    format!("`{field}` is empty"),
+                )
+                .with_help(format!("write the {field}, or remove the key")),
+            );
         }
     }
     for (field, items) in [

@@ -79,18 +79,17 @@ fn page(text: &str) -> std::io::Result<()> {
             .filter(|p| !p.trim().is_empty())
             .unwrap_or_else(|| "less -R".to_owned());
         let mut parts = pager.split_whitespace();
-        if let Some(program) = parts.next() {
-            if let Ok(mut child) = std::process::Command::new(program)
+        if let Some(program) = parts.next()
+            && let Ok(mut child) = std::process::Command::new(program)
                 .args(parts)
                 .stdin(std::process::Stdio::piped())
                 .spawn()
-            {
-                if let Some(mut stdin) = child.stdin.take() {
-                    let _ = stdin.write_all(text.as_bytes());
-                }
-                child.wait()?;
-                return Ok(());
+        {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(text.as_bytes());
             }
+            child.wait()?;
+            return Ok(());
         }
     }
     let mut stdout = std::io::stdout().lock();
