@@ -597,18 +597,7 @@ fn control_characters_written_as_escapes_are_refused() {
     std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
     let (exit, diagnostics) = check("control characters", dir.path());
     assert_eq!(exit, 1, "{diagnostics:#?}");
-    let found: Vec<(String, u64, String)> = diagnostics
-        .iter()
-        .map(|d| {
-            let file = d["file"].as_str().unwrap_or("");
-            let file = file.rsplit('/').next().unwrap_or(file).to_owned();
-            (
-                file,
-                d["line"].as_u64().unwrap_or(0),
-                d["code"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let found = file_line_code(&diagnostics);
     for expected in [
         ("x.yaml", 2, "E019"),
         ("x.yaml", 10, "E002"),
@@ -628,6 +617,21 @@ fn control_characters_written_as_escapes_are_refused() {
         escape.contains("U+001B (escape) at character 5"),
         "{escape}"
     );
+}
+
+#[test]
+fn a_control_character_in_a_code_or_group_id_is_reported_once() {
+    // E010 refuses any character of a code or group id outside `[a-z0-9_.-]` and names
+    // it; E002's control-character check reported the same character again.
+    let x = entry("x", "").replace("code: x", "code: \"x\\ax\"");
+    let config = format!("{CONFIG}groups:\n  - id: \"g\\ag\"\n    title: G\n");
+    let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    let (exit, diagnostics) = check("control character in ids", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let found = file_line_code(&diagnostics);
+    let codes: Vec<&str> = found.iter().map(|(_, _, code)| code.as_str()).collect();
+    assert_eq!(codes, ["E010", "E010"], "{diagnostics:#?}");
 }
 
 #[test]
@@ -656,15 +660,7 @@ fn a_control_character_that_breaks_the_line_of_a_one_line_field_is_reported_once
         std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
         let (exit, diagnostics) = check(escape, dir.path());
         assert_eq!(exit, 1, "{diagnostics:#?}");
-        let found: Vec<(String, u64, String)> = diagnostics
-            .iter()
-            .map(|d| {
-                let file = d["file"].as_str().unwrap_or("");
-                let file = file.rsplit('/').next().unwrap_or(file).to_owned();
-                let code = d["code"].as_str().unwrap_or("").to_owned();
-                (file, d["line"].as_u64().unwrap_or(0), code)
-            })
-            .collect();
+        let found = file_line_code(&diagnostics);
         let expected: Vec<(String, u64, String)> = [
             ("errdex.yaml", 1, "E019"),
             ("errdex.yaml", 2, "E019"),
@@ -1034,4 +1030,17 @@ fn a_base_url_override_is_checked_like_base_url_in_the_config() {
         assert!(run.stderr.contains("help:"), "{case}: {}", run.stderr);
         assert!(!out.exists(), "{case}: wrote {}", out.display());
     }
+}
+
+/// Each diagnostic's file name (without its folders), line and code.
+fn file_line_code(diagnostics: &[serde_json::Value]) -> Vec<(String, u64, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("");
+            let file = file.rsplit('/').next().unwrap_or(file).to_owned();
+            let code = d["code"].as_str().unwrap_or("").to_owned();
+            (file, d["line"].as_u64().unwrap_or(0), code)
+        })
+        .collect()
 }

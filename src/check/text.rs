@@ -120,7 +120,8 @@ fn error_texts(raw: &RawError) -> Vec<&S<String>> {
     let mut texts = super::markdown_fields::entry_fields(raw);
     // The summary is Markdown, and one line.
     texts.retain(|text| !std::ptr::eq(*text, &raw.summary));
-    texts.push(&raw.code);
+    // Not `code`: E010 refuses any character outside `[a-z0-9_.-]` and names it, a
+    // control character included, so E002 would report the one character twice.
     texts.extend(
         [&raw.group, &raw.since, &raw.replaced_by]
             .into_iter()
@@ -154,7 +155,8 @@ fn config_texts(raw: &RawConfig) -> Vec<&S<String>> {
         texts.extend([&envelope.id, &envelope.example]);
         texts.extend(&envelope.media_type);
     }
-    texts.extend(raw.groups.iter().flat_map(|g| &g.value).map(|g| &g.id));
+    // Not the groups' ids: like codes, they are E010 for any character but
+    // `[a-z0-9_.-]`, a control character included.
     texts.extend(link_texts(raw.links.as_ref()));
     texts
 }
