@@ -308,6 +308,9 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io(&dir))?;
+        // Marked from the start, so that a later build knows a folder this one leaves
+        // behind (killed mid-way) as errdex's own before it removes it.
+        write_file(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
         let previous = out.join(MARKER).is_file().then(|| out.to_owned());
         Ok(Staging {
             out: out.to_owned(),
@@ -443,7 +446,8 @@ impl Staging {
 /// Removes what an earlier errdex left beside this output folder: a staging folder when
 /// it was killed (`kill -9`, power loss: `Drop` never ran), a moved-aside site it could
 /// not delete. Conservative, since a mistake deletes someone's files: only folders (not
-/// links, not files) named exactly as errdex names them for *this* output folder, and
+/// links, not files) named exactly as errdex names them for *this* output folder, that
+/// hold errdex's [`MARKER`] (a catalog folder someone named so is not errdex's), and
 /// only when their process is gone. Failures are only logged: this build does not need
 /// the space, and the build that left a moved-aside site already warned about it.
 fn remove_stale(parent: &Path, name: &str) {
@@ -462,6 +466,10 @@ fn remove_stale(parent: &Path, name: &str) {
             continue;
         }
         let path = entry.path();
+        let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if !marked {
+            continue;
+        }
         match fs::remove_dir_all(&path) {
             Ok(()) => tracing::debug!(path = %path.display(), "removed a stale errdex folder"),
             Err(e) => {

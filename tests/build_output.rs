@@ -854,6 +854,8 @@ fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
     let folder = |name: &str| {
         std::fs::create_dir_all(dir.path().join(name).join("errors")).expect("mkdir");
         std::fs::write(dir.path().join(name).join("errors/x.md"), name).expect("write");
+        // What errdex writes first into a staging folder, and what a site holds.
+        std::fs::write(dir.path().join(name).join(".errdex-output"), "errdex").expect("mark");
     };
     let (gone, gone_file, gone_link) = (gone_pid(), gone_pid(), gone_pid());
     let stale = [
@@ -872,6 +874,11 @@ fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
     for name in stale.iter().chain(&kept) {
         folder(name);
     }
+    // A folder of someone's under a stale name, without errdex's marker: a catalog
+    // named so is not removed, even with `--catalog` pointing at it.
+    let unmarked = format!(".site.errdex-old-{}", gone_pid());
+    std::fs::create_dir_all(dir.path().join(&unmarked).join("errors")).expect("mkdir");
+    std::fs::write(dir.path().join(&unmarked).join("errdex.yaml"), "title: T").expect("write");
     // A file or a link under a stale name is not a folder errdex made.
     let file = format!(".site.errdex-old-{gone_file}");
     std::fs::write(dir.path().join(&file), "mine").expect("write");
