@@ -635,6 +635,39 @@ fn a_control_character_in_a_code_or_group_id_is_reported_once() {
 }
 
 #[test]
+fn a_control_character_in_a_reference_or_a_header_name_is_reported_once() {
+    // A group, related code, replaced_by, envelope or retry_after.header that holds a
+    // control character is refused by the check of what it names (E014, E016, E015,
+    // and E002's "not a header name"), which shows the character; E002's
+    // control-character check reported it a second time.
+    let y = entry("y", "");
+    let x = entry(
+        "x",
+        "group: \"g\\x01\"\nrelated: [\"y\\x85y\"]\nreplaced_by: \"y\\x01\"\nresponse:\n  envelope: \"e\\x01\"\n  body: '{}'\nretry_after:\n  header: \"Retry\\x85After\"\n",
+    )
+    .replace("retryable: false", "retryable: true");
+    let dir = catalog_with(&[("x.yaml", x.as_bytes()), ("y.yaml", y.as_bytes())]);
+    let (exit, diagnostics) = check("control character in references", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let mut codes: Vec<(u64, String)> = file_line_code(&diagnostics)
+        .into_iter()
+        .map(|(_, line, code)| (line, code))
+        .collect();
+    codes.sort();
+    let expected: Vec<(u64, String)> = [
+        (9, "E014"),
+        (10, "E016"),
+        (11, "E016"),
+        (13, "E015"),
+        (16, "E002"),
+    ]
+    .into_iter()
+    .map(|(line, code)| (line, code.to_owned()))
+    .collect();
+    assert_eq!(codes, expected, "{diagnostics:#?}");
+}
+
+#[test]
 fn a_control_character_that_breaks_the_line_of_a_one_line_field_is_reported_once() {
     // Vertical tab, form feed and next line (U+0085) are control characters (E002) and
     // line breaks (E019). In a one-line field the mistake is a second line: E019 alone,
