@@ -183,6 +183,12 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::DuplicateKey, format!("duplicate key `{key}`"))
                 .with_help("a key may appear once per mapping; merge the two values or delete one")
         }
+        // Valid YAML (`!!int 12`, `!!bool yes`) whose tag names another type than text.
+        YamlError::TaggedScalarCannotDeserializeIntoString { .. } => {
+            let tag = tag_before(source, start).map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
+            diagnostic(Code::WrongType, format!("this value is tagged {tag}, but must be text"))
+                .with_help("remove the tag; write `!!str` or quote the value if it could be read as a number or a boolean")
+        }
         YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
             .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
         YamlError::Budget { .. }
@@ -217,6 +223,21 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::YamlSyntax, first_line(&error.to_string())).with_help(help)
         }
     }
+}
+
+/// The tag (`!!int`) written just before `at` on its line, as the parser points at the
+/// value after it.
+fn tag_before(source: &SourceFile, at: Position) -> Option<&str> {
+    let line_start = source.offset_of(Position {
+        line: at.line,
+        column: 1,
+    });
+    let before = source.text.get(line_start..source.offset_of(at))?;
+    let tag = before
+        .trim_end()
+        .rsplit([' ', '\t', '{', ',', '['])
+        .next()?;
+    (tag.starts_with('!') && tag.len() > 1).then_some(tag)
 }
 
 /// The error under any alias and snippet wrappers, which say where but not what.
@@ -481,6 +502,37 @@ mod tests {
             "code: x\ntitle: 'It''s declined\nstatus: 402\nwhen:\n  - 'A card is declined.'\n",
         );
         assert!(help.contains("opened at line 2, column 8"), "{help}");
+    }
+
+    #[test]
+    fn a_text_tagged_as_another_type_is_a_wrong_type_and_the_other_keys_are_still_read() {
+        // Valid YAML: serde's "cannot deserialize tagged scalar into string" was E001
+        // (not valid YAML), which also stopped the reading of the file's other keys.
+        for (line, tag) in [
+            ("title: !!int 12", "!!int"),
+            ("title: !!float 1e999", "!!float"),
+            ("title: !!bool true", "!!bool"),
+        ] {
+            let text = format!("code: x\n{line}\nstatus: 400\nwhatever: 1\n");
+            let source = SourceFile::new("errors/x.yaml", text);
+            let diagnostics = parse_error(&source).expect_err("the title is not text");
+            let tagged = diagnostics
+                .iter()
+                .find(|d| d.code == Code::WrongType)
+                .unwrap_or_else(|| panic!("no E002 in {diagnostics:#?}"));
+            assert_eq!(
+                tagged.message,
+                format!("this value is tagged `{tag}`, but must be text")
+            );
+            assert_eq!(tagged.start.line, 2);
+            assert!(diagnostics.iter().all(|d| d.code != Code::YamlSyntax));
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::UnknownField && d.message.contains("whatever")),
+                "{diagnostics:#?}"
+            );
+        }
     }
 
     #[test]
