@@ -134,6 +134,10 @@ pub enum Finding {
     RelativeLink(String),
     /// A site-root link; the checker verifies the page exists.
     SiteLink(String),
+    /// A link whose address starts or ends with white space or holds a control
+    /// character, written as a character reference (`[x](&#32;https://…)`): the page
+    /// writes it percent-encoded (`%20https://…`), which leads nowhere.
+    UnusableLink(String),
 }
 
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
@@ -184,12 +188,16 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
                     continue;
                 }
                 let url = dest_url.to_string();
+                let mangled = url.trim() != url || url.chars().any(char::is_control);
                 let finding = match classify(&url) {
+                    // An unsafe scheme is the graver problem, and classify finds it
+                    // through the white space and controls meant to hide it.
+                    UrlKind::Unsafe(scheme) => Finding::UnsafeLink { url, scheme },
+                    _ if mangled => Finding::UnusableLink(url),
                     UrlKind::External | UrlKind::Fragment => continue,
                     UrlKind::SiteRoot => Finding::SiteLink(url),
                     UrlKind::Relative if url.is_empty() => continue,
                     UrlKind::Relative => Finding::RelativeLink(url),
-                    UrlKind::Unsafe(scheme) => Finding::UnsafeLink { url, scheme },
                 };
                 found.push((range, finding));
             }
@@ -602,6 +610,37 @@ mod tests {
         );
         assert!(found.contains(&Finding::SiteLink("/errors/y/".into())));
         assert!(found.contains(&Finding::RelativeLink("y".into())));
+    }
+
+    #[test]
+    fn a_link_hidden_behind_a_space_or_a_control_character_is_unusable() {
+        let unusable = |markdown: &str| -> Vec<String> {
+            findings(markdown)
+                .into_iter()
+                .filter_map(|(_, f)| match f {
+                    Finding::UnusableLink(url) => Some(url),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            unusable("[a](&#32;https://x.example/b/)"),
+            [" https://x.example/b/"]
+        );
+        assert_eq!(unusable("[a](&#13;/errors/x/)"), ["\r/errors/x/"]);
+        assert_eq!(
+            unusable("[a](<https://x.example/b/ >)"),
+            ["https://x.example/b/ "]
+        );
+        // A space inside an address is written %20 and works.
+        assert!(unusable("[a](<https://x.example/a b>)").is_empty());
+        assert!(unusable("[a](https://x.example/)").is_empty());
+        // An unsafe scheme stays E041, however it is hidden.
+        assert!(
+            findings("[a](&#32;javascript:alert(1))")
+                .iter()
+                .any(|(_, f)| matches!(f, Finding::UnsafeLink { .. }))
+        );
     }
 
     #[test]

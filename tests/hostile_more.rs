@@ -620,6 +620,26 @@ fn control_characters_written_as_escapes_are_refused() {
 }
 
 #[test]
+fn a_link_behind_a_space_or_an_invisible_character_is_reported() {
+    // `&#32;https://…` passed check as an external link, and the page wrote it as
+    // `%20https://…`, a relative link that leads nowhere.
+    let x = entry(
+        "x",
+        "gotchas:\n  - \"See [a](&#32;https://x.example/b/) and [b](&#13;/errors/x/).\"\n",
+    );
+    let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+    let (exit, diagnostics) = check("unusable links", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let messages: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d["code"], d["message"]))
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].contains("E042") && messages[0].contains("starts with a space"));
+    assert!(messages[1].contains("E042") && messages[1].contains("U+000D"));
+}
+
+#[test]
 fn a_control_character_in_a_code_or_group_id_is_reported_once() {
     // E010 refuses any character of a code or group id outside `[a-z0-9_.-]` and names
     // it; E002's control-character check reported the same character again.

@@ -129,6 +129,21 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, &'
             "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists",
         ),
         Finding::SiteLink(_) => return None,
+        Finding::UnusableLink(url) => {
+            let why = match url.chars().find(|c| c.is_control()) {
+                Some(c) => format!("holds the invisible character U+{:04X}", u32::from(c)),
+                None if url.starts_with(char::is_whitespace) => "starts with a space".to_owned(),
+                None => "ends with a space".to_owned(),
+            };
+            (
+                Code::BrokenLink,
+                format!(
+                    "link `{}` {why}, so it leads nowhere",
+                    truncate(&super::text::printable(url.trim()))
+                ),
+                "remove it: the page writes the address percent-encoded (a leading space as `%20`), which no browser follows",
+            )
+        }
     })
 }
 
