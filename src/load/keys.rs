@@ -71,6 +71,8 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     // `1e999` (text in a text field) and a tag the typed parse refuses must not stop it.
     options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
     options.reject_unsupported_tags = false;
+    // `!!bool yes` is refused under strict booleans, and would stop the walk too.
+    options.strict_booleans = false;
     // The typed parse stopped at its first problem, often early; the walk reads the
     // whole file, so it has limits of its own, well under the typed parse's and well
     // over any error file a person writes. Past them the typed parse's one diagnostic

@@ -512,6 +512,8 @@ mod tests {
             ("title: !!int 12", "!!int"),
             ("title: !!float 1e999", "!!float"),
             ("title: !!bool true", "!!bool"),
+            // Not a boolean under strict booleans either; the walk reads past it.
+            ("title: !!bool yes", "!!bool"),
         ] {
             let text = format!("code: x\n{line}\nstatus: 400\nwhatever: 1\n");
             let source = SourceFile::new("errors/x.yaml", text);
