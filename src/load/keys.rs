@@ -237,7 +237,8 @@ impl<'a> Walk<'a> {
             end,
             format!("a key must be text, not {what}"),
         )
-        .with_help("a key names a field, such as `title`: write it as text (in quotes if it starts with `[` or `{`, or is `null` or `~`), or remove it")
+        // The same words under `headers:`, where a key names a header, not a field.
+        .with_help("write the key as text (in quotes if it starts with `[` or `{`, or is `null` or `~`), or remove it: a key names a field such as `title`, or under `headers:` a header such as `Retry-After`")
     }
 
     fn push(&mut self, diagnostic: Diagnostic) -> ControlFlow<()> {
