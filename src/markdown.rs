@@ -612,16 +612,21 @@ mod tests {
         assert!(found.contains(&Finding::RelativeLink("y".into())));
     }
 
+    /// The findings of `markdown` that `pick` keeps, as text.
+    fn picked(markdown: &str, pick: fn(Finding) -> Option<String>) -> Vec<String> {
+        findings(markdown)
+            .into_iter()
+            .filter_map(|(_, f)| pick(f))
+            .collect()
+    }
+
     #[test]
     fn a_link_hidden_behind_a_space_or_a_control_character_is_unusable() {
-        let unusable = |markdown: &str| -> Vec<String> {
-            findings(markdown)
-                .into_iter()
-                .filter_map(|(_, f)| match f {
-                    Finding::UnusableLink(url) => Some(url),
-                    _ => None,
-                })
-                .collect()
+        let unusable = |markdown: &str| {
+            picked(markdown, |f| match f {
+                Finding::UnusableLink(url) => Some(url),
+                _ => None,
+            })
         };
         assert_eq!(
             unusable("[a](&#32;https://x.example/b/)"),
@@ -645,14 +650,11 @@ mod tests {
 
     #[test]
     fn html_that_starts_with_a_closing_tag_is_reported() {
-        let html = |markdown: &str| -> Vec<String> {
-            findings(markdown)
-                .into_iter()
-                .filter_map(|(_, f)| match f {
-                    Finding::RawHtml(html) => Some(html),
-                    _ => None,
-                })
-                .collect()
+        let html = |markdown: &str| {
+            picked(markdown, |f| match f {
+                Finding::RawHtml(html) => Some(html),
+                _ => None,
+            })
         };
         // A block that opens with a closing tag runs on to the end of the line.
         assert_eq!(
