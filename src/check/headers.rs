@@ -21,14 +21,9 @@ use std::collections::btree_map::Entry;
 /// Reports the header names and values of an error file that a response cannot carry.
 pub(super) fn check_headers(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let (source, raw) = (file.source, file.raw);
-    let headers = raw
-        .response
-        .iter()
-        .filter_map(|r| r.value.headers.as_ref())
-        .flat_map(|h| &h.value.0);
     // Each name in lower case, with its first spelling.
     let mut first_spellings: BTreeMap<String, &S<String>> = BTreeMap::new();
-    for (name, value) in headers {
+    for (name, value) in raw.response_headers() {
         check_name(source, name, &name.value, diagnostics);
         match first_spellings.entry(name.value.to_ascii_lowercase()) {
             Entry::Occupied(first) => {

@@ -19,12 +19,7 @@ use crate::source::SourceFile;
 /// Reports every text value of an error file that holds a control character.
 pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let raw = file.raw;
-    let header_values = raw
-        .response
-        .iter()
-        .filter_map(|r| r.value.headers.as_ref())
-        .flat_map(|h| &h.value.0)
-        .map(|(_, value)| value);
+    let header_values = raw.response_headers().map(|(_, value)| value);
     let one_line = super::entry::one_line_fields(raw)
         .into_iter()
         .map(|(value, _)| value)

@@ -277,6 +277,16 @@ pub struct RawField {
     pub cause: S<String>,
 }
 
+impl RawError {
+    /// The example response's headers, name and value, in the order written.
+    pub fn response_headers(&self) -> impl Iterator<Item = &(S<String>, S<String>)> {
+        self.response
+            .iter()
+            .filter_map(|r| r.value.headers.as_ref())
+            .flat_map(|h| &h.value.0)
+    }
+}
+
 /// An example response.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
