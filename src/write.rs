@@ -432,11 +432,11 @@ impl Staging {
         self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Marks the new site as errdex's and swaps it in place of the old one. `Ok` means
-    /// the new site is in place, with the previous one when it could not be removed.
+    /// Swaps the new site, marked as errdex's since [`Staging::begin`], in place of the
+    /// old one. `Ok` means the new site is in place, with the previous one when it could
+    /// not be removed.
     pub fn commit(mut self) -> Result<Option<Leftover>, WriteError> {
         tracing::debug!(staging = %self.dir.display(), out = %self.out.display(), "swapping in the new site");
-        write_file(&self.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
         let leftover = swap(&self.out, &self.dir, &self.old)?;
         self.committed = true;
         Ok(leftover)
