@@ -53,7 +53,7 @@
    * window.errdexSearchIndex. */
   function loadIndex(url) {
     if (!indexCache[url]) {
-      var raw = window.location.protocol === "file:" ? loadIndexScript(scriptUrl(url)) : fetchIndex(url);
+      var raw = FROM_DISK ? loadIndexScript(scriptUrl(url)) : fetchIndex(url);
       indexCache[url] = raw.then(function (data) {
         if (!Array.isArray(data)) throw new Error("bad index");
         return data.map(prepareEntry);
@@ -372,7 +372,7 @@
   }
 
   function unavailableMessage(indexUrl) {
-    if (window.location.protocol !== "file:") return "Search is unavailable: the index could not be loaded.";
+    if (!FROM_DISK) return "Search is unavailable: the index could not be loaded.";
     var file = scriptUrl(indexUrl).replace(/[?#].*$/, "").replace(/^.*\//, "");
     return "Search is unavailable: the index (" + file + ") could not be loaded from disk.";
   }
