@@ -1194,3 +1194,44 @@ fn headings_in_agent_instructions_never_add_llms_txt_sections() {
         assert!(text.contains("```\n# not a heading\n```"), "{path}");
     }
 }
+
+#[test]
+fn the_built_in_theme_states_its_policy_and_an_overridden_one_states_none() {
+    let catalog = load(SMALL);
+    let policy_meta = "<meta http-equiv=\"Content-Security-Policy\"";
+    let html_pages = |files: &Files| {
+        files
+            .keys()
+            .filter(|path| path.ends_with(".html"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+
+    let built_in = render(&catalog);
+    for path in html_pages(&built_in) {
+        assert!(file(&built_in, &path).contains(policy_meta), "{path}");
+    }
+    let headers = file(&built_in, "_headers");
+    assert!(
+        headers.contains("\n  Content-Security-Policy: default-src 'self'; script-src 'self';"),
+        "{headers}"
+    );
+
+    // Any overridden file, even only the stylesheet, may load what errdex's policy
+    // forbids (a web font, say), so the policy goes from the pages and from _headers.
+    let own_css = [(
+        "style.css".to_owned(),
+        "@import url(\"https://fonts.example.com/x.css\");\n".to_owned(),
+    )];
+    let theme = Theme::new(&own_css).expect("theme with a stylesheet of its own");
+    let overridden = render_site(&catalog, &theme, &RenderOptions::default()).expect("renders");
+    for path in html_pages(&overridden) {
+        assert!(!file(&overridden, &path).contains(policy_meta), "{path}");
+    }
+    let headers = file(&overridden, "_headers");
+    assert!(!headers.contains("Content-Security-Policy:"), "{headers}");
+    assert!(
+        headers.contains("X-Content-Type-Options: nosniff"),
+        "{headers}"
+    );
+}

@@ -129,7 +129,8 @@ impl<'a> Renderer<'a> {
             ),
             search_index: "search-index.json",
         };
-        let error_page_base = site_context(catalog, options, &assets, views::ERROR_PAGE_ROOT);
+        let error_page_base =
+            site_context(catalog, theme, options, &assets, views::ERROR_PAGE_ROOT);
         Renderer {
             catalog,
             theme,
@@ -389,7 +390,13 @@ impl<'a> Renderer<'a> {
                 catalog.config.base_url
             ),
         )?;
-        put("_headers", headers_file(&catalog.config.base_url))?;
+        put(
+            "_headers",
+            headers_file(
+                &catalog.config.base_url,
+                self.theme.content_security_policy(),
+            ),
+        )?;
         put(&self.assets.css, self.theme.asset("style.css").to_owned())?;
         put(&self.assets.js, self.theme.asset("search.js").to_owned())?;
         put(
@@ -399,7 +406,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, root: &str, page: views::PageView) -> Context {
-        let mut context = site_context(self.catalog, self.options, &self.assets, root);
+        let mut context = site_context(self.catalog, self.theme, self.options, &self.assets, root);
         context.insert("page", &page);
         context
     }
@@ -461,6 +468,7 @@ impl<'a> Renderer<'a> {
 /// The values every page's context holds, for a page `root` away from the site root.
 fn site_context(
     catalog: &Catalog,
+    theme: &Theme,
     options: &RenderOptions,
     assets: &Assets,
     root: &str,
@@ -481,6 +489,7 @@ fn site_context(
         },
     );
     context.insert("assets", assets);
+    context.insert("csp", &theme.content_security_policy());
     context.insert("live_reload", &options.live_reload);
     context
 }
@@ -541,9 +550,11 @@ pub fn render_site(
 
 /// `_headers` (Netlify and Cloudflare Pages format): Markdown and the llms files served
 /// with the right `Content-Type`, Markdown kept out of search indexes, and every response
-/// pointing to `llms.txt`. Rule paths and the link start with the path of `base_url`, so
-/// the file is right for a site published under a path once it sits at the host's root.
-fn headers_file(base_url: &str) -> String {
+/// pointing to `llms.txt`, telling browsers not to guess a file's type, and keeping to
+/// `csp`, the theme's Content-Security-Policy, when it has one. Rule paths and the link
+/// start with the path of `base_url`, so the file is right for a site published under a
+/// path once it sits at the host's root.
+fn headers_file(base_url: &str, csp: Option<&str>) -> String {
     let prefix = url::Url::parse(base_url)
         .map(|url| url.path().trim_end_matches('/').to_owned())
         .unwrap_or_default();
@@ -551,9 +562,18 @@ fn headers_file(base_url: &str) -> String {
         "# Response headers for Netlify and Cloudflare Pages, written by errdex; other hosts\n\
          # ignore this file (see docs/hosting.md in the errdex repository).\n",
     );
+    if csp.is_none() {
+        out.push_str(
+            "# No Content-Security-Policy is set: the catalog's templates/ folder overrides\n\
+             # the theme, and only its owner knows what those pages load.\n",
+        );
+    }
     out.push_str(&format!(
-        "\n{prefix}/*\n  Link: <{prefix}/llms.txt>; rel=\"llms-txt\"\n"
+        "\n{prefix}/*\n  Link: <{prefix}/llms.txt>; rel=\"llms-txt\"\n  X-Content-Type-Options: nosniff\n"
     ));
+    if let Some(csp) = csp {
+        out.push_str(&format!("  Content-Security-Policy: {csp}\n"));
+    }
     out.push_str(&format!(
         "\n{prefix}/*.md\n  Content-Type: text/markdown; charset=utf-8\n  X-Robots-Tag: noindex\n"
     ));
@@ -587,12 +607,13 @@ fn fingerprint(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::headers_file;
+    use super::theme::CONTENT_SECURITY_POLICY;
 
     #[test]
     fn headers_file_at_the_root_of_a_domain() {
-        let text = headers_file("https://docs.example.com");
+        let text = headers_file("https://docs.example.com", Some(CONTENT_SECURITY_POLICY));
         assert!(
-            text.contains("\n/*\n  Link: </llms.txt>; rel=\"llms-txt\"\n"),
+            text.contains("\n/*\n  Link: </llms.txt>; rel=\"llms-txt\"\n  X-Content-Type-Options: nosniff\n  Content-Security-Policy: default-src 'self'; "),
             "{text}"
         );
         assert!(
@@ -613,7 +634,7 @@ mod tests {
 
     #[test]
     fn headers_file_follows_the_path_of_base_url() {
-        let text = headers_file("https://acme.github.io/api-docs/errors");
+        let text = headers_file("https://acme.github.io/api-docs/errors", None);
         assert!(
             text.contains(
                 "\n/api-docs/errors/*\n  Link: </api-docs/errors/llms.txt>; rel=\"llms-txt\"\n"
@@ -631,11 +652,26 @@ mod tests {
     #[test]
     fn headers_file_cannot_be_broken_by_the_url() {
         // The URL parser percent-encodes what could end a line or the `<…>` of the link.
-        let text = headers_file("https://docs.example.com/a b\"<x>\n");
+        let text = headers_file("https://docs.example.com/a b\"<x>\n", None);
         assert!(text.contains("</a%20b%22%3Cx%3E/llms.txt>"), "{text}");
         assert_eq!(
             text.lines().filter(|l| l.starts_with('/')).count(),
             5,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn headers_file_sets_no_policy_for_a_theme_of_ones_own() {
+        let text = headers_file("https://docs.example.com", None);
+        assert!(!text.contains("Content-Security-Policy:"), "{text}");
+        assert!(
+            text.contains("# No Content-Security-Policy is set: "),
+            "{text}"
+        );
+        // Not guessing types stays right whatever the templates load.
+        assert!(
+            text.contains("  X-Content-Type-Options: nosniff\n"),
             "{text}"
         );
     }

@@ -25,6 +25,14 @@ const BUILTIN: &[(&str, &str)] = &[
 
 const BUILTIN_PREFIX: &str = "builtin/";
 
+/// The Content-Security-Policy the built-in theme keeps to: its pages load only the
+/// site's own script, stylesheet and icon, and write no inline script or style. Sent
+/// with every page, it turns an escaping mistake that lets markup into a page into a
+/// blocked script rather than a working one. (`data:` images: the stylesheet draws the
+/// search box's magnifier as an inline SVG.) `tests/browser/run.mjs` serves every page
+/// with the same policy and fails on any violation.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+
 /// A template or theme problem, naming the template and line.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -51,6 +59,8 @@ impl ThemeError {
 pub struct Theme {
     tera: Tera,
     assets: BTreeMap<String, String>,
+    /// Whether the user's folder replaced or added any file.
+    overridden: bool,
 }
 
 impl Theme {
@@ -78,7 +88,19 @@ impl Theme {
         }
         tera.add_raw_templates(templates)
             .map_err(|e| ThemeError::from_tera(&e))?;
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            overridden: !overrides.is_empty(),
+        })
+    }
+
+    /// The policy the pages keep to: [`CONTENT_SECURITY_POLICY`] for the built-in theme,
+    /// none once any file is overridden. A theme of one's own may well load a web font,
+    /// an analytics script or an inline style, and a policy errdex wrote for its own
+    /// theme would break those pages without a word; its owner writes the policy.
+    pub fn content_security_policy(&self) -> Option<&'static str> {
+        (!self.overridden).then_some(CONTENT_SECURITY_POLICY)
     }
 
     /// Renders a template by its plain name (`error.html`).

@@ -21,9 +21,10 @@
 //     listing of the folder;
 //   - the example tabs switch by click and by keyboard;
 //   - every page fits a 375 px wide viewport (no horizontal document overflow);
+//   - every page carries errdex's own policy (a <meta> CSP), equal to the served one;
 //   - axe-core reports no serious or critical violation on the overview and two error
-//     pages, in light and dark colour schemes (on a server without the CSP, because axe
-//     is injected as an inline script);
+//     pages, in light and dark colour schemes (on a server without the CSP header and
+//     with the page's own policy bypassed, because axe is injected as an inline script);
 //   - the Nu HTML Checker (vnu.jar, run with java) reports no error in any HTML file.
 //
 // Screenshots (overview and one error page, light and dark, plus a 375 px one) and a
@@ -451,6 +452,12 @@ async function checkEveryPage(browser, local) {
     if (!response || response.status() !== 200) problems.push(`HTTP ${response?.status()} for ${url}`);
     if (!response?.headers()["content-security-policy"]) problems.push("served without the CSP header");
     await settle(page);
+    // The policy errdex writes into the page must be the one this server enforces: the
+    // checks below prove the theme keeps to it.
+    const own = await page.evaluate(
+      () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null,
+    );
+    if (own !== CSP) problems.push(`the page's own Content-Security-Policy is ${JSON.stringify(own)}, not the one served`);
     // Load the search index too (fetch under the CSP's connect-src), and let it finish:
     // a fetch cut short by the next page's navigation is not a failure of this one.
     await page.focus("#search-input");
@@ -727,7 +734,9 @@ async function checkAxe(browser, plain, targets) {
   const summary = [];
   for (const scheme of ["light", "dark"]) {
     const external = [];
-    const context = await newContext(browser, plain, { viewport: DESKTOP, colorScheme: scheme }, external);
+    // axe is injected as an inline script, which the page's own policy (a <meta> CSP)
+    // would block: only this context bypasses it.
+    const context = await newContext(browser, plain, { viewport: DESKTOP, colorScheme: scheme, bypassCSP: true }, external);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await page.emulateMedia({ colorScheme: scheme });
