@@ -537,12 +537,20 @@ fn same_text_in_file(
     let from = source.offset_of(start);
     // A quoted scalar starts at its quote.
     let from = from + usize::from(source.text[from..].starts_with(['"', '\'']));
-    let mut in_file = source
-        .text
-        .get(from..)?
-        .char_indices()
-        .filter(|(_, c)| !c.is_whitespace());
-    for expected in value.get(..offset)?.chars().filter(|c| !c.is_whitespace()) {
+    let before = value.get(..offset)?;
+    let written = source.text.get(from..)?;
+    // Most values read as they are written (a scalar on one line, without escapes), and
+    // then the offset carries over as it is. A long summary's W004 is found this way
+    // without comparing its 200 characters one by one.
+    if written.starts_with(before) {
+        let (at, found) = written
+            .get(offset..)?
+            .char_indices()
+            .find(|(_, c)| !c.is_whitespace())?;
+        return (found == wanted).then(|| source.position_of(from + offset + at));
+    }
+    let mut in_file = written.char_indices().filter(|(_, c)| !c.is_whitespace());
+    for expected in before.chars().filter(|c| !c.is_whitespace()) {
         let (_, found) = in_file.next()?;
         if found != expected {
             return None;
@@ -550,4 +558,75 @@ fn same_text_in_file(
     }
     let (at, found) = in_file.next()?;
     (found == wanted).then(|| source.position_of(from + at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text_in_file;
+    use crate::diagnostic::Position;
+    use crate::source::SourceFile;
+
+    fn at(line: usize, column: usize) -> Position {
+        Position { line, column }
+    }
+
+    /// Where `word` of `value` is, for a value written at line 1, column 10.
+    fn place(text: &str, value: &str, word: &str) -> Option<Position> {
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        let offset = value.find(word).expect("the word is in the value");
+        same_text_in_file(&source, at(1, 10), value, offset)
+    }
+
+    #[test]
+    fn a_value_on_one_line_is_found_as_written() {
+        let value = "The card was declined.";
+        assert_eq!(
+            place("summary: The card was declined.\n", value, "declined"),
+            Some(at(1, 23))
+        );
+        assert_eq!(
+            place("summary: \"The card was declined.\"\n", value, "declined"),
+            Some(at(1, 24)),
+            "a quoted value starts after its quote"
+        );
+        assert_eq!(
+            place(
+                "summary: ü card was declined.\n",
+                "ü card was declined.",
+                "declined"
+            ),
+            Some(at(1, 21)),
+            "columns count characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn a_value_joined_from_several_lines_is_found_on_its_line() {
+        let value = "The card was declined.";
+        assert_eq!(
+            place("summary: The card\n  was declined.\n", value, "declined"),
+            Some(at(2, 7))
+        );
+        assert_eq!(
+            place(
+                "summary: The card\n\n  was   declined.\n",
+                value,
+                "declined"
+            ),
+            Some(at(3, 9))
+        );
+    }
+
+    #[test]
+    fn a_value_written_with_an_escape_before_the_place_is_not_guessed() {
+        // The file says `\u0041`, the value says `A`: the caller points at the field.
+        assert_eq!(
+            place(
+                "summary: \"\\u0041 card was declined.\"\n",
+                "A card was declined.",
+                "declined"
+            ),
+            None
+        );
+    }
 }
