@@ -149,6 +149,85 @@ fn may_hold_markup(markdown: &str) -> bool {
     memchr::memchr2(b'<', b'[', markdown.as_bytes()).is_some()
 }
 
+/// A fenced code block that a Markdown text opens at its top level and never closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnclosedFence {
+    /// The byte range of the opening fence (`~~~` or three or more backticks).
+    pub opener: Range<usize>,
+    /// A line that closes it: the opening character, as many times.
+    pub closing: String,
+}
+
+/// The code block `markdown` leaves open, if any. CommonMark runs an unclosed fence to
+/// the end of the document. A field rendered on its own ends there, which hides the
+/// mistake; laid out among other text, as in the agent Markdown, the block would take in
+/// everything after it (every later error of `llms-full.txt`, say). Only a block at the
+/// top level can do that: inside a list item or a quote it ends with its container.
+pub fn unclosed_fence(markdown: &str) -> Option<UnclosedFence> {
+    let bytes = markdown.as_bytes();
+    if memchr::memmem::find(bytes, b"```").is_none()
+        && memchr::memmem::find(bytes, b"~~~").is_none()
+    {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut last_top_level_fence = None;
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let fenced = matches!(
+                        tag,
+                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
+                    );
+                    last_top_level_fence = fenced.then_some(range);
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => last_top_level_fence = None,
+            _ => {}
+        }
+    }
+    // An open block runs to the end, so only the last top-level block can be one.
+    let range = last_top_level_fence?;
+    let block = &markdown[range.clone()];
+    let indent = block.len() - block.trim_start_matches(' ').len();
+    let opening = &block[indent..];
+    let fence_char = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let length = opening.len() - opening.trim_start_matches(fence_char).len();
+    let closes = |line: &str| {
+        let line = line.trim_end_matches(['\r', '\n']);
+        let unindented = line.trim_start_matches(' ');
+        let run = unindented.len() - unindented.trim_start_matches(fence_char).len();
+        line.len() - unindented.len() <= 3
+            && run >= length
+            && unindented[run..].trim_matches([' ', '\t']).is_empty()
+    };
+    let closed = block.lines().skip(1).last().is_some_and(closes);
+    let start = range.start + indent;
+    (!closed).then(|| UnclosedFence {
+        opener: start..start + length,
+        closing: fence_char.to_string().repeat(length),
+    })
+}
+
+/// `markdown` with the code block it leaves open (see [`unclosed_fence`]) closed at its
+/// end, so that laid out among other text it ends where the writer's text does.
+pub fn with_fence_closed(markdown: &str) -> std::borrow::Cow<'_, str> {
+    match unclosed_fence(markdown) {
+        None => std::borrow::Cow::Borrowed(markdown),
+        Some(open) => {
+            let mut closed = markdown.to_owned();
+            if !closed.ends_with('\n') {
+                closed.push('\n');
+            }
+            closed.push_str(&open.closing);
+            std::borrow::Cow::Owned(closed)
+        }
+    }
+}
+
 /// Every finding in a Markdown field, with its byte range in the field's text.
 pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     if !may_hold_markup(markdown) {
@@ -346,11 +425,15 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 }
 
 /// The Markdown source made fit for agents: site-root links made absolute on
-/// `base_url`, and any raw HTML escaped so it reads as text.
+/// `base_url`, any raw HTML escaped so it reads as text, and a code block left open
+/// closed at the end.
 ///
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
+    // Laid out before other text, a code block the writer left open would take it in.
+    let markdown = with_fence_closed(markdown);
+    let markdown = markdown.as_ref();
     // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
     // definition.
     if !may_hold_markup(markdown) {
@@ -515,6 +598,57 @@ pub fn to_plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_block_left_open_at_the_top_level_is_found() {
+        let open = |text: &str| unclosed_fence(text).map(|f| (f.opener, f.closing));
+        assert_eq!(
+            open("Text.\n\n```json\n{}\n"),
+            Some((7..10, "```".to_owned()))
+        );
+        assert_eq!(open("~~~ all on one line"), Some((0..3, "~~~".to_owned())));
+        assert_eq!(
+            open("````\ncode\n```\n"),
+            Some((0..4, "````".to_owned())),
+            "a shorter fence does not close it"
+        );
+        assert_eq!(
+            open("  ```\ncode"),
+            Some((2..5, "```".to_owned())),
+            "indented up to three spaces"
+        );
+        assert_eq!(open("```\ncode\n```"), None);
+        assert_eq!(
+            open("```\ncode\n`````  \n"),
+            None,
+            "a longer fence closes it"
+        );
+        assert_eq!(
+            open("~~~\n```\n~~~\n"),
+            None,
+            "only the same character closes it"
+        );
+        assert_eq!(open("``` not ` a fence"), None);
+        assert_eq!(open("    ```\nindented code"), None);
+        assert_eq!(open("- ```\n  code\n"), None, "ends with its list item");
+        assert_eq!(open("> ```\n> code\n"), None, "ends with its quote");
+        assert_eq!(open("No fence at all."), None);
+    }
+
+    #[test]
+    fn a_code_block_left_open_is_closed_for_the_agent_markdown() {
+        assert_eq!(with_fence_closed("```\ncode\n"), "```\ncode\n```");
+        assert_eq!(with_fence_closed("~~~~ sh\nls"), "~~~~ sh\nls\n~~~~");
+        assert!(matches!(
+            with_fence_closed("```\ncode\n```"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            to_agent_markdown("Run:\n\n```\n<b>x</b>\n", "https://d.example"),
+            "Run:\n\n```\n<b>x</b>\n```",
+            "closed, and the HTML inside stays code"
+        );
+    }
 
     #[test]
     fn only_text_without_angle_or_square_brackets_skips_the_parser() {

@@ -1235,3 +1235,62 @@ fn the_built_in_theme_states_its_policy_and_an_overridden_one_states_none() {
         "{headers}"
     );
 }
+
+#[test]
+fn a_code_block_left_open_in_one_text_never_swallows_what_follows() {
+    // The small catalog, with a fence left open at the end of the site-wide agent
+    // instructions and of one error's description (W011, a warning: it builds).
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for entry in walkdir::WalkDir::new(SMALL) {
+        let entry = entry.expect("walk the fixture");
+        let relative = entry
+            .path()
+            .strip_prefix(SMALL)
+            .expect("inside the fixture");
+        let target = dir.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("copy a folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+    let edit = |file: &str, after: &str, insert: &str| {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read the copy");
+        assert!(text.contains(after), "{file} holds {after:?}");
+        std::fs::write(&path, text.replacen(after, &format!("{after}{insert}"), 1))
+            .expect("write the copy");
+    };
+    edit(
+        "errdex.yaml",
+        "  with a new `Idempotency-Key`.\n",
+        "\n  ~~~\n  GET /v1/charges\n",
+    );
+    edit(
+        "errors/card_declined.yaml",
+        "  issuer tells us.\n",
+        "\n  ```json\n  {\"decline_code\": \"insufficient_funds\"}\n",
+    );
+    let edited = render(&load(dir.path().to_str().expect("UTF-8 path")));
+    let original = render(&load(SMALL));
+
+    for path in ["llms.txt", "llms-full.txt", "errors/card_declined.md"] {
+        let (now, before) = (file(&edited, path), file(&original, path));
+        assert_eq!(
+            markdown_headings(now),
+            markdown_headings(before),
+            "{path} keeps every heading after the open block:\n{now}"
+        );
+        assert_eq!(
+            markdown_destinations(now),
+            markdown_destinations(before),
+            "{path} keeps every link after the open block:\n{now}"
+        );
+        assert_fences_balanced(path, now);
+    }
+    assert!(
+        file(&edited, "errors/card_declined.md")
+            .contains("```json\n{\"decline_code\": \"insufficient_funds\"}\n```"),
+        "the block holds the writer's code and ends there"
+    );
+}

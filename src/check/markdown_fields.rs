@@ -4,7 +4,7 @@
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, findings, is_protocol_relative};
+use crate::markdown::{Finding, UnclosedFence, findings, is_protocol_relative, unclosed_fence};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 
@@ -86,6 +86,9 @@ fn check_field(
         listed += 1;
         diagnostics.push(at_markdown_range(source, field, range, code, message).with_help(help));
     }
+    if let Some(open) = unclosed_fence(&field.value) {
+        diagnostics.push(unclosed_fence_diagnostic(source, field, open));
+    }
     if let Some((code, count)) = unlisted {
         let problems = if count == 1 { "problem" } else { "problems" };
         diagnostics.push(
@@ -100,6 +103,43 @@ fn check_field(
             )),
         );
     }
+}
+
+/// W011 for a code block `field` leaves open.
+fn unclosed_fence_diagnostic(
+    source: &SourceFile,
+    field: &S<String>,
+    open: UnclosedFence,
+) -> crate::diagnostic::Diagnostic {
+    // Text with a fence of backticks is quoted between two: no fence is a run of two.
+    let quote = |fence: &str| {
+        if fence.contains('`') {
+            format!("`` {fence} ``")
+        } else {
+            format!("`{fence}`")
+        }
+    };
+    let opener = quote(&field.value[open.opener.clone()]);
+    let one_line = !field.value.trim().contains('\n');
+    let help = if one_line {
+        format!(
+            "the whole text is read as the start of a code block, so the page shows an empty one; remove {opener}, or write it with a backslash first ({}) to show it as text",
+            quote(&format!("\\{}", open.closing))
+        )
+    } else {
+        format!(
+            "end the code with a line of {}; left open, the code block takes in the rest of the text (errdex closes it at the end of the text in the agent Markdown)",
+            quote(&open.closing)
+        )
+    };
+    at_markdown_range(
+        source,
+        field,
+        open.opener,
+        Code::UnclosedCodeFence,
+        format!("{opener} opens a code block that is never closed"),
+    )
+    .with_help(help)
 }
 
 /// What is wrong with a Markdown finding, if anything: code, message and help.
