@@ -326,9 +326,44 @@ pub fn validate_base_url(text: &str) -> Result<String, String> {
         Ok(url) if url.query().is_some() || url.fragment().is_some() => {
             Err(format!("`{text}` has a query or fragment"))
         }
-        Ok(_) => Ok(normalize_base_url(text)),
+        Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
+            "`{text}` holds a user name or password, which every page would publish"
+        )),
+        Ok(url) => match written_path(text, url.scheme()) {
+            // The parser reads `https:docs.example.com` and `https:/docs.example.com` as
+            // `https://docs.example.com`, but `base_url` is written as is, and there a
+            // browser reads them as paths relative to the page.
+            None => Err(format!(
+                "`{text}` does not start with `{}://` and a host",
+                url.scheme()
+            )),
+            // The parser resolves `/a/../b` to `/b`; the links would keep `/a/../b` while
+            // `_headers` and the sitemap's readers see `/b`.
+            Some(path) if path.split('/').any(is_dot_segment) => {
+                Err(format!("`{text}` has a `.` or `..` segment in its path"))
+            }
+            Some(_) => Ok(normalize_base_url(text)),
+        },
         Err(e) => Err(format!("`{text}` is not an absolute URL: {e}")),
     }
+}
+
+/// The path of a URL as written (`/errors` of `https://d.example/errors`), when it is
+/// written `scheme://host…` as an absolute URL must be; `None` otherwise.
+fn written_path<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {
+    let (written_scheme, rest) = text.split_once("://")?;
+    if !written_scheme.eq_ignore_ascii_case(scheme) || rest.is_empty() || rest.starts_with('/') {
+        return None;
+    }
+    Some(rest.find('/').map_or("", |slash| &rest[slash..]))
+}
+
+/// A path segment the URL parser would resolve away: `.` or `..`, also percent-encoded.
+fn is_dot_segment(segment: &str) -> bool {
+    matches!(
+        segment.to_ascii_lowercase().as_str(),
+        "." | ".." | "%2e" | "%2e." | ".%2e" | "%2e%2e"
+    )
 }
 
 /// `base_url` without its trailing slash, so `{base_url}/errors/…` never doubles it.
@@ -452,6 +487,41 @@ pub(super) fn links_to_model(links: Option<&S<Vec<RawLink>>>) -> Vec<Link> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_url_must_be_written_as_an_absolute_url_without_credentials() {
+        for ok in [
+            "https://docs.example.com",
+            "https://docs.example.com/errors/",
+            "HTTP://Docs.Example.com:8080/a.b/..c/",
+        ] {
+            assert!(validate_base_url(ok).is_ok(), "{ok}");
+        }
+        for (bad, problem) in [
+            (
+                "https:docs.example.com/errors",
+                "does not start with `https://`",
+            ),
+            ("https:/docs.example.com", "does not start with `https://`"),
+            (
+                "https:///docs.example.com",
+                "does not start with `https://`",
+            ),
+            ("https:x.example/a://b", "does not start with `https://`"),
+            (
+                "https://user:secret@docs.example.com",
+                "user name or password",
+            ),
+            ("https://user@docs.example.com", "user name or password"),
+            ("https://docs.example.com/a/../b", "`.` or `..` segment"),
+            ("https://docs.example.com/a/./b", "`.` or `..` segment"),
+            ("https://docs.example.com/a/%2E%2e/b", "`.` or `..` segment"),
+            ("https://docs.example.com/..", "`.` or `..` segment"),
+        ] {
+            let message = validate_base_url(bad).expect_err(bad);
+            assert!(message.contains(problem), "{bad}: {message}");
+        }
+    }
 
     #[test]
     fn pointers_follow_rfc_6901() {
