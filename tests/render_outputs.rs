@@ -897,6 +897,37 @@ fn render(catalog: &Catalog) -> Files {
     render_site(catalog, &theme, &RenderOptions::default()).expect("renders")
 }
 
+/// A copy of a fixture catalog in a temporary folder, to edit.
+fn copy_of(catalog: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for entry in walkdir::WalkDir::new(catalog) {
+        let entry = entry.expect("walk the fixture");
+        let relative = entry
+            .path()
+            .strip_prefix(catalog)
+            .expect("inside the fixture");
+        let target = dir.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("copy a folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+    dir
+}
+
+fn path_of(dir: &tempfile::TempDir) -> &str {
+    dir.path().to_str().expect("UTF-8 path")
+}
+
+/// Replaces the first `from` in `file` of the catalog copy `dir` with `to`.
+fn replace_in(dir: &tempfile::TempDir, file: &str, from: &str, to: &str) {
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("read the copy");
+    assert!(text.contains(from), "{file} holds {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write the copy");
+}
+
 fn file<'a>(files: &'a Files, path: &str) -> &'a str {
     std::str::from_utf8(&files[path]).expect("UTF-8")
 }
@@ -1240,38 +1271,21 @@ fn the_built_in_theme_states_its_policy_and_an_overridden_one_states_none() {
 fn a_code_block_left_open_in_one_text_never_swallows_what_follows() {
     // The small catalog, with a fence left open at the end of the site-wide agent
     // instructions and of one error's description (W011, a warning: it builds).
-    let dir = tempfile::tempdir().expect("temporary folder");
-    for entry in walkdir::WalkDir::new(SMALL) {
-        let entry = entry.expect("walk the fixture");
-        let relative = entry
-            .path()
-            .strip_prefix(SMALL)
-            .expect("inside the fixture");
-        let target = dir.path().join(relative);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("copy a folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-    let edit = |file: &str, after: &str, insert: &str| {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).expect("read the copy");
-        assert!(text.contains(after), "{file} holds {after:?}");
-        std::fs::write(&path, text.replacen(after, &format!("{after}{insert}"), 1))
-            .expect("write the copy");
+    let dir = copy_of(SMALL);
+    let add = |file: &str, after: &str, insert: &str| {
+        replace_in(&dir, file, after, &format!("{after}{insert}"));
     };
-    edit(
+    add(
         "errdex.yaml",
         "  with a new `Idempotency-Key`.\n",
         "\n  ~~~\n  GET /v1/charges\n",
     );
-    edit(
+    add(
         "errors/card_declined.yaml",
         "  issuer tells us.\n",
         "\n  ```json\n  {\"decline_code\": \"insufficient_funds\"}\n",
     );
-    let edited = render(&load(dir.path().to_str().expect("UTF-8 path")));
+    let edited = render(&load(path_of(&dir)));
     let original = render(&load(SMALL));
 
     for path in ["llms.txt", "llms-full.txt", "errors/card_declined.md"] {
@@ -1293,4 +1307,30 @@ fn a_code_block_left_open_in_one_text_never_swallows_what_follows() {
             .contains("```json\n{\"decline_code\": \"insufficient_funds\"}\n```"),
         "the block holds the writer's code and ends there"
     );
+}
+
+#[test]
+fn ids_on_an_error_page_stay_unique_whatever_the_example_titles() {
+    // A tab's panel was `<tab id>-panel`: titles `curl` and `curl-panel` gave the first
+    // tab's panel and the second tab the same id.
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "  - title: Python\n",
+        "  - title: curl-panel\n",
+    );
+    let files = render(&load(path_of(&dir)));
+    let page = file(&files, "errors/card_declined/index.html");
+    let mut ids: Vec<String> = html_tags(page)
+        .into_iter()
+        .flat_map(|tag| tag.attrs)
+        .filter(|(name, _)| name == "id")
+        .map(|(_, value)| value)
+        .collect();
+    assert!(ids.iter().any(|id| id == "ex-curl-panel"), "{ids:?}");
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "an id is used twice");
 }
