@@ -640,18 +640,38 @@ fn a_link_behind_a_space_or_an_invisible_character_is_reported() {
 }
 
 #[test]
-fn a_control_character_in_a_code_or_group_id_is_reported_once() {
-    // E010 refuses any character of a code or group id outside `[a-z0-9_.-]` and names
-    // it; E002's control-character check reported the same character again.
+fn a_control_character_in_a_code_group_or_envelope_id_is_reported_once() {
+    // E010 refuses any character of a code, group or envelope id outside `[a-z0-9_.-]`
+    // and names it; E002's control-character check reported the same character again.
     let x = entry("x", "").replace("code: x", "code: \"x\\ax\"");
-    let config = format!("{CONFIG}groups:\n  - id: \"g\\ag\"\n    title: G\n");
+    let config = format!(
+        "{CONFIG}groups:\n  - id: \"g\\ag\"\n    title: G\nenvelopes:\n  - id: \"e\\ae\"\n    title: E\n    example: '{{}}'\n"
+    );
     let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
     std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
     let (exit, diagnostics) = check("control character in ids", dir.path());
     assert_eq!(exit, 1, "{diagnostics:#?}");
     let found = file_line_code(&diagnostics);
     let codes: Vec<&str> = found.iter().map(|(_, _, code)| code.as_str()).collect();
-    assert_eq!(codes, ["E010", "E010"], "{diagnostics:#?}");
+    assert_eq!(codes, ["E010", "E010", "E010"], "{diagnostics:#?}");
+}
+
+#[test]
+fn an_envelope_id_follows_the_rule_of_group_ids() {
+    // It becomes the page's `#envelope-<id>` anchor: a space made an invalid HTML id and
+    // a link that led nowhere.
+    let config =
+        format!("{CONFIG}envelopes:\n  - id: std ard\n    title: Standard\n    example: '{{}}'\n");
+    let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    let d = assert_reports("envelope id with a space", dir.path(), "E010");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("envelope id `std ard`"),
+        "{d}"
+    );
 }
 
 #[test]

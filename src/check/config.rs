@@ -23,23 +23,7 @@ pub(super) fn check_config(
         super::entry::warn_if_empty(source, groups, "groups", diagnostics);
         let mut seen = BTreeMap::new();
         for group in &groups.value {
-            if !super::entry::is_valid_code(&group.id.value) {
-                diagnostics.push(
-                    at(
-                        source,
-                        &group.id,
-                        Code::InvalidCode,
-                        format!(
-                            "group id `{}` is not a valid id: {}",
-                            super::visible::visible(&group.id.value),
-                            super::entry::code_problem(&group.id.value).unwrap_or_default()
-                        ),
-                    )
-                    .with_help(
-                        "ids use lower-case letters, digits, `_`, `.` and `-`, e.g. `billing`",
-                    ),
-                );
-            }
+            check_id(source, &group.id, "group", "billing", diagnostics);
             duplicate_id(source, &group.id, "group", &mut seen, diagnostics);
         }
     }
@@ -48,6 +32,9 @@ pub(super) fn check_config(
         super::entry::warn_if_empty(source, envelopes, "envelopes", diagnostics);
         let mut seen = BTreeMap::new();
         for envelope in &envelopes.value {
+            // The id names the envelope in error files and, on the page, its anchor
+            // (`#envelope-<id>`), so it follows the rule of group ids and codes.
+            check_id(source, &envelope.id, "envelope", "standard", diagnostics);
             duplicate_id(source, &envelope.id, "envelope", &mut seen, diagnostics);
             if let Some(pointers) = &envelope.pointers {
                 for pointer in [
@@ -346,6 +333,34 @@ pub fn validate_base_url(text: &str) -> Result<String, String> {
         },
         Err(e) => Err(format!("`{text}` is not an absolute URL: {e}")),
     }
+}
+
+/// E010 for a group or envelope id that does not follow the rule of codes.
+fn check_id(
+    source: &SourceFile,
+    id: &S<String>,
+    kind: &str,
+    example: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    if super::entry::is_valid_code(&id.value) {
+        return;
+    }
+    diagnostics.push(
+        at(
+            source,
+            id,
+            Code::InvalidCode,
+            format!(
+                "{kind} id `{}` is not a valid id: {}",
+                super::visible::visible(&id.value),
+                super::entry::code_problem(&id.value).unwrap_or_default()
+            ),
+        )
+        .with_help(format!(
+            "ids use lower-case letters, digits, `_`, `.` and `-`, e.g. `{example}`"
+        )),
+    );
 }
 
 /// The path of a URL as written (`/errors` of `https://d.example/errors`), when it is

@@ -138,11 +138,11 @@ fn config_texts(raw: &RawConfig) -> Vec<&S<String>> {
     texts.retain(|text| !std::ptr::eq(*text, &raw.summary));
     texts.push(&raw.base_url);
     for envelope in raw.envelopes.iter().flat_map(|e| &e.value) {
-        texts.extend([&envelope.id, &envelope.example]);
+        texts.push(&envelope.example);
         texts.extend(&envelope.media_type);
     }
-    // Not the groups' ids: like codes, they are E010 for any character but
-    // `[a-z0-9_.-]`, a control character included.
+    // Not the ids of groups and envelopes: like codes, they are E010 for any character
+    // but `[a-z0-9_.-]`, a control character included.
     texts.extend(link_texts(raw.links.as_ref()));
     texts
 }
