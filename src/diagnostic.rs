@@ -78,6 +78,7 @@ codes! {
     UnsafeLink = "E041", Error, "A Markdown link or URL uses a scheme other than http, https or mailto.";
     BrokenLink = "E042", Error, "A Markdown link points at a page of the site that does not exist.";
     InvalidStatusRow = "E043", Error, "A `statuses` row has a status outside 100–599.";
+    ReservedGroupTitle = "E044", Error, "A group is titled `Optional`, the llms.txt section agents may skip.";
     NotRetryable = "W001", Warning, "A 429 or 503 error is marked `retryable: false`.";
     RetryAfterNotRetryable = "W002", Warning, "`retry_after` is set on an error that is not retryable.";
     EmptySection = "W003", Warning, "A section is present but empty.";

@@ -24,6 +24,14 @@ pub(super) fn check_config(
         let mut seen = BTreeMap::new();
         for group in &groups.value {
             check_id(source, &group.id, "group", "billing", diagnostics);
+            // Each group is a `##` section of llms.txt, whose format gives the section
+            // `Optional` a meaning: what an agent may skip when its context is short.
+            if group.title.value.trim().eq_ignore_ascii_case("optional") {
+                diagnostics.push(
+                    at(source, &group.title, Code::ReservedGroupTitle, format!("group title `{}` is the name llms.txt gives to what agents may skip", group.title.value.trim()))
+                        .with_help("name the group after what its errors have in common, e.g. `Optional features`; llms.txt lists errdex's own optional files under `## Optional`"),
+                );
+            }
             duplicate_id(source, &group.id, "group", &mut seen, diagnostics);
         }
     }

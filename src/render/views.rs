@@ -656,7 +656,9 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
     let ungrouped = grouped(None);
     if !ungrouped.is_empty() && !groups.is_empty() {
         groups.push(GroupSection {
-            id: "ungrouped",
+            // Its anchor is `#group-_other`: no group id starts with `_` (E010), so none
+            // can share it, as a group with the id `ungrouped` once did.
+            id: "_other",
             title: "Other errors",
             description_html: None,
             errors: ungrouped,
