@@ -153,8 +153,9 @@ fn check_site(files: &crate::render::Files) {
         } else if path.ends_with(".md") || path.ends_with(".txt") {
             // Markdown for agents: may be rendered by any Markdown viewer.
             for (range, finding) in markdown::findings(text) {
-                if let markdown::Finding::RawHtml(_) | markdown::Finding::UnsafeLink { .. } =
-                    finding
+                if let markdown::Finding::RawHtml(_)
+                | markdown::Finding::UnsafeLink { .. }
+                | markdown::Finding::ProtocolRelativeLink(_) = finding
                 {
                     panic!("{path}: {finding:?} at {range:?}:\n{text}");
                 }
@@ -163,7 +164,8 @@ fn check_site(files: &crate::render::Files) {
     }
 }
 
-/// No `href`/`src` attribute in generated HTML carries an unsafe scheme.
+/// No `href`/`src` attribute in generated HTML carries an unsafe scheme or leaves the
+/// site without one.
 fn check_urls_in_html(path: &str, html: &str) {
     for attr in ["href=\"", "src=\""] {
         for (i, _) in html.match_indices(attr) {
@@ -172,6 +174,10 @@ fn check_urls_in_html(path: &str, html: &str) {
             if let Some(scheme) = unsafe_scheme(value) {
                 panic!("{path}: unsafe `{scheme}:` URL in {attr}…: {value:?}");
             }
+            assert!(
+                markdown::classify_raw(value) != UrlKind::ProtocolRelative,
+                "{path}: protocol-relative URL in {attr}…: {value:?}"
+            );
         }
     }
 }
@@ -279,6 +285,11 @@ fn check_generated_html(html: &str) {
             {
                 panic!("unsafe `{scheme}:` URL survived: {value:?}\n{html}");
             }
+            assert!(
+                !(attr == "href" || attr == "src")
+                    || markdown::classify_raw(value) != UrlKind::ProtocolRelative,
+                "protocol-relative URL survived: {value:?}\n{html}"
+            );
             attrs = &value_and_rest[close + 1..];
         }
         rest = &after[end + 1..];
@@ -315,7 +326,8 @@ pub fn markdown(data: &[u8]) {
             markdown::Finding::RawHtml(html) => {
                 panic!("raw HTML {html:?} in agent Markdown:\n{agent}\n--- from:\n{text}")
             }
-            markdown::Finding::UnsafeLink { url, .. } => {
+            markdown::Finding::UnsafeLink { url, .. }
+            | markdown::Finding::ProtocolRelativeLink(url) => {
                 panic!("unsafe link {url:?} in agent Markdown:\n{agent}\n--- from:\n{text}")
             }
             _ => {}

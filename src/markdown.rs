@@ -3,7 +3,9 @@
 //!
 //! Catalog data is untrusted. Raw HTML is never passed through (it is rendered as
 //! visible text), and a link whose scheme is not http, https or mailto is dropped, in
-//! every output, even though `check` already rejects both: defence in depth. Links
+//! every output, even though `check` already rejects both: defence in depth. So is a
+//! protocol-relative link (`//host/x`), which leaves the site while it reads like a
+//! site path. Links
 //! written site-root-relative (`/errors/rate_limited/`) are the way to link inside the
 //! catalog; each output rewrites them for its reader (relative in HTML so the site
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
@@ -27,8 +29,20 @@ pub enum UrlKind {
     SiteRoot,
     /// `../x` or `x.html`: relative to a page, which is ambiguous across outputs.
     Relative,
+    /// `//host/x`, or `/\host/x`, `\\host/x` and `\/host/x`, which browsers read the
+    /// same: another site, reached with whatever scheme the page has, although it
+    /// starts like a site path.
+    ProtocolRelative,
     /// Any other scheme (`javascript:`, `data:`, `vbscript:`…), lower-cased.
     Unsafe(String),
+}
+
+impl UrlKind {
+    /// Whether an output may write this destination as a link: neither an unsafe
+    /// scheme nor an address that leaves the site while it reads like a site path.
+    pub fn may_link(&self) -> bool {
+        !matches!(self, UrlKind::Unsafe(_) | UrlKind::ProtocolRelative)
+    }
 }
 
 /// Classifies a link destination the way a browser would read it.
@@ -43,7 +57,7 @@ pub fn classify(url: &str) -> UrlKind {
         .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
         .collect();
     if is_protocol_relative(&cleaned) {
-        return UrlKind::External;
+        return UrlKind::ProtocolRelative;
     }
     let end_of_scheme = cleaned.find([':', '/', '?', '#', '\\']);
     if let Some(i) = end_of_scheme
@@ -64,11 +78,12 @@ pub fn classify(url: &str) -> UrlKind {
     }
 }
 
-/// Whether `url` is protocol-relative (`//host/x`, or `/\host/x` and `\\host/x`, which
-/// browsers read the same): it leaves the site with whatever scheme the page has,
-/// although it starts like a site path.
-pub fn is_protocol_relative(url: &str) -> bool {
-    url.starts_with("//") || url.starts_with("\\\\") || url.starts_with("/\\")
+/// Whether `url` starts with two slashes, either of which may be a backslash: in an
+/// http(s) page a browser reads `\` as `/`, so `/\host/x` is `//host/x`.
+fn is_protocol_relative(url: &str) -> bool {
+    url.as_bytes()
+        .get(..2)
+        .is_some_and(|start| start.iter().all(|b| matches!(b, b'/' | b'\\')))
 }
 
 /// [`classify`] for a URL from a plain YAML field, decoding HTML character references
@@ -130,6 +145,9 @@ pub enum Finding {
     RawHtml(String),
     /// A link or image whose scheme is not allowed.
     UnsafeLink { url: String, scheme: String },
+    /// A protocol-relative link or image (`//host/x`, `/\host/x`): it leaves the site
+    /// although it reads like a site path, so `check` asks for the full address.
+    ProtocolRelativeLink(String),
     /// A page-relative link, which cannot mean the same thing in every output.
     RelativeLink(String),
     /// A site-root link; the checker verifies the page exists.
@@ -272,6 +290,8 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
                     // An unsafe scheme is the graver problem, and classify finds it
                     // through the white space and controls meant to hide it.
                     UrlKind::Unsafe(scheme) => Finding::UnsafeLink { url, scheme },
+                    // So is leaving the site, which the outputs drop however it is spelt.
+                    UrlKind::ProtocolRelative => Finding::ProtocolRelativeLink(url),
                     _ if mangled => Finding::UnusableLink(url),
                     UrlKind::External | UrlKind::Fragment => continue,
                     UrlKind::SiteRoot => Finding::SiteLink(url),
@@ -420,7 +440,7 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
     match classify(&dest) {
         UrlKind::External | UrlKind::Fragment | UrlKind::Relative => Some(dest),
         UrlKind::SiteRoot => Some(CowStr::from(links.resolve(&dest))),
-        UrlKind::Unsafe(_) => None,
+        UrlKind::Unsafe(_) | UrlKind::ProtocolRelative => None,
     }
 }
 
@@ -460,11 +480,15 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
 /// Passes [`to_agent_markdown`] makes before falling back to inert text.
 const MAX_AGENT_PASSES: usize = 4;
 
-/// Whether Markdown holds raw HTML or a link with an unsafe scheme.
+/// Whether Markdown holds raw HTML, a link with an unsafe scheme or a link off the
+/// site without one.
 fn has_unsafe_markup(markdown: &str) -> bool {
-    findings(markdown)
-        .iter()
-        .any(|(_, f)| matches!(f, Finding::RawHtml(_) | Finding::UnsafeLink { .. }))
+    findings(markdown).iter().any(|(_, f)| {
+        matches!(
+            f,
+            Finding::RawHtml(_) | Finding::UnsafeLink { .. } | Finding::ProtocolRelativeLink(_)
+        )
+    })
 }
 
 /// Backslash-escapes every ASCII punctuation character, so no markup can form.
@@ -508,8 +532,9 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
             ) => {
                 match classify(&dest_url) {
                     // An unsafe link of any spelling (entities, `<…>` destinations,
-                    // autolinks, references) is replaced whole by its visible text.
-                    UrlKind::Unsafe(_) => {
+                    // autolinks, references) is replaced whole by its visible text, and
+                    // so is one that leaves the site without a scheme.
+                    kind if !kind.may_link() => {
                         let text = link_text(markdown, &range);
                         let shown = if link_type == LinkType::Autolink {
                             format!("`{}`", text.replace('`', "'"))
@@ -534,7 +559,7 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
     for (span, dest) in definitions {
         let replacement = match classify(&dest) {
             UrlKind::SiteRoot => links.resolve(&dest),
-            UrlKind::Unsafe(_) => "#".to_owned(),
+            kind if !kind.may_link() => "#".to_owned(),
             _ => continue,
         };
         if let Some(at) = markdown[span.clone()].find(&dest) {
@@ -780,6 +805,64 @@ mod tests {
                 .iter()
                 .any(|(_, f)| matches!(f, Finding::UnsafeLink { .. }))
         );
+    }
+
+    /// Links that leave the site without a scheme, spelt as a browser reads them: `\`
+    /// is `/` in an http(s) URL, and a tab inside a URL is dropped.
+    const PROTOCOL_RELATIVE: &str = r"[a](//evil.example/a) [b](/\evil.example/b) [c](<//evil.example/c>) [d](\\\\evil.example/d) [e](\\/evil.example/e) [t](/&#9;/evil.example/t) ![i](//evil.example/i.png) [r][ref]
+
+[ref]: //evil.example/r
+";
+
+    #[test]
+    fn a_protocol_relative_link_is_found_in_any_spelling() {
+        let found = picked(PROTOCOL_RELATIVE, |f| match f {
+            Finding::ProtocolRelativeLink(url) => Some(url),
+            _ => None,
+        });
+        assert_eq!(
+            found,
+            [
+                "//evil.example/a",
+                "/\\evil.example/b",
+                "//evil.example/c",
+                "\\\\evil.example/d",
+                "\\/evil.example/e",
+                "/\t/evil.example/t",
+                "//evil.example/i.png",
+                "//evil.example/r",
+            ]
+        );
+        for url in ["//x", "/\\x", "\\\\x", "\\/x", " //x", "/\n/x"] {
+            assert_eq!(classify(url), UrlKind::ProtocolRelative, "{url:?}");
+        }
+        for url in ["/", "/x", "\\x", "/x//y", "https://x/"] {
+            assert_ne!(classify(url), UrlKind::ProtocolRelative, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn a_protocol_relative_link_keeps_its_text_and_loses_the_link_in_every_output() {
+        for links in [
+            SiteLinks::Relative("../../"),
+            SiteLinks::Absolute("https://d.example"),
+        ] {
+            let html = to_html(PROTOCOL_RELATIVE, links);
+            assert!(!html.contains("evil"), "{html}");
+            assert!(html.contains("a b c d e t"), "{html}");
+        }
+        let md = to_agent_markdown(PROTOCOL_RELATIVE, "https://d.example");
+        assert!(!has_unsafe_markup(&md), "{md}");
+        let destinations: Vec<String> = Parser::new_ext(&md, parser_options())
+            .filter_map(|event| match event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(destinations.is_empty(), "{md}");
+        assert_eq!(md, "a b c d e t i \\[r\\]\\[ref\\]\n\n[ref]: #\n");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! checker accepts as plain text. The parity and llms.txt tests also run over the example
 //! catalog in `catalog/`.
 
-use errdex::markdown::{UrlKind, classify, classify_raw, to_agent_markdown, to_plain_text};
+use errdex::markdown::{classify, classify_raw, to_agent_markdown, to_plain_text};
 use errdex::model::Catalog;
 use errdex::render::{Files, RenderOptions, Theme, render_site};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -827,10 +827,7 @@ fn assert_inert(files: &Files) {
                         attr.as_str(),
                         "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "data"
                     ) {
-                        assert!(
-                            !matches!(classify_raw(value), UrlKind::Unsafe(_)),
-                            "unsafe URL in {where_}"
-                        );
+                        assert!(classify_raw(value).may_link(), "unsafe URL in {where_}");
                     }
                 }
                 if tag.name == "script" {
@@ -865,10 +862,7 @@ fn assert_inert(files: &Files) {
                 "raw HTML in {path}"
             );
             for dest in markdown_destinations(text) {
-                assert!(
-                    !matches!(classify(&dest), UrlKind::Unsafe(_)),
-                    "{path}: unsafe link {dest}"
-                );
+                assert!(classify(&dest).may_link(), "{path}: unsafe link {dest}");
             }
         } else if path.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(text)
@@ -1149,6 +1143,43 @@ fn script_links_in_any_spelling_never_reach_the_agent_markdown() {
     let mut files = render(&catalog);
     files.retain(|path, _| path.ends_with(".md") || path.ends_with(".txt"));
     assert_inert(&files);
+}
+
+/// Links that leave the site while they read like site paths: `//host`, and `\` for a
+/// `/`, which browsers read the same in an http(s) URL.
+const PROTOCOL_RELATIVE_SPELLINGS: &str = r"[slashes](//evil.example/a) [backslash](/\evil.example/b) [angle](<//evil.example/c>) [both](\\\\evil.example/d) [escaped](\\/evil.example/e)";
+
+/// `check` reports these (E042, "has no scheme"); every output drops the link and keeps
+/// its text all the same, in Markdown fields and in `links` lists.
+#[test]
+fn protocol_relative_links_never_reach_any_output() {
+    let mut catalog = load(HOSTILE);
+    catalog.config.intro = Some(PROTOCOL_RELATIVE_SPELLINGS.into());
+    catalog.config.summary = PROTOCOL_RELATIVE_SPELLINGS.into();
+    catalog.config.agent_instructions = Some(PROTOCOL_RELATIVE_SPELLINGS.into());
+    let listed = |url: &str| errdex::model::Link {
+        title: "Listed".into(),
+        url: url.into(),
+        description: Some(PROTOCOL_RELATIVE_SPELLINGS.into()),
+    };
+    catalog.config.links = vec![listed("//evil.example/l"), listed("/\\evil.example/m")];
+    for entry in &mut catalog.errors {
+        entry.summary = PROTOCOL_RELATIVE_SPELLINGS.into();
+        entry.description = Some(PROTOCOL_RELATIVE_SPELLINGS.into());
+        entry.agent.guidance = PROTOCOL_RELATIVE_SPELLINGS.into();
+        entry.links = vec![listed("\\/evil.example/n")];
+    }
+    let files = render(&catalog);
+    assert_inert(&files);
+    let page = file(&files, "errors/xss/index.html");
+    assert!(!page.contains("evil.example"), "{page}");
+    assert!(html_text(page).contains("slashes backslash angle both escaped"));
+    let markdown = file(&files, "errors/xss.md");
+    assert!(!markdown.contains("evil.example"), "{markdown}");
+    assert!(
+        markdown.contains("slashes backslash angle both escaped"),
+        "{markdown}"
+    );
 }
 
 /// Code blocks whose HTML and links are inert as code, in every field that the agent

@@ -3,7 +3,7 @@
 use super::{ConfigFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawLink, S};
-use crate::markdown::{UrlKind, classify_raw, is_protocol_relative};
+use crate::markdown::{UrlKind, classify_raw};
 use crate::model::{Config, Envelope, Group, Link, Pointers, StatusRow};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
@@ -124,25 +124,16 @@ pub(super) fn check_config(
 /// Checks `links:` URLs: absolute http(s)/mailto or site-root paths only.
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
-        let url = link.url.value.trim();
-        // `//host/x` leaves the site like a full URL, but the list's renderers see a
-        // leading `/` and write it as a site path: demand the scheme.
-        if is_protocol_relative(url) {
-            diagnostics.push(
-                at(
-                    source,
-                    &link.url,
-                    Code::BrokenLink,
-                    format!("link `{url}` has no scheme"),
-                )
-                .with_help(
-                    "write the full URL, with `https:`, or a site path with one leading `/`",
-                ),
-            );
-            continue;
-        }
         match classify_raw(&link.url.value) {
             UrlKind::External | UrlKind::SiteRoot => {}
+            // `//host/x` leaves the site like a full URL, but reads like a site path:
+            // demand the scheme, as for the same link in Markdown.
+            UrlKind::ProtocolRelative => {
+                let (message, help) = super::markdown_fields::no_scheme(link.url.value.trim());
+                diagnostics.push(
+                    at(source, &link.url, Code::BrokenLink, message).with_help(help),
+                );
+            }
             UrlKind::Unsafe(scheme) => diagnostics.push(
                 at(source, &link.url, Code::UnsafeLink, format!("link uses the `{scheme}:` scheme"))
                     .with_help("links must be http, https or mailto URLs, or site paths starting with `/`"),

@@ -4,7 +4,7 @@
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, UnclosedFence, findings, is_protocol_relative, unclosed_fence};
+use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, unclosed_fence};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 
@@ -51,7 +51,7 @@ fn check_link_urls(
     for link in links.iter().flat_map(|l| &l.value) {
         let url = link.url.value.trim();
         // `//host` and `/\host` have no scheme, which `check_links` reports.
-        let site_path = url.starts_with('/') && !is_protocol_relative(url);
+        let site_path = classify_raw(url) == UrlKind::SiteRoot;
         if site_path && !site_path_exists(url, codes) {
             diagnostics.push(
                 super::at(source, &link.url, Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(url)))
@@ -143,8 +143,8 @@ fn unclosed_fence_diagnostic(
 }
 
 /// What is wrong with a Markdown finding, if anything: code, message and help.
-fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, &'static str)> {
-    Some(match finding {
+fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, String)> {
+    let (code, message, help) = match finding {
         Finding::RawHtml(html) => (
             Code::RawHtml,
             format!("raw HTML `{}` in Markdown", truncate(&html)),
@@ -155,6 +155,10 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, &'
             format!("link `{}` uses the `{scheme}:` scheme", truncate(&url)),
             "links must be http, https or mailto URLs, or site paths such as `/errors/not_found/`",
         ),
+        Finding::ProtocolRelativeLink(url) => {
+            let (message, help) = no_scheme(&url);
+            return Some((Code::BrokenLink, message, help));
+        }
         Finding::RelativeLink(url) => (
             Code::BrokenLink,
             format!("relative link `{}` cannot be resolved", truncate(&url)),
@@ -184,7 +188,24 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, &'
                 "remove it: the page writes the address percent-encoded (a leading space as `%20`), which no browser follows",
             )
         }
-    })
+    };
+    Some((code, message, help.to_owned()))
+}
+
+/// Message and help for a protocol-relative URL (`//host/x`, `/\host/x`), in Markdown or
+/// in a `links:` list: it leaves the site, so it is no site path, and it names no
+/// scheme, so it is no full address either. The help spells out the full address.
+pub(super) fn no_scheme(url: &str) -> (String, String) {
+    let rest = url.trim_start_matches(|c: char| {
+        matches!(c, '/' | '\\') || c.is_whitespace() || c.is_control()
+    });
+    (
+        format!("link `{}` has no scheme", truncate(url)),
+        format!(
+            "a link that starts with `//` (or `/\\`, which browsers read the same) leads to another site; write the full address, such as `https://{}`, or a site path with one leading `/`",
+            truncate(rest)
+        ),
+    )
 }
 
 /// Whether a site-root path names something errdex writes.

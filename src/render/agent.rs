@@ -5,7 +5,7 @@
 //! never contains HTML.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{UrlKind, classify_raw, to_agent_markdown};
+use crate::markdown::{classify_raw, to_agent_markdown};
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -348,10 +348,10 @@ fn plain_text(text: &str) -> String {
     out
 }
 
-/// Whether a plain URL field may become a link (http, https, mailto or a site path).
-/// `check` already rejects other schemes; this is defence in depth.
+/// Whether a plain URL field may become a link (http, https, mailto or a site path,
+/// not `//host/x`). `check` already rejects the others; this is defence in depth.
 fn is_safe_url(url: &str) -> bool {
-    !matches!(classify_raw(url), UrlKind::Unsafe(_))
+    classify_raw(url).may_link()
 }
 
 /// A URL as a Markdown link destination: absolute on `base` when it is a site path, and

@@ -6,7 +6,7 @@
 //! sanitise.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{SiteLinks, UrlKind, classify_raw, to_html, to_inline_html};
+use crate::markdown::{SiteLinks, classify_raw, to_html, to_inline_html};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
 use rayon::prelude::*;
@@ -235,12 +235,12 @@ pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
 }
 
 /// External or site links, made relative to the page when they are site paths. A link
-/// with an unsafe scheme (`javascript:`…) is left out: `check` rejects it already, and
-/// rendering never trusts that it ran.
+/// with an unsafe scheme (`javascript:`…) or none (`//host/x`) is left out: `check`
+/// rejects it already, and rendering never trusts that it ran.
 fn link_views<'a>(links: &'a [crate::model::Link], root: &str) -> Vec<LinkView<'a>> {
     links
         .iter()
-        .filter(|l| !matches!(classify_raw(&l.url), UrlKind::Unsafe(_)))
+        .filter(|l| classify_raw(&l.url).may_link())
         .map(|l| LinkView {
             title: &l.title,
             url: if l.url.starts_with('/') {
