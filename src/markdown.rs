@@ -11,6 +11,7 @@
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// CommonMark plus tables and strikethrough; never wiki links.
@@ -329,9 +330,10 @@ pub enum SiteLinks<'a> {
 }
 
 impl SiteLinks<'_> {
-    /// Rewrites a site-root path such as `/errors/x/#fix` for this output.
+    /// Rewrites a site-root path such as `/errors/x/#fix` for this output, in its
+    /// canonical form: an error page with its trailing slash.
     pub fn resolve(&self, path: &str) -> String {
-        let trimmed = path.trim_start_matches('/');
+        let trimmed = with_page_slash(path.trim_start_matches('/'));
         match self {
             SiteLinks::Relative(root) => {
                 if trimmed.is_empty() {
@@ -342,6 +344,21 @@ impl SiteLinks<'_> {
             }
             SiteLinks::Absolute(base) => format!("{base}/{trimmed}"),
         }
+    }
+}
+
+/// `errors/x`, an error page written without its slash (with any `?query` or
+/// `#fragment` after it), as `errors/x/`. The page is `errors/x/index.html`: a static
+/// host redirects `errors/x` to it, but a site opened from disk shows the folder, and
+/// `errors/x/` is the canonical URL. `errors/x.md` is the page's Markdown, and any
+/// other path is kept as written.
+fn with_page_slash(path: &str) -> Cow<'_, str> {
+    let (file, rest) = path.split_at(path.find(['?', '#']).unwrap_or(path.len()));
+    match file.strip_prefix("errors/") {
+        Some(code) if !code.is_empty() && !code.contains('/') && !code.ends_with(".md") => {
+            Cow::Owned(format!("{file}/{rest}"))
+        }
+        _ => Cow::Borrowed(path),
     }
 }
 
@@ -544,9 +561,14 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
                         edits.push((range, shown));
                     }
                     UrlKind::SiteRoot if link_type == LinkType::Inline => {
+                        // The destination as written, bare or in `<…>`.
                         let source = &markdown[range.clone()];
-                        if let Some(at) = source.rfind(&format!("]({dest_url}")) {
-                            let start = range.start + at + 2;
+                        let at = source
+                            .rfind(&format!("]({dest_url}"))
+                            .map(|at| at + 2)
+                            .or_else(|| source.rfind(&format!("](<{dest_url}")).map(|at| at + 3));
+                        if let Some(at) = at {
+                            let start = range.start + at;
                             edits.push((start..start + dest_url.len(), links.resolve(&dest_url)));
                         }
                     }
@@ -752,6 +774,35 @@ mod tests {
         assert!(
             agent.contains("[r]: https://d.example/api/llms.txt"),
             "{agent}"
+        );
+    }
+
+    #[test]
+    fn a_link_to_an_error_page_gets_its_trailing_slash_in_every_output() {
+        // `errors/x` is a folder on disk; the page is `errors/x/index.html`.
+        let md = "[a](/errors/rate_limited) [b](</errors/rate_limited?x=1#fix>) [c][r] \
+                  [d](/errors/rate_limited.md) [e](/errors/rate_limited/#fix) [f](/llms.txt)\n\n\
+                  [r]: /errors/rate_limited#fix\n";
+        let html = to_html(md, SiteLinks::Relative("../../"));
+        for href in [
+            "../../errors/rate_limited/",
+            "../../errors/rate_limited/?x=1#fix",
+            "../../errors/rate_limited/#fix",
+            "../../errors/rate_limited.md",
+            "../../llms.txt",
+        ] {
+            assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+        }
+        assert!(!html.contains("rate_limited\""), "{html}");
+        let agent = to_agent_markdown(md, "https://d.example/api");
+        assert_eq!(
+            agent,
+            "[a](https://d.example/api/errors/rate_limited/) \
+             [b](<https://d.example/api/errors/rate_limited/?x=1#fix>) [c][r] \
+             [d](https://d.example/api/errors/rate_limited.md) \
+             [e](https://d.example/api/errors/rate_limited/#fix) \
+             [f](https://d.example/api/llms.txt)\n\n\
+             [r]: https://d.example/api/errors/rate_limited/#fix\n"
         );
     }
 

@@ -1182,6 +1182,80 @@ fn protocol_relative_links_never_reach_any_output() {
     );
 }
 
+/// `/errors/rate_limited` names the page, but `errors/rate_limited` is a folder: opened
+/// from disk a browser lists it. Every output writes the page's canonical URL, with
+/// its slash, from Markdown and from `links` lists alike.
+#[test]
+fn a_link_to_an_error_page_without_its_slash_is_written_with_it() {
+    let mut catalog = load(SMALL);
+    let text = "See [limits](/errors/rate_limited) and [why](</errors/rate_limited?v=2#causes>).";
+    catalog.config.intro = Some(text.into());
+    catalog.config.links = vec![errdex::model::Link {
+        title: "Limits".into(),
+        url: "/errors/rate_limited#fix".into(),
+        description: Some(text.into()),
+    }];
+    for entry in &mut catalog.errors {
+        entry.description = Some(text.into());
+        entry.links = vec![errdex::model::Link {
+            title: "Limits".into(),
+            url: "/errors/rate_limited".into(),
+            description: None,
+        }];
+    }
+    let files = render(&catalog);
+    let hrefs = |path: &str| -> Vec<String> {
+        html_tags(file(&files, path))
+            .into_iter()
+            .flat_map(|tag| tag.attrs)
+            .filter(|(attr, _)| attr == "href")
+            .map(|(_, value)| value)
+            .filter(|value| value.contains("errors/rate_limited"))
+            .collect()
+    };
+    let overview = hrefs("index.html");
+    for expected in [
+        "./errors/rate_limited/",
+        "./errors/rate_limited/?v=2#causes",
+        "./errors/rate_limited/#fix",
+    ] {
+        assert!(
+            overview.iter().any(|h| h == expected),
+            "{expected}: {overview:?}"
+        );
+    }
+    let page = hrefs("errors/card_declined/index.html");
+    assert!(
+        page.iter().any(|h| h == "../../errors/rate_limited/"),
+        "{page:?}"
+    );
+    for hrefs in [overview, page] {
+        assert!(
+            hrefs.iter().all(|h| h.contains("errors/rate_limited/")
+                || h.contains("errors/rate_limited.md")),
+            "{hrefs:?}"
+        );
+    }
+    for path in ["errors/card_declined.md", "llms.txt", "llms-full.txt"] {
+        for dest in markdown_destinations(file(&files, path)) {
+            if dest.contains("errors/rate_limited") {
+                assert!(
+                    dest.starts_with("https://docs.tinypay.test/api/errors/rate_limited/")
+                        || dest.ends_with("errors/rate_limited.md"),
+                    "{path}: {dest}"
+                );
+            }
+        }
+    }
+    let markdown = file(&files, "errors/card_declined.md");
+    for expected in [
+        "(https://docs.tinypay.test/api/errors/rate_limited/)",
+        "(<https://docs.tinypay.test/api/errors/rate_limited/?v=2#causes>)",
+    ] {
+        assert!(markdown.contains(expected), "{expected}: {markdown}");
+    }
+}
+
 /// Code blocks whose HTML and links are inert as code, in every field that the agent
 /// Markdown lays out inside other Markdown: under a list marker, in a table cell, behind
 /// `> `, or on one llms.txt line. `check` passes them (they are code where they are

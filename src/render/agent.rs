@@ -5,7 +5,7 @@
 //! never contains HTML.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{classify_raw, to_agent_markdown};
+use crate::markdown::{SiteLinks, classify_raw, to_agent_markdown};
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -375,9 +375,10 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A site path made absolute on `base`, as Markdown links are; any other URL as is.
 fn absolute(url: &str, base: &str) -> String {
     if url.starts_with('/') {
-        format!("{base}{url}")
+        SiteLinks::Absolute(base).resolve(url)
     } else {
         url.to_owned()
     }
