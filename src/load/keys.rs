@@ -13,6 +13,10 @@
 //! the walk goes on past it; a value is a scalar, a list or a mapping, whatever it would
 //! be to the typed parse (`.inf` is text in a text field; a tag errdex does not know is
 //! the typed parse's to report).
+//!
+//! The tree keeps a key written twice in one mapping, which the walk reports (E004)
+//! naming the first, and where: the parser says only where the second is, and the
+//! first may be spelt otherwise (`12:` and `0x0C:` are one number, so one key).
 
 use super::yaml::{closest, first_content_line, is_limit, missing_field, unknown_field};
 use crate::diagnostic::{Code, Diagnostic};
@@ -23,6 +27,7 @@ use serde_json::{Map, Value};
 use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy, Options, Spanned};
 use std::any::TypeId;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::ops::ControlFlow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -59,14 +64,14 @@ pub enum KeyProblems {
     Unreadable(serde_saphyr::Error),
 }
 
-/// Every unknown and every missing key of the file, by the schema of `T`.
+/// Every unknown, missing and repeated key of the file, by the schema of `T`.
 pub fn key_problems<T: schemars::JsonSchema + 'static>(
     source: &SourceFile,
     mut options: Options,
 ) -> KeyProblems {
-    // The typed parse may have stopped at a duplicate key; the walk reads past it (the
-    // typed parse's diagnostic reports the duplicate) and looks at the first value.
-    options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
+    // The typed parse may have stopped at a duplicate key; the tree keeps both, for the
+    // walk to report the second with the first (it looks at the first value only).
+    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     // The tree reads scalars by their type, which the walk does not look at: `.inf` and
     // `1e999` (text in a text field) and a tag the typed parse refuses must not stop it.
     options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
@@ -152,6 +157,7 @@ impl<'a> Walk<'a> {
                 }
             }
             Node::Map(entries) => {
+                let entries = self.first_of_each_key(entries)?;
                 let Some(object) = self.resolve(schema, "properties") else {
                     // An open mapping (response headers): any key, values by one schema.
                     if let Some(values) = self
@@ -179,7 +185,7 @@ impl<'a> Walk<'a> {
                 // asks "did you mean `action`?", and an E005 for `action` beside it would
                 // report the one mistake twice.
                 let mut misspelt: Vec<&str> = Vec::new();
-                for (key, value) in entries {
+                for (key, value) in entries.iter().copied() {
                     let name = match key_name(self.source, key) {
                         Ok(name) => name,
                         Err(what) => {
@@ -222,6 +228,56 @@ impl<'a> Walk<'a> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// The entries of a mapping without the keys written again, each of which is
+    /// reported (E004) with the first: the typed parse reads only the first.
+    fn first_of_each_key<'n>(
+        &mut self,
+        entries: &'n [MapEntry],
+    ) -> ControlFlow<(), Vec<&'n MapEntry>> {
+        let mut kept = Vec::with_capacity(entries.len());
+        let mut firsts: BTreeMap<KeyIdentity<'_>, &Spanned<Key>> = BTreeMap::new();
+        for entry in entries {
+            let key = &entry.0;
+            match key_identity(self.source, key).map(|identity| firsts.entry(identity)) {
+                Some(Entry::Occupied(first)) => {
+                    let repeated = self.repeated_key(first.get(), key);
+                    self.push(repeated)?;
+                    continue;
+                }
+                Some(Entry::Vacant(slot)) => {
+                    slot.insert(key);
+                }
+                None => {}
+            }
+            kept.push(entry);
+        }
+        ControlFlow::Continue(kept)
+    }
+
+    /// E004 for `key`, which `first` (earlier in its mapping) is already, named as each
+    /// is written: `0x0C` and `12` are one key, which the site would show as two.
+    fn repeated_key(&self, first: &Spanned<Key>, key: &Spanned<Key>) -> Diagnostic {
+        let (start, end) = self.source.span_of(&Place::from(&key.defined));
+        let name = key_name(self.source, key).unwrap_or_default();
+        let first_name = key_name(self.source, first).unwrap_or_default();
+        let line = Place::from(&first.defined).line();
+        let diagnostic = |message: String| {
+            Diagnostic::new(Code::DuplicateKey, &self.source.path, start, end, message)
+        };
+        // Keys other than whole numbers are one key only when spelt alike.
+        if name == first_name {
+            diagnostic(format!("duplicate key `{name}`: line {line} has it too"))
+                .with_help("a key may appear once per mapping; merge the two values or delete one")
+        } else {
+            diagnostic(format!(
+                "duplicate key `{name}`: line {line} has it too, as `{first_name}`"
+            ))
+            .with_help(format!(
+                "YAML reads `{first_name}` and `{name}` as the same number, so they are one key; put both in quotes to keep them apart as text (`\"{name}\":`), or merge the two values and delete one"
+            ))
+        }
     }
 
     /// E002 for `key`, which is `what` (a list, a mapping or null) and names no field.
@@ -284,16 +340,21 @@ enum Node {
     Scalar,
     List(Vec<Spanned<Node>>),
     /// Entries in the order written, merge keys expanded.
-    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
+    Map(Vec<MapEntry>),
 }
+
+/// A key of a mapping and its value.
+type MapEntry = (Spanned<Key>, Spanned<Node>);
 
 /// A mapping key, any YAML node.
 #[derive(Debug)]
 enum Key {
     /// Text, as the typed parse reads a field name.
     Text(String),
-    /// A number or a boolean, as parsed (`31`). The typed parse reads a field name as it
-    /// is written (`0x1F`), and [`key_name`] reads it from the file likewise.
+    /// A whole number, in decimal (`31`). The typed parse reads a field name as it is
+    /// written (`0x1F`), and [`key_name`] reads it from the file likewise.
+    Integer(String),
+    /// Another number or a boolean, as parsed (`1.5`, `true`), named as written too.
     Parsed(String),
     /// A list, a mapping or null, which names no field: what it is, for the message.
     NotText(&'static str),
@@ -304,8 +365,28 @@ enum Key {
 fn key_name<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Result<&'k str, &'static str> {
     match &key.value {
         Key::Text(text) => Ok(text),
-        Key::Parsed(parsed) => Ok(source.text_of(&Place::from(&key.defined)).unwrap_or(parsed)),
+        Key::Integer(parsed) | Key::Parsed(parsed) => {
+            Ok(source.text_of(&Place::from(&key.defined)).unwrap_or(parsed))
+        }
         Key::NotText(what) => Err(what),
+    }
+}
+
+/// What makes two keys of a mapping one key to YAML, as serde-saphyr's duplicate check
+/// compares them.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum KeyIdentity<'k> {
+    /// A whole number, by its value: `12`, `0x0C` and `+12` are one key.
+    Integer(&'k str),
+    /// Any other scalar, by its text, quoted or not: `title` and `"title"` are one key.
+    Text(&'k str),
+}
+
+/// The identity of `key`; none for a key that is not text, which is reported as such.
+fn key_identity<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Option<KeyIdentity<'k>> {
+    match &key.value {
+        Key::Integer(value) => Some(KeyIdentity::Integer(value)),
+        _ => key_name(source, key).ok().map(KeyIdentity::Text),
     }
 }
 
@@ -324,16 +405,16 @@ impl<'de> Deserialize<'de> for Key {
                 Ok(Key::Parsed(key.to_string()))
             }
             fn visit_i64<E: de::Error>(self, key: i64) -> Result<Key, E> {
-                Ok(Key::Parsed(key.to_string()))
+                Ok(Key::Integer(key.to_string()))
             }
             fn visit_i128<E: de::Error>(self, key: i128) -> Result<Key, E> {
-                Ok(Key::Parsed(key.to_string()))
+                Ok(Key::Integer(key.to_string()))
             }
             fn visit_u64<E: de::Error>(self, key: u64) -> Result<Key, E> {
-                Ok(Key::Parsed(key.to_string()))
+                Ok(Key::Integer(key.to_string()))
             }
             fn visit_u128<E: de::Error>(self, key: u128) -> Result<Key, E> {
-                Ok(Key::Parsed(key.to_string()))
+                Ok(Key::Integer(key.to_string()))
             }
             fn visit_f64<E: de::Error>(self, key: f64) -> Result<Key, E> {
                 Ok(Key::Parsed(key.to_string()))
@@ -592,7 +673,7 @@ mod tests {
                 "{HEAD}title: U\nagent:\n  acton: stop\n  guidance: g\n"
             )),
             [
-                "E004 6:1 duplicate key `title`",
+                "E004 6:1 duplicate key `title`: line 2 has it too",
                 "E003 8:3 unknown field `acton`",
             ]
         );
@@ -606,6 +687,36 @@ mod tests {
                 "E003 7:3 unknown field `acton`",
                 "E001 9:7 unclosed bracket '['",
             ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_names_the_first_as_it_is_written() {
+        // YAML compares whole numbers by value: `12`, `0x0C` and `+12` are one header name
+        // to the parser, which said only "duplicate key `0x0C`", though the site would
+        // show them as three headers. `"12"` is text, and `012` is no number, so both are
+        // other keys.
+        let text = format!(
+            "{HEAD}agent: {{action: stop, guidance: g}}\nresponse:\n  body: b\n  headers:\n    12: a\n    X-Id: b\n    0x0C: c\n    +12: d\n    \"12\": e\n    012: f\ntitle: U\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "E004 12:5 duplicate key `0x0C`: line 10 has it too, as `12`",
+                "E004 13:5 duplicate key `+12`: line 10 has it too, as `12`",
+                "E004 16:1 duplicate key `title`: line 2 has it too",
+            ]
+        );
+        let source = SourceFile::new("errors/x.yaml", text);
+        let helps: Vec<String> = parse_error(&source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|d| d.help)
+            .collect();
+        assert!(
+            helps[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
+            "{helps:?}"
         );
     }
 

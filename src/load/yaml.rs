@@ -106,14 +106,15 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     // missing key at its mapping's start, where serde puts it at the mapping's last key,
     // and a merged key where it is written, where serde puts it at the `<<`. The same
     // code and message is the same mistake. A key that is not text, serde reports as a
-    // value that must be text, where the walk reports the key: at the same place.
+    // value that must be text, where the walk reports the key: at the same place. So
+    // the walk reports a repeated key, naming the first, which serde does not.
     let found_again = match first.code {
         Code::UnknownField | Code::MissingField => all
             .iter()
             .any(|d| d.code == first.code && d.message == first.message),
-        Code::WrongType => all
+        Code::WrongType | Code::DuplicateKey => all
             .iter()
-            .any(|d| d.code == Code::WrongType && d.start == first.start),
+            .any(|d| d.code == first.code && d.start == first.start),
         _ => false,
     };
     if !found_again {
