@@ -493,6 +493,20 @@ fn one_hundred_thousand_keys_stop_at_the_node_budget() {
     assert_eq!(exit, 1, "{diagnostics:#?}");
 }
 
+#[test]
+fn a_file_past_the_node_budget_is_told_so_in_words() {
+    // The parser's own text is Rust's (`budget breached: Nodes { nodes: 100001 }`).
+    let items: String = (0..100_001).map(|_| "- a\n").collect();
+    let yaml = entry("x", &format!("endpoints:\n{items}"));
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("100,001 endpoints", dir.path(), "E006");
+    let message = d["message"].as_str().unwrap_or("");
+    assert_eq!(
+        message, "the file holds more than 100,000 values, keys and list items",
+        "{d}"
+    );
+}
+
 // --- Encodings and line endings ----------------------------------------------------
 
 #[test]
@@ -961,6 +975,53 @@ fn a_named_pipe_is_reported_instead_of_waited_on() {
                 .contains("not a regular file"),
             "{d}"
         );
+    }
+}
+
+#[test]
+fn an_errdex_yaml_that_is_a_folder_is_called_a_folder() {
+    // It was "not a regular file (a named pipe, socket or device)", with the help to
+    // rename it so it would not end in `.yaml`, which errdex.yaml must.
+    let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+    let config = dir.path().join("errdex.yaml");
+    std::fs::remove_file(&config).expect("remove the config");
+    std::fs::create_dir(&config).expect("a folder in its place");
+    let d = assert_reports("errdex.yaml folder", dir.path(), "E007");
+    assert_eq!(d["message"], "this is a folder, not a file", "{d}");
+    assert!(
+        d["help"].as_str().unwrap_or("").contains("errdex init"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_file_name_mismatch_suggests_only_fixes_that_work() {
+    // `code: nf.YAML` or `code: Not Found` would be E010: only renaming the file fixes
+    // these, and an upper-case extension is named as the whole problem.
+    for (file, code, message, help) in [
+        (
+            "nf.YAML",
+            "nf",
+            "the file name `nf.YAML` has its extension in upper case",
+            "rename the file to `nf.yaml`",
+        ),
+        (
+            "Not Found.yml",
+            "not_found",
+            "code `not_found` does not match the file name `Not Found`",
+            "rename the file to `not_found.yaml`",
+        ),
+        (
+            "other.yaml",
+            "not_found",
+            "code `not_found` does not match the file name `other`",
+            "rename the file to `not_found.yaml`, or set `code: other`",
+        ),
+    ] {
+        let dir = catalog_with(&[(file, entry(code, "").as_bytes())]);
+        let d = assert_reports(file, dir.path(), "E011");
+        assert_eq!(d["message"], message, "{d}");
+        assert_eq!(d["help"], help, "{d}");
     }
 }
 

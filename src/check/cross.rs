@@ -248,7 +248,7 @@ mod tests {
             })
             .collect();
         let expected = [
-            "E011: code `account_restricted` does not match the file name `account\\u{200b}_restricted` (rename the file to `account_restricted.yaml`, or set `code: account\\u{200b}_restricted`)",
+            "E011: code `account_restricted` does not match the file name `account\\u{200b}_restricted` (rename the file to `account_restricted.yaml`)",
             "E014: group `auth\\u{200b}` is not defined in errdex.yaml",
             "E015: envelope `standard\\u{2060}` is not defined in errdex.yaml",
             "E016: related code `permission\\u{200b}_denied` does not exist (did you mean `permission_denied`?)",

@@ -84,23 +84,7 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                 .with_help("codes are 1–64 characters of lower-case letters, digits, `_`, `.` and `-`, starting with a letter or digit (e.g. `rate_limited`); `..` is not allowed"),
         );
     } else if *code != file.stem {
-        diagnostics.push(
-            at(
-                source,
-                &raw.code,
-                Code::CodeStemMismatch,
-                format!(
-                    "code `{}` does not match the file name `{}`",
-                    visible(code),
-                    visible(file.stem)
-                ),
-            )
-            .with_help(format!(
-                "rename the file to `{}.yaml`, or set `code: {}`",
-                visible(code),
-                visible(file.stem)
-            )),
-        );
+        diagnostics.push(stem_mismatch(source, &raw.code, file.stem));
     }
 
     let status = raw.status.value;
@@ -528,6 +512,51 @@ fn trim_owned(text: String) -> String {
     } else {
         text
     }
+}
+
+/// E011 for a valid `code` written in a file named otherwise (`stem` is the file name
+/// without a lower-case `.yaml`/`.yml`).
+fn stem_mismatch(
+    source: &crate::source::SourceFile,
+    code: &S<String>,
+    stem: &str,
+) -> crate::diagnostic::Diagnostic {
+    let code_text = visible(&code.value);
+    // `x.YAML` is loaded (the walk matches the extension in any case) but its stem keeps
+    // the extension: the writer only has to lower its case.
+    let upper_case_extension = [".yaml", ".yml"].iter().any(|extension| {
+        stem.len() > extension.len()
+            && stem.is_char_boundary(stem.len() - extension.len())
+            && stem[stem.len() - extension.len()..].eq_ignore_ascii_case(extension)
+            && stem[..stem.len() - extension.len()] == *code.value
+    });
+    let (message, help) = if upper_case_extension {
+        (
+            format!(
+                "the file name `{}` has its extension in upper case",
+                visible(stem)
+            ),
+            format!("rename the file to `{code_text}.yaml`"),
+        )
+    } else if is_valid_code(stem) {
+        (
+            format!(
+                "code `{code_text}` does not match the file name `{}`",
+                visible(stem)
+            ),
+            format!("rename the file to `{code_text}.yaml`, or set `code: {stem}`"),
+        )
+    } else {
+        // `code: <stem>` would be E010: only renaming the file can fix it.
+        (
+            format!(
+                "code `{code_text}` does not match the file name `{}`",
+                visible(stem)
+            ),
+            format!("rename the file to `{code_text}.yaml`"),
+        )
+    };
+    at(source, code, Code::CodeStemMismatch, message).with_help(help)
 }
 
 #[cfg(test)]

@@ -362,6 +362,8 @@ fn load_file<T>(
 /// Why a file's bytes could not become text.
 enum ReadProblem {
     TooLarge(u64),
+    /// A folder where a file should be.
+    Folder,
     /// A named pipe, socket or device where a file should be.
     NotAFile,
     NotUtf8 {
@@ -381,6 +383,16 @@ impl ReadProblem {
                 format!("file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one catalog file"),
             )
             .with_help("an error file is normally a few kilobytes; move long examples out or split the error"),
+            ReadProblem::Folder => Diagnostic::whole_file(
+                Code::Unreadable,
+                file,
+                "this is a folder, not a file",
+            )
+            .with_help(if file.rsplit('/').next() == Some(CONFIG_FILE) {
+                "errdex.yaml is the file of the catalog's settings: move the folder away and write the file (`errdex init` writes one to start from)"
+            } else {
+                "move the folder out of `errors/`, or rename it so it does not end in `.yaml`"
+            }),
             ReadProblem::NotAFile => Diagnostic::whole_file(
                 Code::Unreadable,
                 file,
@@ -429,6 +441,9 @@ fn read_bounded(
             open(&canonical)?
         }
     };
+    if metadata.is_dir() {
+        return Err(ReadProblem::Folder);
+    }
     if !metadata.is_file() {
         return Err(ReadProblem::NotAFile);
     }

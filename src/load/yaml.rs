@@ -192,8 +192,9 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         }
         YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
             .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
-        YamlError::Budget { .. }
-        | YamlError::AliasReplayLimitExceeded { .. }
+        YamlError::Budget { breach, .. } => diagnostic(Code::ResourceLimit, budget_message(breach))
+            .with_help("catalog files are limited to 64 levels of nesting, 100,000 nodes and 1,000 aliases; simplify the file"),
+        YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
         | YamlError::AliasReplayCounterOverflow { .. } => diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
@@ -223,6 +224,25 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             };
             diagnostic(Code::YamlSyntax, first_line(&error.to_string())).with_help(help)
         }
+    }
+}
+
+/// Which budget of [`options`] a file went past, in words: the parser's own text is
+/// the Rust value (`budget breached: Nodes { nodes: 100001 }`).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    match breach {
+        BudgetBreach::Nodes { .. } => {
+            "the file holds more than 100,000 values, keys and list items".to_owned()
+        }
+        BudgetBreach::Depth { .. } => "the file nests more than 64 levels deep".to_owned(),
+        BudgetBreach::Aliases { .. } => {
+            "the file uses more than 1,000 aliases (`*name`)".to_owned()
+        }
+        BudgetBreach::Anchors { .. } => {
+            "the file defines more than 1,000 anchors (`&name`)".to_owned()
+        }
+        _ => "the file is past a size limit of the YAML parser".to_owned(),
     }
 }
 
