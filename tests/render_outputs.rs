@@ -1439,3 +1439,31 @@ fn ids_on_an_error_page_stay_unique_whatever_the_example_titles() {
     ids.dedup();
     assert_eq!(ids.len(), count, "an id is used twice");
 }
+
+#[test]
+fn blank_list_items_are_left_out_of_every_output() {
+    // W003 warns; the pages showed an empty step and the Markdown a broken code span
+    // (two backticks) for a blank endpoint.
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "  - POST /v1/charges\n",
+        "  - POST /v1/charges\n  - \"  \"\n",
+    );
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "fix:\n",
+        "fix:\n  - \"\"\n",
+    );
+    let edited = render(&load(path_of(&dir)));
+    let original = render(&load(SMALL));
+    for path in [
+        "errors/card_declined.md",
+        "errors/card_declined/index.html",
+        "errors.json",
+    ] {
+        assert_eq!(file(&edited, path), file(&original, path), "{path}");
+    }
+}

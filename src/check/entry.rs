@@ -413,9 +413,12 @@ fn unclosed_placeholder(message: &str) -> Option<&str> {
 /// so they change hands without a copy (a large catalog's text is hundreds of MB).
 pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
     let text = |s: Option<S<String>>| s.map(|s| trim_end_owned(s.value));
+    // A blank item is W003; the outputs leave it out rather than show an empty bullet,
+    // step or code span.
     let list = |l: Option<S<Vec<S<String>>>>| {
         l.into_iter()
             .flat_map(|l| l.value)
+            .filter(|s| !s.value.trim().is_empty())
             .map(|s| trim_end_owned(s.value))
             .collect::<Vec<_>>()
     };
