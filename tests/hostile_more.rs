@@ -507,6 +507,35 @@ fn a_file_past_the_node_budget_is_told_so_in_words() {
     );
 }
 
+#[test]
+fn a_tab_in_the_indentation_is_reported_at_the_tab() {
+    // The scanner said "found a tab" at the value of the line before.
+    for (case, yaml, line) in [
+        (
+            "tab before a key",
+            "code: x\ntitle: T\nstatus: 400\nsummary: ok\n\tretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n",
+            5,
+        ),
+        (
+            "tab before a list item",
+            "code: x\ntitle: T\nstatus: 400\nsummary: ok\nwhen:\n  - a\n\t- b\nretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n",
+            7,
+        ),
+    ] {
+        let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+        let d = assert_reports(case, dir.path(), "E001");
+        assert_eq!(at(&d), (line, 1), "{case}: {d}");
+        assert_eq!(
+            d["message"], "this line is indented with a tab",
+            "{case}: {d}"
+        );
+        assert!(
+            d["help"].as_str().unwrap_or("").contains("spaces"),
+            "{case}: {d}"
+        );
+    }
+}
+
 // --- Encodings and line endings ----------------------------------------------------
 
 #[test]

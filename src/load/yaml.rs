@@ -214,6 +214,13 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
                 .with_help("catalog files are limited to 64 levels of nesting; simplify the file")
         }
+        _ if error.to_string().contains("tab") && indenting_tab(source, start).is_some() => {
+            // The scanner trips over the tab while still reading the line before, and
+            // says so there; the writer's mistake is the tab.
+            let at = indenting_tab(source, start).unwrap_or(start);
+            Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
+                .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use")
+        }
         _ => {
             let help = match opened_quote(source, start) {
                 Some(open) => format!(
@@ -244,6 +251,23 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
         }
         _ => "the file is past a size limit of the YAML parser".to_owned(),
     }
+}
+
+/// The first tab in the indentation of the line at `at` or of the two after it, where a
+/// scanner that "found a tab" points at the line before.
+fn indenting_tab(source: &SourceFile, at: Position) -> Option<Position> {
+    lines(&source.text)
+        .enumerate()
+        .skip(at.line.saturating_sub(1))
+        .take(3)
+        .find_map(|(index, line)| {
+            let indentation = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+            let column = indentation.find('\t')? + 1;
+            Some(Position {
+                line: index + 1,
+                column,
+            })
+        })
 }
 
 /// The tag (`!!int`) written just before `at` on its line, as the parser points at the
