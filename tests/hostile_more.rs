@@ -536,6 +536,44 @@ fn a_tab_in_the_indentation_is_reported_at_the_tab() {
     }
 }
 
+#[test]
+fn a_text_of_invisible_characters_only_is_empty() {
+    // A zero-width space passed as a title, a summary and the agent's guidance: the
+    // page showed nothing where the reader looks first.
+    let x = "code: x\ntitle: \"\\u200B\"\nstatus: 400\nsummary: \"\\u2060 \"\nretryable: false\nagent:\n  action: stop\n  guidance: \"\\u200B\\u200D\"\n";
+    let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+    let (exit, diagnostics) = check("invisible texts", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let found: Vec<(String, String)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "E019",
+            "`title` holds only characters that show as nothing (`\\u{200b}`)",
+        ),
+        (
+            "E019",
+            "`summary` holds only characters that show as nothing (`\\u{2060}`)",
+        ),
+        (
+            "W003",
+            "`agent.guidance` holds only characters that show as nothing (`\\u{200b}\\u{200d}`)",
+        ),
+    ];
+    assert_eq!(
+        found,
+        expected.map(|(c, m)| (c.to_owned(), m.to_owned())),
+        "{diagnostics:#?}"
+    );
+}
+
 // --- Encodings and line endings ----------------------------------------------------
 
 #[test]

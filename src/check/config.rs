@@ -209,13 +209,13 @@ pub(super) fn check_one_line(
 ) {
     // Surrounding whitespace, line breaks included, is trimmed off before it is shown.
     let text = value.value.trim();
-    if text.is_empty() {
+    if super::visible::is_blank(text) {
         diagnostics.push(
             at(
                 source,
                 value,
                 Code::NotOneLine,
-                format!("`{field}` is empty"),
+                format!("`{field}` {}", super::visible::how_blank(text)),
             )
             .with_help(format!("write a short `{field}`")),
         );

@@ -1,7 +1,7 @@
 //! Per-file checks of one `errors/<code>.yaml`.
 
 use super::config::{check_links, check_one_line, link_titles};
-use super::visible::{is_invisible, visible};
+use super::visible::{how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawError, S};
@@ -120,13 +120,13 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                 .with_help("llms.txt shows the summary on one line; keep it to one sentence and move detail to `description`"),
         );
     }
-    if raw.agent.guidance.value.trim().is_empty() {
+    if is_blank(&raw.agent.guidance.value) {
         diagnostics.push(
             at(
                 source,
                 &raw.agent.guidance,
                 Code::EmptySection,
-                "`agent.guidance` is empty",
+                format!("`agent.guidance` {}", how_blank(&raw.agent.guidance.value)),
             )
             .with_help("tell an AI agent what to do when it receives this error"),
         );
@@ -266,13 +266,13 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         ("endpoints", &raw.endpoints),
     ] {
         for item in items.iter().flat_map(|i| &i.value) {
-            if item.value.trim().is_empty() {
+            if is_blank(&item.value) {
                 diagnostics.push(
                     at(
                         source,
                         item,
                         Code::EmptySection,
-                        format!("an item of `{field}` is empty"),
+                        format!("an item of `{field}` {}", how_blank(&item.value)),
                     )
                     .with_help("write the item, or remove the `- ` line"),
                 );
@@ -418,7 +418,7 @@ pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
     let list = |l: Option<S<Vec<S<String>>>>| {
         l.into_iter()
             .flat_map(|l| l.value)
-            .filter(|s| !s.value.trim().is_empty())
+            .filter(|s| !is_blank(&s.value))
             .map(|s| trim_end_owned(s.value))
             .collect::<Vec<_>>()
     };

@@ -27,6 +27,26 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// Whether `text` shows nothing at all: a zero-width space alone is as empty a title or
+/// guidance as no text, and the page would show it as such.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(is_invisible)
+}
+
+/// How a blank `text` is empty, for a message about a field: `is empty`, or, when it
+/// holds characters that show as nothing, which ones.
+pub fn how_blank(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        "is empty".to_owned()
+    } else {
+        format!(
+            "holds only characters that show as nothing (`{}`)",
+            visible(text)
+        )
+    }
+}
+
 /// `text` (a code, an id, a file name) as a message shows it: invisible characters
 /// written as `\u{…}` escapes, so `rate\u{200b}_limited` does not read as the valid
 /// `rate_limited`. A plain space is left as it is: it is seen between backticks.
