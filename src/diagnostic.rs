@@ -76,7 +76,7 @@ codes! {
     InvalidTemplate = "E031", Error, "A message placeholder is malformed.";
     RawHtml = "E040", Error, "Markdown contains raw HTML, which is never passed through.";
     UnsafeLink = "E041", Error, "A Markdown link or URL uses a scheme other than http, https or mailto.";
-    BrokenLink = "E042", Error, "A Markdown link points at a page of the site that does not exist.";
+    BrokenLink = "E042", Error, "A link leads nowhere: to a page the site does not have, or an address without a scheme or behind a space.";
     InvalidStatusRow = "E043", Error, "A `statuses` row has a status outside 100–599.";
     ReservedGroupTitle = "E044", Error, "A group is titled `Optional`, the llms.txt section agents may skip.";
     NotRetryable = "W001", Warning, "A 429 or 503 error is marked `retryable: false`.";
