@@ -157,6 +157,8 @@ pub enum Finding {
     /// character, written as a character reference (`[x](&#32;https://…)`): the page
     /// writes it percent-encoded (`%20https://…`), which leads nowhere.
     UnusableLink(String),
+    /// A fenced code block the text opens at its top level and never closes.
+    UnclosedFence(UnclosedFence),
 }
 
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
@@ -177,79 +179,107 @@ pub struct UnclosedFence {
     pub closing: String,
 }
 
+/// Whether `markdown` may open a fenced code block at its top level: only three
+/// backticks or tildes at the start of a line, after at most three spaces, can. Most
+/// texts have none, and the few bytes around each backtick or tilde tell.
+fn may_open_fence(markdown: &str) -> bool {
+    let bytes = markdown.as_bytes();
+    memchr::memchr2_iter(b'`', b'~', bytes).any(|at| {
+        let fence = bytes[at];
+        let spaces = bytes[at.saturating_sub(4)..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b' ')
+            .count();
+        bytes.get(at + 1) == Some(&fence)
+            && bytes.get(at + 2) == Some(&fence)
+            && spaces <= 3
+            && (at == spaces || bytes[at - spaces - 1] == b'\n')
+    })
+}
+
+/// Follows the events of a parse for the last fenced code block at the top level, which
+/// [`FenceWatch::open_fence`] then finds open or closed. It rides along the parses that
+/// look for HTML and links, so finding an open block costs no parse of its own there.
+#[derive(Default)]
+struct FenceWatch {
+    depth: usize,
+    last_top_level_fence: Option<Range<usize>>,
+}
+
+impl FenceWatch {
+    fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 0 {
+                    let fenced = matches!(
+                        tag,
+                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
+                    );
+                    self.last_top_level_fence = fenced.then(|| range.clone());
+                }
+                self.depth += 1;
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ if self.depth == 0 => self.last_top_level_fence = None,
+            _ => {}
+        }
+    }
+
+    /// The block seen last, when no closing fence ends it. An open block runs to the end,
+    /// so only the last top-level block can be one.
+    fn open_fence(self, markdown: &str) -> Option<UnclosedFence> {
+        let range = self.last_top_level_fence?;
+        let block = markdown.get(range.clone())?;
+        let indent = block.len() - block.trim_start_matches(' ').len();
+        let opening = &block[indent..];
+        let fence_char = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let length = opening.len() - opening.trim_start_matches(fence_char).len();
+        let closes = |line: &str| {
+            let line = line.trim_end_matches(['\r', '\n']);
+            let unindented = line.trim_start_matches(' ');
+            let run = unindented.len() - unindented.trim_start_matches(fence_char).len();
+            line.len() - unindented.len() <= 3
+                && run >= length
+                && unindented[run..].trim_matches([' ', '\t']).is_empty()
+        };
+        let closed = block.lines().skip(1).last().is_some_and(closes);
+        let start = range.start + indent;
+        (!closed).then(|| UnclosedFence {
+            opener: start..start + length,
+            closing: fence_char.to_string().repeat(length),
+        })
+    }
+}
+
 /// The code block `markdown` leaves open, if any. CommonMark runs an unclosed fence to
 /// the end of the document. A field rendered on its own ends there, which hides the
 /// mistake; laid out among other text, as in the agent Markdown, the block would take in
 /// everything after it (every later error of `llms-full.txt`, say). Only a block at the
 /// top level can do that: inside a list item or a quote it ends with its container.
 pub fn unclosed_fence(markdown: &str) -> Option<UnclosedFence> {
-    let bytes = markdown.as_bytes();
-    if memchr::memmem::find(bytes, b"```").is_none()
-        && memchr::memmem::find(bytes, b"~~~").is_none()
-    {
+    if !may_open_fence(markdown) {
         return None;
     }
-    let mut depth = 0usize;
-    let mut last_top_level_fence = None;
+    let mut watch = FenceWatch::default();
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
-        match event {
-            Event::Start(tag) => {
-                if depth == 0 {
-                    let fenced = matches!(
-                        tag,
-                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
-                    );
-                    last_top_level_fence = fenced.then_some(range);
-                }
-                depth += 1;
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ if depth == 0 => last_top_level_fence = None,
-            _ => {}
-        }
+        watch.see(&event, &range);
     }
-    // An open block runs to the end, so only the last top-level block can be one.
-    let range = last_top_level_fence?;
-    let block = &markdown[range.clone()];
-    let indent = block.len() - block.trim_start_matches(' ').len();
-    let opening = &block[indent..];
-    let fence_char = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let length = opening.len() - opening.trim_start_matches(fence_char).len();
-    let closes = |line: &str| {
-        let line = line.trim_end_matches(['\r', '\n']);
-        let unindented = line.trim_start_matches(' ');
-        let run = unindented.len() - unindented.trim_start_matches(fence_char).len();
-        line.len() - unindented.len() <= 3
-            && run >= length
-            && unindented[run..].trim_matches([' ', '\t']).is_empty()
-    };
-    let closed = block.lines().skip(1).last().is_some_and(closes);
-    let start = range.start + indent;
-    (!closed).then(|| UnclosedFence {
-        opener: start..start + length,
-        closing: fence_char.to_string().repeat(length),
-    })
+    watch.open_fence(markdown)
 }
 
-/// `markdown` with the code block it leaves open (see [`unclosed_fence`]) closed at its
-/// end, so that laid out among other text it ends where the writer's text does.
-pub fn with_fence_closed(markdown: &str) -> std::borrow::Cow<'_, str> {
-    match unclosed_fence(markdown) {
-        None => std::borrow::Cow::Borrowed(markdown),
-        Some(open) => {
-            let mut closed = markdown.to_owned();
-            if !closed.ends_with('\n') {
-                closed.push('\n');
-            }
-            closed.push_str(&open.closing);
-            std::borrow::Cow::Owned(closed)
-        }
+/// `markdown` with `open`, the block it leaves open, closed at its end.
+fn close_fence(mut markdown: String, open: &UnclosedFence) -> String {
+    if !markdown.ends_with('\n') {
+        markdown.push('\n');
     }
+    markdown.push_str(&open.closing);
+    markdown
 }
 
 /// Every finding in a Markdown field, with its byte range in the field's text.
 pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
-    if !may_hold_markup(markdown) {
+    if !may_hold_markup(markdown) && !may_open_fence(markdown) {
         return Vec::new();
     }
     parsed_findings(markdown)
@@ -259,7 +289,9 @@ pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
 fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
     let mut html_reported = false;
+    let mut watch = FenceWatch::default();
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        watch.see(&event, &range);
         match event {
             // The closing tag of HTML already reported is noise. Any other HTML is
             // reported, a block that starts with a closing tag included: `</div>` opens
@@ -303,6 +335,9 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
             }
             _ => {}
         }
+    }
+    if let Some(open) = watch.open_fence(markdown) {
+        found.push((open.opener.clone(), Finding::UnclosedFence(open)));
     }
     found
 }
@@ -469,43 +504,79 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
     // Laid out before other text, a code block the writer left open would take it in.
-    let markdown = with_fence_closed(markdown);
-    let markdown = markdown.as_ref();
+    // It is closed last: escaping raw HTML can itself open one (a `~~~` line inside an
+    // HTML block is the block's text; once the tag is escaped, it is a fence).
+    let (safe, open) = made_safe(markdown, base_url, true);
+    match open {
+        Some(open) => close_fence(safe, &open),
+        None => safe,
+    }
+}
+
+/// The edits of [`to_agent_markdown`] but the closing of an open code block, for a
+/// whole document laid out from pieces that each went through it: its blocks are closed
+/// already.
+pub fn made_safe_for_agents(markdown: &str, base_url: &str) -> String {
+    made_safe(markdown, base_url, false).0
+}
+
+/// `markdown` with the edits of [`to_agent_markdown`] but the closing of a code block,
+/// and the code block the result leaves open: found by the parse that checks the result
+/// when there is one, and otherwise, with `look_for_fence`, by a parse of its own.
+fn made_safe(
+    markdown: &str,
+    base_url: &str,
+    look_for_fence: bool,
+) -> (String, Option<UnclosedFence>) {
     // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
     // definition.
     if !may_hold_markup(markdown) {
-        return markdown.to_owned();
+        let open = if look_for_fence {
+            unclosed_fence(markdown)
+        } else {
+            None
+        };
+        return (markdown.to_owned(), open);
     }
     // Replacing an unsafe link by its text can let the brackets around it form a new
     // link (`[a [b](javascript:x)](javascript:y)` → `[a b](javascript:y)`), and
     // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
     // left. Real text settles in one pass; `check` rejects all of these anyway.
     let mut out = agent_markdown_pass(markdown, base_url);
-    for _ in 0..MAX_AGENT_PASSES {
-        if !has_unsafe_markup(&out) {
-            return out;
+    for pass in 0..=MAX_AGENT_PASSES {
+        let found = findings(&out);
+        if !found.iter().any(|(_, f)| is_unsafe(f)) {
+            let open = found.into_iter().find_map(|(_, f)| match f {
+                Finding::UnclosedFence(open) => Some(open),
+                _ => None,
+            });
+            return (out, open);
         }
-        out = agent_markdown_pass(&out, base_url);
+        if pass < MAX_AGENT_PASSES {
+            out = agent_markdown_pass(&out, base_url);
+        }
     }
-    if has_unsafe_markup(&out) {
-        // Pathological nesting: give up on Markdown and show the text inert.
-        out = escape_all_punctuation(&out);
-    }
-    out
+    // Pathological nesting: give up on Markdown and show the text inert (a fence is
+    // escaped too, so none is left open).
+    (escape_all_punctuation(&out), None)
 }
 
 /// Passes [`to_agent_markdown`] makes before falling back to inert text.
 const MAX_AGENT_PASSES: usize = 4;
 
-/// Whether Markdown holds raw HTML, a link with an unsafe scheme or a link off the
-/// site without one.
+/// Whether a finding is raw HTML, a link with an unsafe scheme or a link off the site
+/// without one: what the agent Markdown must not hold.
+fn is_unsafe(finding: &Finding) -> bool {
+    matches!(
+        finding,
+        Finding::RawHtml(_) | Finding::UnsafeLink { .. } | Finding::ProtocolRelativeLink(_)
+    )
+}
+
+/// Whether Markdown holds what [`is_unsafe`] names.
+#[cfg(test)]
 fn has_unsafe_markup(markdown: &str) -> bool {
-    findings(markdown).iter().any(|(_, f)| {
-        matches!(
-            f,
-            Finding::RawHtml(_) | Finding::UnsafeLink { .. } | Finding::ProtocolRelativeLink(_)
-        )
-    })
+    findings(markdown).iter().any(|(_, f)| is_unsafe(f))
 }
 
 /// Backslash-escapes every ASCII punctuation character, so no markup can form.
@@ -683,17 +754,51 @@ mod tests {
     }
 
     #[test]
+    fn only_a_fence_at_the_start_of_a_line_may_open_a_block() {
+        for opens in [
+            "```",
+            "~~~ sh",
+            "  ```",
+            "   ~~~",
+            "text\n```",
+            "text\r\n````x",
+        ] {
+            assert!(may_open_fence(opens), "{opens:?}");
+        }
+        for inline in [
+            "",
+            "`x`",
+            "``",
+            "a ```",
+            "    ```",
+            "text\n    ~~~",
+            "~~ ~",
+            "x~~~",
+        ] {
+            assert!(!may_open_fence(inline), "{inline:?}");
+        }
+    }
+
+    #[test]
     fn a_code_block_left_open_is_closed_for_the_agent_markdown() {
-        assert_eq!(with_fence_closed("```\ncode\n"), "```\ncode\n```");
-        assert_eq!(with_fence_closed("~~~~ sh\nls"), "~~~~ sh\nls\n~~~~");
-        assert!(matches!(
-            with_fence_closed("```\ncode\n```"),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        let agent = |text: &str| to_agent_markdown(text, "https://d.example");
+        assert_eq!(agent("```\ncode\n"), "```\ncode\n```");
+        assert_eq!(agent("~~~~ sh\nls"), "~~~~ sh\nls\n~~~~");
+        assert_eq!(agent("```\ncode\n```"), "```\ncode\n```");
         assert_eq!(
-            to_agent_markdown("Run:\n\n```\n<b>x</b>\n", "https://d.example"),
+            agent("Run:\n\n```\n<b>x</b>\n"),
             "Run:\n\n```\n<b>x</b>\n```",
             "closed, and the HTML inside stays code"
+        );
+        // Inside an HTML block, `~~~` is the block's text; escaping the tag makes it a
+        // fence, which is then closed too.
+        let escaped = agent("<div>\n~~~\n");
+        assert!(unclosed_fence(&escaped).is_none(), "{escaped:?}");
+        assert!(escaped.starts_with("&lt;div&gt;"), "{escaped:?}");
+        // The whole-document pass leaves blocks as they are.
+        assert_eq!(
+            made_safe_for_agents("```\ncode", "https://d.example"),
+            "```\ncode"
         );
     }
 
@@ -1037,13 +1142,21 @@ mod tests {
             }
         }
 
-        /// The shortcut in `findings`: such text has nothing for `check` to look at.
+        /// The shortcuts in `findings`: without `<` or `[` only a code block left open
+        /// can be found, and only where a line may open one.
         #[test]
         fn text_without_angle_or_square_brackets_has_no_findings(
             text in "([^<\\[]|[*_`()\\]!:/#&;\\\\\n >|~-]|https?://[a-z.]{1,8}|javascript:|mailto:a@b|/errors/x/){0,120}"
         ) {
             proptest::prop_assert!(!may_hold_markup(&text));
-            proptest::prop_assert_eq!(parsed_findings(&text), Vec::new());
+            let found = parsed_findings(&text);
+            proptest::prop_assert!(
+                found.iter().all(|(_, f)| matches!(f, Finding::UnclosedFence(_))),
+                "{found:?}"
+            );
+            if !may_open_fence(&text) {
+                proptest::prop_assert_eq!(found, Vec::new());
+            }
         }
     }
 }

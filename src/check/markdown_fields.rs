@@ -4,7 +4,7 @@
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, unclosed_fence};
+use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 
@@ -75,6 +75,10 @@ fn check_field(
     let mut listed = 0;
     let mut unlisted: Option<(Code, usize)> = None;
     for (range, finding) in findings(&field.value) {
+        if let Finding::UnclosedFence(open) = finding {
+            diagnostics.push(unclosed_fence_diagnostic(source, field, open));
+            continue;
+        }
         let Some((code, message, help)) = problem(finding, codes) else {
             continue;
         };
@@ -85,9 +89,6 @@ fn check_field(
         }
         listed += 1;
         diagnostics.push(at_markdown_range(source, field, range, code, message).with_help(help));
-    }
-    if let Some(open) = unclosed_fence(&field.value) {
-        diagnostics.push(unclosed_fence_diagnostic(source, field, open));
     }
     if let Some((code, count)) = unlisted {
         let problems = if count == 1 { "problem" } else { "problems" };
@@ -173,6 +174,8 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists",
         ),
         Finding::SiteLink(_) => return None,
+        // Its help depends on the field; `check_field` reports it.
+        Finding::UnclosedFence(_) => return None,
         Finding::UnusableLink(url) => {
             let why = match url.chars().find(|c| c.is_control()) {
                 Some(c) => format!("holds the invisible character U+{:04X}", u32::from(c)),

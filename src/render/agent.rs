@@ -5,7 +5,7 @@
 //! never contains HTML.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{SiteLinks, classify_raw, to_agent_markdown};
+use crate::markdown::{SiteLinks, classify_raw, made_safe_for_agents, to_agent_markdown};
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -209,7 +209,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     // what comes before it: after a list, an indented paragraph joins the last item, so
     // a summary that was an inert code block on its own is HTML there. The document is
     // made safe once more as a whole, as agents will read it.
-    to_agent_markdown(&out, base)
+    made_safe_for_agents(&out, base)
 }
 
 /// A list of Markdown items. Each item is laid out under its marker first and made safe
