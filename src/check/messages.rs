@@ -38,7 +38,11 @@ pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnost
     // found through whichever of the two indexes offers fewer of them. Indexing prefixes
     // alone is not enough: `{field} is required` has an empty prefix, which every claim
     // passes, while its suffix rules out almost all of them.
-    let prefixes = EndIndex::new(claims.iter().map(|c| c.template.literal_prefix()));
+    let prefixes = EndIndex::new(
+        claims
+            .iter()
+            .map(|c| c.template.literal_prefix().to_owned()),
+    );
     let suffixes = EndIndex::new(
         claims
             .iter()
