@@ -3,10 +3,12 @@
 //! An agent or a person pasting a message into search must land on exactly one error,
 //! so two codes whose templates can produce the same text are an error in both files.
 
+use super::message_index::EndsIndex;
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::S;
 use crate::message_template::Template;
+use std::ops::Range;
 
 struct Claim<'a> {
     file: &'a ErrorFile<'a>,
@@ -15,11 +17,19 @@ struct Claim<'a> {
 }
 
 pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnostics) {
+    let steps = find_claimed_twice(files, diagnostics);
+    tracing::debug!(steps, "compared messages");
+}
+
+/// Reports the messages two codes claim, and returns the work it took: a step per
+/// message or group looked at, and one per byte of two messages compared.
+fn find_claimed_twice(files: &[ErrorFile<'_>], diagnostics: &mut Diagnostics) -> u64 {
     let mut claims: Vec<Claim<'_>> = Vec::new();
+    // The claims of each file, which are consecutive.
+    let mut of_file: Vec<Range<usize>> = Vec::with_capacity(files.len());
     for file in files {
-        // A message written twice in one file is one claim: the overlap search below
-        // compares claims sharing a prefix, so thousands of copies in one file made it
-        // quadratic (30,000 took 7 s).
+        let start = claims.len();
+        // A message written twice in one file is one claim.
         let mut seen = std::collections::BTreeSet::new();
         for message in file.raw.messages.iter().flat_map(|m| &m.value) {
             if !seen.insert(message.message.value.trim()) {
@@ -31,22 +41,15 @@ pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnost
                 template: Template::parse(message.message.value.trim()),
             });
         }
+        of_file.push(start..claims.len());
     }
-    // Two templates can only overlap if one's literal prefix starts the other's, and one's
-    // literal suffix ends the other's. Comparing every pair would be 10^8 comparisons at
-    // 10,000 errors, so each claim is compared only with the claims that pass both tests,
-    // found through whichever of the two indexes offers fewer of them. Indexing prefixes
-    // alone is not enough: `{field} is required` has an empty prefix, which every claim
-    // passes, while its suffix rules out almost all of them.
-    let prefixes = EndIndex::new(
-        claims
-            .iter()
-            .map(|c| c.template.literal_prefix().to_owned()),
-    );
-    let suffixes = EndIndex::new(
-        claims
-            .iter()
-            .map(|c| c.template.literal_suffix().chars().rev().collect()),
+    let reversed_suffixes: Vec<String> = claims
+        .iter()
+        .map(|c| c.template.literal_suffix().chars().rev().collect())
+        .collect();
+    let mut index = EndsIndex::new(
+        claims.iter().map(|c| c.template.literal_prefix()).collect(),
+        reversed_suffixes.iter().map(String::as_str).collect(),
     );
     let mut candidates: Vec<usize> = Vec::new();
     // Overlaps listed per message. A template that starts with a placeholder can overlap
@@ -55,132 +58,40 @@ pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnost
     // diagnostics and 2.4 GB. Past the cap a message's overlaps are not listed, and a
     // pair whose two messages are both past it is not even compared.
     let mut listed = vec![0usize; claims.len()];
-    for (i, claim) in claims.iter().enumerate() {
-        candidates.clear();
-        let (walk, filter) = if prefixes.count(i) <= suffixes.count(i) {
-            (&prefixes, &suffixes)
-        } else {
-            (&suffixes, &prefixes)
-        };
-        walk.compatible_with(i, &mut candidates);
-        let full = |k: usize| listed[k] >= MAX_LISTED_PER_MESSAGE;
-        candidates.retain(|&j| j > i && !(full(i) && full(j)) && filter.compatible(i, j));
-        // Report in claim order, whichever index found them, so output stays the same.
-        candidates.sort_unstable();
-        for &j in &candidates {
-            // Reports earlier in this loop may have filled both since.
-            if listed[i] >= MAX_LISTED_PER_MESSAGE && listed[j] >= MAX_LISTED_PER_MESSAGE {
-                continue;
-            }
-            let other = &claims[j];
-            if other.file.raw.code.value != claim.file.raw.code.value
-                && claim.template.overlaps(&other.template)
-            {
-                report(claim, other, &mut listed[i], diagnostics);
-                report(other, claim, &mut listed[j], diagnostics);
-            }
+    let mut steps = 0u64;
+    for range in of_file {
+        // Each file's claims leave the indexes before they are compared, so each is
+        // compared only with the files after it: never with a message of its own error,
+        // of which one error of 8,000 `{a}…{b}` messages had 32 million pairs.
+        for k in range.clone() {
+            index.remove(k);
         }
-    }
-}
-
-/// The claims ordered by a key (a literal prefix, or a literal suffix reversed), to find
-/// the claims whose key starts ours or starts with ours ("compatible" keys) without
-/// looking at the others.
-///
-/// Sorted, the keys starting with `k` are a contiguous run beginning at `k`. The keys
-/// that `k` starts with come earlier, each a prefix of the next: one scan with a stack
-/// links every distinct key to the longest other key it starts with (its parent).
-struct EndIndex {
-    keys: Vec<String>,
-    /// Claim indexes, sorted by key.
-    order: Vec<usize>,
-    /// For each claim, its group: the run of `order` that shares its key.
-    group_of: Vec<usize>,
-    groups: Vec<Group>,
-}
-
-struct Group {
-    /// Where the key's run starts in `order`.
-    start: usize,
-    /// How many claims have exactly this key.
-    size: usize,
-    /// Where the run of keys starting with this key ends in `order`.
-    end: usize,
-    /// The group of the longest shorter key that this key starts with.
-    parent: Option<usize>,
-    /// How many claims have a key that this key starts with and is longer than.
-    ancestors: usize,
-}
-
-impl EndIndex {
-    fn new(keys: impl Iterator<Item = String>) -> Self {
-        let keys: Vec<String> = keys.collect();
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        // A stable sort by key then index keeps everything deterministic.
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let mut group_of = vec![0; keys.len()];
-        let mut groups: Vec<Group> = Vec::new();
-        // Groups whose key the current key starts with, shortest first.
-        let mut stack: Vec<usize> = Vec::new();
-        for (position, &claim) in order.iter().enumerate() {
-            let key = &keys[claim];
-            let same_as_last = groups.last().is_some_and(|g| keys[order[g.start]] == *key);
-            if !same_as_last {
-                while let Some(&top) = stack.last() {
-                    if key.starts_with(&keys[order[groups[top].start]]) {
-                        break;
-                    }
-                    groups[top].end = position;
-                    stack.pop();
+        for i in range {
+            let claim = &claims[i];
+            steps += index.compatible_with(i, &mut candidates) as u64;
+            let full = |k: usize| listed[k] >= MAX_LISTED_PER_MESSAGE;
+            candidates.retain(|&j| !(full(i) && full(j)));
+            // Report in claim order, whichever index found them, so output stays the same.
+            candidates.sort_unstable();
+            for &j in &candidates {
+                // Reports earlier in this loop may have filled both since.
+                if listed[i] >= MAX_LISTED_PER_MESSAGE && listed[j] >= MAX_LISTED_PER_MESSAGE {
+                    continue;
                 }
-                let parent = stack.last().copied();
-                let ancestors = parent.map_or(0, |p| {
-                    let p = &groups[p];
-                    p.ancestors + p.size
-                });
-                stack.push(groups.len());
-                groups.push(Group {
-                    start: position,
-                    size: 0,
-                    end: keys.len(),
-                    parent,
-                    ancestors,
-                });
+                let other = &claims[j];
+                // Another file of the same code is E012's to report.
+                if other.file.raw.code.value == claim.file.raw.code.value {
+                    continue;
+                }
+                steps += (claim.message.value.len() + other.message.value.len()) as u64;
+                if claim.template.overlaps(&other.template) {
+                    report(claim, other, &mut listed[i], diagnostics);
+                    report(other, claim, &mut listed[j], diagnostics);
+                }
             }
-            if let Some(group) = groups.last_mut() {
-                group.size += 1;
-            }
-            group_of[claim] = groups.len() - 1;
-        }
-        EndIndex {
-            keys,
-            order,
-            group_of,
-            groups,
         }
     }
-
-    /// How many claims have a key compatible with claim `i`'s (itself included).
-    fn count(&self, i: usize) -> usize {
-        let group = &self.groups[self.group_of[i]];
-        group.ancestors + (group.end - group.start)
-    }
-
-    /// Pushes every claim whose key is compatible with claim `i`'s (itself included).
-    fn compatible_with(&self, i: usize, out: &mut Vec<usize>) {
-        let mut group = &self.groups[self.group_of[i]];
-        out.extend(&self.order[group.start..group.end]);
-        while let Some(parent) = group.parent {
-            group = &self.groups[parent];
-            out.extend(&self.order[group.start..group.start + group.size]);
-        }
-    }
-
-    /// Whether claim `i`'s and claim `j`'s keys are compatible.
-    fn compatible(&self, i: usize, j: usize) -> bool {
-        let (a, b) = (&self.keys[i], &self.keys[j]);
-        a.starts_with(b.as_str()) || b.starts_with(a.as_str())
-    }
+    steps
 }
 
 /// Overlaps listed for one message; the last one listed says there may be more.
@@ -222,23 +133,94 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics:
 
 #[cfg(test)]
 mod tests {
-    use super::EndIndex;
+    use super::find_claimed_twice;
+    use crate::check::{ErrorFile, file_stem};
+    use crate::diagnostic::Diagnostics;
+    use crate::load::parse_error;
+    use crate::load::raw::RawError;
+    use crate::source::SourceFile;
 
-    proptest::proptest! {
-        /// The index finds exactly the keys a comparison of every pair would find.
-        #[test]
-        fn the_index_finds_every_compatible_key(keys in proptest::collection::vec("[abé]{0,4}", 0..40)) {
-            let index = EndIndex::new(keys.iter().cloned());
-            for i in 0..keys.len() {
-                let mut found = Vec::new();
-                index.compatible_with(i, &mut found);
-                found.sort_unstable();
-                let expected: Vec<usize> = (0..keys.len())
-                    .filter(|&j| keys[i].starts_with(keys[j].as_str()) || keys[j].starts_with(keys[i].as_str()))
-                    .collect();
-                proptest::prop_assert_eq!(index.count(i), expected.len());
-                proptest::prop_assert_eq!(found, expected);
-            }
+    /// Error files of the given codes, each with the given messages.
+    fn errors(files: &[(&str, Vec<String>)]) -> Vec<(SourceFile, RawError)> {
+        files
+            .iter()
+            .map(|(code, messages)| {
+                let mut text = format!(
+                    "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {{action: stop, guidance: G.}}\nmessages:\n"
+                );
+                for message in messages {
+                    text.push_str(&format!("  - message: \"{message}\"\n"));
+                }
+                let source = SourceFile::new(format!("errors/{code}.yaml"), text);
+                let raw = parse_error(&source).expect("the test file parses");
+                (source, raw)
+            })
+            .collect()
+    }
+
+    /// Runs the search: its diagnostics and the steps it took.
+    fn search(files: &[(SourceFile, RawError)]) -> (Diagnostics, u64) {
+        let files: Vec<ErrorFile<'_>> = files
+            .iter()
+            .map(|(source, raw)| ErrorFile {
+                source,
+                raw,
+                stem: file_stem(&source.path),
+            })
+            .collect();
+        let mut diagnostics = Diagnostics::default();
+        let steps = find_claimed_twice(&files, &mut diagnostics);
+        (diagnostics, steps)
+    }
+
+    fn open_at_both_ends(count: usize) -> Vec<String> {
+        (0..count).map(|i| format!("{{a}}{i}{{b}}")).collect()
+    }
+
+    #[test]
+    fn the_messages_of_one_error_are_never_compared() {
+        // Each could be the text of every other, and used to be a candidate for each.
+        let files = errors(&[("one", open_at_both_ends(2_000))]);
+        let (diagnostics, steps) = search(&files);
+        assert_eq!(diagnostics.iter().count(), 0);
+        // A step per message (a look at its own group), none per pair.
+        assert!(steps <= 2_000, "{steps}");
+    }
+
+    #[test]
+    fn messages_starting_with_a_placeholder_are_not_checked_one_by_one() {
+        // Every other message starts with what they start with (nothing), but their
+        // suffixes rule them out for each other as a group.
+        let mut files: Vec<(String, Vec<String>)> = Vec::new();
+        for k in 0..200 {
+            files.push((
+                format!("lead{k}"),
+                vec![format!("{{x}} was refused (ref {k})")],
+            ));
+            files.push((
+                format!("plain{k}"),
+                vec![format!("Plain {k}: {{y}} failed.")],
+            ));
         }
+        let files: Vec<(&str, Vec<String>)> =
+            files.iter().map(|(c, m)| (c.as_str(), m.clone())).collect();
+        let (diagnostics, steps) = search(&errors(&files));
+        assert_eq!(diagnostics.iter().count(), 0);
+        // A few steps per message; one by one, each `plain` would check every `lead`.
+        assert!(steps < 400 * 10, "{steps}");
+    }
+
+    #[test]
+    fn messages_of_two_errors_are_compared_once_per_pair_at_most() {
+        let files = errors(&[
+            ("one", open_at_both_ends(300)),
+            ("two", open_at_both_ends(300)),
+        ]);
+        let (diagnostics, steps) = search(&files);
+        // Each pair is a candidate once; few are compared, since five overlaps are
+        // listed per message.
+        let comparisons = 300 * 300;
+        assert!(steps >= comparisons && steps < comparisons * 2, "{steps}");
+        assert_eq!(diagnostics.iter().count(), 5 * 600);
     }
 }

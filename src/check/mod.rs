@@ -32,6 +32,7 @@ mod entry;
 mod headers;
 mod json_keys;
 mod markdown_fields;
+mod message_index;
 mod messages;
 mod text;
 mod visible;
