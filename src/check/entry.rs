@@ -182,19 +182,30 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
 
     if let Some(messages) = &raw.messages {
         for message in &messages.value {
-            if let Some(name) = unclosed_placeholder(&message.message.value) {
-                diagnostics.push(
-                    at(
-                        source,
-                        &message.message,
-                        Code::InvalidTemplate,
-                        format!("placeholder `{{{name}` is not closed"),
-                    )
-                    .with_help(format!(
-                        "write `{{{name}}}` for a variable part of the message"
-                    )),
-                );
-            }
+            let (problem, help) = match malformed_placeholder(&message.message.value) {
+                None => continue,
+                Some(Malformed::Unclosed { name }) => (
+                    format!("placeholder `{{{name}` is not closed"),
+                    format!("write `{{{name}}}` for a variable part of the message"),
+                ),
+                Some(Malformed::NotAName { inside, bad }) => (
+                    format!(
+                        "placeholder `{{{}}}` has {} in its name",
+                        visible(inside),
+                        character_name(bad)
+                    ),
+                    format!(
+                        "a placeholder's name holds only ASCII letters, digits, `_`, `-` and `.`: write `{{{}}}` for a variable part of the message",
+                        inside
+                            .split(|c: char| !is_name_character(c))
+                            .filter(|part| !part.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("_")
+                    ),
+                ),
+            };
+            diagnostics
+                .push(at(source, &message.message, Code::InvalidTemplate, problem).with_help(help));
         }
     }
     if let Some(links) = &raw.links {
@@ -387,13 +398,27 @@ fn warn_if_empty_opt<T>(
     }
 }
 
-/// `Branch {branch does…`: a brace and a name that never closes.
-fn unclosed_placeholder(message: &str) -> Option<&str> {
+/// A brace that opens a placeholder name but does not make a placeholder: the message
+/// would show it as written, braces and all.
+#[derive(Debug, PartialEq)]
+enum Malformed<'a> {
+    /// `Branch {branch does…`: a name that never closes.
+    Unclosed { name: &'a str },
+    /// `{a b}`: closed, but with `bad`, which no name holds, inside it.
+    NotAName { inside: &'a str, bad: char },
+}
+
+fn is_name_character(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// The first brace in `message` that starts a name but is not a placeholder, if any.
+fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
     let mut rest = message;
     while let Some(i) = rest.find('{') {
         let after = &rest[i + 1..];
         let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .find(|c: char| !is_name_character(c))
             .unwrap_or(after.len());
         let name = &after[..name_len];
         let next = after[name_len..].chars().next();
@@ -402,11 +427,32 @@ fn unclosed_placeholder(message: &str) -> Option<&str> {
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         if looks_like_name && next != Some('}') && !matches!(next, Some('"' | ':' | '\'')) {
-            return Some(name);
+            // A `}` before any other `{` closes it: the name is what is wrong.
+            let tail = &after[name_len..];
+            return Some(match (next, tail.find(['{', '}'])) {
+                (Some(bad), Some(end)) if tail[end..].starts_with('}') => Malformed::NotAName {
+                    inside: &after[..name_len + end],
+                    bad,
+                },
+                _ => Malformed::Unclosed { name },
+            });
         }
         rest = after;
     }
     None
+}
+
+/// A character as a message names it: `a space`, `` `/` ``, `` `é` (U+00E9) ``.
+fn character_name(c: char) -> String {
+    if c == ' ' {
+        "a space".to_owned()
+    } else if is_invisible(c) {
+        format!("U+{:04X}, an invisible character,", u32::from(c))
+    } else if c.is_ascii() {
+        format!("`{c}`")
+    } else {
+        format!("`{c}` (U+{:04X})", u32::from(c))
+    }
 }
 
 /// The validated entry, made by moving the raw values: most strings need no trimming,
@@ -625,12 +671,32 @@ mod tests {
 
     #[test]
     fn unclosed_placeholders() {
+        let unclosed = |name| Some(Malformed::Unclosed { name });
         assert_eq!(
-            unclosed_placeholder("Branch {branch does not"),
-            Some("branch")
+            malformed_placeholder("Branch {branch does not"),
+            unclosed("branch")
         );
-        assert_eq!(unclosed_placeholder("Branch {branch} ok"), None);
-        assert_eq!(unclosed_placeholder("Body {\"a\": 1}"), None);
-        assert_eq!(unclosed_placeholder("Value {x"), Some("x"));
+        assert_eq!(malformed_placeholder("Branch {branch} ok"), None);
+        assert_eq!(malformed_placeholder("Body {\"a\": 1}"), None);
+        assert_eq!(malformed_placeholder("Value {x"), unclosed("x"));
+        // The next brace opens another placeholder, so this one is still open.
+        assert_eq!(
+            malformed_placeholder("Branch {branch does not match {other}"),
+            unclosed("branch")
+        );
+    }
+
+    #[test]
+    fn a_closed_placeholder_with_a_character_no_name_holds_is_told_apart() {
+        let not_a_name = |inside, bad| Some(Malformed::NotAName { inside, bad });
+        assert_eq!(malformed_placeholder("{a b} space"), not_a_name("a b", ' '));
+        assert_eq!(
+            malformed_placeholder("Path {dir/file} is missing"),
+            not_a_name("dir/file", '/')
+        );
+        assert_eq!(malformed_placeholder("{café}"), not_a_name("café", 'é'));
+        assert_eq!(character_name(' '), "a space");
+        assert_eq!(character_name('/'), "`/`");
+        assert_eq!(character_name('é'), "`é` (U+00E9)");
     }
 }
