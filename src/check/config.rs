@@ -14,8 +14,8 @@ pub(super) fn check_config(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let (source, raw) = (config.source, config.raw);
-    for (value, field) in one_line_fields(raw) {
-        check_one_line(source, value, field, diagnostics);
+    for field in one_line_fields(raw) {
+        check_one_line(source, &field, diagnostics);
     }
     let base_url = check_base_url(source, &raw.base_url, diagnostics);
 
@@ -175,27 +175,53 @@ pub(super) fn line_break_name(c: char) -> String {
     format!("{name} (U+{:04X})", u32::from(c))
 }
 
-/// The fields of `errdex.yaml` that are one line, each with its key.
-pub(super) fn one_line_fields(raw: &RawConfig) -> Vec<(&S<String>, &'static str)> {
-    let mut fields = vec![(&raw.title, "title"), (&raw.summary, "summary")];
+/// A field that holds one line: its value, its key, and where longer text belongs.
+pub(super) struct OneLine<'a> {
+    pub value: &'a S<String>,
+    pub key: &'static str,
+    /// What E019's help says after "`key` must be one line; ".
+    pub instead: &'static str,
+}
+
+impl<'a> OneLine<'a> {
+    /// A title or summary of something that has a `description`.
+    pub(super) fn beside_description(value: &'a S<String>, key: &'static str) -> Self {
+        OneLine {
+            value,
+            key,
+            instead: "move the detail to `description`",
+        }
+    }
+}
+
+/// The fields of `errdex.yaml` that are one line.
+pub(super) fn one_line_fields(raw: &RawConfig) -> Vec<OneLine<'_>> {
+    // The catalog has no `description`: its longer text is the `intro`.
+    let to_intro = |value, key| OneLine {
+        value,
+        key,
+        instead: "move the detail to `intro`",
+    };
+    let mut fields = vec![
+        to_intro(&raw.title, "title"),
+        to_intro(&raw.summary, "summary"),
+    ];
     for group in raw.groups.iter().flat_map(|g| &g.value) {
-        fields.push((&group.title, "title"));
+        fields.push(OneLine::beside_description(&group.title, "title"));
     }
     for envelope in raw.envelopes.iter().flat_map(|e| &e.value) {
-        fields.push((&envelope.title, "title"));
+        fields.push(OneLine::beside_description(&envelope.title, "title"));
     }
     fields.extend(link_titles(raw.links.as_ref()));
     fields
 }
 
 /// The titles of a `links:` list, one-line fields in either kind of file.
-pub(super) fn link_titles(
-    links: Option<&S<Vec<RawLink>>>,
-) -> impl Iterator<Item = (&S<String>, &'static str)> {
+pub(super) fn link_titles(links: Option<&S<Vec<RawLink>>>) -> impl Iterator<Item = OneLine<'_>> {
     links
         .into_iter()
         .flat_map(|l| &l.value)
-        .map(|l| (&l.title, "title"))
+        .map(|l| OneLine::beside_description(&l.title, "title"))
 }
 
 /// Title-like fields: one non-empty line. A line break is named, and where it is: a
@@ -203,10 +229,14 @@ pub(super) fn link_titles(
 /// (`"Too many\u0085requests"`).
 pub(super) fn check_one_line(
     source: &SourceFile,
-    value: &S<String>,
-    field: &str,
+    field: &OneLine<'_>,
     diagnostics: &mut Diagnostics,
 ) {
+    let OneLine {
+        value,
+        key: field,
+        instead,
+    } = field;
     // Surrounding whitespace, line breaks included, is trimmed off before it is shown.
     let text = value.value.trim();
     if super::visible::is_blank(text) {
@@ -233,9 +263,7 @@ pub(super) fn check_one_line(
                     leading + position + 1
                 ),
             )
-            .with_help(format!(
-                "`{field}` must be one line; move the detail to `description`"
-            )),
+            .with_help(format!("`{field}` must be one line; {instead}")),
         );
     }
 }
@@ -535,6 +563,29 @@ mod tests {
             let message = validate_base_url(bad).expect_err(bad);
             assert!(message.contains(problem), "{bad}: {message}");
         }
+    }
+
+    #[test]
+    fn the_catalog_title_sends_longer_text_to_the_intro() {
+        let text = "title: \"Fixture\\nAPI\"\nsummary: S.\nbase_url: https://docs.example.com\ngroups:\n  - id: core\n    title: \"Core\\nerrors\"\n";
+        let source = SourceFile::new("errdex.yaml", text.to_owned());
+        let raw = crate::load::parse_config(&source).expect("the test file parses");
+        let mut diagnostics = Diagnostics::default();
+        for field in one_line_fields(&raw) {
+            check_one_line(&source, &field, &mut diagnostics);
+        }
+        let helps: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| d.help.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                // errdex.yaml has no `description`.
+                "`title` must be one line; move the detail to `intro`",
+                "`title` must be one line; move the detail to `description`",
+            ]
+        );
     }
 
     #[test]

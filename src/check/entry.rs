@@ -1,6 +1,6 @@
 //! Per-file checks of one `errors/<code>.yaml`.
 
-use super::config::{check_links, check_one_line, link_titles};
+use super::config::{OneLine, check_links, check_one_line, link_titles};
 use super::visible::{how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
@@ -61,14 +61,26 @@ pub fn code_problem(code: &str) -> Option<String> {
     }
 }
 
-/// The fields of an error file that are one line, each with its key.
-pub(super) fn one_line_fields(raw: &RawError) -> Vec<(&S<String>, &'static str)> {
-    let mut fields = vec![(&raw.title, "title"), (&raw.summary, "summary")];
+/// The fields of an error file that are one line.
+pub(super) fn one_line_fields(raw: &RawError) -> Vec<OneLine<'_>> {
+    let mut fields = vec![
+        OneLine::beside_description(&raw.title, "title"),
+        OneLine::beside_description(&raw.summary, "summary"),
+    ];
     for message in raw.messages.iter().flat_map(|m| &m.value) {
-        fields.push((&message.message, "message"));
+        fields.push(OneLine {
+            value: &message.message,
+            key: "message",
+            instead: "explain it in the message's `cause` and `resolution`",
+        });
     }
     for example in raw.examples.iter().flat_map(|e| &e.value) {
-        fields.extend([(&example.title, "title"), (&example.lang, "lang")]);
+        fields.push(OneLine::beside_description(&example.title, "title"));
+        fields.push(OneLine {
+            value: &example.lang,
+            key: "lang",
+            instead: "it names the example's language, such as `sh` or `json`",
+        });
     }
     fields.extend(link_titles(raw.links.as_ref()));
     fields
@@ -102,8 +114,8 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         );
     }
 
-    for (value, field) in one_line_fields(raw) {
-        check_one_line(source, value, field, diagnostics);
+    for field in one_line_fields(raw) {
+        check_one_line(source, &field, diagnostics);
     }
     let summary_chars = raw.summary.value.trim().chars().count();
     if summary_chars > MAX_SUMMARY_CHARS {
@@ -667,6 +679,30 @@ mod tests {
         fn code_problem_agrees_with_is_valid_code(code in "[a-zA-Z0-9_.\\-/ \u{200B}é]{0,70}") {
             proptest::prop_assert_eq!(is_valid_code(&code), code_problem(&code).is_none(), "{:?}", code);
         }
+    }
+
+    #[test]
+    fn a_line_break_is_sent_where_the_field_keeps_longer_text() {
+        let text = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: G.}\nmessages:\n  - message: \"Not\\nfound\"\nexamples:\n  - title: \"Fetch\\nit\"\n    lang: \"sh\\nell\"\n    code: curl\n";
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        let raw = crate::load::parse_error(&source).expect("the test file parses");
+        let mut diagnostics = Diagnostics::default();
+        for field in one_line_fields(&raw) {
+            check_one_line(&source, &field, &mut diagnostics);
+        }
+        let helps: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| d.help.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                // A message has no `description`: what it means goes beside it.
+                "`message` must be one line; explain it in the message's `cause` and `resolution`",
+                "`title` must be one line; move the detail to `description`",
+                "`lang` must be one line; it names the example's language, such as `sh` or `json`",
+            ]
+        );
     }
 
     #[test]

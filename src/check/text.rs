@@ -22,7 +22,7 @@ pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnost
     let header_values = raw.response_headers().map(|(_, value)| value);
     let one_line = super::entry::one_line_fields(raw)
         .into_iter()
-        .map(|(value, _)| value)
+        .map(|field| field.value)
         .chain(header_values);
     check_texts(file.source, one_line, first_control_in_line, diagnostics);
     check_texts(file.source, error_texts(raw), first_control, diagnostics);
@@ -33,7 +33,7 @@ pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diag
     let raw = config.raw;
     let one_line = super::config::one_line_fields(raw)
         .into_iter()
-        .map(|(value, _)| value);
+        .map(|field| field.value);
     check_texts(config.source, one_line, first_control_in_line, diagnostics);
     check_texts(config.source, config_texts(raw), first_control, diagnostics);
 }
