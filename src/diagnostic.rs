@@ -88,6 +88,7 @@ codes! {
     RetryActionNotRetryable = "W007", Warning, "`agent.action` is `retry` or `retry_later` on an error that is not retryable.";
     DuplicateRelated = "W008", Warning, "`related` lists the same code twice.";
     RepeatedJsonKey = "W009", Warning, "A JSON response body or envelope example has the same key twice in one object.";
+    DuplicateMessage = "W010", Warning, "`messages` lists the same message twice.";
     UnclosedCodeFence = "W011", Warning, "A Markdown text opens a code block and never closes it.";
 }
 

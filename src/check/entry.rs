@@ -4,7 +4,8 @@ use super::config::{OneLine, check_links, check_one_line, link_titles};
 use super::visible::{how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawError, S};
+use crate::load::raw::{RawError, RawMessage, S};
+use crate::message_template::{Part, parts};
 use crate::model::{
     Agent, AgentAction, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter,
 };
@@ -237,6 +238,9 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     if let Some(related) = &raw.related {
         warn_repeated_related(source, &related.value, diagnostics);
     }
+    if let Some(messages) = &raw.messages {
+        warn_repeated_messages(source, &messages.value, diagnostics);
+    }
     if let Some(deprecated) = &raw.deprecated {
         check_not_a_flag(
             source,
@@ -373,6 +377,45 @@ fn warn_repeated_related(
                     first.get()
                 )),
             ),
+        }
+    }
+}
+
+/// A W010 warning at each message `messages` lists again, placeholder names aside
+/// (`Project {id} not found` is `Project {project} not found`): every table of the page,
+/// its Markdown and `errors.json` would list it twice.
+fn warn_repeated_messages(
+    source: &SourceFile,
+    messages: &[RawMessage],
+    diagnostics: &mut Diagnostics,
+) {
+    // A message as its literal texts, with `None` for each placeholder.
+    let mut first: BTreeMap<Vec<Option<&str>>, &S<String>> = BTreeMap::new();
+    for message in messages.iter().map(|m| &m.message) {
+        let text = message.value.trim();
+        let pieces = parts(text).into_iter().map(|part| match part {
+            Part::Text(text) => Some(text),
+            Part::Placeholder(_) => None,
+        });
+        match first.entry(pieces.collect()) {
+            Entry::Vacant(entry) => {
+                entry.insert(message);
+            }
+            Entry::Occupied(entry) => {
+                let earlier = entry.get();
+                let line = earlier.referenced.line();
+                let written = earlier.value.trim();
+                let problem = if written == text {
+                    format!("message `{text}` is already listed at line {line}")
+                } else {
+                    format!("message `{text}` is already listed at line {line}, as `{written}`")
+                };
+                diagnostics.push(
+                    at(source, message, Code::DuplicateMessage, problem).with_help(
+                        "remove this entry, keeping its `cause` and `resolution` in the first if they say more: the page, its Markdown and `errors.json` would list the message twice",
+                    ),
+                );
+            }
         }
     }
 }
@@ -702,6 +745,22 @@ mod tests {
                 "`title` must be one line; move the detail to `description`",
                 "`lang` must be one line; it names the example's language, such as `sh` or `json`",
             ]
+        );
+    }
+
+    #[test]
+    fn a_message_listed_again_is_one_with_the_same_text_and_placeholders() {
+        let text = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: G.}\nmessages:\n  - message: x {a} y\n  - message: x {…} y\n  - message: \" x {b} y\"\n  - message: x {a}{b} y\n";
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        let raw = crate::load::parse_error(&source).expect("the test file parses");
+        let mut diagnostics = Diagnostics::default();
+        let messages = raw.messages.as_ref().map_or(&[][..], |m| &m.value[..]);
+        warn_repeated_messages(&source, messages, &mut diagnostics);
+        let found: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        // `{…}` is text, not a placeholder; two placeholders are not one.
+        assert_eq!(
+            found,
+            ["message `x {b} y` is already listed at line 8, as `x {a} y`"]
         );
     }
 

@@ -44,7 +44,7 @@ fn find_claimed_twice(
     let mut of_file: Vec<Range<usize>> = Vec::with_capacity(files.len());
     for file in files {
         let start = claims.len();
-        // A message written twice in one file is one claim.
+        // A message written twice in one file is one claim (and a W010 warning).
         let mut seen = std::collections::BTreeSet::new();
         for message in file.raw.messages.iter().flat_map(|m| &m.value) {
             if !seen.insert(message.message.value.trim()) {
