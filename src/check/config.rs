@@ -195,6 +195,17 @@ impl<'a> OneLine<'a> {
 }
 
 /// The fields of `errdex.yaml` that are one line.
+/// The help of each E019 (or other one-line problem) of `fields`, for the tests of
+/// both kinds of file.
+#[cfg(test)]
+pub(super) fn one_line_helps(source: &SourceFile, fields: Vec<OneLine<'_>>) -> Vec<String> {
+    let mut diagnostics = Diagnostics::default();
+    for field in fields {
+        check_one_line(source, &field, &mut diagnostics);
+    }
+    diagnostics.iter().filter_map(|d| d.help.clone()).collect()
+}
+
 pub(super) fn one_line_fields(raw: &RawConfig) -> Vec<OneLine<'_>> {
     // The catalog has no `description`: its longer text is the `intro`.
     let to_intro = |value, key| OneLine {
@@ -570,16 +581,8 @@ mod tests {
         let text = "title: \"Fixture\\nAPI\"\nsummary: S.\nbase_url: https://docs.example.com\ngroups:\n  - id: core\n    title: \"Core\\nerrors\"\n";
         let source = SourceFile::new("errdex.yaml", text.to_owned());
         let raw = crate::load::parse_config(&source).expect("the test file parses");
-        let mut diagnostics = Diagnostics::default();
-        for field in one_line_fields(&raw) {
-            check_one_line(&source, &field, &mut diagnostics);
-        }
-        let helps: Vec<&str> = diagnostics
-            .iter()
-            .map(|d| d.help.as_deref().unwrap_or(""))
-            .collect();
         assert_eq!(
-            helps,
+            one_line_helps(&source, one_line_fields(&raw)),
             [
                 // errdex.yaml has no `description`.
                 "`title` must be one line; move the detail to `intro`",

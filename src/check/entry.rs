@@ -729,16 +729,8 @@ mod tests {
         let text = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: G.}\nmessages:\n  - message: \"Not\\nfound\"\nexamples:\n  - title: \"Fetch\\nit\"\n    lang: \"sh\\nell\"\n    code: curl\n";
         let source = SourceFile::new("errors/x.yaml", text.to_owned());
         let raw = crate::load::parse_error(&source).expect("the test file parses");
-        let mut diagnostics = Diagnostics::default();
-        for field in one_line_fields(&raw) {
-            check_one_line(&source, &field, &mut diagnostics);
-        }
-        let helps: Vec<&str> = diagnostics
-            .iter()
-            .map(|d| d.help.as_deref().unwrap_or(""))
-            .collect();
         assert_eq!(
-            helps,
+            super::super::config::one_line_helps(&source, one_line_fields(&raw)),
             [
                 // A message has no `description`: what it means goes beside it.
                 "`message` must be one line; explain it in the message's `cause` and `resolution`",

@@ -517,6 +517,17 @@ mod tests {
         found(parse_error(&source).err().unwrap_or_default())
     }
 
+    /// The help of each diagnostic of an error file, in order.
+    fn helps(text: &str) -> Vec<String> {
+        let source = SourceFile::new("errors/x.yaml", text.to_owned());
+        parse_error(&source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|d| d.help)
+            .collect()
+    }
+
     fn found(diagnostics: Vec<Diagnostic>) -> Vec<String> {
         diagnostics
             .iter()
@@ -550,13 +561,7 @@ mod tests {
                 "E005 12:5 missing required field `resolution`",
             ]
         );
-        let source = SourceFile::new("errors/x.yaml", text);
-        let helps: Vec<String> = parse_error(&source)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|d| d.help)
-            .collect();
+        let helps = helps(&text);
         assert!(
             helps[0].starts_with("did you mean `action`? expected one of `action`, `guidance`"),
             "{helps:?}"
@@ -707,13 +712,7 @@ mod tests {
                 "E004 16:1 duplicate key `title`: line 2 has it too",
             ]
         );
-        let source = SourceFile::new("errors/x.yaml", text);
-        let helps: Vec<String> = parse_error(&source)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|d| d.help)
-            .collect();
+        let helps = helps(&text);
         assert!(
             helps[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
             "{helps:?}"
