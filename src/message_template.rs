@@ -162,17 +162,6 @@ fn after_one_char(text: &str, at: usize, end: usize) -> Option<usize> {
     text[at..end].chars().next().map(|c| at + c.len_utf8())
 }
 
-/// A template with placeholders replaced by `…`, used to compare for exact duplicates.
-pub fn normalized(template: &str) -> String {
-    parts(template)
-        .into_iter()
-        .map(|p| match p {
-            Part::Text(t) => t,
-            Part::Placeholder(_) => "{…}",
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

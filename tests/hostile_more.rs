@@ -574,6 +574,19 @@ fn a_text_of_invisible_characters_only_is_empty() {
     );
 }
 
+#[test]
+fn a_long_message_is_quoted_in_part() {
+    // E030 and E025 quoted whole messages: a 20,000-character one filled the terminal.
+    let long = "x".repeat(20_000);
+    let a = entry("a", &format!("messages:\n  - message: \"{{id}} {long}\"\n"));
+    let b = entry("b", &format!("messages:\n  - message: \"{{id}} {long}\"\n"));
+    let dir = catalog_with(&[("a.yaml", a.as_bytes()), ("b.yaml", b.as_bytes())]);
+    let d = assert_reports("two long messages", dir.path(), "E030");
+    let message = d["message"].as_str().unwrap_or("");
+    assert!(message.len() < 400, "{} characters", message.len());
+    assert!(message.contains("xxx…"), "{message}");
+}
+
 // --- Encodings and line endings ----------------------------------------------------
 
 #[test]

@@ -182,7 +182,7 @@ pub(super) fn check_body(
             Some(Value::String(text)) if !messages.is_empty() => {
                 if !messages.iter().any(|m| Template::parse(m).matches(text)) {
                     diagnostics.push(
-                            at(source, &response.body, Code::BodyMessageUnknown, format!("the body's message \"{text}\" is none of this error's `messages`"))
+                            at(source, &response.body, Code::BodyMessageUnknown, format!("the body's message \"{}\" is none of this error's `messages`", super::excerpt(text, super::messages::MESSAGE_EXCERPT)))
                                 .with_help("add the message to `messages` (use `{name}` for variable parts), or fix the example"),
                         );
                 }

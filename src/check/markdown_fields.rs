@@ -232,13 +232,9 @@ fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
     codes.contains(code)
 }
 
+/// A link or HTML as a message quotes it: its first 60 characters.
 fn truncate(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s.to_owned()
-    }
+    super::excerpt(s, 60)
 }
 
 /// Every Markdown field of the configuration.

@@ -117,6 +117,9 @@ fn find_claimed_twice(
     steps
 }
 
+/// Characters of a message a diagnostic quotes.
+pub(super) const MESSAGE_EXCERPT: usize = 120;
+
 /// Overlaps listed for one message; the last one listed says there may be more.
 const MAX_LISTED_PER_MESSAGE: usize = 5;
 
@@ -143,8 +146,8 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics:
             Code::MessageClaimedTwice,
             format!(
                 "message `{}` can also be `{}` of `{}` ({}:{})",
-                message.value.trim(),
-                other_message.value.trim(),
+                super::excerpt(&message.value, MESSAGE_EXCERPT),
+                super::excerpt(&other_message.value, MESSAGE_EXCERPT),
                 other.file.raw.code.value,
                 other.file.source.path,
                 other_message.referenced.line()
@@ -164,7 +167,7 @@ fn report_stop(claim: &Claim<'_>, diagnostics: &mut Diagnostics) {
             Code::MessageClaimedTwice,
             format!(
                 "stopped looking for messages claimed twice at `{}`: too many messages of different codes could be the same text to compare them all",
-                claim.message.value.trim()
+                super::excerpt(&claim.message.value, MESSAGE_EXCERPT)
             ),
         )
         .with_help("messages with a placeholder at the start or the end can be compatible with thousands of others; give them fixed text at both ends where you can, fix the overlaps listed, and check again (messages in the files before this one, and above it in this file, were compared with every other; the rest were not)"),

@@ -440,6 +440,17 @@ fn file_stem(path: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// `text`, trimmed, as a message quotes it: at most `max_chars` characters, then `…`.
+/// A catalog may hold a message or a body of thousands of characters, and a diagnostic
+/// that repeats it whole floods the terminal without saying more.
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 /// A diagnostic at a spanned value.
 pub(crate) fn at<T>(
     source: &SourceFile,
@@ -576,6 +587,14 @@ mod tests {
         let source = SourceFile::new("errors/x.yaml", text.to_owned());
         let offset = value.find(word).expect("the word is in the value");
         same_text_in_file(&source, at(1, 10), value, offset)
+    }
+
+    #[test]
+    fn an_excerpt_keeps_the_first_characters_of_long_text() {
+        use super::excerpt;
+        assert_eq!(excerpt("  short  ", 10), "short");
+        assert_eq!(excerpt("exactly10!", 10), "exactly10!");
+        assert_eq!(excerpt("ünïcödé text", 5), "ünïcö…");
     }
 
     #[test]
