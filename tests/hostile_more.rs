@@ -1092,6 +1092,13 @@ fn a_file_name_mismatch_suggests_only_fixes_that_work() {
             "rename the file to `not_found.yaml`",
         ),
         (
+            // A lower-case extension left in the stem is no upper-case extension.
+            "nf.yaml.yaml",
+            "nf",
+            "code `nf` does not match the file name `nf.yaml`",
+            "rename the file to `nf.yaml`, or set `code: nf.yaml`",
+        ),
+        (
             "other.yaml",
             "not_found",
             "code `not_found` does not match the file name `other`",

@@ -194,7 +194,6 @@ impl<'a> OneLine<'a> {
     }
 }
 
-/// The fields of `errdex.yaml` that are one line.
 /// The help of each E019 (or other one-line problem) of `fields`, for the tests of
 /// both kinds of file.
 #[cfg(test)]
@@ -206,6 +205,7 @@ pub(super) fn one_line_helps(source: &SourceFile, fields: Vec<OneLine<'_>>) -> V
     diagnostics.iter().filter_map(|d| d.help.clone()).collect()
 }
 
+/// The fields of `errdex.yaml` that are one line.
 pub(super) fn one_line_fields(raw: &RawConfig) -> Vec<OneLine<'_>> {
     // The catalog has no `description`: its longer text is the `intro`.
     let to_intro = |value, key| OneLine {

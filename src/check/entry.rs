@@ -627,40 +627,41 @@ fn stem_mismatch(
 ) -> crate::diagnostic::Diagnostic {
     let code_text = visible(&code.value);
     // `x.YAML` is loaded (the walk matches the extension in any case) but its stem keeps
-    // the extension: the writer only has to lower its case.
-    let upper_case_extension = [".yaml", ".yml"].iter().any(|extension| {
-        stem.len() > extension.len()
-            && stem.is_char_boundary(stem.len() - extension.len())
-            && stem[stem.len() - extension.len()..].eq_ignore_ascii_case(extension)
-            && stem[..stem.len() - extension.len()] == *code.value
+    // the extension: the writer only has to lower its case. (`x.yaml.yaml` keeps a
+    // lower-case one, and is an ordinary mismatch.)
+    let upper_case_extension = stem.rsplit_once('.').is_some_and(|(name, extension)| {
+        name == code.value
+            && (extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml"))
+            && extension.bytes().any(|b| b.is_ascii_uppercase())
     });
-    let (message, help) = if upper_case_extension {
-        (
+    if upper_case_extension {
+        return at(
+            source,
+            code,
+            Code::CodeStemMismatch,
             format!(
                 "the file name `{}` has its extension in upper case",
                 visible(stem)
             ),
-            format!("rename the file to `{code_text}.yaml`"),
         )
-    } else if is_valid_code(stem) {
-        (
-            format!(
-                "code `{code_text}` does not match the file name `{}`",
-                visible(stem)
-            ),
-            format!("rename the file to `{code_text}.yaml`, or set `code: {stem}`"),
-        )
+        .with_help(format!("rename the file to `{code_text}.yaml`"));
+    }
+    // `code: <stem>` is offered only when it would be a valid code (not E010).
+    let help = if is_valid_code(stem) {
+        format!("rename the file to `{code_text}.yaml`, or set `code: {stem}`")
     } else {
-        // `code: <stem>` would be E010: only renaming the file can fix it.
-        (
-            format!(
-                "code `{code_text}` does not match the file name `{}`",
-                visible(stem)
-            ),
-            format!("rename the file to `{code_text}.yaml`"),
-        )
+        format!("rename the file to `{code_text}.yaml`")
     };
-    at(source, code, Code::CodeStemMismatch, message).with_help(help)
+    at(
+        source,
+        code,
+        Code::CodeStemMismatch,
+        format!(
+            "code `{code_text}` does not match the file name `{}`",
+            visible(stem)
+        ),
+    )
+    .with_help(help)
 }
 
 #[cfg(test)]

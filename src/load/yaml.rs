@@ -214,14 +214,14 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
                 .with_help("catalog files are limited to 64 levels of nesting; simplify the file")
         }
-        _ if error.to_string().contains("tab") && indenting_tab(source, start).is_some() => {
-            // The scanner trips over the tab while still reading the line before, and
-            // says so there; the writer's mistake is the tab.
-            let at = indenting_tab(source, start).unwrap_or(start);
-            Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
-                .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use")
-        }
         _ => {
+            // The scanner trips over a tab in the indentation while still reading the
+            // line before, and says so there; the writer's mistake is the tab.
+            let tab = error.to_string().contains("tab").then(|| indenting_tab(source, start)).flatten();
+            if let Some(at) = tab {
+                return Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
+                    .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use");
+            }
             let help = match opened_quote(source, start) {
                 Some(open) => format!(
                     "the quoted string that ends just before this opened at line {}, column {}; if it should have ended on that line, close its quote there",
