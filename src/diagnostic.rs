@@ -90,6 +90,7 @@ codes! {
     RepeatedJsonKey = "W009", Warning, "A JSON response body or envelope example has the same key twice in one object.";
     DuplicateMessage = "W010", Warning, "`messages` lists the same message twice.";
     UnclosedCodeFence = "W011", Warning, "A Markdown text opens a code block and never closes it.";
+    BidiControl = "W012", Warning, "A text holds a bidirectional control character, which shows text in another order than it is written.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -1,4 +1,5 @@
-//! Characters no text field may hold: control characters.
+//! Characters no text field may hold: control characters (E002); and characters it
+//! should not: bidirectional controls (W012).
 //!
 //! A YAML file cannot hold them raw, but double-quoted escapes put them in a value
 //! (`"\e[31m"`, `"\0"`, `"\u0007"`), where no editor shows them. Passed on, they would
@@ -17,25 +18,129 @@ use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::source::SourceFile;
 
 /// Reports every text value of an error file that holds a control character.
+/// Reports every text value of an error file that holds a control character or a
+/// bidirectional control.
 pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let raw = file.raw;
     let header_values = raw.response_headers().map(|(_, value)| value);
-    let one_line = super::entry::one_line_fields(raw)
+    let one_line: Vec<&S<String>> = super::entry::one_line_fields(raw)
         .into_iter()
         .map(|field| field.value)
-        .chain(header_values);
-    check_texts(file.source, one_line, first_control_in_line, diagnostics);
-    check_texts(file.source, error_texts(raw), first_control, diagnostics);
+        .chain(header_values)
+        .collect();
+    let texts = error_texts(raw);
+    check_texts(
+        file.source,
+        one_line.iter().copied(),
+        first_control_in_line,
+        diagnostics,
+    );
+    check_texts(
+        file.source,
+        texts.iter().copied(),
+        first_control,
+        diagnostics,
+    );
+    warn_bidi_controls(file.source, one_line.into_iter().chain(texts), diagnostics);
 }
 
-/// Reports every text value of `errdex.yaml` that holds a control character.
+/// Reports every text value of `errdex.yaml` that holds a control character or a
+/// bidirectional control.
 pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diagnostics) {
     let raw = config.raw;
-    let one_line = super::config::one_line_fields(raw)
+    let one_line: Vec<&S<String>> = super::config::one_line_fields(raw)
         .into_iter()
-        .map(|field| field.value);
-    check_texts(config.source, one_line, first_control_in_line, diagnostics);
-    check_texts(config.source, config_texts(raw), first_control, diagnostics);
+        .map(|field| field.value)
+        .collect();
+    let texts = config_texts(raw);
+    check_texts(
+        config.source,
+        one_line.iter().copied(),
+        first_control_in_line,
+        diagnostics,
+    );
+    check_texts(
+        config.source,
+        texts.iter().copied(),
+        first_control,
+        diagnostics,
+    );
+    warn_bidi_controls(
+        config.source,
+        one_line.into_iter().chain(texts),
+        diagnostics,
+    );
+}
+
+/// W012 for each text that holds a bidirectional control, at the first one.
+///
+/// These characters (U+202A–U+202E, U+2066–U+2069) make a reader see the text after
+/// them in another order than the one it is stored in: `"\u202Edaer"` shows as `read`.
+/// What a reader sees on the page is then not what an agent reads in the Markdown, nor
+/// what a copy of an example pastes, and an override left open in a title also reorders
+/// the rest of its line in llms.txt, link included. Right-to-left scripts are shown in
+/// their order without them. A warning, not an error: text that mixes directions may
+/// use isolates on purpose.
+fn warn_bidi_controls<'a>(
+    source: &SourceFile,
+    texts: impl IntoIterator<Item = &'a S<String>>,
+    diagnostics: &mut Diagnostics,
+) {
+    for text in texts {
+        let mut found = bidi_controls(&text.value);
+        let Some((offset, c)) = found.next() else {
+            continue;
+        };
+        let more = found.count();
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more in this text)".to_owned(),
+            n => format!(" (and {n} more in this text)"),
+        };
+        diagnostics.push(
+            super::at_markdown_range(
+                source,
+                text,
+                offset..offset + c.len_utf8(),
+                Code::BidiControl,
+                format!(
+                    "this text holds U+{:04X} ({}), which shows the text after it in another order than it is written{also}",
+                    u32::from(c),
+                    bidi_name(c)
+                ),
+            )
+            .with_help("delete it (in a double-quoted string, the escape that writes it, such as `\\u202E`): readers would see text in another order than agents read it and a copy pastes it; right-to-left scripts are shown in their order without it"),
+        );
+    }
+}
+
+/// The bidirectional embedding, override and isolate controls in `text`, with their
+/// byte offsets.
+fn bidi_controls(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    // Each is three bytes starting with 0xE2, which few characters of prose share (the
+    // dashes and curly quotes): memchr finds the candidates, and most texts have none.
+    memchr::memchr_iter(0xE2, text.as_bytes()).filter_map(move |i| {
+        let c = text.get(i..)?.chars().next()?;
+        is_bidi_control(c).then_some((i, c))
+    })
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn bidi_name(c: char) -> &'static str {
+    match c {
+        '\u{202A}' => "left-to-right embedding",
+        '\u{202B}' => "right-to-left embedding",
+        '\u{202C}' => "pop directional formatting",
+        '\u{202D}' => "left-to-right override",
+        '\u{202E}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        _ => "pop directional isolate",
+    }
 }
 
 fn check_texts<'a>(
@@ -180,6 +285,28 @@ pub(crate) fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidirectional_controls_are_found_and_prose_is_not() {
+        let found = |text: &str| -> Vec<(usize, char)> { bidi_controls(text).collect() };
+        // Dashes, curly quotes and the ellipsis also start with 0xE2; right-to-left
+        // scripts and the left-to-right and right-to-left marks need no control.
+        assert_eq!(found("It’s “quoted” — and… done"), []);
+        assert_eq!(found("שגיאה: הבקשה לא תקינה \u{200F}"), []);
+        assert_eq!(found("خطأ في الطلب"), []);
+        assert_eq!(
+            found("a\u{202E}b\u{202C} — \u{2066}c\u{2069}"),
+            [
+                (1, '\u{202E}'),
+                (5, '\u{202C}'),
+                (13, '\u{2066}'),
+                (17, '\u{2069}')
+            ]
+        );
+        for c in ['\u{202A}', '\u{202B}', '\u{202D}', '\u{2067}', '\u{2068}'] {
+            assert_eq!(found(&c.to_string()), [(0, c)]);
+        }
+    }
 
     #[test]
     fn control_characters_are_found_where_they_are() {
