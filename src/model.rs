@@ -121,6 +121,14 @@ pub struct Pointers {
     pub status: Option<String>,
 }
 
+/// The title of the section of errors in no group, beside the groups' sections: on the
+/// overview and in llms.txt. A catalog without groups has one section in llms.txt,
+/// [`ALL_ERRORS_TITLE`].
+pub const UNGROUPED_TITLE: &str = "Other errors";
+
+/// The title of llms.txt's one section when no error is in a group.
+pub const ALL_ERRORS_TITLE: &str = "Errors";
+
 /// An ordered section of the catalog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {

@@ -302,3 +302,70 @@ fn the_one_shot_check_agrees_with_the_copying_one() {
     }
     assert!(built >= 3, "only {built} catalogs built a model");
 }
+
+/// W013 lines of `errdex check --format json` on a catalog whose groups are
+/// `(id, title)` and whose errors are `(code, group)`.
+fn shared_titles(groups: &[(&str, &str)], errors: &[(&str, Option<&str>)]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config =
+        "title: T\nsummary: S.\nbase_url: https://docs.example.com\ngroups:\n".to_owned();
+    for (id, title) in groups {
+        config.push_str(&format!("  - id: {id}\n    title: \"{title}\"\n"));
+    }
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    std::fs::create_dir(dir.path().join("errors")).expect("errors/");
+    for (code, group) in errors {
+        let group = group.map(|g| format!("group: {g}\n")).unwrap_or_default();
+        let entry = format!(
+            "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\n{group}retryable: false\nagent:\n  action: stop\n  guidance: Stop.\n"
+        );
+        std::fs::write(dir.path().join(format!("errors/{code}.yaml")), entry).expect("entry");
+    }
+    let catalog = dir.path().to_string_lossy().into_owned();
+    let run = check(&catalog, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let diagnostics: Vec<serde_json::Value> =
+        serde_json::from_str(&run.stdout).expect("JSON diagnostics");
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == "W013")
+        .map(|d| format!("{}: {}", d["line"], d["message"].as_str().unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn groups_titled_alike_are_reported_at_the_second() {
+    let found = shared_titles(
+        &[
+            ("billing", "Billing"),
+            ("auth", "Auth"),
+            ("payments", " billing "),
+        ],
+        &[("a", Some("billing"))],
+    );
+    assert_eq!(
+        found,
+        ["10: group `payments` has the title of group `billing` (line 6), `Billing`"]
+    );
+}
+
+#[test]
+fn a_group_titled_other_errors_is_reported_only_beside_errors_in_no_group() {
+    let groups = [("misc", "other ERRORS")];
+    // Both sections are shown: the group's and that of `b`, in no group.
+    let found = shared_titles(&groups, &[("a", Some("misc")), ("b", None), ("c", None)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(
+            "is also the title of the section of errors in no group (2 errors, `b` first)"
+        ),
+        "{found:?}"
+    );
+    // Every error is in the group: no section of errors in no group.
+    assert_eq!(
+        shared_titles(&groups, &[("a", Some("misc"))]),
+        Vec::<String>::new()
+    );
+    // The group has no error: it has no section.
+    assert_eq!(shared_titles(&groups, &[("b", None)]), Vec::<String>::new());
+}

@@ -579,8 +579,16 @@ fn expected_sections(catalog: &Catalog) -> Vec<(String, Vec<&errdex::model::Erro
             (g.title.clone(), errors)
         })
         .collect();
+    sections.retain(|(_, errors)| !errors.is_empty());
+    // Beside groups, errors in no group are "Other errors", as on the overview; alone,
+    // they are all the errors.
+    let ungrouped = if sections.is_empty() {
+        "Errors"
+    } else {
+        "Other errors"
+    };
     sections.push((
-        "Errors".into(),
+        ungrouped.into(),
         catalog
             .errors
             .iter()
@@ -1301,6 +1309,34 @@ fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
 }
 
 #[test]
+fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
+    let catalog = load(SMALL);
+    assert!(catalog.errors.iter().any(|e| e.group.is_none()));
+    let h2 = |catalog: &Catalog| -> Vec<String> {
+        markdown_headings(file(&render(catalog), "llms.txt"))
+            .into_iter()
+            .filter(|(level, _)| *level == HeadingLevel::H2)
+            .map(|(_, title)| title)
+            .collect()
+    };
+    // The overview calls them "Other errors" beside the groups; llms.txt does too.
+    assert_eq!(
+        h2(&catalog),
+        ["Payments", "Authentication", "Other errors", "Optional"]
+    );
+    let files = render(&catalog);
+    let overview = file(&files, "index.html");
+    assert!(overview.contains("<h3>Other errors</h3>"), "{overview}");
+
+    let mut ungrouped = catalog;
+    ungrouped.config.groups.clear();
+    for error in &mut ungrouped.errors {
+        error.group = None;
+    }
+    assert_eq!(h2(&ungrouped), ["Errors", "Optional"]);
+}
+
+#[test]
 fn headings_in_agent_instructions_never_add_llms_txt_sections() {
     let mut catalog = load(SMALL);
     catalog.config.agent_instructions = Some(
@@ -1321,7 +1357,10 @@ fn headings_in_agent_instructions_never_add_llms_txt_sections() {
             .collect();
         if path == "llms.txt" {
             assert_eq!(h1.len(), 1, "{path}: {headings:?}");
-            assert_eq!(h2, ["Payments", "Authentication", "Errors", "Optional"]);
+            assert_eq!(
+                h2,
+                ["Payments", "Authentication", "Other errors", "Optional"]
+            );
             assert!(headings.iter().all(|(l, _)| *l <= HeadingLevel::H2));
         }
         for demoted in ["**Rules**", "**Setext**", "**Also**", "**Deep**"] {

@@ -1,8 +1,9 @@
 //! Per-file checks of `errdex.yaml`.
 
+use super::visible::visible;
 use super::{ConfigFile, at};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawConfig, RawLink, S};
+use crate::load::raw::{RawConfig, RawGroup, RawLink, S};
 use crate::markdown::{UrlKind, classify_raw};
 use crate::model::{Config, Envelope, Group, Link, Pointers, StatusRow};
 use crate::source::SourceFile;
@@ -22,8 +23,10 @@ pub(super) fn check_config(
     if let Some(groups) = &raw.groups {
         super::entry::warn_if_empty(source, groups, "groups", diagnostics);
         let mut seen = BTreeMap::new();
+        let mut titles: BTreeMap<String, &RawGroup> = BTreeMap::new();
         for group in &groups.value {
             check_id(source, &group.id, "group", "billing", diagnostics);
+            shared_title(source, group, &mut titles, diagnostics);
             // Each group is a `##` section of llms.txt, whose format gives the section
             // `Optional` a meaning: what an agent may skip when its context is short.
             if group.title.value.trim().eq_ignore_ascii_case("optional") {
@@ -277,6 +280,46 @@ pub(super) fn check_one_line(
             .with_help(format!("`{field}` must be one line; {instead}")),
         );
     }
+}
+
+/// W013 for a group titled like an earlier one: the overview and llms.txt would show
+/// two sections of one name, and an agent reading llms.txt could not tell them apart.
+/// Case is ignored, as a reader would: `Billing` and `billing` read as one section.
+fn shared_title<'a>(
+    source: &SourceFile,
+    group: &'a RawGroup,
+    titles: &mut BTreeMap<String, &'a RawGroup>,
+    diagnostics: &mut Diagnostics,
+) {
+    let key = section_title_key(&group.title.value);
+    if key.is_empty() {
+        return; // E019's
+    }
+    if let Some(first) = titles.get(&key) {
+        diagnostics.push(
+            at(
+                source,
+                &group.title,
+                Code::SharedSectionTitle,
+                format!(
+                    "group `{}` has the title of group `{}` (line {}), `{}`",
+                    visible(&group.id.value),
+                    visible(&first.id.value),
+                    first.title.referenced.line(),
+                    first.title.value.trim()
+                ),
+            )
+            .with_help("the overview and llms.txt would show two sections of one name; give each group its own title, or merge the two groups"),
+        );
+    } else {
+        titles.insert(key, group);
+    }
+}
+
+/// A section title as a reader tells titles apart: without the spaces around it and
+/// without case.
+pub(super) fn section_title_key(title: &str) -> String {
+    title.trim().to_lowercase()
 }
 
 fn duplicate_id(

@@ -3,6 +3,7 @@
 use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
+use crate::model::UNGROUPED_TITLE;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn check_cross_file(
@@ -87,6 +88,8 @@ pub(super) fn check_cross_file(
         .flat_map(|e| &e.value)
         .map(|e| e.id.value.as_str())
         .collect();
+
+    warn_group_titled_like_ungrouped(config, files, diagnostics);
 
     for file in files {
         let (source, raw) = (file.source, file.raw);
@@ -186,6 +189,54 @@ fn suggest_code(code: &str, codes: &BTreeSet<&str>) -> String {
     match best {
         Some((_, c)) => format!("did you mean `{}`?", visible(c)),
         None => "use the `code` of an error in this catalog".to_owned(),
+    }
+}
+
+/// W013 for a group titled like the section the overview and llms.txt give to errors in
+/// no group ([`UNGROUPED_TITLE`]), when both are shown: the group has errors, and some
+/// errors have no group.
+fn warn_group_titled_like_ungrouped(
+    config: &ConfigFile<'_>,
+    files: &[ErrorFile<'_>],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut ungrouped = files.iter().filter(|f| f.raw.group.is_none());
+    let Some(first) = ungrouped.next() else {
+        return;
+    };
+    let count = 1 + ungrouped.count();
+    let used: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.raw.group.as_ref())
+        .map(|g| g.value.as_str())
+        .collect();
+    let reserved = super::config::section_title_key(UNGROUPED_TITLE);
+    for group in config.raw.groups.iter().flat_map(|g| &g.value) {
+        if !used.contains(group.id.value.as_str())
+            || super::config::section_title_key(&group.title.value) != reserved
+        {
+            continue;
+        }
+        let errors = if count == 1 {
+            format!("`{}`", visible(&first.raw.code.value))
+        } else {
+            format!("{count} errors, `{}` first", visible(&first.raw.code.value))
+        };
+        diagnostics.push(
+            at(
+                config.source,
+                &group.title,
+                Code::SharedSectionTitle,
+                format!(
+                    "group title `{}` is also the title of the section of errors in no group ({errors})",
+                    group.title.value.trim()
+                ),
+            )
+            .with_help(format!(
+                "the overview and llms.txt would show two sections of one name; give the group another title, or put those errors in it with `group: {}`",
+                visible(&group.id.value)
+            )),
+        );
     }
 }
 

@@ -462,8 +462,9 @@ fn demote_headings(markdown: &str) -> String {
 }
 
 /// Errors in llms.txt order, with their section titles: catalog groups in order, then
-/// ungrouped errors under "Errors". Errors are given by their position in
-/// `catalog.errors`, which is also where their [`ErrorParts`] are.
+/// ungrouped errors under "Other errors", as on the overview (or under "Errors" when no
+/// error is in a group). Errors are given by their position in `catalog.errors`, which
+/// is also where their [`ErrorParts`] are.
 pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<usize>)> {
     let positions = |group: Option<&str>| -> Vec<usize> {
         (0..catalog.errors.len())
@@ -476,7 +477,13 @@ pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<usize>)> {
         .iter()
         .map(|g| (g.title.as_str(), positions(Some(&g.id))))
         .collect();
-    sections.push(("Errors", positions(None)));
+    sections.retain(|(_, errors)| !errors.is_empty());
+    let title = if sections.is_empty() {
+        crate::model::ALL_ERRORS_TITLE
+    } else {
+        crate::model::UNGROUPED_TITLE
+    };
+    sections.push((title, positions(None)));
     sections.retain(|(_, errors)| !errors.is_empty());
     sections
 }

@@ -659,7 +659,7 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
             // Its anchor is `#group-_other`: no group id starts with `_` (E010), so none
             // can share it, as a group with the id `ungrouped` once did.
             id: "_other",
-            title: "Other errors",
+            title: crate::model::UNGROUPED_TITLE,
             description_html: None,
             errors: ungrouped,
         });
