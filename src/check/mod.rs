@@ -484,7 +484,8 @@ fn is_literal_block(source: &SourceFile, start: Position) -> bool {
 /// For literal block scalars (`|`) the field's lines are the file's lines. Folded (`>`),
 /// plain and quoted scalars join their lines, so the value's text is not the file's;
 /// but only whitespace changes, unless an escape or a quote was written, and
-/// [`same_text_in_file`] finds the place. Where neither works, the field is pointed at.
+/// [`same_text_in_file`] finds the place, escapes read. Where neither works, the field
+/// is pointed at.
 pub(crate) fn at_markdown_range(
     source: &SourceFile,
     value: &S<String>,
@@ -494,14 +495,16 @@ pub(crate) fn at_markdown_range(
 ) -> Diagnostic {
     let (field_start, field_end) = source.span_of(&value.referenced);
     let literal = is_literal_block(source, field_start);
+    // Where a character is written, and in how many characters of the file: one, or an
+    // escape's (`\u202E`).
     let locate = |offset: usize| {
         if literal {
-            in_literal_block(source, field_start, &value.value, offset)
+            in_literal_block(source, field_start, &value.value, offset).map(|at| (at, 1))
         } else {
             same_text_in_file(source, field_start, &value.value, offset)
         }
     };
-    let Some(start) = locate(range.start) else {
+    let Some((start, _)) = locate(range.start) else {
         return Diagnostic::new(code, &source.path, field_start, field_end, message);
     };
     let last = value
@@ -510,10 +513,10 @@ pub(crate) fn at_markdown_range(
         .and_then(|found| found.trim_end().char_indices().last());
     let end = last
         .and_then(|(i, _)| locate(range.start + i))
-        .filter(|end| end.line == start.line && end.column >= start.column)
-        .map_or(start, |end| Position {
+        .filter(|(end, _)| end.line == start.line && end.column >= start.column)
+        .map_or(start, |(end, width)| Position {
             line: end.line,
-            column: end.column + 1,
+            column: end.column + width,
         });
     Diagnostic::new(code, &source.path, start, end, message)
 }
@@ -538,38 +541,102 @@ fn in_literal_block(
 }
 
 /// Where the character at byte `offset` of `value` is written in `source`, when the
-/// value's text up to it is the file's from `start` on, whitespace aside.
+/// value's text up to it is the file's from `start` on, whitespace aside and escapes
+/// read; and in how many characters of the file it is written.
 fn same_text_in_file(
     source: &SourceFile,
     start: Position,
     value: &str,
     offset: usize,
-) -> Option<Position> {
+) -> Option<(Position, usize)> {
     let wanted = value.get(offset..)?.chars().find(|c| !c.is_whitespace())?;
-    let from = source.offset_of(start);
+    let at_value = source.offset_of(start);
     // A quoted scalar starts at its quote.
-    let from = from + usize::from(source.text[from..].starts_with(['"', '\'']));
+    let quote = source.text[at_value..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''));
+    let from = at_value + quote.map_or(0, char::len_utf8);
     let before = value.get(..offset)?;
     let written = source.text.get(from..)?;
     // Most values read as they are written (a scalar on one line, without escapes), and
     // then the offset carries over as it is. A long summary's W004 is found this way
     // without comparing its 200 characters one by one.
-    if written.starts_with(before) {
-        let (at, found) = written
-            .get(offset..)?
-            .char_indices()
-            .find(|(_, c)| !c.is_whitespace())?;
-        return (found == wanted).then(|| source.position_of(from + offset + at));
+    // An escape at the place itself (`\u202E`) is read below.
+    if written.starts_with(before)
+        && let Some((at, found)) = written
+            .get(offset..)
+            .and_then(|rest| rest.char_indices().find(|(_, c)| !c.is_whitespace()))
+        && found == wanted
+    {
+        return Some((source.position_of(from + offset + at), 1));
     }
-    let mut in_file = written.char_indices().filter(|(_, c)| !c.is_whitespace());
+    let mut in_file = as_read(written, quote).filter(|(_, c, _)| !c.is_whitespace());
     for expected in before.chars().filter(|c| !c.is_whitespace()) {
-        let (_, found) = in_file.next()?;
+        let (_, found, _) = in_file.next()?;
         if found != expected {
             return None;
         }
     }
-    let (at, found) = in_file.next()?;
-    (found == wanted).then(|| source.position_of(from + at))
+    let (at, found, width) = in_file.next()?;
+    (found == wanted).then(|| (source.position_of(from + at), width))
+}
+
+/// The characters of a scalar written from the start of `written` as YAML reads them,
+/// each with the byte where it is written and the number of characters it is written
+/// in: in a double-quoted scalar an escape is read as the character it stands for,
+/// found at its backslash and as wide as itself (`\u202E` is one character, 6 wide), and
+/// in a single-quoted one `''` is read as one `'`. Line folding is left to the caller,
+/// which skips whitespace. Past the scalar's end the characters mean nothing; the caller
+/// stops before.
+fn as_read(written: &str, quote: Option<char>) -> impl Iterator<Item = (usize, char, usize)> + '_ {
+    let mut chars = written.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (at, c) = chars.next()?;
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                let (_, escape) = chars.next()?;
+                let hex =
+                    |digits: usize, chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+                        let mut code = 0u32;
+                        for _ in 0..digits {
+                            code = code * 16 + chars.next()?.1.to_digit(16)?;
+                        }
+                        char::from_u32(code)
+                    };
+                let read = match escape {
+                    'x' => hex(2, &mut chars)?,
+                    'u' => hex(4, &mut chars)?,
+                    'U' => hex(8, &mut chars)?,
+                    '0' => '\0',
+                    'a' => '\u{7}',
+                    'b' => '\u{8}',
+                    't' | '\t' => '\t',
+                    'n' => '\n',
+                    'v' => '\u{b}',
+                    'f' => '\u{c}',
+                    'r' => '\r',
+                    'e' => '\u{1b}',
+                    'N' => '\u{85}',
+                    '_' => '\u{a0}',
+                    'L' => '\u{2028}',
+                    'P' => '\u{2029}',
+                    // A line break after a backslash joins the lines: whitespace to the
+                    // caller. `\ `, `\"`, `\/` and `\\` are the character itself.
+                    '\n' | '\r' => ' ',
+                    other => other,
+                };
+                // Escapes are ASCII: their bytes are their characters.
+                let width = chars.peek().map_or(written.len(), |&(next, _)| next) - at;
+                Some((at, read, width))
+            }
+            (Some('\''), '\'') if chars.peek().is_some_and(|&(_, next)| next == '\'') => {
+                chars.next();
+                Some((at, '\'', 2))
+            }
+            _ => Some((at, c, 1)),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -586,7 +653,7 @@ mod tests {
     fn place(text: &str, value: &str, word: &str) -> Option<Position> {
         let source = SourceFile::new("errors/x.yaml", text.to_owned());
         let offset = value.find(word).expect("the word is in the value");
-        same_text_in_file(&source, at(1, 10), value, offset)
+        same_text_in_file(&source, at(1, 10), value, offset).map(|(at, _)| at)
     }
 
     #[test]
@@ -638,11 +705,47 @@ mod tests {
     }
 
     #[test]
-    fn a_value_written_with_an_escape_before_the_place_is_not_guessed() {
-        // The file says `\u0041`, the value says `A`: the caller points at the field.
+    fn a_value_written_with_escapes_is_read_as_yaml_reads_it() {
+        // The file says `\u0041`, the value says `A`.
         assert_eq!(
             place(
                 "summary: \"\\u0041 card was declined.\"\n",
+                "A card was declined.",
+                "declined"
+            ),
+            Some(at(1, 27))
+        );
+        // An escape is found at its backslash.
+        assert_eq!(
+            place(
+                "summary: \"Sent \\x41\\t\\\"\\u202Ex\\U0001F600.\"\n",
+                "Sent A\t\"\u{202E}x\u{1F600}.",
+                "\u{202E}"
+            ),
+            Some(at(1, 24))
+        );
+        assert_eq!(
+            place("summary: \"a\\\n  \\e<b>\"\n", "a\u{1b}<b>", "<b>"),
+            Some(at(2, 5))
+        );
+        // In single quotes, `''` is one quote.
+        assert_eq!(
+            place("summary: 'It''s <b>'\n", "It's <b>", "<b>"),
+            Some(at(1, 17))
+        );
+        // A plain scalar has no escapes: a backslash is itself.
+        assert_eq!(
+            place("summary: a\\u0041 <b>\n", "a\\u0041 <b>", "<b>"),
+            Some(at(1, 18))
+        );
+    }
+
+    #[test]
+    fn a_value_the_file_does_not_hold_is_not_guessed() {
+        // The caller points at the field instead.
+        assert_eq!(
+            place(
+                "summary: \"card declined.\"\n",
                 "A card was declined.",
                 "declined"
             ),
