@@ -1,7 +1,7 @@
 //! Per-file checks of one `errors/<code>.yaml`.
 
 use super::config::{OneLine, check_links, check_one_line, link_titles};
-use super::visible::{how_blank, is_blank, is_invisible, visible};
+use super::visible::{char_name, how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawError, RawMessage, S};
@@ -40,14 +40,8 @@ pub fn code_problem(code: &str) -> Option<String> {
     if let Some((index, c)) = code.chars().enumerate().find(|&(_, c)| !allowed(c)) {
         let what = if c.is_ascii_uppercase() {
             format!("the upper-case letter `{c}` (codes are lower-case)")
-        } else if c == ' ' {
-            "a space".to_owned()
-        } else if is_invisible(c) {
-            format!("U+{:04X}, an invisible character", u32::from(c))
-        } else if c.is_ascii() {
-            format!("`{c}`")
         } else {
-            format!("`{c}` (U+{:04X}; codes are ASCII)", u32::from(c))
+            char_name(c)
         };
         return Some(format!("character {} is {what}", index + 1));
     }
@@ -709,7 +703,7 @@ mod tests {
             "character 1 is the upper-case letter `R` (codes are lower-case)"
         );
         assert_eq!(why("a b"), "character 2 is a space");
-        assert_eq!(why("é"), "character 1 is `é` (U+00E9; codes are ASCII)");
+        assert_eq!(why("é"), "character 1 is `é` (U+00E9), which is not ASCII");
         assert_eq!(why("a/b"), "character 2 is `/`");
         assert_eq!(why("_x"), "it starts with `_`");
         assert_eq!(why("a..b"), "it contains `..`");

@@ -9,8 +9,9 @@
 //! are one header written twice, though YAML sees two keys (E004, as for a key written
 //! twice in the same case).
 
-use super::config::{LINE_BREAKS, first_line_break, line_break_name};
+use super::config::{first_line_break, line_break_name};
 use super::text::printable;
+use super::visible::char_name;
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::raw::S;
@@ -68,7 +69,7 @@ fn check_name(source: &SourceFile, spanned: &S<String>, name: &str, diagnostics:
         Some(c) => format!(
             "`{}` is not a header name: it holds {}",
             printable(name),
-            described(c)
+            char_name(c)
         ),
     };
     diagnostics.push(
@@ -97,19 +98,6 @@ fn repeated_name(source: &SourceFile, first: &S<String>, name: &S<String>) -> Di
 /// Whether `c` may appear in an HTTP token (RFC 9110, section 5.6.2: `tchar`).
 fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
-/// A character that is not a `tchar`, named so that an invisible one can be found.
-fn described(c: char) -> String {
-    match c {
-        ' ' => "a space".to_owned(),
-        '\t' => "a tab".to_owned(),
-        c if c.is_control() || LINE_BREAKS.contains(&c) => {
-            format!("the character U+{:04X}", u32::from(c))
-        }
-        c if !c.is_ascii() => format!("`{c}`, which is not ASCII"),
-        c => format!("`{c}`"),
-    }
 }
 
 #[cfg(test)]
@@ -196,13 +184,5 @@ mod tests {
         ] {
             assert!(!bad.chars().all(is_tchar), "{bad}");
         }
-    }
-
-    #[test]
-    fn characters_that_are_no_tchar_are_named() {
-        assert_eq!(described(' '), "a space");
-        assert_eq!(described(':'), "`:`");
-        assert_eq!(described('\n'), "the character U+000A");
-        assert_eq!(described('é'), "`é`, which is not ASCII");
     }
 }

@@ -47,6 +47,21 @@ pub fn how_blank(text: &str) -> String {
     }
 }
 
+/// A character a message names, so that the writer can find it: a space, a tab or a
+/// line break by name, one no editor shows by its code point, one outside ASCII (which
+/// codes and header names refuse) with a word saying so.
+pub fn char_name(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c if super::config::LINE_BREAKS.contains(&c) => super::config::line_break_name(c),
+        c if is_invisible(c) => format!("U+{:04X}, an invisible character", u32::from(c)),
+        // With its code point: `а` (Cyrillic) looks like `a`.
+        c if !c.is_ascii() => format!("`{c}` (U+{:04X}), which is not ASCII", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
 /// `text` (a code, an id, a file name) as a message shows it: invisible characters
 /// written as `\u{…}` escapes, so `rate\u{200b}_limited` does not read as the valid
 /// `rate_limited`. A plain space is left as it is: it is seen between backticks.
@@ -65,6 +80,18 @@ pub fn visible(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_are_named_so_they_can_be_found() {
+        assert_eq!(char_name(' '), "a space");
+        assert_eq!(char_name(':'), "`:`");
+        assert_eq!(char_name('\n'), "a line feed (U+000A)");
+        assert_eq!(char_name('\u{2028}'), "a line separator (U+2028)");
+        assert_eq!(char_name('\u{200B}'), "U+200B, an invisible character");
+        assert_eq!(char_name('\u{1b}'), "U+001B, an invisible character");
+        assert_eq!(char_name('é'), "`é` (U+00E9), which is not ASCII");
+        assert_eq!(char_name('а'), "`а` (U+0430), which is not ASCII");
+    }
 
     #[test]
     fn invisible_characters_are_escaped() {
