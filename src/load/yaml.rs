@@ -6,26 +6,59 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{SourceFile, lines};
 use serde_saphyr::{Error as YamlError, Options};
 
+/// Levels of nesting a catalog file may have.
+const MAX_DEPTH: usize = 64;
+/// Values, keys and list items a catalog file may hold.
+const MAX_NODES: usize = 100_000;
+/// Aliases (`*name`) a catalog file may use, and anchors (`&name`) it may define.
+const MAX_ALIASES: usize = 1_000;
+/// Events the aliases of a file may replay in all: what stops an alias bomb.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
+
 /// Parser options: strict booleans (`yes` is a string, not `true`), duplicate keys are
 /// errors, and budgets that stop alias bombs and deep nesting long before they cost
-/// memory or stack.
+/// memory or stack. E006's messages and help name the same limits, from the same
+/// constants.
 fn options() -> Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
         reject_unsupported_tags: true,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
-            flow_nesting_limit: 64,
-            max_nodes: 100_000,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ALIASES,
             max_documents: 1,
         },
         alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
         },
     }
+}
+
+/// E006's help: every limit, so the writer knows what to stay under.
+fn limits_help() -> String {
+    format!(
+        "catalog files are limited to {} levels of nesting, {} nodes and {} aliases; simplify the file",
+        with_commas(MAX_DEPTH),
+        with_commas(MAX_NODES),
+        with_commas(MAX_ALIASES)
+    )
+}
+
+/// `n` with a comma between thousands, as prose writes it: `100,000`.
+fn with_commas(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// Parses `errdex.yaml`.
@@ -193,12 +226,12 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
             .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
         YamlError::Budget { breach, .. } => diagnostic(Code::ResourceLimit, budget_message(breach))
-            .with_help("catalog files are limited to 64 levels of nesting, 100,000 nodes and 1,000 aliases; simplify the file"),
+            .with_help(limits_help()),
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
         | YamlError::AliasReplayCounterOverflow { .. } => diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
-            .with_help("catalog files are limited to 64 levels of nesting, 100,000 nodes and 1,000 aliases; simplify the file"),
+            .with_help(limits_help()),
         YamlError::MultipleDocuments { .. } => diagnostic(Code::YamlSyntax, "the file holds more than one YAML document".to_owned())
             .with_help("remove the `---` separator: each error lives in its own file"),
         YamlError::SerdeInvalidType { .. }
@@ -212,7 +245,7 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         }
         _ if error.to_string().contains("recursion") || error.to_string().contains("depth") => {
             diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
-                .with_help("catalog files are limited to 64 levels of nesting; simplify the file")
+                .with_help(format!("catalog files are limited to {MAX_DEPTH} levels of nesting; simplify the file"))
         }
         _ => {
             // The scanner trips over a tab in the indentation while still reading the
@@ -239,16 +272,19 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
 fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
     use serde_saphyr::budget::BudgetBreach;
     match breach {
-        BudgetBreach::Nodes { .. } => {
-            "the file holds more than 100,000 values, keys and list items".to_owned()
-        }
-        BudgetBreach::Depth { .. } => "the file nests more than 64 levels deep".to_owned(),
-        BudgetBreach::Aliases { .. } => {
-            "the file uses more than 1,000 aliases (`*name`)".to_owned()
-        }
-        BudgetBreach::Anchors { .. } => {
-            "the file defines more than 1,000 anchors (`&name`)".to_owned()
-        }
+        BudgetBreach::Nodes { .. } => format!(
+            "the file holds more than {} values, keys and list items",
+            with_commas(MAX_NODES)
+        ),
+        BudgetBreach::Depth { .. } => format!("the file nests more than {MAX_DEPTH} levels deep"),
+        BudgetBreach::Aliases { .. } => format!(
+            "the file uses more than {} aliases (`*name`)",
+            with_commas(MAX_ALIASES)
+        ),
+        BudgetBreach::Anchors { .. } => format!(
+            "the file defines more than {} anchors (`&name`)",
+            with_commas(MAX_ALIASES)
+        ),
         _ => "the file is past a size limit of the YAML parser".to_owned(),
     }
 }
@@ -517,6 +553,19 @@ pub(super) fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn limits_are_written_as_prose_writes_numbers() {
+        use super::with_commas;
+        assert_eq!(with_commas(64), "64");
+        assert_eq!(with_commas(1_000), "1,000");
+        assert_eq!(with_commas(100_000), "100,000");
+        assert_eq!(with_commas(1_234_567), "1,234,567");
+        assert_eq!(
+            super::limits_help(),
+            "catalog files are limited to 64 levels of nesting, 100,000 nodes and 1,000 aliases; simplify the file"
+        );
+    }
+
     use super::*;
 
     #[test]
