@@ -12,6 +12,7 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 /// CommonMark plus tables and strikethrough; never wiki links.
@@ -497,8 +498,9 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
 }
 
 /// The Markdown source made fit for agents: site-root links made absolute on
-/// `base_url`, any raw HTML escaped so it reads as text, and a code block left open
-/// closed at the end.
+/// `base_url` however their destination is spelt (`/errors/rate\_limited/`,
+/// `&#47;errors/…`, `</errors/…>`, on the line after the `(`), any raw HTML escaped so
+/// it reads as text, and a code block left open closed at the end.
 ///
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
@@ -541,11 +543,12 @@ fn made_safe(
     // Replacing an unsafe link by its text can let the brackets around it form a new
     // link (`[a [b](javascript:x)](javascript:y)` → `[a b](javascript:y)`), and
     // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
-    // left. Real text settles in one pass; `check` rejects all of these anyway.
+    // left, and no site link still relative (the new link may lead into the site).
+    // Real text settles in one pass; `check` rejects all of these anyway.
     let mut out = agent_markdown_pass(markdown, base_url);
     for pass in 0..=MAX_AGENT_PASSES {
         let found = findings(&out);
-        if !found.iter().any(|(_, f)| is_unsafe(f)) {
+        if !found.iter().any(|(_, f)| is_unsafe(f) || is_site_link(f)) {
             let open = found.into_iter().find_map(|(_, f)| match f {
                 Finding::UnclosedFence(open) => Some(open),
                 _ => None,
@@ -571,6 +574,13 @@ fn is_unsafe(finding: &Finding) -> bool {
         finding,
         Finding::RawHtml(_) | Finding::UnsafeLink { .. } | Finding::ProtocolRelativeLink(_)
     )
+}
+
+/// Whether a finding is a link still written from the site root, which an agent
+/// reading the Markdown alone cannot resolve. A pass makes every site link absolute,
+/// but one can form after it, from the brackets around a link it removed.
+fn is_site_link(finding: &Finding) -> bool {
+    matches!(finding, Finding::SiteLink(_))
 }
 
 /// Whether Markdown holds what [`is_unsafe`] names.
@@ -601,7 +611,18 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
         .iter()
         .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
         .collect();
+    // The links and images around the current event, innermost last.
+    let mut open: Vec<OpenLink> = Vec::new();
     for (event, range) in parser.into_offset_iter() {
+        // A link's closing event spans the whole link, which lies in the text of the
+        // link around it, if any, not in its own: it is taken off before the update.
+        let closed = match event {
+            Event::End(TagEnd::Link | TagEnd::Image) => open.pop(),
+            _ => None,
+        };
+        if let Some(around) = open.last_mut() {
+            around.text_end = around.text_end.max(range.end);
+        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
                 edits.push((range, html.replace('<', "&lt;").replace('>', "&gt;")));
@@ -618,47 +639,29 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
                     ..
                 },
             ) => {
-                match classify(&dest_url) {
+                let kind = classify(&dest_url);
+                if !kind.may_link() {
                     // An unsafe link of any spelling (entities, `<…>` destinations,
                     // autolinks, references) is replaced whole by its visible text, and
                     // so is one that leaves the site without a scheme.
-                    kind if !kind.may_link() => {
-                        let text = link_text(markdown, &range);
-                        let shown = if link_type == LinkType::Autolink {
-                            format!("`{}`", text.replace('`', "'"))
-                        } else {
-                            text
-                        };
-                        edits.push((range, shown));
-                    }
-                    UrlKind::SiteRoot if link_type == LinkType::Inline => {
-                        // The destination as written, bare or in `<…>`.
-                        let source = &markdown[range.clone()];
-                        let at = source
-                            .rfind(&format!("]({dest_url}"))
-                            .map(|at| at + 2)
-                            .or_else(|| source.rfind(&format!("](<{dest_url}")).map(|at| at + 3));
-                        if let Some(at) = at {
-                            let start = range.start + at;
-                            edits.push((start..start + dest_url.len(), links.resolve(&dest_url)));
-                        }
-                    }
-                    _ => {}
+                    let text = link_text(markdown, &range);
+                    let shown = if link_type == LinkType::Autolink {
+                        format!("`{}`", text.replace('`', "'"))
+                    } else {
+                        text
+                    };
+                    edits.push((range.clone(), shown));
                 }
+                open.push(OpenLink::new(markdown, range, kind, link_type, dest_url));
             }
             _ => {}
         }
+        if let Some(link) = closed {
+            edits.extend(link.destination_edit(markdown, links));
+        }
     }
     for (span, dest) in definitions {
-        let replacement = match classify(&dest) {
-            UrlKind::SiteRoot => links.resolve(&dest),
-            kind if !kind.may_link() => "#".to_owned(),
-            _ => continue,
-        };
-        if let Some(at) = markdown[span.clone()].find(&dest) {
-            let start = span.start + at;
-            edits.push((start..start + dest.len(), replacement));
-        }
+        edits.extend(definition_edit(markdown, span, &dest, links));
     }
     // Nested events (an image inside a link) can overlap; keep the outermost edit, so
     // an unsafe link around an image is removed whole. Outermost first: by start, then
@@ -677,6 +680,232 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
         }
     }
     out
+}
+
+/// A link or image [`agent_markdown_pass`] is inside of.
+struct OpenLink {
+    /// The whole link, `[text](destination "title")`.
+    range: Range<usize>,
+    /// Where the last event inside its text ends (where the text starts, before one):
+    /// the `]` that closes the text is the first one from here. Escaped brackets, code
+    /// spans and images inside are events of their own, so none of theirs comes first.
+    text_end: usize,
+    /// The site path it links to, when it is an inline link, whose destination is
+    /// written in it. A reference link's is its definition's: see [`definition_edit`].
+    site_path: Option<String>,
+}
+
+impl OpenLink {
+    fn new(
+        markdown: &str,
+        range: Range<usize>,
+        kind: UrlKind,
+        link_type: LinkType,
+        dest_url: CowStr<'_>,
+    ) -> Self {
+        // `![` opens an image's text, `[` a link's.
+        let text_start = range.start + markdown[range.clone()].find('[').unwrap_or(0) + 1;
+        let site_path = (kind == UrlKind::SiteRoot && link_type == LinkType::Inline)
+            .then(|| dest_url.into_string());
+        OpenLink {
+            range,
+            text_end: text_start,
+            site_path,
+        }
+    }
+
+    /// The edit that makes its site path absolute, once its text has been read.
+    fn destination_edit(
+        self,
+        markdown: &str,
+        links: SiteLinks<'_>,
+    ) -> Option<(Range<usize>, String)> {
+        let path = self.site_path?;
+        let written = inline_destination(markdown, self.text_end, self.range.end);
+        destination_edit(markdown, written, &path, links)
+    }
+}
+
+/// The edit a reference definition needs: a site path made absolute, an unsafe
+/// destination (or one off the site without a scheme) replaced by `#`.
+fn definition_edit(
+    markdown: &str,
+    span: Range<usize>,
+    dest: &str,
+    links: SiteLinks<'_>,
+) -> Option<(Range<usize>, String)> {
+    let written = definition_destination(markdown, span);
+    match classify(dest) {
+        UrlKind::SiteRoot => destination_edit(markdown, written, dest, links),
+        kind if !kind.may_link() => written
+            .filter(|w| spells(&markdown[w.clone()], dest))
+            .map(|w| (w, "#".to_owned())),
+        _ => None,
+    }
+}
+
+/// Where the destination of the inline link whose text ends before `text_end` is
+/// written: from the `](` that closes the text, up to the link's `end`.
+fn inline_destination(markdown: &str, text_end: usize, end: usize) -> Option<Range<usize>> {
+    let close = text_end + markdown.get(text_end..end)?.find("](")?;
+    destination_at(markdown, close + 2, end)
+}
+
+/// Where the destination of the reference definition `span` (`[label]: destination`)
+/// is written. A label holds no unescaped bracket, so the first one ends it.
+fn definition_destination(markdown: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let definition = markdown.get(span.clone())?;
+    let bytes = definition.as_bytes();
+    let mut at = definition.find('[')? + 1;
+    while at < bytes.len() && bytes[at] != b']' {
+        at += if bytes[at] == b'\\' {
+            escape_len(bytes, at)
+        } else {
+            1
+        };
+    }
+    let colon = span.start + at + 1;
+    markdown
+        .get(colon..span.end)?
+        .starts_with(':')
+        .then_some(())?;
+    destination_at(markdown, colon + 1, span.end)
+}
+
+/// Where a link destination written from `from` (just after `(` or `]:`) lies, `<…>`
+/// included. Before it may come spaces, tabs and one line break, and after the break
+/// the `>` of a block quote the link is in: a site path starts with none of these.
+fn destination_at(markdown: &str, from: usize, end: usize) -> Option<Range<usize>> {
+    let rest = markdown.get(from..end)?;
+    let start = from + rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n', '>']).len();
+    let written = &markdown.as_bytes()[start..end];
+    let len = if written.first() == Some(&b'<') {
+        angle_destination_len(written)?
+    } else {
+        bare_destination_len(written)
+    };
+    Some(start..start + len)
+}
+
+/// The length of a `<…>` destination at the start of `written`: up to the first `>`
+/// not escaped. A line break or another `<` before it means it is none.
+fn angle_destination_len(written: &[u8]) -> Option<usize> {
+    let mut at = 1;
+    while let Some(&b) = written.get(at) {
+        match b {
+            b'\\' => at += escape_len(written, at),
+            b'>' => return Some(at + 1),
+            b'<' | b'\n' | b'\r' => return None,
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The length of a bare destination at the start of `written`: up to a space, a
+/// control character or a `)` that closes no `(` of its own, escaped ones aside.
+fn bare_destination_len(written: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(&b) = written.get(at) {
+        match b {
+            b'\\' => at += escape_len(written, at),
+            b'(' => {
+                depth += 1;
+                at += 1;
+            }
+            b')' if depth == 0 => break,
+            b')' => {
+                depth -= 1;
+                at += 1;
+            }
+            b if b <= b' ' || b == 0x7f => break,
+            _ => at += 1,
+        }
+    }
+    at.min(written.len())
+}
+
+/// How many bytes the `\\` at `at` takes with what it escapes: two before ASCII
+/// punctuation, and one, itself, before anything else, which it leaves as it is.
+fn escape_len(bytes: &[u8], at: usize) -> usize {
+    if bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether `written`, a destination as the source spells it (bare or in `<…>`), reads
+/// as `dest`: with escapes (`rate\_limited`) and references (`&#95;`) decoded, as the
+/// parser decoded them. The parser, not a copy of its rules, tells.
+fn spells(written: &str, dest: &str) -> bool {
+    let inner = written
+        .strip_prefix('<')
+        .and_then(|w| w.strip_suffix('>'))
+        .unwrap_or(written);
+    if inner == dest {
+        return true;
+    }
+    let probe = format!("[]({written})");
+    Parser::new(&probe).any(|event| {
+        matches!(event, Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == dest)
+    })
+}
+
+/// The edit that writes the site path `dest`, written at `written`, absolute on the
+/// site, in the source's form (bare or `<…>`). None when `written` is not where `dest`
+/// is spelt; [`made_safe`] then passes again, and in the end shows the text inert.
+fn destination_edit(
+    markdown: &str,
+    written: Option<Range<usize>>,
+    dest: &str,
+    links: SiteLinks<'_>,
+) -> Option<(Range<usize>, String)> {
+    let written = written.filter(|w| spells(&markdown[w.clone()], dest))?;
+    let inner = if markdown[written.clone()].starts_with('<') {
+        written.start + 1..written.end - 1
+    } else {
+        written
+    };
+    Some((inner, written_destination(&links.resolve(dest))))
+}
+
+/// `url` written as a Markdown link destination, bare or inside `<…>`, that reads as
+/// `url` again and as itself to a reader of the raw text: what would end or break the
+/// destination (white space, controls, `<>()`, `"`, `\\`) or a table cell (`|`) is
+/// percent-encoded, which a browser reads the same, and an `&` that would start a
+/// character reference is escaped.
+pub fn written_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for (at, c) in url.char_indices() {
+        if c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '<' | '>' | '(' | ')' | '"' | '\\' | '|')
+        {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            if c == '&' && starts_reference(&url[at..]) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `text`, which starts with `&`, starts with what could be a character
+/// reference (`&amp;`, `&#95;`, `&#x5F;`): a name or number, then `;`.
+fn starts_reference(text: &str) -> bool {
+    let name = text[1..].trim_start_matches('#');
+    let len = name.len()
+        - name
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+            .len();
+    len > 0 && name[len..].starts_with(';')
 }
 
 /// The visible text of the link spanning `range`, escaped so it cannot form markup.
@@ -911,6 +1140,136 @@ mod tests {
         );
     }
 
+    /// Spellings of links to `/errors/rate_limited/…` that the parser reads alike, with
+    /// what the agent Markdown makes of each: the destination made absolute where it is
+    /// written, the rest kept byte for byte.
+    const SITE_LINK_SPELLINGS: &[(&str, &str)] = &[
+        (
+            r"[a](/errors/rate\_limited/)",
+            "[a](https://d.example/api/errors/rate_limited/)",
+        ),
+        (
+            "[a](&#47;errors/rate&#95;limited/#fix)",
+            "[a](https://d.example/api/errors/rate_limited/#fix)",
+        ),
+        (
+            "[a](&sol;errors/rate&lowbar;limited)",
+            "[a](https://d.example/api/errors/rate_limited/)",
+        ),
+        (
+            r"[a](\/errors/rate_limited/)",
+            "[a](https://d.example/api/errors/rate_limited/)",
+        ),
+        (
+            r"[a](</errors/rate\_limited/>)",
+            "[a](<https://d.example/api/errors/rate_limited/>)",
+        ),
+        (
+            "[a]( </errors/rate_limited/> \"t\")",
+            "[a]( <https://d.example/api/errors/rate_limited/> \"t\")",
+        ),
+        (
+            "[a](\n/errors/rate_limited/)",
+            "[a](\nhttps://d.example/api/errors/rate_limited/)",
+        ),
+        (
+            "> [a \\] `]`](\n> /errors/rate&#x5F;limited/#fix 't')",
+            "> [a \\] `]`](\n> https://d.example/api/errors/rate_limited/#fix 't')",
+        ),
+        (
+            "- [a](\n  /errors/rate_limited)",
+            "- [a](\n  https://d.example/api/errors/rate_limited/)",
+        ),
+        (
+            r"![a](/errors/rate\_limited.md)",
+            "![a](https://d.example/api/errors/rate_limited.md)",
+        ),
+        (
+            "[a][r]\n\n[r]:\n  /errors/rate\\_limited/ \"t\"",
+            "[a][r]\n\n[r]:\n  https://d.example/api/errors/rate_limited/ \"t\"",
+        ),
+        (
+            "[a][r]\n\n[r]: </errors/rate&#95;limited/?x=1&amp;y=2>",
+            "[a][r]\n\n[r]: <https://d.example/api/errors/rate_limited/?x=1&y=2>",
+        ),
+    ];
+
+    #[test]
+    fn a_site_link_is_absolute_for_agents_however_its_destination_is_spelt() {
+        for (markdown, expected) in SITE_LINK_SPELLINGS {
+            assert_eq!(
+                to_agent_markdown(markdown, "https://d.example/api"),
+                *expected,
+                "{markdown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn check_and_the_html_read_every_spelling_of_a_site_link_as_the_agent_markdown_does() {
+        for (markdown, _) in SITE_LINK_SPELLINGS {
+            let site_links = picked(markdown, |f| match f {
+                Finding::SiteLink(url) => Some(url),
+                _ => None,
+            });
+            let [site_link] = site_links.as_slice() else {
+                panic!("{markdown:?}: {site_links:?}");
+            };
+            // `check` looks the decoded path up, and the page links to it.
+            assert!(site_link.starts_with("/errors/rate_limited"), "{site_link}");
+            let absolute = SiteLinks::Absolute("https://d.example/api").resolve(site_link);
+            let agent = to_agent_markdown(markdown, "https://d.example/api");
+            assert!(agent.contains(&absolute), "{agent:?} lacks {absolute}");
+            let relative = SiteLinks::Relative("../../").resolve(site_link);
+            let html = to_html(markdown, SiteLinks::Relative("../../"));
+            let href = format!("=\"{}", relative.replace('&', "&amp;"));
+            assert!(html.contains(&href), "{markdown:?}: {html} lacks {href}");
+        }
+    }
+
+    #[test]
+    fn a_site_link_that_forms_once_an_unsafe_one_is_removed_is_made_absolute_too() {
+        // The inner link is the only link at first; once it is text, the outer brackets
+        // are a link into the site, which another pass rewrites.
+        assert_eq!(
+            to_agent_markdown(
+                r"[a [b](javascript:x)](/errors/rate\_limited/)",
+                "https://d.example"
+            ),
+            "[a b](https://d.example/errors/rate_limited/)"
+        );
+    }
+
+    #[test]
+    fn a_destination_is_written_to_read_as_itself() {
+        for (url, written) in [
+            ("https://d.example/a?b=1&c=2", "https://d.example/a?b=1&c=2"),
+            // Read as a reference, `&amp;` would become `&`.
+            ("https://d.example/?b&amp;c", "https://d.example/?b\\&amp;c"),
+            ("https://d.example/?b&#95;", "https://d.example/?b\\&#95;"),
+            // `|` would end a table cell, the others the destination.
+            (
+                "https://d.example/a b|(c)\"<d>\\",
+                "https://d.example/a%20b%7C%28c%29%22%3Cd%3E%5C",
+            ),
+        ] {
+            assert_eq!(written_destination(url), written, "{url:?}");
+            let read = Parser::new(&format!("[x]({written})")).find_map(|event| match event {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            });
+            assert_eq!(read.as_deref(), Some(written.replace('\\', "").as_str()));
+        }
+    }
+
+    #[test]
+    fn an_unsafe_definition_is_emptied_however_its_destination_is_spelt() {
+        assert_eq!(
+            to_agent_markdown("[a][r]\n\n[r]: &#106;avascript:x\n", "https://d.example"),
+            "\\[a\\]\\[r\\]\n\n[r]: #\n"
+        );
+    }
+
     #[test]
     fn findings_report_html_and_links() {
         let found: Vec<_> = findings("a <b>x</b> [j](javascript:x) [s](/errors/y/) [r](y)")
@@ -1140,6 +1499,57 @@ mod tests {
                     );
                 }
             }
+        }
+
+        /// A site path spelt in any way the parser reads alike (each character as is,
+        /// escaped or as a character reference; bare or in `<…>`; on the line after the
+        /// `(`; in a quote or a list item) is absolute in the agent Markdown.
+        #[test]
+        fn a_site_link_in_any_spelling_is_absolute_for_agents(
+            path in proptest::sample::select(vec![
+                "/errors/rate_limited/",
+                "/errors/a.b-c_d#fix",
+                "/llms.txt?x=(1)&y",
+            ]),
+            spellings in proptest::collection::vec(0u8..4, 1..24),
+            angle: bool,
+            line_break: bool,
+            container in 0usize..3,
+            title: bool,
+        ) {
+            let mut written = String::new();
+            for (c, how) in path.chars().zip(spellings.iter().cycle()) {
+                // A bare destination ends at a `)` it did not open: keep parentheses
+                // out of the count, escaped or as references.
+                let how = if !angle && matches!(c, '(' | ')') { how.max(&1) } else { how };
+                match how {
+                    1 if c.is_ascii_punctuation() => {
+                        written.push('\\');
+                        written.push(c);
+                    }
+                    2 => written.push_str(&format!("&#{};", u32::from(c))),
+                    3 => written.push_str(&format!("&#x{:X};", u32::from(c))),
+                    _ => written.push(c),
+                }
+            }
+            if angle {
+                written = format!("<{written}>");
+            }
+            let (first, next) = [("", ""), ("> ", "> "), ("- ", "  ")][container];
+            let markdown = format!(
+                "{first}See [a]({}{written}{})",
+                if line_break { format!("\n{next}") } else { String::new() },
+                if title { " \"t\"" } else { "" },
+            );
+            let agent = to_agent_markdown(&markdown, "https://x.test");
+            let destinations: Vec<String> = Parser::new(&agent)
+                .filter_map(|event| match event {
+                    Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let absolute = written_destination(&SiteLinks::Absolute("https://x.test").resolve(path));
+            proptest::prop_assert_eq!(destinations, vec![absolute], "{:?} → {:?}", markdown, agent);
         }
 
         /// The shortcuts in `findings`: without `<` or `[` only a code block left open

@@ -1264,6 +1264,110 @@ fn a_link_to_an_error_page_without_its_slash_is_written_with_it() {
     }
 }
 
+/// One site path, `/errors/rate_limited/`, spelt in the ways CommonMark reads alike:
+/// backslash escapes, character references, `<…>`, a line break after `(`, a reference
+/// definition. Every line but the last is a Markdown text of its own.
+const SITE_LINK_SPELLINGS: &[&str] = &[
+    r"See [escaped](/errors/rate\_limited/).",
+    "See [references](&#47;errors/rate&#95;limited/#fix).",
+    r"See [angle](</errors/rate\_limited/>).",
+    "See [broken](\n/errors/rate_limited) over two lines.",
+    "See [defined][r].\n\n[r]: /errors/rate&lowbar;limited/",
+];
+
+/// An agent reading `errors/x.md`, `llms.txt`, `llms-full.txt` or `errors.json` has no
+/// page to resolve a site path against: every spelling `check` accepts and the HTML
+/// links reaches every agent output absolute.
+#[test]
+fn a_site_link_reaches_agents_absolute_however_its_destination_is_spelt() {
+    let dir = copy_of(SMALL);
+    let block = |text: &str| text.replace('\n', "\n    ");
+    let spelt: Vec<String> = SITE_LINK_SPELLINGS.iter().map(|s| block(s)).collect();
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "summary: The card issuer refused the charge; ask the customer for another card.",
+        r"summary: 'The card issuer refused the charge; see [limits](/errors/rate\_limited).'",
+    );
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "description: |\n",
+        &format!(
+            "description: |\n  {}\n\n",
+            spelt[4].replace("\n    ", "\n  ")
+        ),
+    );
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "    resolution: Ask the customer to use another card or to top up.",
+        r"    resolution: 'Ask for another card; see [limits](&#47;errors/rate\_limited/).'",
+    );
+    let items: String = spelt[..4]
+        .iter()
+        .map(|s| format!("  - |\n    {s}\n"))
+        .collect();
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "gotchas:\n",
+        &format!("gotchas:\n{items}"),
+    );
+    let site = build(path_of(&dir));
+
+    let page = site.read("errors/card_declined/index.html");
+    let hrefs = html_tags(&page)
+        .into_iter()
+        .flat_map(|tag| tag.attrs)
+        .filter(|(attr, value)| attr == "href" && value.contains("rate"))
+        .map(|(_, value)| value)
+        .collect::<Vec<_>>();
+    assert_eq!(hrefs.len(), 7, "{hrefs:?}");
+    assert!(
+        hrefs
+            .iter()
+            .all(|h| h.starts_with("../../errors/rate_limited/")),
+        "{hrefs:?}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("errors.json")).expect("errors.json parses");
+    let texts_in_json = json["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            [
+                &e["summary"],
+                &e["description"],
+                &e["gotchas"],
+                &e["causes"],
+            ]
+        })
+        .map(|v| v.to_string())
+        .collect::<String>();
+    for (path, markdown) in [
+        (
+            "errors/card_declined.md",
+            site.read("errors/card_declined.md"),
+        ),
+        ("llms.txt", site.read("llms.txt")),
+        ("llms-full.txt", site.read("llms-full.txt")),
+    ] {
+        let destinations = markdown_destinations(&markdown);
+        let relative: Vec<&String> = destinations.iter().filter(|d| d.starts_with('/')).collect();
+        assert!(relative.is_empty(), "{path}: {relative:?}");
+        let to_the_page = destinations
+            .iter()
+            .filter(|d| d.starts_with("https://docs.tinypay.test/api/errors/rate_limited/"))
+            .count();
+        let expected = if path == "llms.txt" { 1 } else { 7 };
+        assert_eq!(to_the_page, expected, "{path}: {destinations:?}");
+    }
+    assert!(!texts_in_json.contains("](/"), "{texts_in_json}");
+    assert!(!texts_in_json.contains("]: /"), "{texts_in_json}");
+}
+
 /// Code blocks whose HTML and links are inert as code, in every field that the agent
 /// Markdown lays out inside other Markdown: under a list marker, in a table cell, behind
 /// `> `, or on one llms.txt line. `check` passes them (they are code where they are

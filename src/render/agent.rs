@@ -5,7 +5,9 @@
 //! never contains HTML.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{SiteLinks, classify_raw, made_safe_for_agents, to_agent_markdown};
+use crate::markdown::{
+    SiteLinks, classify_raw, made_safe_for_agents, to_agent_markdown, written_destination,
+};
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -355,20 +357,9 @@ fn is_safe_url(url: &str) -> bool {
 }
 
 /// A URL as a Markdown link destination: absolute on `base` when it is a site path, and
-/// with the characters that would end or break the destination percent-encoded.
+/// written so that it reads as itself (see [`written_destination`]).
 fn link_destination(url: &str, base: &str) -> String {
-    let mut out = String::new();
-    for c in absolute(url, base).chars() {
-        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\\') {
-            let mut buf = [0; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(out, "%{b:02X}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    written_destination(&absolute(url, base))
 }
 
 fn one_line(text: &str) -> String {
@@ -652,6 +643,11 @@ mod tests {
         assert_eq!(
             link_destination("/errors.json", "https://b.test"),
             "https://b.test/errors.json"
+        );
+        // A URL is plain text in a `links` list; in Markdown `&amp;` would read as `&`.
+        assert_eq!(
+            link_destination("https://a.test/?q=a&amp;b|c", "https://b.test"),
+            "https://a.test/?q=a\\&amp;b%7Cc"
         );
     }
 
