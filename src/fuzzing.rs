@@ -151,11 +151,13 @@ fn check_site(files: &crate::render::Files) {
         } else if path == "robots.txt" {
             assert_eq!(text.lines().count(), 3, "robots.txt: {text:?}");
         } else if path.ends_with(".md") || path.ends_with(".txt") {
-            // Markdown for agents: may be rendered by any Markdown viewer.
+            // Markdown for agents: may be rendered by any Markdown viewer, or read with
+            // no page to resolve a site path against.
             for (range, finding) in markdown::findings(text) {
                 if let markdown::Finding::RawHtml(_)
                 | markdown::Finding::UnsafeLink { .. }
-                | markdown::Finding::ProtocolRelativeLink(_) = finding
+                | markdown::Finding::ProtocolRelativeLink(_)
+                | markdown::Finding::SiteLink(_) = finding
                 {
                     panic!("{path}: {finding:?} at {range:?}:\n{text}");
                 }
@@ -329,6 +331,12 @@ pub fn markdown(data: &[u8]) {
             markdown::Finding::UnsafeLink { url, .. }
             | markdown::Finding::ProtocolRelativeLink(url) => {
                 panic!("unsafe link {url:?} in agent Markdown:\n{agent}\n--- from:\n{text}")
+            }
+            // An agent reading the Markdown alone has no page to resolve it against.
+            markdown::Finding::SiteLink(url) => {
+                panic!(
+                    "site link {url:?} left relative in agent Markdown:\n{agent}\n--- from:\n{text}"
+                )
             }
             _ => {}
         }
