@@ -386,7 +386,8 @@ impl SiteLinks<'_> {
 /// `errors/x`, an error page written without its slash (with any `?query` or
 /// `#fragment` after it), as `errors/x/`. The page is `errors/x/index.html`: a static
 /// host redirects `errors/x` to it, but a site opened from disk shows the folder, and
-/// `errors/x/` is the canonical URL. `errors/x.md` is the page's Markdown, and any
+/// `errors/x/` is the canonical URL. `errors/x.md` is the page's Markdown, even when
+/// a code `x.md` exists (`check` asks for `errors/x.md/` for its page, E042), and any
 /// other path is kept as written.
 fn with_page_slash(path: &str) -> Cow<'_, str> {
     let (file, rest) = path.split_at(path.find(['?', '#']).unwrap_or(path.len()));

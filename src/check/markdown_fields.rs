@@ -51,12 +51,12 @@ fn check_link_urls(
     for link in links.iter().flat_map(|l| &l.value) {
         let url = link.url.value.trim();
         // `//host` and `/\host` have no scheme, which `check_links` reports.
-        let site_path = classify_raw(url) == UrlKind::SiteRoot;
-        if site_path && !site_path_exists(url, codes) {
-            diagnostics.push(
-                super::at(source, &link.url, Code::BrokenLink, format!("link `{}` points at a page the site does not have", truncate(url)))
-                    .with_help("link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists"),
-            );
+        if classify_raw(url) != UrlKind::SiteRoot {
+            continue;
+        }
+        if let Some((message, help)) = broken_site_path(url, codes) {
+            diagnostics
+                .push(super::at(source, &link.url, Code::BrokenLink, message).with_help(help));
         }
     }
 }
@@ -165,15 +165,10 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             format!("relative link `{}` cannot be resolved", truncate(&url)),
             "the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`",
         ),
-        Finding::SiteLink(url) if !site_path_exists(&url, codes) => (
-            Code::BrokenLink,
-            format!(
-                "link `{}` points at a page the site does not have",
-                truncate(&url)
-            ),
-            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists",
-        ),
-        Finding::SiteLink(_) => return None,
+        Finding::SiteLink(url) => {
+            let (message, help) = broken_site_path(&url, codes)?;
+            return Some((Code::BrokenLink, message, help));
+        }
         // Its help depends on the field; `check_field` reports it.
         Finding::UnclosedFence(_) => return None,
         Finding::UnusableLink(url) => {
@@ -211,13 +206,55 @@ pub(super) fn no_scheme(url: &str) -> (String, String) {
     )
 }
 
-/// Whether a site-root path names something errdex writes.
-fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
-    let path = url
-        .split(['#', '?'])
+/// Message and help for a site-root path that names nothing errdex writes, or `None`
+/// when it names something.
+fn broken_site_path(url: &str, codes: &BTreeSet<&str>) -> Option<(String, String)> {
+    if site_path_exists(url, codes) {
+        return None;
+    }
+    let quoted = truncate(url);
+    Some(match page_read_as_markdown(url, codes) {
+        // The page of the code `x.md`, written without its slash, reads as the Markdown
+        // of `x`, as everywhere else: the help says what to write for the page instead.
+        Some(code) => (
+            format!(
+                "link `{quoted}` is read as the Markdown of `{}`, which is not a code",
+                code.strip_suffix(".md").unwrap_or(code)
+            ),
+            format!(
+                "a path ending in `.md` is an error's Markdown; for the page of `{code}`, write `{}`, and for its Markdown `/errors/{code}.md`",
+                truncate(&with_slash(url))
+            ),
+        ),
+        None => (
+            format!("link `{quoted}` points at a page the site does not have"),
+            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists".to_owned(),
+        ),
+    })
+}
+
+/// `url` with a `/` after its path, before any `?query` or `#fragment`.
+fn with_slash(url: &str) -> String {
+    let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    format!("{path}/{rest}")
+}
+
+/// A site-root path without its `?query` or `#fragment` and leading `/`.
+fn site_file(url: &str) -> &str {
+    url.split(['#', '?'])
         .next()
         .unwrap_or("")
-        .trim_start_matches('/');
+        .trim_start_matches('/')
+}
+
+/// Whether a site-root path names something errdex writes.
+///
+/// `errors/x.md` is always the Markdown of `x`, never the page of a code `x.md` written
+/// without its slash: agents are told that `/errors/<code>.md` is an error's Markdown,
+/// and what a link means must not depend on which other codes exist (a code `x.md`
+/// beside `x` is E012 anyway). The page of `x.md` is `errors/x.md/`.
+fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
+    let path = site_file(url);
     if SITE_FILES.contains(&path) {
         return true;
     }
@@ -230,6 +267,16 @@ fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
         .or_else(|| rest.strip_suffix(".md"))
         .unwrap_or(rest);
     codes.contains(code)
+}
+
+/// The code `x.md` when `url` is `/errors/x.md` and `x.md` is a code: a link meant for
+/// its page, written without the slash, which reads as the Markdown of `x`.
+fn page_read_as_markdown<'a>(url: &str, codes: &BTreeSet<&'a str>) -> Option<&'a str> {
+    let code = site_file(url).strip_prefix("errors/")?;
+    if !code.ends_with(".md") {
+        return None;
+    }
+    codes.get(code).copied()
 }
 
 /// A link or HTML as a message quotes it: its first 60 characters.
@@ -310,5 +357,35 @@ mod tests {
         for broken in ["/errors/nope/", "/docs/", "/errors/"] {
             assert!(!site_path_exists(broken, &codes), "{broken}");
         }
+    }
+
+    #[test]
+    fn a_path_ending_in_md_is_an_errors_markdown_even_when_a_code_ends_in_md() {
+        let codes: BTreeSet<&str> = ["rate_limited", "not_found.md"].into_iter().collect();
+        for ok in [
+            "/errors/not_found.md/",
+            "/errors/not_found.md/#fix",
+            "/errors/not_found.md.md",
+            "/errors/rate_limited.md",
+        ] {
+            assert_eq!(broken_site_path(ok, &codes), None, "{ok}");
+        }
+        // The page of `not_found.md` without its slash: the Markdown of `not_found`.
+        let (message, help) =
+            broken_site_path("/errors/not_found.md#fix", &codes).expect("a broken link");
+        assert_eq!(
+            message,
+            "link `/errors/not_found.md#fix` is read as the Markdown of `not_found`, which is not a code"
+        );
+        assert!(
+            help.contains("for the page of `not_found.md`, write `/errors/not_found.md/#fix`"),
+            "{help}"
+        );
+        let (message, help) = broken_site_path("/errors/nope.md", &codes).expect("a broken link");
+        assert!(
+            message.contains("a page the site does not have"),
+            "{message}"
+        );
+        assert!(!help.contains("nope"), "{help}");
     }
 }
