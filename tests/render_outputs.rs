@@ -1610,3 +1610,53 @@ fn blank_list_items_are_left_out_of_every_output() {
         assert_eq!(file(&edited, path), file(&original, path), "{path}");
     }
 }
+
+/// The `## ` headings of a Markdown text, in order.
+fn h2_titles(markdown: &str) -> Vec<String> {
+    markdown_headings(markdown)
+        .into_iter()
+        .filter(|(level, _)| *level == HeadingLevel::H2)
+        .map(|(_, title)| title)
+        .collect()
+}
+
+#[test]
+fn an_error_description_is_never_read_as_part_of_its_deprecation_notice() {
+    // The description came after `## Deprecated`, so agents read it as the notice.
+    let mut catalog = load(SMALL);
+    let legacy = catalog
+        .errors
+        .iter_mut()
+        .find(|e| e.code == "charge_failed")
+        .expect("charge_failed is in the small catalog");
+    legacy.description = Some("What a failed charge meant on old versions.".into());
+    let markdown = file(&render(&catalog), "errors/charge_failed.md").to_owned();
+    let description = markdown
+        .find("What a failed charge meant")
+        .expect("the description is in the Markdown");
+    let notice = markdown.find("## Deprecated").expect("the notice is there");
+    assert!(description < notice, "{markdown}");
+}
+
+#[test]
+fn a_replacement_without_a_deprecation_notice_is_named_in_the_markdown() {
+    // The page said "Replaced … use card_declined instead"; the Markdown said nothing.
+    let mut catalog = load(SMALL);
+    let legacy = catalog
+        .errors
+        .iter_mut()
+        .find(|e| e.code == "charge_failed")
+        .expect("charge_failed is in the small catalog");
+    legacy.deprecated = None;
+    let markdown = file(&render(&catalog), "errors/charge_failed.md").to_owned();
+    assert!(
+        h2_titles(&markdown).contains(&"Replaced".to_owned()),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "Replaced by [`card_declined`](https://docs.tinypay.test/api/errors/card_declined.md)."
+        ),
+        "{markdown}"
+    );
+}

@@ -77,22 +77,13 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     out.push_str(&md(&entry.summary));
     out.push_str("\n\n");
 
-    if let Some(deprecated) = &entry.deprecated {
-        out.push_str("## Deprecated\n\n");
-        out.push_str(&md(deprecated));
-        out.push_str("\n\n");
-        if let Some(replacement) = &entry.replaced_by {
-            let _ = write!(
-                out,
-                "Replaced by [`{replacement}`]({}).\n\n",
-                catalog.markdown_url(replacement)
-            );
-        }
-    }
+    // The description belongs to the error itself, under its title: after a
+    // `## Deprecated` heading an agent would read it as part of the deprecation notice.
     if let Some(description) = &entry.description {
         out.push_str(&md(description));
         out.push_str("\n\n");
     }
+    lifecycle_section(&mut out, catalog, entry, &md);
     list_section(&mut out, "When it fires", &entry.when, &md, false);
     if !entry.causes.is_empty() {
         out.push_str("## Causes\n\n| Cause | Resolution |\n| --- | --- |\n");
@@ -212,6 +203,33 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     // a summary that was an inert code block on its own is HTML there. The document is
     // made safe once more as a whole, as agents will read it.
     made_safe_for_agents(&out, base)
+}
+
+/// "Deprecated", or "Replaced" for an error with a `replaced_by` and no `deprecated`,
+/// as its page's callout says: the successor is named either way.
+fn lifecycle_section(
+    out: &mut String,
+    catalog: &Catalog,
+    entry: &ErrorEntry,
+    md: &dyn Fn(&str) -> String,
+) {
+    if entry.deprecated.is_none() && entry.replaced_by.is_none() {
+        return;
+    }
+    if let Some(deprecated) = &entry.deprecated {
+        out.push_str("## Deprecated\n\n");
+        out.push_str(&md(deprecated));
+        out.push_str("\n\n");
+    } else {
+        out.push_str("## Replaced\n\n");
+    }
+    if let Some(replacement) = &entry.replaced_by {
+        let _ = write!(
+            out,
+            "Replaced by [`{replacement}`]({}).\n\n",
+            catalog.markdown_url(replacement)
+        );
+    }
 }
 
 /// A list of Markdown items. Each item is laid out under its marker first and made safe
