@@ -128,7 +128,11 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
         // left open further down, say), which the writer will have to fix next.
         KeyProblems::Unreadable(e) => {
             let later = to_diagnostic(&e, source);
-            return if later.code == Code::YamlSyntax && later.start > first.start {
+            // Text read as `key: value` ends in a "value" YAML may not accept (one that
+            // starts with a backtick); quoting the text, as `first` says, fixes both.
+            let same_mistake = later.start.line == first.start.line
+                && colon_in_plain_text(source, first.start).is_some();
+            return if later.code == Code::YamlSyntax && later.start > first.start && !same_mistake {
                 vec![first, later]
             } else {
                 vec![first]
@@ -192,11 +196,14 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     let diagnostic =
         |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
     if let Some((expected, help)) = expected_shape(&error.to_string()) {
-        let message = match key_of(source, start) {
+        let key = key_of(source, start);
+        let message = match &key {
             Some((key, true)) => format!("each item of `{key}` {expected}"),
             Some((key, false)) => format!("`{key}` {expected}"),
             None => format!("this value {expected}"),
         };
+        let help = text_help(source, start, key.as_ref().map(|(key, _)| key.as_str()))
+            .unwrap_or_else(|| help.to_owned());
         return diagnostic(Code::WrongType, message).with_help(help);
     }
     match kind {
@@ -254,6 +261,16 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             if let Some(at) = tab {
                 return Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
                     .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use");
+            }
+            if let Some(reserved) = reserved_start(source, start, &error.to_string()) {
+                // A backtick quoted in backticks would read as an empty code span.
+                let name = if reserved == '`' { "a backtick".to_owned() } else { format!("`{reserved}`") };
+                return diagnostic(Code::YamlSyntax, format!("unquoted text cannot start with {name}"))
+                    .with_help(format!("YAML reserves {name} at the start of a value: quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block"));
+            }
+            if let Some(help) = colon_in_value_help(source, start, &error.to_string()) {
+                return diagnostic(Code::YamlSyntax, "`: ` in unquoted text reads as the start of a new key".to_owned())
+                    .with_help(help);
             }
             let help = match opened_quote(source, start) {
                 Some(open) => format!(
@@ -477,6 +494,80 @@ fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
         ),
         _ => return None,
     })
+}
+
+/// A help for text that YAML read as a list or mapping where text belongs, when the
+/// usual help ("quote it if it starts with `[` or `{`") would not name the cause: a body
+/// written as YAML instead of as the text the API sends, or a `: ` inside unquoted text
+/// (``- Send `unit: kg` always`` is a mapping of one key).
+fn text_help(source: &SourceFile, at: Position, key: Option<&str>) -> Option<String> {
+    if let Some(key @ ("body" | "example")) = key {
+        return Some(format!(
+            "write the body as text, exactly as the API sends it: put `|` after `{key}:` and the JSON on the lines below, indented"
+        ));
+    }
+    let colon = colon_in_plain_text(source, at)?;
+    Some(format!(
+        "the `: ` at column {} made YAML read this text as `key: value`; put the whole text in quotes (`'…'`, doubling any `'` inside, or `\"…\"`) or in a `|` block",
+        colon.column
+    ))
+}
+
+/// Where the first `: ` is in the unquoted text that starts at `at`, if the text before
+/// it reads as prose (a space or a backtick): a deliberate mapping written where text
+/// belongs (`- cause: …` under `fix`) starts with a bare key, and keeps the plain help.
+fn colon_in_plain_text(source: &SourceFile, at: Position) -> Option<Position> {
+    let start = source.offset_of(at);
+    let line = source.text.get(start..)?.split(['\n', '\r']).next()?;
+    // Quoted, flow and block values, and YAML's indicators, are not unquoted text.
+    if line.starts_with(['{', '[', '"', '\'', '|', '>', '-', '?', '!', '&', '*']) {
+        return None;
+    }
+    let colon = line.match_indices(':').map(|(i, _)| i).find(|&i| {
+        let after = &line[i + 1..];
+        after.is_empty() || after.starts_with([' ', '\t'])
+    })?;
+    line[..colon]
+        .contains([' ', '\t', '`'])
+        .then(|| source.position_of(start + colon))
+}
+
+/// The character YAML reserves (a backtick or `@`) that starts the value at `at`, when
+/// the parser stopped there ("unexpected character"): Markdown text often starts with
+/// inline code, and the parser's message quotes the backtick in backticks.
+fn reserved_start(source: &SourceFile, at: Position, message: &str) -> Option<char> {
+    if !first_line(message).starts_with("unexpected character") {
+        return None;
+    }
+    let c = source.text.get(source.offset_of(at)..)?.chars().next()?;
+    matches!(c, '`' | '@').then_some(c)
+}
+
+/// The help for a `: ` the parser found inside unquoted text ("mapping values are not
+/// allowed"): the writer meant text, YAML saw a second key. Names the key whose value it
+/// is when the value starts on the line, and says the line goes on with the text above
+/// when it does not; a line that starts with a bare key is more likely indented wrongly,
+/// which the general help covers.
+fn colon_in_value_help(source: &SourceFile, at: Position, message: &str) -> Option<String> {
+    if !first_line(message).starts_with("mapping values are not allowed") {
+        return None;
+    }
+    let line = lines(&source.text).nth(at.line.checked_sub(1)?)?;
+    let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
+    let content = before.trim_start();
+    let content = content.strip_prefix("- ").unwrap_or(content).trim_start();
+    let quote = "quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block";
+    match content.split_once(": ") {
+        Some((key, _)) => {
+            let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+            (!key.is_empty() && !key.contains([' ', '\t'])).then(|| {
+                format!("the value of `{key}` holds a `: `, which YAML reads as the start of another key: {quote}")
+            })
+        }
+        None => content.contains([' ', '\t', '`']).then(|| {
+            format!("this line goes on with the unquoted text above it, and YAML reads its `: ` as the start of a key: {quote}")
+        }),
+    }
 }
 
 /// The key a value at `at` belongs to, and whether the value is an item of its list:
