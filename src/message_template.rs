@@ -155,6 +155,38 @@ impl Template {
             (false, false) => self.pieces == other.pieces,
         }
     }
+
+    /// A message both templates match, for two templates with placeholders that
+    /// overlap: the construction [`Template::overlaps`] describes, with each placeholder
+    /// written `x`. The shortest of its forms that both match is given, as an example a
+    /// writer can read ("both match `Key x expired`"); `None` when the templates do not
+    /// overlap, or when one has no placeholder, as it is then the shared message itself.
+    pub fn shared_message(&self, other: &Template) -> Option<String> {
+        if !(self.has_placeholders() && other.has_placeholders() && self.overlaps(other)) {
+            return None;
+        }
+        let longer = |a: &'_ str, b: &'_ str| {
+            if a.len() >= b.len() {
+                a.to_owned()
+            } else {
+                b.to_owned()
+            }
+        };
+        let prefix = longer(self.literal_prefix(), other.literal_prefix());
+        let suffix = longer(self.literal_suffix(), other.literal_suffix());
+        // From the first placeholder to the last, both left out.
+        let middle = |t: &Template| t.pieces[1..t.pieces.len() - 1].join("x");
+        let (a, b) = (middle(self), middle(other));
+        [
+            format!("{prefix}x{suffix}"),
+            format!("{prefix}x{a}x{suffix}"),
+            format!("{prefix}x{b}x{suffix}"),
+            // Always matches both: see `overlaps`.
+            format!("{prefix}x{a}x{b}x{suffix}"),
+        ]
+        .into_iter()
+        .find(|message| self.matches(message) && other.matches(message))
+    }
 }
 
 /// The byte position one character after `at` in `text`, if that is not past `end`.
@@ -262,6 +294,27 @@ mod tests {
         assert!(!t("{k} expired").overlaps(&t("{k} revoked")));
     }
 
+    #[test]
+    fn two_open_ended_templates_are_shown_a_message_both_match() {
+        let (a, b) = (
+            t("{property} must be an email"),
+            t("Internal error, reference {id}"),
+        );
+        assert_eq!(
+            a.shared_message(&b).as_deref(),
+            Some("Internal error, reference x must be an email")
+        );
+        assert_eq!(
+            t("Key {k} expired at {t}")
+                .shared_message(&t("Key {k}"))
+                .as_deref(),
+            Some("Key x expired at x")
+        );
+        assert_eq!(t("{k} expired").shared_message(&t("{k} revoked")), None);
+        // One message without placeholders is the shared message itself.
+        assert_eq!(t("Key {k}").shared_message(&t("Key 1")), None);
+    }
+
     /// A template as a list of characters and holes, for the reference implementations.
     #[derive(Clone, Copy, PartialEq)]
     enum Token {
@@ -337,6 +390,16 @@ mod tests {
         #[test]
         fn overlap_agrees_with_a_search_of_both_templates(a in "(a|b|é|\\{x\\}){0,6}", b in "(a|b|é|\\{x\\}){0,6}") {
             proptest::prop_assert_eq!(t(&a).overlaps(&t(&b)), reference_overlap(&tokens(&a), &tokens(&b)));
+        }
+
+        #[test]
+        fn the_shared_message_of_two_overlapping_templates_matches_both(a in "(a|b|é|\\{x\\}){0,6}", b in "(a|b|é|\\{x\\}){0,6}") {
+            let (a, b) = (t(&a), t(&b));
+            let both_open = a.has_placeholders() && b.has_placeholders();
+            match a.shared_message(&b) {
+                Some(message) => proptest::prop_assert!(a.matches(&message) && b.matches(&message)),
+                None => proptest::prop_assert!(!(both_open && a.overlaps(&b))),
+            }
         }
     }
 }

@@ -131,7 +131,15 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics:
     }
     *listed += 1;
     let (message, other_message) = (claim.message, other.message);
-    let help = "a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only";
+    // Two messages whose fixed text already differs overlap through a placeholder at an
+    // end; an example of the text both match shows how.
+    let help = match claim.template.shared_message(&other.template) {
+        Some(shared) => format!(
+            "both match `{}`: a placeholder takes any text, even another message's fixed text, and a message must identify one error; give the two messages fixed text of their own at the start or at the end, or keep the message in one error only",
+            super::excerpt(&shared, MESSAGE_EXCERPT)
+        ),
+        None => "a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only".to_owned(),
+    };
     let help = if *listed == MAX_LISTED_PER_MESSAGE {
         format!(
             "{help}; at most {MAX_LISTED_PER_MESSAGE} overlaps are listed per message, and this one may have more"
