@@ -182,6 +182,20 @@ fn explain_prints_the_markdown_and_suggests_close_codes() {
     );
 }
 
+#[test]
+fn explain_suggests_the_code_of_an_upper_case_spelling() {
+    // Logs often print codes in upper case; `RATE_LIMITED` was offered no suggestion.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let shouted = errdex(&["explain", "RATE_LIMITED", "--catalog", "c"], dir.path());
+    assert_eq!(shouted.status.code(), Some(1));
+    assert!(
+        text(&shouted.stderr).contains("did you mean `rate_limited`?"),
+        "{}",
+        text(&shouted.stderr)
+    );
+}
+
 /// A `|` is escaped in a code span inside a table cell, where it would end the cell,
 /// and nowhere else, where the backslash would show.
 #[test]

@@ -24,7 +24,8 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     }
     let Some(entry) = catalog.errors.iter().find(|e| e.code == code) else {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-        let hint = crate::load::did_you_mean(code, &codes);
+        // Codes are lower case (E010); logs and dashboards often show them in upper case.
+        let hint = crate::load::did_you_mean(&code.to_lowercase(), &codes);
         eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
         // The code may be in one of them, under another file name (E011).
         if !readable.left_out.is_empty() {
