@@ -382,3 +382,25 @@ fn quiet_silences_progress_and_verbose_logs_stages() {
     assert!(log.contains("DEBUG") && log.contains("checked"), "{log}");
     assert!(!log.contains('\x1b'), "no colour codes when not a terminal");
 }
+
+#[test]
+fn the_response_stub_of_new_follows_the_catalog_envelope() {
+    // Uncommented, the stub `{"error": {"code": …}}` lacked the message and docs URL
+    // that the envelope of `errdex init` points at: two E026 in a file errdex wrote.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let new = errdex(
+        &["new", "widget_locked", "--status", "423", "--catalog", "c"],
+        dir.path(),
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let file = dir.path().join("c/errors/widget_locked.yaml");
+    let stubbed = std::fs::read_to_string(&file).expect("written");
+    let uncommented = stubbed
+        .replace("# response:\n", "response:\n")
+        .replace("#   body: |\n#     {", "  body: |\n    {");
+    assert_ne!(uncommented, stubbed, "the stub is there to uncomment");
+    std::fs::write(&file, uncommented).expect("edit");
+    let check = errdex(&["check", "--catalog", "c", "--strict"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}

@@ -61,12 +61,14 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
     {
         file.write_all(super::init::schema_comment().as_bytes())?;
     }
+    let body = body_stub(&args.catalog.catalog, code, args.status);
     file.write_all(
         scaffold(
             code,
             args.status,
             args.title.as_deref(),
             args.group.as_deref(),
+            &body,
         )
         .as_bytes(),
     )?;
@@ -122,8 +124,15 @@ fn check_group(catalog: &std::path::Path, group: &str) -> anyhow::Result<()> {
     anyhow::bail!("group `{group}` is not defined in errdex.yaml\n  help: {help}")
 }
 
-/// A valid error file with every optional section stubbed as a comment.
-fn scaffold(code: &str, status: u16, title: Option<&str>, group: Option<&str>) -> String {
+/// A valid error file with every optional section stubbed as a comment; `body` is the
+/// example response body, one line of JSON.
+fn scaffold(
+    code: &str,
+    status: u16,
+    title: Option<&str>,
+    group: Option<&str>,
+    body: &str,
+) -> String {
     let reason = reason_phrase(status);
     let title = title.map_or_else(
         || {
@@ -157,7 +166,7 @@ fn scaffold(code: &str, status: u16, title: Option<&str>, group: Option<&str>) -
 # endpoints:\n#   - POST /things\n\
 # fix:\n#   - The first step to fix it.\n\
 # gotchas:\n#   - A mistake people make.\n\
-# response:\n#   body: |\n#     {{\"error\": {{\"code\": \"{code}\"}}}}\n\
+# response:\n#   body: |\n#     {body}\n\
 # examples:\n#   - title: curl\n#     lang: sh\n#     code: curl https://api.example.com/things\n\
 retryable: {retryable}\n\
 # retry_after:\n#   header: Retry-After\n\
@@ -165,6 +174,79 @@ agent:\n  action: {action}\n  guidance: TODO tell an AI agent what to do when it
 # related: [other_code]\n# links:\n#   - title: Guide\n#     url: https://example.com/guide\n# since: \"2025-01\"\n",
         title = yaml_string(&title),
     )
+}
+
+/// The example body of the scaffold, one line of JSON. In the shape of the catalog's
+/// envelope when it has exactly one, which an unnamed response follows: the error's
+/// code, status and page URL at its pointers, and a stand-in message (any message passes
+/// while `messages` is empty), so that uncommenting `response` gives a body `check`
+/// accepts. `{"error": {"code": …}}` otherwise, or when a pointer runs through an array.
+fn body_stub(catalog: &std::path::Path, code: &str, status: u16) -> String {
+    let generic = serde_json::json!({ "error": { "code": code } }).to_string();
+    let Ok(text) = std::fs::read_to_string(catalog.join(crate::load::CONFIG_FILE)) else {
+        return generic;
+    };
+    let source = crate::source::SourceFile::new(crate::load::CONFIG_FILE, text);
+    let Ok(config) = crate::load::parse_config(&source) else {
+        return generic;
+    };
+    let envelopes = config.envelopes.map(|e| e.value).unwrap_or_default();
+    let [envelope] = envelopes.as_slice() else {
+        return generic;
+    };
+    let Some(pointers) = &envelope.pointers else {
+        return generic;
+    };
+    let page = crate::check::validate_base_url(&config.base_url.value)
+        .map(|base| format!("{base}/errors/{code}/"))
+        .unwrap_or_default();
+    let values = [
+        (&pointers.code, serde_json::Value::from(code)),
+        (&pointers.status, serde_json::Value::from(status)),
+        (&pointers.docs_url, serde_json::Value::from(page)),
+        (
+            &pointers.message,
+            serde_json::Value::from("TODO the exact message"),
+        ),
+    ];
+    let mut body = serde_json::Value::Object(serde_json::Map::new());
+    for (pointer, value) in values {
+        let Some(pointer) = pointer else { continue };
+        if !set_at(&mut body, &pointer.value, value) {
+            return generic;
+        }
+    }
+    body.to_string()
+}
+
+/// Sets `value` at the JSON Pointer `pointer` in `body`, making the objects on the way;
+/// false for a pointer this cannot follow (the whole body, an array index, a value
+/// already set on the way).
+fn set_at(body: &mut serde_json::Value, pointer: &str, value: serde_json::Value) -> bool {
+    let Some(path) = pointer.strip_prefix('/') else {
+        return false;
+    };
+    let mut here = body;
+    let mut tokens = path
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .peekable();
+    while let Some(token) = tokens.next() {
+        if token.parse::<usize>().is_ok() || token == "-" {
+            return false;
+        }
+        let Some(object) = here.as_object_mut() else {
+            return false;
+        };
+        if tokens.peek().is_none() {
+            object.insert(token, value);
+            return true;
+        }
+        here = object
+            .entry(token)
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+    false
 }
 
 /// A YAML scalar for `text`, quoted when it would otherwise be read as something else.
@@ -180,5 +262,23 @@ fn yaml_string(text: &str) -> String {
         text.to_owned()
     } else {
         serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_at;
+    use serde_json::json;
+
+    #[test]
+    fn values_are_set_at_pointers_through_objects_only() {
+        let mut body = json!({});
+        assert!(set_at(&mut body, "/error/code", json!("x")));
+        assert!(set_at(&mut body, "/error/a~1b~0c", json!(1)));
+        assert_eq!(body, json!({"error": {"code": "x", "a/b~c": 1}}));
+        // An array index, the whole body, or a value already in the way: the plain stub.
+        assert!(!set_at(&mut body, "/errors/0/code", json!("x")));
+        assert!(!set_at(&mut body, "", json!("x")));
+        assert!(!set_at(&mut body, "/error/code/deeper", json!("x")));
     }
 }
