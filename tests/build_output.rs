@@ -903,3 +903,35 @@ fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
     let after = outside_site(tree(dir.path()));
     assert_same_tree(&kept_tree, &after, "what is not errdex's own leftover");
 }
+
+/// A link to any page or file the build writes for readers passes `check`: the list of
+/// files `check` knows (E042) cannot fall behind what `build` writes.
+#[test]
+fn every_file_the_site_serves_may_be_linked_to() {
+    let (dir, catalog) = catalog_copy(SMALL);
+    let out = dir.path().join("site");
+    build_ok(&catalog, &out);
+    // Host configuration, build bookkeeping, hashed assets and the scripts pages load are
+    // not pages to link to; error pages are checked by code.
+    let served: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|path| !path.ends_with('/'))
+        .filter(|path| !path.starts_with("errors/") && !path.starts_with("assets/"))
+        .filter(|path| !path.starts_with('_') && !path.starts_with(".errdex"))
+        .filter(|path| !path.ends_with(".js"))
+        .collect();
+    assert!(
+        served.contains(&".well-known/llms.txt".to_owned()),
+        "{served:?}"
+    );
+    let links: String = served
+        .iter()
+        .map(|path| format!("[{path}](/{path}) "))
+        .collect();
+    let config = catalog.join("errdex.yaml");
+    let text = std::fs::read_to_string(&config).expect("read config");
+    std::fs::write(&config, format!("{text}tips:\n  - \"{links}\"\n")).expect("write config");
+    let run = build(&catalog, &out, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("E042"), "{}", run.stderr);
+}

@@ -169,7 +169,7 @@ fn explain_prints_the_markdown_and_suggests_close_codes() {
     assert_eq!(explain.status.code(), Some(0));
     let out = text(&explain.stdout);
     assert!(out.starts_with(
-        "> Fetch the complete documentation index at: https://docs.example.com/errors/llms.txt"
+        "> Fetch the complete documentation index at: https://docs.example.com/llms.txt"
     ));
     assert!(out.contains("# rate_limited: Too many requests"));
     assert!(!out.contains('\x1b'), "no colour when piped");
@@ -250,7 +250,7 @@ fn explain_and_lookup_leave_a_broken_file_out_instead_of_refusing() {
     assert_eq!(explain.status.code(), Some(0), "{}", text(&explain.stderr));
     let out = text(&explain.stdout);
     assert!(
-        out.contains("\n- [half](https://docs.example.com/errors/errors/half.md)\n"),
+        out.contains("\n- [half](https://docs.example.com/errors/half.md)\n"),
         "{out}"
     );
     assert!(

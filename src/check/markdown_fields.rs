@@ -12,11 +12,15 @@ use std::collections::BTreeSet;
 const SITE_FILES: &[&str] = &[
     "",
     "index.html",
+    "404.html",
     "llms.txt",
+    ".well-known/llms.txt",
     "llms-full.txt",
     "errors.json",
     "errors.schema.json",
+    "search-index.json",
     "sitemap.xml",
+    "robots.txt",
 ];
 
 pub(super) fn check_config_markdown(
@@ -351,6 +355,9 @@ mod tests {
             "/errors/rate_limited",
             "/errors/rate_limited.md",
             "/errors/rate_limited/#fix",
+            "/.well-known/llms.txt",
+            "/robots.txt",
+            "/404.html",
         ] {
             assert!(site_path_exists(ok, &codes), "{ok}");
         }

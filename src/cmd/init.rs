@@ -62,7 +62,7 @@ pub(super) fn schema_comment() -> String {
 const CONFIG: &str = r#"# errdex catalog configuration. Reference: docs/catalog.md in the errdex repository.
 title: Example API errors
 summary: Every error the Example API returns, and what to do about it.
-base_url: https://docs.example.com/errors
+base_url: https://docs.example.com
 intro: |
   Errors are returned as JSON with an HTTP status code. Each page below explains one
   error code: when it fires, how to fix it, and what an automated client should do.
@@ -74,7 +74,7 @@ envelopes:
     title: Standard error
     description: Every error response has this shape.
     example: |
-      {"error": {"code": "not_found", "message": "Widget w_1 not found", "docs_url": "https://docs.example.com/errors/errors/not_found/"}}
+      {"error": {"code": "not_found", "message": "Widget w_1 not found", "docs_url": "https://docs.example.com/errors/not_found/"}}
     pointers:
       code: /error/code
       message: /error/message
@@ -101,7 +101,7 @@ fix:
   - Check the ID in the request path.
 response:
   body: |
-    {"error": {"code": "not_found", "message": "Widget w_1 not found", "docs_url": "https://docs.example.com/errors/errors/not_found/"}}
+    {"error": {"code": "not_found", "message": "Widget w_1 not found", "docs_url": "https://docs.example.com/errors/not_found/"}}
 retryable: false
 agent:
   action: fix_request
@@ -121,7 +121,7 @@ response:
   headers:
     Retry-After: "30"
   body: |
-    {"error": {"code": "rate_limited", "message": "Rate limit of 600 requests per minute exceeded", "docs_url": "https://docs.example.com/errors/errors/rate_limited/"}}
+    {"error": {"code": "rate_limited", "message": "Rate limit of 600 requests per minute exceeded", "docs_url": "https://docs.example.com/errors/rate_limited/"}}
 retryable: true
 retry_after:
   header: Retry-After
