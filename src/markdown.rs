@@ -10,7 +10,7 @@
 //! catalog; each output rewrites them for its reader (relative in HTML so the site
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -469,6 +469,21 @@ fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
         Event::End(TagEnd::Image) => {
             (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Image))
         }
+        // The page's own headings come first: its title is the one `<h1>`.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: one_level_down(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => {
+            Some(Event::End(TagEnd::Heading(one_level_down(level))))
+        }
         other => Some(other),
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -496,6 +511,69 @@ fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
         UrlKind::SiteRoot => Some(CowStr::from(links.resolve(&dest))),
         UrlKind::Unsafe(_) | UrlKind::ProtocolRelative => None,
     }
+}
+
+/// The heading level under `level`; the sixth, the last HTML has, stays.
+fn one_level_down(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// `markdown` with its headings one level down, for text laid out under a document's
+/// own `#` title (an error's Markdown, each error of llms-full.txt): a `# Overview` in a
+/// description would otherwise read as a second title, in llms-full.txt as another
+/// error. An ATX heading gets one more `#` (a sixth-level one stays); a `===` underline
+/// becomes `---`. A `---` underline stays: a setext heading has no third level, and a
+/// second-level heading cannot pass for a title.
+pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
+    // Every heading holds a `#` or a `=`.
+    if !markdown.contains(['#', '=']) {
+        return Cow::Borrowed(markdown);
+    }
+    let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        let heading = &markdown[range.clone()];
+        let first_line = heading.split('\n').next().unwrap_or("");
+        let indent = first_line.len() - first_line.trim_start_matches(' ').len();
+        let hashes = first_line[indent..]
+            .bytes()
+            .take_while(|&b| b == b'#')
+            .count();
+        let after = first_line.as_bytes().get(indent + hashes);
+        let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
+        if atx {
+            if level != HeadingLevel::H6 {
+                let at = range.start + indent;
+                edits.push((at..at, "#"));
+            }
+        } else if level == HeadingLevel::H1 {
+            // The underline is the heading's last line.
+            let body = heading.trim_end_matches(['\n', '\r']);
+            let underline = body.rfind('\n').map_or(0, |i| i + 1);
+            for (i, b) in body.bytes().enumerate().skip(underline) {
+                if b == b'=' {
+                    let at = range.start + i;
+                    edits.push((at..at + 1, "-"));
+                }
+            }
+        }
+    }
+    if edits.is_empty() {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = markdown.to_owned();
+    for (range, replacement) in edits.into_iter().rev() {
+        out.replace_range(range, replacement);
+    }
+    Cow::Owned(out)
 }
 
 /// The Markdown source made fit for agents: site-root links made absolute on
@@ -945,6 +1023,35 @@ pub fn to_plain_text(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn headings_go_one_level_down_under_a_title() {
+        let down = |md: &str| headings_one_level_down(md).into_owned();
+        assert_eq!(down("# Overview\n\ntext"), "## Overview\n\ntext");
+        assert_eq!(down("  ## Codes ##\n"), "  ### Codes ##\n");
+        assert_eq!(down("###### Deepest"), "###### Deepest");
+        assert_eq!(down("Title\n=====\n\nNext"), "Title\n-----\n\nNext");
+        assert_eq!(down("Part\n---\n"), "Part\n---\n");
+        assert_eq!(
+            down("- # In a list\n> # In a quote\n"),
+            "- ## In a list\n> ## In a quote\n"
+        );
+        // Not headings: a hash without a space, code, a `=` in text.
+        for same in [
+            "#hashtag",
+            "```\n# comment\n```",
+            "    # indented code",
+            "a = b",
+            "C# and F#",
+        ] {
+            assert_eq!(down(same), same);
+        }
+        // A setext title whose text starts with hashes is a setext title.
+        assert_eq!(down("#x\n==="), "#x\n---");
+        // HTML agrees: no heading of the writer's is the page's `<h1>`.
+        let html = to_html("# A\n\n## B\n\n###### F", SiteLinks::Relative(""));
+        assert_eq!(html, "<h2>A</h2>\n<h3>B</h3>\n<h6>F</h6>\n");
+    }
+
     use super::*;
 
     #[test]

@@ -1413,6 +1413,33 @@ fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
 }
 
 #[test]
+fn a_writers_heading_never_passes_for_a_pages_title() {
+    let mut catalog = load(SMALL);
+    let code = catalog.errors[0].code.clone();
+    catalog.errors[0].description = Some("# Overview\n\nText.\n\nDetails\n=======\n".into());
+    catalog.errors[0].agent.guidance = "# What to do\n\nStop.".into();
+    let files = render(&catalog);
+    let h1 = |markdown: &str| -> Vec<String> {
+        markdown_headings(markdown)
+            .into_iter()
+            .filter(|(level, _)| *level == HeadingLevel::H1)
+            .map(|(_, title)| title)
+            .collect()
+    };
+    let page = file(&files, &format!("errors/{code}.md"));
+    assert_eq!(h1(page).len(), 1, "{page}");
+    assert!(page.contains("\n## Overview\n"), "{page}");
+    assert!(page.contains("\nDetails\n-------\n"), "{page}");
+    assert!(page.contains("\n## What to do\n"), "{page}");
+    // In llms-full.txt, each error is one `#` title; none of the writer's adds another.
+    let full = file(&files, "llms-full.txt");
+    assert_eq!(h1(full).len(), 1 + catalog.errors.len(), "{full:?}");
+    let html = file(&files, &format!("errors/{code}/index.html"));
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+    assert!(html.contains("<h2>Overview</h2>"), "{html}");
+}
+
+#[test]
 fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
     let catalog = load(SMALL);
     assert!(catalog.errors.iter().any(|e| e.group.is_none()));

@@ -6,7 +6,8 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, classify_raw, made_safe_for_agents, to_agent_markdown, written_destination,
+    SiteLinks, classify_raw, headings_one_level_down, made_safe_for_agents, to_agent_markdown,
+    written_destination,
 };
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::views::Index;
@@ -28,7 +29,8 @@ pub fn index_directive(catalog: &Catalog) -> String {
 pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let catalog = index.catalog;
     let base = catalog.config.base_url.as_str();
-    let md = |text: &str| to_agent_markdown(text, base);
+    // Under the page's `#` title, the writer's headings go one level down.
+    let md = |text: &str| to_agent_markdown(&headings_one_level_down(text), base);
     // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
     // the place it ends up: see `inline_markdown`.
     let cell = |text: &str| table_cell(&inline_markdown(text, base));
