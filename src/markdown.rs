@@ -531,8 +531,7 @@ fn one_level_down(level: HeadingLevel) -> HeadingLevel {
 /// becomes `---`. A `---` underline stays: a setext heading has no third level, and a
 /// second-level heading cannot pass for a title.
 pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
-    // Every heading holds a `#` or a `=`.
-    if !markdown.contains(['#', '=']) {
+    if !may_hold_heading(markdown) {
         return Cow::Borrowed(markdown);
     }
     let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
@@ -569,11 +568,37 @@ pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
     if edits.is_empty() {
         return Cow::Borrowed(markdown);
     }
-    let mut out = markdown.to_owned();
-    for (range, replacement) in edits.into_iter().rev() {
-        out.replace_range(range, replacement);
+    // Edits come in the order of the text, and are copied in with it: replacing them in
+    // place would move the rest of the text once per heading.
+    let mut out = String::with_capacity(markdown.len() + edits.len());
+    let mut copied = 0;
+    for (range, replacement) in edits {
+        out.push_str(&markdown[copied..range.start]);
+        out.push_str(replacement);
+        copied = range.end;
     }
+    out.push_str(&markdown[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether `markdown` may hold a heading, by a byte scan: a `#` that starts a line's
+/// text and is followed by another, a space or the end of the line, or a line of `=`.
+/// Only list markers, quote markers and indentation may come before either on its line.
+/// A `#` in prose (`C#`, `#hashtag`) or a `=` in code (`a = b`) costs no parse: most
+/// fields hold one of them and no heading.
+fn may_hold_heading(markdown: &str) -> bool {
+    // Most fields have neither character, and then no line is looked at.
+    memchr::memchr2(b'#', b'=', markdown.as_bytes()).is_some()
+        && markdown.split('\n').any(|line| {
+            let text = line.trim_start_matches([' ', '\t', '>', '-', '*', '+', '.', ')']);
+            let text = text.trim_start_matches(|c: char| c.is_ascii_digit());
+            let text = text.trim_start_matches([' ', '\t', '>', '-', '*', '+', '.', ')']);
+            match text.as_bytes() {
+                [b'#'] | [b'#', b'#' | b' ' | b'\t' | b'\r', ..] => true,
+                [b'=', ..] => text.trim_end().bytes().all(|b| b == b'='),
+                _ => false,
+            }
+        })
 }
 
 /// The Markdown source made fit for agents: site-root links made absolute on
@@ -1045,6 +1070,9 @@ mod tests {
         ] {
             assert_eq!(down(same), same);
         }
+        assert!(!may_hold_heading("C# and F#, a = b, #hashtag\n  x == y"));
+        assert!(may_hold_heading("text\n\n  ## Codes"));
+        assert!(may_hold_heading("- text\n  ==="));
         // A setext title whose text starts with hashes is a setext title.
         assert_eq!(down("#x\n==="), "#x\n---");
         // HTML agrees: no heading of the writer's is the page's `<h1>`.
