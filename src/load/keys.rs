@@ -19,15 +19,15 @@
 //! first may be spelt otherwise (`12:` and `0x0C:` are one number, so one key).
 
 use super::yaml::{closest, first_content_line, is_limit, missing_field, unknown_field};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy, Options, Spanned};
 use std::any::TypeId;
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -100,14 +100,12 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
         source,
         defs: schema.get("$defs").and_then(Value::as_object),
         found: Vec::new(),
+        seen: BTreeSet::new(),
     };
     if walk.node(&tree, schema.as_value(), true).is_break() {
         return KeyProblems::TooMany;
     }
     let mut found = walk.found;
-    // A mapping aliased or merged into several places is one mistake, written once.
-    let mut seen = std::collections::BTreeSet::new();
-    found.retain(|d| seen.insert((d.start, d.code, d.message.clone())));
     // By position; a mapping's missing keys stay in the schema's order.
     found.sort_by_key(|d| (d.start, d.code));
     KeyProblems::Found(found)
@@ -135,6 +133,8 @@ struct Walk<'a> {
     /// The schema's named types (`RawAgent`, `RawCause`, …), which `$ref`s point into.
     defs: Option<&'a Map<String, Value>>,
     found: Vec<Diagnostic>,
+    /// The place, code and message of each of `found`.
+    seen: BTreeSet<(Position, Code, String)>,
 }
 
 impl<'a> Walk<'a> {
@@ -297,7 +297,20 @@ impl<'a> Walk<'a> {
         .with_help("write the key as text (in quotes if it starts with `[` or `{`, or is `null` or `~`), or remove it: a key names a field such as `title`, or under `headers:` a header such as `Retry-After`")
     }
 
+    /// Keeps `diagnostic` unless it is kept already. A mapping aliased or merged into
+    /// several places is walked at each, and its mistakes are found at each, where they
+    /// are written: one mistake, reported and counted once. Counted at each use, 99
+    /// aliases of one misspelt key went past [`MAX_KEY_PROBLEMS`] and hid every other
+    /// problem of the file.
     fn push(&mut self, diagnostic: Diagnostic) -> ControlFlow<()> {
+        let key = (
+            diagnostic.start,
+            diagnostic.code,
+            diagnostic.message.clone(),
+        );
+        if !self.seen.insert(key) {
+            return ControlFlow::Continue(());
+        }
         self.found.push(diagnostic);
         if self.found.len() > MAX_KEY_PROBLEMS {
             ControlFlow::Break(())
@@ -658,6 +671,27 @@ mod tests {
             )),
             ["E005 8:8 missing required field `code`"]
         );
+    }
+
+    #[test]
+    fn a_mistake_used_many_times_counts_once_towards_the_cap() {
+        // A misspelt key, used again in 99 causes through an alias key, a merge or an
+        // alias of its mapping, is one mistake. Counted at each use, it went past the cap
+        // of 100 problems, and the misspelt `titel` below was not reported. (From 100
+        // aliases on, the parser wants an anchor for every 10.)
+        for used in ["{cause: d, *k : r}", "{<<: *c, cause: d}", "*c"] {
+            let uses: String = (0..99).map(|_| format!("  - {used}\n")).collect();
+            assert_eq!(
+                problems(&format!(
+                    "{HEAD}agent: {{action: stop, guidance: g}}\ncauses:\n  - &c {{cause: c, &k resolutoin: r}}\n{uses}titel: U\n"
+                )),
+                [
+                    "E003 8:22 unknown field `resolutoin`",
+                    "E003 108:1 unknown field `titel`",
+                ],
+                "{used}"
+            );
+        }
     }
 
     #[test]
