@@ -508,6 +508,25 @@ fn a_file_past_the_node_budget_is_told_so_in_words() {
 }
 
 #[test]
+fn a_file_with_more_aliases_than_its_anchors_allow_is_told_so_in_words() {
+    // From 100 aliases on, the parser allows 10 per anchor: 101 aliases of one anchor were
+    // "past a size limit", with a help that named 1,000 aliases as the limit.
+    let yaml = entry(
+        "x",
+        &format!("when: [&s a, {}]\n", vec!["*s"; 101].join(", ")),
+    );
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("101 aliases of one anchor", dir.path(), "E006");
+    assert_eq!(
+        d["message"],
+        "the file uses 101 aliases (`*name`) of 1 anchor (`&name`): from 100 aliases on, at most 10 per anchor",
+        "{d}"
+    );
+    let help = d["help"].as_str().unwrap_or("");
+    assert!(help.contains("at most 10 aliases per anchor"), "{d}");
+}
+
+#[test]
 fn a_tab_in_the_indentation_is_reported_at_the_tab() {
     // The scanner said "found a tab" at the value of the line before.
     for (case, yaml, line) in [

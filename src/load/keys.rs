@@ -18,12 +18,15 @@
 //! naming the first, and where: the parser says only where the second is, and the
 //! first may be spelt otherwise (`12:` and `0x0C:` are one number, so one key).
 
-use super::yaml::{closest, first_content_line, is_limit, missing_field, unknown_field};
+use super::yaml::{
+    closest, first_content_line, is_limit, missing_field, original_error, unknown_field,
+};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy, Options, Spanned};
 use std::any::TypeId;
 use std::collections::btree_map::Entry;
@@ -59,6 +62,10 @@ pub enum KeyProblems {
     /// The file passes one of the walk's limits. They are tighter than the typed
     /// parse's, so this is no mistake of the writer's and must not be reported.
     TooBig,
+    /// The file passes one of the typed parse's own limits further on than the typed
+    /// parse read (more aliases than its anchors allow, say): the writer's next problem
+    /// (E006), which the typed parse would report once the first is fixed.
+    OverLimit(serde_saphyr::Error),
     /// The file cannot be read as a tree, for this reason: a syntax error further on
     /// than the typed parse got.
     Unreadable(serde_saphyr::Error),
@@ -92,7 +99,8 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     *replayed = (*replayed).min(WALK_MAX_REPLAYED_EVENTS);
     let tree: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
         Ok(tree) => tree,
-        Err(e) if is_limit(&e) => return KeyProblems::TooBig,
+        Err(e) if is_walk_limit(&e) => return KeyProblems::TooBig,
+        Err(e) if is_limit(&e) => return KeyProblems::OverLimit(e),
         Err(e) => return KeyProblems::Unreadable(e),
     };
     let schema = schema_of::<T>();
@@ -109,6 +117,19 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     // By position; a mapping's missing keys stay in the schema's order.
     found.sort_by_key(|d| (d.start, d.code));
     KeyProblems::Found(found)
+}
+
+/// Whether `error` is one of the limits the walk sets tighter than the typed parse (see
+/// [`key_problems`]), which the file may well be within. The others are the typed
+/// parse's own.
+fn is_walk_limit(error: &serde_saphyr::Error) -> bool {
+    matches!(
+        original_error(error),
+        serde_saphyr::Error::Budget {
+            breach: BudgetBreach::Nodes { .. } | BudgetBreach::Depth { .. },
+            ..
+        } | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+    )
 }
 
 /// The JSON Schema of `T`, generated once per type and kept for the process: when every
@@ -692,6 +713,24 @@ mod tests {
                 "{used}"
             );
         }
+    }
+
+    #[test]
+    fn a_limit_of_the_typed_parse_further_on_is_reported_beside_the_first_problem() {
+        // 120 aliases of two anchors: past the parser's rule of 10 aliases per anchor,
+        // which the typed parse, stopped at the misspelt key, had not got to. The walk
+        // stopped there too and was taken for one past its own, tighter limits: the file
+        // seemed to have one problem, and the next run found another.
+        let uses: String = (0..120).map(|_| "  - {cause: d, *k : r}\n").collect();
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\ncauses:\n  - {{cause: c, &k resolutoin: r}}\n{uses}"
+            )),
+            [
+                "E003 8:19 unknown field `resolutoin`",
+                "E006 129:1 the file uses 120 aliases (`*name`) of 1 anchor (`&name`): from 100 aliases on, at most 10 per anchor",
+            ]
+        );
     }
 
     #[test]

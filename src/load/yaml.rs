@@ -124,19 +124,23 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
         // Past the walk's own limits, which are tighter than the typed parse's: the file
         // is within the typed parse's, so nothing about them is the writer's to fix.
         KeyProblems::TooMany | KeyProblems::TooBig => return vec![first],
-        // The typed parse stopped before the syntax error the walk tripped over (a quote
-        // left open further down, say), which the writer will have to fix next.
+        // The typed parse stopped before the syntax error or the limit the walk tripped
+        // over (a quote left open further down, more aliases than the anchors allow),
+        // which the writer will have to fix next.
         KeyProblems::Unreadable(e) => {
             let later = to_diagnostic(&e, source);
             // Text read as `key: value` ends in a "value" YAML may not accept (one that
             // starts with a backtick); quoting the text, as `first` says, fixes both.
             let same_mistake = later.start.line == first.start.line
                 && colon_in_plain_text(source, first.start).is_some();
-            return if later.code == Code::YamlSyntax && later.start > first.start && !same_mistake {
-                vec![first, later]
-            } else {
+            return if same_mistake {
                 vec![first]
+            } else {
+                with_later(first, later, Code::YamlSyntax)
             };
+        }
+        KeyProblems::OverLimit(e) => {
+            return with_later(first, to_diagnostic(&e, source), Code::ResourceLimit);
         }
     };
     // The walk finds serde's unknown or missing key again, placed by its own rule: a
@@ -159,6 +163,16 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
         all.sort_by_key(|d| (d.start, d.code));
     }
     all
+}
+
+/// `first`, and `later` too if it is a problem of kind `code` further on in the file,
+/// which the writer meets once `first` is fixed.
+fn with_later(first: Diagnostic, later: Diagnostic, code: Code) -> Vec<Diagnostic> {
+    if later.code == code && later.start > first.start {
+        vec![first, later]
+    } else {
+        vec![first]
+    }
 }
 
 /// Where a second YAML document starts: a `---` or `...` line after content. (A `---`
@@ -232,8 +246,10 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         }
         YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
             .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
-        YamlError::Budget { breach, .. } => diagnostic(Code::ResourceLimit, budget_message(breach))
-            .with_help(limits_help()),
+        YamlError::Budget { breach, .. } => {
+            let (message, help) = budget_message(breach);
+            diagnostic(Code::ResourceLimit, message).with_help(help)
+        }
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
@@ -284,11 +300,26 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     }
 }
 
-/// Which budget of [`options`] a file went past, in words: the parser's own text is
-/// the Rust value (`budget breached: Nodes { nodes: 100001 }`).
-fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+/// Which budget of [`options`] a file went past, in words, and how to come back within
+/// it: the parser's own text is the Rust value (`budget breached: Nodes { nodes: 100001 }`).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> (String, String) {
     use serde_saphyr::budget::BudgetBreach;
-    match breach {
+    let message = match breach {
+        // The parser's rule against alias bombs: from 100 aliases on, at most 10 for each
+        // anchor. It is the one a file far under 1,000 aliases can meet, and "past a size
+        // limit" beside a help naming 1,000 aliases left the writer guessing.
+        BudgetBreach::AliasAnchorRatio { aliases, anchors } => {
+            let anchors = match anchors {
+                1 => "1 anchor".to_owned(),
+                n => format!("{n} anchors"),
+            };
+            return (
+                format!(
+                    "the file uses {aliases} aliases (`*name`) of {anchors} (`&name`): from 100 aliases on, at most 10 per anchor"
+                ),
+                "write some of the aliased values out in full instead of as `*name`, or anchor a copy under another name, until there are at most 10 aliases per anchor".to_owned(),
+            );
+        }
         BudgetBreach::Nodes { .. } => format!(
             "the file holds more than {} values, keys and list items",
             with_commas(MAX_NODES)
@@ -303,7 +334,8 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
             with_commas(MAX_ALIASES)
         ),
         _ => "the file is past a size limit of the YAML parser".to_owned(),
-    }
+    };
+    (message, limits_help())
 }
 
 /// The first tab in the indentation of the line at `at` or of the two after it, where a
@@ -339,7 +371,7 @@ fn tag_before(source: &SourceFile, at: Position) -> Option<&str> {
 }
 
 /// The error under any alias and snippet wrappers, which say where but not what.
-fn original_error(mut error: &YamlError) -> &YamlError {
+pub(super) fn original_error(mut error: &YamlError) -> &YamlError {
     while let YamlError::AliasError { error: inner, .. }
     | YamlError::WithSnippet { error: inner, .. } = error
     {
