@@ -527,6 +527,22 @@ fn a_file_with_more_aliases_than_its_anchors_allow_is_told_so_in_words() {
 }
 
 #[test]
+fn a_key_repeated_at_the_end_of_a_big_file_names_the_first() {
+    // 90,000 list items, past the 20,000 nodes the key walk reads: the parser's
+    // "duplicate key `title`" named no line. The first is found by reading as far as
+    // the repeated key, keeping no tree.
+    let items: String = (0..90_000).map(|_| "- a\n").collect();
+    let yaml = entry("x", &format!("endpoints:\n{items}title: Again\n"));
+    let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);
+    let d = assert_reports("a repeated key after 90,000 items", dir.path(), "E004");
+    assert_eq!(
+        d["message"], "duplicate key `title`: line 2 has it too",
+        "{d}"
+    );
+    assert_eq!(at(&d), (90_010, 1), "{d}");
+}
+
+#[test]
 fn a_tab_in_the_indentation_is_reported_at_the_tab() {
     // The scanner said "found a tab" at the value of the line before.
     for (case, yaml, line) in [

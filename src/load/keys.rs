@@ -16,7 +16,9 @@
 //!
 //! The tree keeps a key written twice in one mapping, which the walk reports (E004)
 //! naming the first, and where: the parser says only where the second is, and the
-//! first may be spelt otherwise (`12:` and `0x0C:` are one number, so one key).
+//! first may be spelt otherwise (`12:` and `0x0C:` are one number, so one key). In a
+//! file past the walk's limits, the one the typed parse stopped at is named likewise,
+//! by a reading that keeps no tree ([`repeated_key_at`]).
 
 use super::yaml::{
     closest, first_content_line, is_limit, missing_field, original_error, unknown_field,
@@ -24,11 +26,12 @@ use super::yaml::{
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy, Options, Spanned};
 use std::any::TypeId;
+use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
@@ -74,17 +77,9 @@ pub enum KeyProblems {
 /// Every unknown, missing and repeated key of the file, by the schema of `T`.
 pub fn key_problems<T: schemars::JsonSchema + 'static>(
     source: &SourceFile,
-    mut options: Options,
+    options: Options,
 ) -> KeyProblems {
-    // The typed parse may have stopped at a duplicate key; the tree keeps both, for the
-    // walk to report the second with the first (it looks at the first value only).
-    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
-    // The tree reads scalars by their type, which the walk does not look at: `.inf` and
-    // `1e999` (text in a text field) and a tag the typed parse refuses must not stop it.
-    options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
-    options.reject_unsupported_tags = false;
-    // `!!bool yes` is refused under strict booleans, and would stop the walk too.
-    options.strict_booleans = false;
+    let mut options = untyped(options);
     // The typed parse stopped at its first problem, often early; the walk reads the
     // whole file, so it has limits of its own, well under the typed parse's and well
     // over any error file a person writes. Past them the typed parse's one diagnostic
@@ -117,6 +112,50 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
     // By position; a mapping's missing keys stay in the schema's order.
     found.sort_by_key(|d| (d.start, d.code));
     KeyProblems::Found(found)
+}
+
+/// The typed parse's `options` for reading a file without its types: every key kept,
+/// whatever the values.
+fn untyped(mut options: Options) -> Options {
+    // The typed parse may have stopped at a duplicate key; both are kept, for the second
+    // to be reported with the first (the walk looks at the first value only).
+    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    // Scalars are read by their type, which is not looked at: `.inf` and `1e999` (text in
+    // a text field) and a tag the typed parse refuses must not stop the reading.
+    options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
+    options.reject_unsupported_tags = false;
+    // `!!bool yes` is refused under strict booleans, and would stop it too.
+    options.strict_booleans = false;
+    options
+}
+
+/// E004 for the key repeated at `at`, where the typed parse stopped, naming the first
+/// as the walk does; none if it is not found there.
+///
+/// The parser says only which key is repeated, and where. The walk finds the first too,
+/// but only in a file within its limits: this reads no further than the repeated key,
+/// which the typed parse read to, and keeps no tree, only the keys of the mappings open
+/// around the place being read. So the typed parse's limits bound it, but for depth:
+/// the typed parse read nothing deeper than its types, four levels, and a reading
+/// nested as deep as its limit allows would take more stack than a thread has.
+pub fn repeated_key_at(source: &SourceFile, options: Options, at: Position) -> Option<Diagnostic> {
+    let mut options = untyped(options);
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_depth = budget.max_depth.min(WALK_MAX_DEPTH);
+        budget.flow_nesting_limit = budget.flow_nesting_limit.min(WALK_MAX_DEPTH);
+    }
+    let mut found = None;
+    let seek = Seek {
+        source,
+        at,
+        found: &mut found,
+    };
+    // Whatever the reading ends with, the key was found or not: an error is the one
+    // `Seek` stops it with once found, or a problem the typed parse reported first.
+    let _ = serde_saphyr::with_deserializer_from_str_with_options(&source.text, options, |d| {
+        seek.deserialize(d)
+    });
+    found
 }
 
 /// Whether `error` is one of the limits the walk sets tighter than the typed parse (see
@@ -263,7 +302,7 @@ impl<'a> Walk<'a> {
             let key = &entry.0;
             match key_identity(self.source, key).map(|identity| firsts.entry(identity)) {
                 Some(Entry::Occupied(first)) => {
-                    let repeated = self.repeated_key(first.get(), key);
+                    let repeated = repeated_key(self.source, first.get(), key);
                     self.push(repeated)?;
                     continue;
                 }
@@ -275,30 +314,6 @@ impl<'a> Walk<'a> {
             kept.push(entry);
         }
         ControlFlow::Continue(kept)
-    }
-
-    /// E004 for `key`, which `first` (earlier in its mapping) is already, named as each
-    /// is written: `0x0C` and `12` are one key, which the site would show as two.
-    fn repeated_key(&self, first: &Spanned<Key>, key: &Spanned<Key>) -> Diagnostic {
-        let (start, end) = self.source.span_of(&Place::from(&key.defined));
-        let name = key_name(self.source, key).unwrap_or_default();
-        let first_name = key_name(self.source, first).unwrap_or_default();
-        let line = Place::from(&first.defined).line();
-        let diagnostic = |message: String| {
-            Diagnostic::new(Code::DuplicateKey, &self.source.path, start, end, message)
-        };
-        // Keys other than whole numbers are one key only when spelt alike.
-        if name == first_name {
-            diagnostic(format!("duplicate key `{name}`: line {line} has it too"))
-                .with_help("a key may appear once per mapping; merge the two values or delete one")
-        } else {
-            diagnostic(format!(
-                "duplicate key `{name}`: line {line} has it too, as `{first_name}`"
-            ))
-            .with_help(format!(
-                "YAML reads `{first_name}` and `{name}` as the same number, so they are one key; put both in quotes to keep them apart as text (`\"{name}\":`), or merge the two values and delete one"
-            ))
-        }
     }
 
     /// E002 for `key`, which is `what` (a list, a mapping or null) and names no field.
@@ -367,6 +382,103 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// A reading of a file, node by node, that stops at the key repeated at `at`, once
+/// its mapping has shown the first (see [`repeated_key_at`]).
+struct Seek<'s> {
+    source: &'s SourceFile,
+    at: Position,
+    /// E004 for the repeated key, once found.
+    found: &'s mut Option<Diagnostic>,
+}
+
+impl Seek<'_> {
+    /// A reading of a node under this one, into the same `found`.
+    fn under(&mut self) -> Seek<'_> {
+        Seek {
+            source: self.source,
+            at: self.at,
+            found: self.found,
+        }
+    }
+
+    /// Whether `key` is the one the typed parse stopped at: the parser places a key where
+    /// it is defined, as the walk does.
+    fn is_sought(&self, key: &Spanned<Key>) -> bool {
+        self.source.span_of(&Place::from(&key.defined)).0 == self.at
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Seek<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seek<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<(), D::Error> {
+        inner.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self.under())?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        // The first key of each identity in this mapping so far.
+        let mut firsts: BTreeMap<KeyIdentity<'static>, Spanned<Key>> = BTreeMap::new();
+        while let Some(key) = map.next_key::<Spanned<Key>>()? {
+            let identity = key_identity(self.source, &key).map(KeyIdentity::into_owned);
+            match identity.map(|identity| firsts.entry(identity)) {
+                Some(Entry::Occupied(first)) if self.is_sought(&key) => {
+                    *self.found = Some(repeated_key(self.source, first.get(), &key));
+                    // Nothing further is read: the rest may be past a limit.
+                    return Err(de::Error::custom("the repeated key is found"));
+                }
+                Some(Entry::Vacant(slot)) => {
+                    slot.insert(key);
+                }
+                Some(Entry::Occupied(_)) | None => {}
+            }
+            map.next_value_seed(self.under())?;
+        }
+        Ok(())
+    }
+}
+
 /// A YAML node reduced to what the walk needs: its shape, and its keys with places.
 #[derive(Debug)]
 enum Node {
@@ -394,6 +506,29 @@ enum Key {
     NotText(&'static str),
 }
 
+/// E004 for `key`, which `first` (earlier in its mapping) is already, named as each is
+/// written: `0x0C` and `12` are one key, which the site would show as two.
+fn repeated_key(source: &SourceFile, first: &Spanned<Key>, key: &Spanned<Key>) -> Diagnostic {
+    let (start, end) = source.span_of(&Place::from(&key.defined));
+    let name = key_name(source, key).unwrap_or_default();
+    let first_name = key_name(source, first).unwrap_or_default();
+    let line = Place::from(&first.defined).line();
+    let diagnostic =
+        |message: String| Diagnostic::new(Code::DuplicateKey, &source.path, start, end, message);
+    // Keys other than whole numbers are one key only when spelt alike.
+    if name == first_name {
+        diagnostic(format!("duplicate key `{name}`: line {line} has it too"))
+            .with_help("a key may appear once per mapping; merge the two values or delete one")
+    } else {
+        diagnostic(format!(
+            "duplicate key `{name}`: line {line} has it too, as `{first_name}`"
+        ))
+        .with_help(format!(
+            "YAML reads `{first_name}` and `{name}` as the same number, so they are one key; put both in quotes to keep them apart as text (`\"{name}\":`), or merge the two values and delete one"
+        ))
+    }
+}
+
 /// The name `key` gives a field, as the typed parse reads it, or what the key is instead
 /// of text.
 fn key_name<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Result<&'k str, &'static str> {
@@ -411,16 +546,28 @@ fn key_name<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Result<&'k str
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum KeyIdentity<'k> {
     /// A whole number, by its value: `12`, `0x0C` and `+12` are one key.
-    Integer(&'k str),
+    Integer(Cow<'k, str>),
     /// Any other scalar, by its text, quoted or not: `title` and `"title"` are one key.
-    Text(&'k str),
+    Text(Cow<'k, str>),
+}
+
+impl KeyIdentity<'_> {
+    /// The identity with its text copied, to be kept when the key is gone.
+    fn into_owned(self) -> KeyIdentity<'static> {
+        match self {
+            Self::Integer(value) => KeyIdentity::Integer(Cow::Owned(value.into_owned())),
+            Self::Text(text) => KeyIdentity::Text(Cow::Owned(text.into_owned())),
+        }
+    }
 }
 
 /// The identity of `key`; none for a key that is not text, which is reported as such.
 fn key_identity<'k>(source: &'k SourceFile, key: &'k Spanned<Key>) -> Option<KeyIdentity<'k>> {
     match &key.value {
-        Key::Integer(value) => Some(KeyIdentity::Integer(value)),
-        _ => key_name(source, key).ok().map(KeyIdentity::Text),
+        Key::Integer(value) => Some(KeyIdentity::Integer(Cow::Borrowed(value))),
+        _ => key_name(source, key)
+            .ok()
+            .map(|name| KeyIdentity::Text(Cow::Borrowed(name))),
     }
 }
 
@@ -790,6 +937,41 @@ mod tests {
             helps[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
             "{helps:?}"
         );
+    }
+
+    #[test]
+    fn a_repeated_key_names_the_first_in_a_file_too_big_for_the_walk() {
+        // Past each limit of the walk, the parser's "duplicate key `0x0C`" was all the
+        // writer learnt: not which key it repeats, nor that YAML reads both as 12.
+        let past_the_walk = [
+            (
+                "deeper than it reads",
+                format!("when: {}a{}\n", "[".repeat(40), "]".repeat(40)),
+            ),
+            (
+                "more nodes than it reads",
+                format!("when:\n{}", "  - a\n".repeat(25_000)),
+            ),
+            (
+                "more unknown keys than it lists",
+                (0..101).map(|i| format!("k{i}: v\n")).collect(),
+            ),
+            ("a syntax error further on", "when: [open\n".to_owned()),
+        ];
+        for (what, rest) in past_the_walk {
+            let text = format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\nresponse:\n  body: b\n  headers:\n    12: a\n    0x0C: b\n{rest}"
+            );
+            assert_eq!(
+                problems(&text).first().map(String::as_str),
+                Some("E004 11:5 duplicate key `0x0C`: line 10 has it too, as `12`"),
+                "{what}"
+            );
+            assert!(
+                helps(&text)[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
+                "{what}"
+            );
+        }
     }
 
     #[test]

@@ -119,6 +119,14 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     if !walked {
         return vec![first];
     }
+    // The parser names a repeated key, but not the first: found by a reading of its own,
+    // the first is named in files too big for the walk as well.
+    let first = match first.code {
+        Code::DuplicateKey => {
+            keys::repeated_key_at(source, options(), first.start).unwrap_or(first)
+        }
+        _ => first,
+    };
     let mut all = match keys::key_problems::<T>(source, options()) {
         KeyProblems::Found(all) => all,
         // Past the walk's own limits, which are tighter than the typed parse's: the file
