@@ -302,8 +302,9 @@ impl<'a> Walk<'a> {
             let key = &entry.0;
             match key_identity(self.source, key).map(|identity| firsts.entry(identity)) {
                 Some(Entry::Occupied(first)) => {
-                    let repeated = repeated_key(self.source, first.get(), key);
-                    self.push(repeated)?;
+                    if let Some(repeated) = repeated_key(self.source, first.get(), key) {
+                        self.push(repeated)?;
+                    }
                     continue;
                 }
                 Some(Entry::Vacant(slot)) => {
@@ -464,9 +465,11 @@ impl<'de> Visitor<'de> for Seek<'_> {
             let identity = key_identity(self.source, &key).map(KeyIdentity::into_owned);
             match identity.map(|identity| firsts.entry(identity)) {
                 Some(Entry::Occupied(first)) if self.is_sought(&key) => {
-                    *self.found = Some(repeated_key(self.source, first.get(), &key));
-                    // Nothing further is read: the rest may be past a limit.
-                    return Err(de::Error::custom("the repeated key is found"));
+                    if let Some(repeated) = repeated_key(self.source, first.get(), &key) {
+                        *self.found = Some(repeated);
+                        // Nothing further is read: the rest may be past a limit.
+                        return Err(de::Error::custom("the repeated key is found"));
+                    }
                 }
                 Some(Entry::Vacant(slot)) => {
                     slot.insert(key);
@@ -507,16 +510,23 @@ enum Key {
 }
 
 /// E004 for `key`, which `first` (earlier in its mapping) is already, named as each is
-/// written: `0x0C` and `12` are one key, which the site would show as two.
-fn repeated_key(source: &SourceFile, first: &Spanned<Key>, key: &Spanned<Key>) -> Diagnostic {
-    let (start, end) = source.span_of(&Place::from(&key.defined));
+/// written: `0x0C` and `12` are one key, which the site would show as two. None when
+/// the two are one key written once, read twice through an alias of its mapping: that
+/// repeat is reported where the mapping is written.
+fn repeated_key(
+    source: &SourceFile,
+    first: &Spanned<Key>,
+    key: &Spanned<Key>,
+) -> Option<Diagnostic> {
+    let (first_at, at) = repeat_places(first, key)?;
+    let (start, end) = source.span_of(&at);
     let name = key_name(source, key).unwrap_or_default();
     let first_name = key_name(source, first).unwrap_or_default();
-    let line = Place::from(&first.defined).line();
+    let line = first_at.line();
     let diagnostic =
         |message: String| Diagnostic::new(Code::DuplicateKey, &source.path, start, end, message);
     // Keys other than whole numbers are one key only when spelt alike.
-    if name == first_name {
+    Some(if name == first_name {
         diagnostic(format!("duplicate key `{name}`: line {line} has it too"))
             .with_help("a key may appear once per mapping; merge the two values or delete one")
     } else {
@@ -526,6 +536,21 @@ fn repeated_key(source: &SourceFile, first: &Spanned<Key>, key: &Spanned<Key>) -
         .with_help(format!(
             "YAML reads `{first_name}` and `{name}` as the same number, so they are one key; put both in quotes to keep them apart as text (`\"{name}\":`), or merge the two values and delete one"
         ))
+    })
+}
+
+/// Where `first` and `key`, one key twice in a mapping, are to be pointed at: where each
+/// is written, as a key merged in or read through an alias of its mapping is fixed
+/// there. But a key that is an alias (`*k:` after `&k name:`, or twice `*k:`) is written
+/// where its anchor is, which would be "line 10 has it too" at line 10 itself: such a
+/// key is pointed at where it is used. None when both are the one place either way.
+fn repeat_places(first: &Spanned<Key>, key: &Spanned<Key>) -> Option<(Place, Place)> {
+    if first.defined != key.defined {
+        Some((Place::from(&first.defined), Place::from(&key.defined)))
+    } else if first.referenced != key.referenced {
+        Some((Place::from(&first.referenced), Place::from(&key.referenced)))
+    } else {
+        None
     }
 }
 
@@ -936,6 +961,23 @@ mod tests {
         assert!(
             helps[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
             "{helps:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_repeated_through_an_alias_is_reported_where_the_alias_is() {
+        // An alias key is written where its anchor is: `*h` was reported there, at line
+        // 10, as "line 10 has it too", and the alias itself was not pointed at.
+        let text = "code: x\n&t title: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: g}\nresponse:\n  body: b\n  headers:\n    &h X-A: x\n    *h : y\ncauses:\n  - &c cause: c\n    resolution: r\n  - *c : d\n    *c : e\n    resolution: r\n  - &e {&k cause: c, *k : f, resolution: r}\n  - *e\n*t : U\n";
+        assert_eq!(
+            problems(text),
+            [
+                "E004 11:5 duplicate key `X-A`: line 10 has it too",
+                "E004 16:5 duplicate key `cause`: line 15 has it too",
+                // Once, where the mapping is written; not again where `*e` reads it.
+                "E004 18:22 duplicate key `cause`: line 18 has it too",
+                "E004 20:1 duplicate key `title`: line 2 has it too",
+            ]
         );
     }
 
