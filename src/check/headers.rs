@@ -13,7 +13,7 @@ use super::config::{first_line_break, line_break_name};
 use super::text::printable;
 use super::visible::char_name;
 use super::{ErrorFile, at};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::S;
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
@@ -81,15 +81,31 @@ fn check_name(source: &SourceFile, spanned: &S<String>, name: &str, diagnostics:
 /// The E004 error for `name`, a header that `first` names already, in another case: a
 /// client reads the two as one header, and the example shows it twice.
 fn repeated_name(source: &SourceFile, first: &S<String>, name: &S<String>) -> Diagnostic {
-    at(
-        source,
-        name,
+    let (start, end) = source.span_of(&name.referenced);
+    let line = first.referenced.line();
+    repeated_header(&source.path, start, end, &name.value, &first.value, line)
+}
+
+/// The E004 error for header `name` at `start`..`end` in the file at `path`, which
+/// `first_name` on line `first_line` is already, in another case. The key walk of a
+/// file that does not parse reports these too, in the same words.
+pub(crate) fn repeated_header(
+    path: &str,
+    start: Position,
+    end: Position,
+    name: &str,
+    first_name: &str,
+    first_line: u64,
+) -> Diagnostic {
+    Diagnostic::new(
         Code::DuplicateKey,
+        path,
+        start,
+        end,
         format!(
-            "duplicate header `{}`: line {} names it too, as `{}`",
-            printable(&name.value),
-            first.referenced.line(),
-            printable(&first.value)
+            "duplicate header `{}`: line {first_line} names it too, as `{}`",
+            printable(name),
+            printable(first_name)
         ),
     )
     .with_help("HTTP header names ignore case (RFC 9110), so a client reads these as one header; keep one (for a header whose value is a list, write its items on one line, separated by `, `)")

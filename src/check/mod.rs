@@ -26,6 +26,7 @@ pub use cache::CheckCache;
 pub(crate) use config::LINE_BREAKS;
 pub use config::{is_json_media_type, normalize_base_url, validate_base_url};
 pub use entry::is_valid_code;
+pub(crate) use headers::repeated_header;
 pub(crate) use text::{first_control, printable};
 mod cross;
 mod entry;

@@ -20,9 +20,11 @@
 //! file past the walk's limits, the one the typed parse stopped at is named likewise,
 //! by a reading that keeps no tree ([`repeated_key_at`]).
 
+use super::raw::OrderedMap;
 use super::yaml::{
     closest, first_content_line, is_limit, missing_field, original_error, unknown_field,
 };
+use crate::check::repeated_header;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::source::{Place, SourceFile};
 use serde::Deserialize;
@@ -219,20 +221,7 @@ impl<'a> Walk<'a> {
             Node::Map(entries) => {
                 let entries = self.first_of_each_key(entries)?;
                 let Some(object) = self.resolve(schema, "properties") else {
-                    // An open mapping (response headers): any key, values by one schema.
-                    if let Some(values) = self
-                        .resolve(schema, "additionalProperties")
-                        .and_then(|s| s.get("additionalProperties"))
-                        .filter(|s| s.is_object())
-                    {
-                        for (key, value) in entries {
-                            if let Err(what) = key_name(self.source, key) {
-                                self.push(self.not_text(key, what))?;
-                            }
-                            self.node(value, values, false)?;
-                        }
-                    }
-                    return ControlFlow::Continue(());
+                    return self.open_mapping(&entries, schema);
                 };
                 let properties = object.get("properties").and_then(Value::as_object);
                 let known: Vec<&str> = properties
@@ -284,6 +273,67 @@ impl<'a> Walk<'a> {
                     if !present && !misspelt.contains(&field) {
                         self.push(missing_field(&self.source.path, at, field))?;
                     }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Checks the `entries` of an open mapping, whose keys are any text and whose values
+    /// have one schema: response headers, the formats' only one.
+    fn open_mapping(&mut self, entries: &[&MapEntry], schema: &'a Value) -> ControlFlow<()> {
+        let Some(open) = self.resolve(schema, "additionalProperties") else {
+            return ControlFlow::Continue(());
+        };
+        let Some(values) = open
+            .get("additionalProperties")
+            .filter(|values| values.is_object())
+        else {
+            return ControlFlow::Continue(());
+        };
+        for (key, value) in entries.iter().copied() {
+            if let Err(what) = key_name(self.source, key) {
+                self.push(self.not_text(key, what))?;
+            }
+            self.node(value, values, false)?;
+        }
+        if self.is_headers(open) {
+            self.names_in_other_cases(entries)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Whether `schema` is that of response headers.
+    fn is_headers(&self, schema: &Value) -> bool {
+        let name = <OrderedMap as schemars::JsonSchema>::schema_name();
+        self.defs
+            .and_then(|defs| defs.get(name.as_ref()))
+            .is_some_and(|headers| std::ptr::eq(headers, schema))
+    }
+
+    /// E004 for each header name of `entries` that an earlier one is already, in
+    /// another case (`retry-after` after `Retry-After`): one header to a client. The
+    /// check of a file that parses reports them; this one does not parse, and they
+    /// were left for the run after the file's other problems were fixed.
+    fn names_in_other_cases(&mut self, entries: &[&MapEntry]) -> ControlFlow<()> {
+        // The first name of each in lower case.
+        let mut firsts: BTreeMap<String, &Spanned<Key>> = BTreeMap::new();
+        for (key, _) in entries.iter().copied() {
+            let Ok(name) = key_name(self.source, key) else {
+                continue;
+            };
+            match firsts.entry(name.to_ascii_lowercase()) {
+                Entry::Occupied(first) => {
+                    let first_name = key_name(self.source, first.get()).unwrap_or_default();
+                    if let Some((first_at, at)) = repeat_places(first.get(), key) {
+                        let (start, end) = self.source.span_of(&at);
+                        let path = &self.source.path;
+                        let line = first_at.line();
+                        self.push(repeated_header(path, start, end, name, first_name, line))?;
+                    }
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(key);
                 }
             }
         }
@@ -945,7 +995,8 @@ mod tests {
         // YAML compares whole numbers by value: `12`, `0x0C` and `+12` are one header name
         // to the parser, which said only "duplicate key `0x0C`", though the site would
         // show them as three headers. `"12"` is text, and `012` is no number, so both are
-        // other keys.
+        // other keys to YAML; but `"12"` is header `12` again to a client, which the
+        // check of a file that parses reports, and now this file's walk too.
         let text = format!(
             "{HEAD}agent: {{action: stop, guidance: g}}\nresponse:\n  body: b\n  headers:\n    12: a\n    X-Id: b\n    0x0C: c\n    +12: d\n    \"12\": e\n    012: f\ntitle: U\n"
         );
@@ -954,6 +1005,7 @@ mod tests {
             [
                 "E004 12:5 duplicate key `0x0C`: line 10 has it too, as `12`",
                 "E004 13:5 duplicate key `+12`: line 10 has it too, as `12`",
+                "E004 14:5 duplicate header `12`: line 10 names it too, as `12`",
                 "E004 16:1 duplicate key `title`: line 2 has it too",
             ]
         );
@@ -961,6 +1013,32 @@ mod tests {
         assert!(
             helps[0].starts_with("YAML reads `12` and `0x0C` as the same number"),
             "{helps:?}"
+        );
+    }
+
+    #[test]
+    fn a_header_name_repeated_in_another_case_is_reported_with_the_other_repeats() {
+        // `retry-after` is `Retry-After` to a client: the check of a file that parses
+        // reports it. A key written twice stops the parse, and with it the check, so it
+        // was left for the run after that key was fixed.
+        let text = format!(
+            "{HEAD}agent: {{action: stop, guidance: g}}\nresponse:\n  body: b\n  headers:\n    Retry-After: \"1\"\n    12: a\n    retry-after: \"2\"\n    0x0C: b\n    RETRY-AFTER: \"3\"\n    Retry-After: \"4\"\ntitle: U\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "E004 12:5 duplicate header `retry-after`: line 10 names it too, as `Retry-After`",
+                "E004 13:5 duplicate key `0x0C`: line 11 has it too, as `12`",
+                "E004 14:5 duplicate header `RETRY-AFTER`: line 10 names it too, as `Retry-After`",
+                // Written alike, it is the key written twice, reported once as such.
+                "E004 15:5 duplicate key `Retry-After`: line 10 has it too",
+                "E004 16:1 duplicate key `title`: line 2 has it too",
+            ]
+        );
+        assert!(
+            helps(&text)[0].starts_with("HTTP header names ignore case (RFC 9110)"),
+            "{:?}",
+            helps(&text)
         );
     }
 
