@@ -97,18 +97,22 @@ pub(crate) fn repeated_header(
     first_name: &str,
     first_line: u64,
 ) -> Diagnostic {
-    Diagnostic::new(
-        Code::DuplicateKey,
-        path,
-        start,
-        end,
-        format!(
-            "duplicate header `{}`: line {first_line} names it too, as `{}`",
-            printable(name),
-            printable(first_name)
-        ),
-    )
-    .with_help("HTTP header names ignore case (RFC 9110), so a client reads these as one header; keep one (for a header whose value is a list, write its items on one line, separated by `, `)")
+    const KEEP_ONE: &str = "keep one (for a header whose value is a list, write its items on one line, separated by `, `)";
+    let (name, first_name) = (printable(name), printable(first_name));
+    let diagnostic =
+        |message: String| Diagnostic::new(Code::DuplicateKey, path, start, end, message);
+    // Spelt alike, they are two keys to YAML only as a number and a text (`12:` and
+    // `"12":`); "ignore case" would leave the writer looking for a difference of case.
+    if name == first_name {
+        return diagnostic(format!("duplicate header `{name}`: line {first_line} names it too"))
+            .with_help(format!("YAML reads one of the two as a number and the other as text, so they are two keys to it, but a client reads one header `{name}`; {KEEP_ONE}"));
+    }
+    diagnostic(format!(
+        "duplicate header `{name}`: line {first_line} names it too, as `{first_name}`"
+    ))
+    .with_help(format!(
+        "HTTP header names ignore case (RFC 9110), so a client reads these as one header; {KEEP_ONE}"
+    ))
 }
 
 /// Whether `c` may appear in an HTTP token (RFC 9110, section 5.6.2: `tchar`).
@@ -160,6 +164,22 @@ mod tests {
         );
         // Names that only look alike are two headers.
         assert!(header_problems("    X-Rate: '1'\n    X-Rate-Limit: '2'\n").is_empty());
+    }
+
+    #[test]
+    fn a_header_written_again_as_text_after_a_number_is_a_duplicate_without_a_case() {
+        // Two keys to YAML, a number and a text, but one header to a client. It was told
+        // "as `12`" of `12`, with a help about case, which the two do not differ in.
+        assert_eq!(
+            header_problems("    12: a\n    \"12\": b\n"),
+            ["E004 11:5 duplicate header `12`: line 10 names it too"]
+        );
+        let at = Position { line: 1, column: 1 };
+        let help = repeated_header("errors/x.yaml", at, at, "12", "12", 1).help;
+        assert!(
+            help.is_some_and(|h| h.starts_with("YAML reads one of the two as a number")),
+            "a help about numbers and text"
+        );
     }
 
     #[test]

@@ -1005,7 +1005,7 @@ mod tests {
             [
                 "E004 12:5 duplicate key `0x0C`: line 10 has it too, as `12`",
                 "E004 13:5 duplicate key `+12`: line 10 has it too, as `12`",
-                "E004 14:5 duplicate header `12`: line 10 names it too, as `12`",
+                "E004 14:5 duplicate header `12`: line 10 names it too",
                 "E004 16:1 duplicate key `title`: line 2 has it too",
             ]
         );
