@@ -1443,13 +1443,7 @@ fn a_writers_heading_never_passes_for_a_pages_title() {
 fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
     let catalog = load(SMALL);
     assert!(catalog.errors.iter().any(|e| e.group.is_none()));
-    let h2 = |catalog: &Catalog| -> Vec<String> {
-        markdown_headings(file(&render(catalog), "llms.txt"))
-            .into_iter()
-            .filter(|(level, _)| *level == HeadingLevel::H2)
-            .map(|(_, title)| title)
-            .collect()
-    };
+    let h2 = |catalog: &Catalog| h2_titles(file(&render(catalog), "llms.txt"));
     // The overview calls them "Other errors" beside the groups; llms.txt does too.
     assert_eq!(
         h2(&catalog),
@@ -1647,15 +1641,20 @@ fn h2_titles(markdown: &str) -> Vec<String> {
         .collect()
 }
 
+/// The small catalog's deprecated error, replaced by `card_declined`.
+fn charge_failed(catalog: &mut Catalog) -> &mut errdex::model::ErrorEntry {
+    catalog
+        .errors
+        .iter_mut()
+        .find(|e| e.code == "charge_failed")
+        .expect("charge_failed is in the small catalog")
+}
+
 #[test]
 fn an_error_description_is_never_read_as_part_of_its_deprecation_notice() {
     // The description came after `## Deprecated`, so agents read it as the notice.
     let mut catalog = load(SMALL);
-    let legacy = catalog
-        .errors
-        .iter_mut()
-        .find(|e| e.code == "charge_failed")
-        .expect("charge_failed is in the small catalog");
+    let legacy = charge_failed(&mut catalog);
     legacy.description = Some("What a failed charge meant on old versions.".into());
     let markdown = file(&render(&catalog), "errors/charge_failed.md").to_owned();
     let description = markdown
@@ -1669,11 +1668,7 @@ fn an_error_description_is_never_read_as_part_of_its_deprecation_notice() {
 fn a_replacement_without_a_deprecation_notice_is_named_in_the_markdown() {
     // The page said "Replaced … use card_declined instead"; the Markdown said nothing.
     let mut catalog = load(SMALL);
-    let legacy = catalog
-        .errors
-        .iter_mut()
-        .find(|e| e.code == "charge_failed")
-        .expect("charge_failed is in the small catalog");
+    let legacy = charge_failed(&mut catalog);
     legacy.deprecated = None;
     let markdown = file(&render(&catalog), "errors/charge_failed.md").to_owned();
     assert!(

@@ -17,7 +17,6 @@ use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::source::SourceFile;
 
-/// Reports every text value of an error file that holds a control character.
 /// Reports every text value of an error file that holds a control character or a
 /// bidirectional control.
 pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
@@ -28,20 +27,7 @@ pub(super) fn check_error_texts(file: &ErrorFile<'_>, diagnostics: &mut Diagnost
         .map(|field| field.value)
         .chain(header_values)
         .collect();
-    let texts = error_texts(raw);
-    check_texts(
-        file.source,
-        one_line.iter().copied(),
-        first_control_in_line,
-        diagnostics,
-    );
-    check_texts(
-        file.source,
-        texts.iter().copied(),
-        first_control,
-        diagnostics,
-    );
-    warn_bidi_controls(file.source, one_line.into_iter().chain(texts), diagnostics);
+    check_all(file.source, one_line, error_texts(raw), diagnostics);
 }
 
 /// Reports every text value of `errdex.yaml` that holds a control character or a
@@ -52,24 +38,25 @@ pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diag
         .into_iter()
         .map(|field| field.value)
         .collect();
-    let texts = config_texts(raw);
+    check_all(config.source, one_line, config_texts(raw), diagnostics);
+}
+
+/// The checks of both kinds of file: control characters in one-line texts and in the
+/// others (E002), bidirectional controls in all (W012).
+fn check_all(
+    source: &SourceFile,
+    one_line: Vec<&S<String>>,
+    texts: Vec<&S<String>>,
+    diagnostics: &mut Diagnostics,
+) {
     check_texts(
-        config.source,
+        source,
         one_line.iter().copied(),
         first_control_in_line,
         diagnostics,
     );
-    check_texts(
-        config.source,
-        texts.iter().copied(),
-        first_control,
-        diagnostics,
-    );
-    warn_bidi_controls(
-        config.source,
-        one_line.into_iter().chain(texts),
-        diagnostics,
-    );
+    check_texts(source, texts.iter().copied(), first_control, diagnostics);
+    warn_bidi_controls(source, one_line.into_iter().chain(texts), diagnostics);
 }
 
 /// W012 for each text that holds a bidirectional control, at the first one.
