@@ -42,7 +42,7 @@ pub(super) fn check_config_texts(config: &ConfigFile<'_>, diagnostics: &mut Diag
 }
 
 /// The checks of both kinds of file: control characters in one-line texts and in the
-/// others (E002), bidirectional controls in all (W012).
+/// others (E002), bidirectional controls (W012) and notes left to fill in (W014) in all.
 fn check_all(
     source: &SourceFile,
     one_line: Vec<&S<String>>,
@@ -56,7 +56,40 @@ fn check_all(
         diagnostics,
     );
     check_texts(source, texts.iter().copied(), first_control, diagnostics);
+    for text in one_line.iter().chain(&texts) {
+        if let Some(marker) = unfinished(&text.value) {
+            diagnostics.push(
+                at(
+                    source,
+                    text,
+                    Code::UnfinishedText,
+                    format!(
+                        "this text is still a note to fill it in: `{}`",
+                        super::excerpt(&text.value, 60)
+                    ),
+                )
+                .with_help(format!(
+                    "write what readers should see in place of the `{marker}` note; `errdex new` writes `TODO` in each field it cannot fill"
+                )),
+            );
+        }
+    }
     warn_bidi_controls(source, one_line.into_iter().chain(texts), diagnostics);
+}
+
+/// The marker a text starts with when it is a note to fill it in (`TODO one sentence…`,
+/// as `errdex new` writes, or `FIXME:`, `TBD`), not text for readers. Only a marker in
+/// capitals, alone or before a space or punctuation, counts: `Todo list` and `TBDs` are
+/// words.
+fn unfinished(text: &str) -> Option<&'static str> {
+    let text = text.trim_start();
+    ["TODO", "FIXME", "TBD"].into_iter().find(|marker| {
+        text.strip_prefix(marker).is_some_and(|rest| {
+            rest.chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation())
+        })
+    })
 }
 
 /// W012 for each text that holds a bidirectional control, at the first one.
@@ -272,6 +305,28 @@ pub(crate) fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_to_fill_in_are_told_from_words() {
+        for note in [
+            "TODO one sentence.",
+            "  FIXME: link",
+            "TBD",
+            "TODO",
+            "TODO(ana) write",
+        ] {
+            assert!(unfinished(note).is_some(), "{note}");
+        }
+        for text in [
+            "Todo lists are full.",
+            "TBDs",
+            "TODOS",
+            "The TODO field is required.",
+            "",
+        ] {
+            assert_eq!(unfinished(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn bidirectional_controls_are_found_and_prose_is_not() {
