@@ -340,7 +340,11 @@ function watchPage(page, sink) {
   // Requests still in flight, so a step can wait for them before it leaves the page:
   // leaving aborts them, which would read as a failure of the page (`ERR_ABORTED`).
   sink.inFlight = new Set();
-  page.on("request", (req) => sink.inFlight.add(req));
+  sink.requested = [];
+  page.on("request", (req) => {
+    sink.inFlight.add(req);
+    sink.requested.push(req.url());
+  });
   page.on("requestfinished", (req) => sink.inFlight.delete(req));
   page.on("requestfailed", (req) => {
     sink.inFlight.delete(req);
@@ -351,6 +355,16 @@ function watchPage(page, sink) {
     if (sink.allowNotFound && res.request().isNavigationRequest()) return;
     sink.problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
+}
+
+/** Waits until `watchPage` has seen a request whose URL holds `part`; false if none came. */
+async function requested(sink, part) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (sink.requested.some((url) => url.includes(part))) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
 }
 
 /** Waits until the requests `watchPage` saw in flight have finished or failed. */
@@ -459,9 +473,13 @@ async function checkEveryPage(browser, local) {
     );
     if (own !== CSP) problems.push(`the page's own Content-Security-Policy is ${JSON.stringify(own)}, not the one served`);
     // Load the search index too (fetch under the CSP's connect-src), and let it finish:
-    // a fetch cut short by the next page's navigation is not a failure of this one.
+    // a fetch cut short by the next page's navigation is not a failure of this one. The
+    // wait is for the request itself, not a fixed time: on a loaded machine the fetch
+    // focus starts can be reported after any short pause, and the next page then
+    // aborted it (ERR_ABORTED).
+    sink.requested = [];
     await page.focus("#search-input");
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    if (!(await requested(sink, "/search-index."))) problems.push("focusing the search box did not load the search index");
     await requestsDone(sink);
     problems.push(...(await cspViolations(page)).map((v) => `CSP violation: ${v}`));
     const links = await brokenLinks(page, local.origin);
