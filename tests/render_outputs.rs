@@ -1413,6 +1413,19 @@ fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
 }
 
 #[test]
+fn a_status_without_a_reason_phrase_is_the_number_alone() {
+    let mut catalog = load(SMALL);
+    catalog.errors[0].status = 499;
+    let code = catalog.errors[0].code.clone();
+    let files = render(&catalog);
+    let markdown = file(&files, &format!("errors/{code}.md"));
+    assert!(
+        markdown.contains("\n- **HTTP status:** 499\n"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn a_writers_heading_never_passes_for_a_pages_title() {
     let mut catalog = load(SMALL);
     let code = catalog.errors[0].code.clone();

@@ -47,8 +47,9 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         out.push_str(&md(&quote));
     }
     let _ = write!(out, "\n# {}: {}\n\n", entry.code, plain_text(&entry.title));
-    let reason = reason_phrase(entry.status);
-    let _ = writeln!(out, "- **HTTP status:** {} {}", entry.status, reason);
+    // A status without a standard reason phrase (499, 521) is the number alone.
+    let status = format!("{} {}", entry.status, reason_phrase(entry.status));
+    let _ = writeln!(out, "- **HTTP status:** {}", status.trim_end());
     let _ = writeln!(out, "- **Code:** `{}`", entry.code);
     let _ = writeln!(
         out,
