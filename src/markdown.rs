@@ -383,6 +383,11 @@ impl SiteLinks<'_> {
     }
 }
 
+/// A site path split before its `?query` or `#fragment`: (`/errors/x`, `#fix`).
+pub(crate) fn path_and_rest(url: &str) -> (&str, &str) {
+    url.split_at(url.find(['?', '#']).unwrap_or(url.len()))
+}
+
 /// `errors/x`, an error page written without its slash (with any `?query` or
 /// `#fragment` after it), as `errors/x/`. The page is `errors/x/index.html`: a static
 /// host redirects `errors/x` to it, but a site opened from disk shows the folder, and
@@ -390,7 +395,7 @@ impl SiteLinks<'_> {
 /// a code `x.md` exists (`check` asks for `errors/x.md/` for its page, E042), and any
 /// other path is kept as written.
 fn with_page_slash(path: &str) -> Cow<'_, str> {
-    let (file, rest) = path.split_at(path.find(['?', '#']).unwrap_or(path.len()));
+    let (file, rest) = path_and_rest(path);
     match file.strip_prefix("errors/") {
         Some(code) if !code.is_empty() && !code.contains('/') && !code.ends_with(".md") => {
             Cow::Owned(format!("{file}/{rest}"))

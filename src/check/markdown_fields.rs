@@ -4,7 +4,7 @@
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings};
+use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, path_and_rest};
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 
@@ -239,16 +239,13 @@ fn broken_site_path(url: &str, codes: &BTreeSet<&str>) -> Option<(String, String
 
 /// `url` with a `/` after its path, before any `?query` or `#fragment`.
 fn with_slash(url: &str) -> String {
-    let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    let (path, rest) = path_and_rest(url);
     format!("{path}/{rest}")
 }
 
 /// A site-root path without its `?query` or `#fragment` and leading `/`.
 fn site_file(url: &str) -> &str {
-    url.split(['#', '?'])
-        .next()
-        .unwrap_or("")
-        .trim_start_matches('/')
+    path_and_rest(url).0.trim_start_matches('/')
 }
 
 /// Whether a site-root path names something errdex writes.

@@ -1,5 +1,5 @@
-//! Characters no text field may hold: control characters (E002); and characters it
-//! should not: bidirectional controls (W012).
+//! Characters no text field may hold: control characters (E002); and what it should
+//! not: bidirectional controls (W012), and a note left to fill it in (W014).
 //!
 //! A YAML file cannot hold them raw, but double-quoted escapes put them in a value
 //! (`"\e[31m"`, `"\0"`, `"\u0007"`), where no editor shows them. Passed on, they would
@@ -12,6 +12,7 @@
 //! is a second line, and one mistake gets one diagnostic.
 
 use super::config::LINE_BREAKS;
+use super::visible::is_bidi_control;
 use super::{ConfigFile, ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
@@ -56,25 +57,35 @@ fn check_all(
         diagnostics,
     );
     check_texts(source, texts.iter().copied(), first_control, diagnostics);
-    for text in one_line.iter().chain(&texts) {
-        if let Some(marker) = unfinished(&text.value) {
-            diagnostics.push(
-                at(
-                    source,
-                    text,
-                    Code::UnfinishedText,
-                    format!(
-                        "this text is still a note to fill it in: `{}`",
-                        super::excerpt(&text.value, 60)
-                    ),
-                )
-                .with_help(format!(
-                    "write what readers should see in place of the `{marker}` note; `errdex new` writes `TODO` in each field it cannot fill"
-                )),
-            );
-        }
-    }
+    warn_unfinished(source, one_line.iter().chain(&texts).copied(), diagnostics);
     warn_bidi_controls(source, one_line.into_iter().chain(texts), diagnostics);
+}
+
+/// W014 for each text that is still a note to fill it in (see [`unfinished`]).
+fn warn_unfinished<'a>(
+    source: &SourceFile,
+    texts: impl IntoIterator<Item = &'a S<String>>,
+    diagnostics: &mut Diagnostics,
+) {
+    for text in texts {
+        let Some(marker) = unfinished(&text.value) else {
+            continue;
+        };
+        diagnostics.push(
+            at(
+                source,
+                text,
+                Code::UnfinishedText,
+                format!(
+                    "this text is still a note to fill it in: `{}`",
+                    super::excerpt(&text.value, 60)
+                ),
+            )
+            .with_help(format!(
+                "write what readers should see in place of the `{marker}` note; `errdex new` writes `TODO` in each field it cannot fill"
+            )),
+        );
+    }
 }
 
 /// The marker a text starts with when it is a note to fill it in (`TODO one sentence…`,
@@ -111,11 +122,9 @@ fn warn_bidi_controls<'a>(
         let Some((offset, c)) = found.next() else {
             continue;
         };
-        let more = found.count();
-        let also = match more {
+        let also = match found.count() {
             0 => String::new(),
-            1 => " (and 1 more in this text)".to_owned(),
-            n => format!(" (and {n} more in this text)"),
+            more => format!(" (and {more} more in this text)"),
         };
         diagnostics.push(
             super::at_markdown_range(
@@ -143,10 +152,6 @@ fn bidi_controls(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
         let c = text.get(i..)?.chars().next()?;
         is_bidi_control(c).then_some((i, c))
     })
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn bidi_name(c: char) -> &'static str {

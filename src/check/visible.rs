@@ -9,6 +9,7 @@
 pub fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
+        || is_bidi_control(c)
         || matches!(
             c,
             '\u{00AD}'
@@ -17,14 +18,18 @@ pub fn is_invisible(c: char) -> bool {
                 | '\u{1160}'
                 | '\u{180E}'
                 | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
                 | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
                 | '\u{3164}'
                 | '\u{FE00}'..='\u{FE0F}'
                 | '\u{FEFF}'
                 | '\u{E0000}'..='\u{E007F}'
         )
+}
+
+/// The bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069): invisible, and they reorder how the text after them is shown (W012).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether `text` shows nothing at all: a zero-width space alone is as empty a title or

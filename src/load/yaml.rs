@@ -279,20 +279,21 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
                 .with_help(format!("catalog files are limited to {MAX_DEPTH} levels of nesting; simplify the file"))
         }
         _ => {
+            let text = error.to_string();
             // The scanner trips over a tab in the indentation while still reading the
             // line before, and says so there; the writer's mistake is the tab.
-            let tab = error.to_string().contains("tab").then(|| indenting_tab(source, start)).flatten();
+            let tab = text.contains("tab").then(|| indenting_tab(source, start)).flatten();
             if let Some(at) = tab {
                 return Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
                     .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use");
             }
-            if let Some(reserved) = reserved_start(source, start, &error.to_string()) {
+            if let Some(reserved) = reserved_start(source, start, &text) {
                 // A backtick quoted in backticks would read as an empty code span.
                 let name = if reserved == '`' { "a backtick".to_owned() } else { format!("`{reserved}`") };
                 return diagnostic(Code::YamlSyntax, format!("unquoted text cannot start with {name}"))
-                    .with_help(format!("YAML reserves {name} at the start of a value: quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block"));
+                    .with_help(format!("YAML reserves {name} at the start of a value: {QUOTE_TEXT}"));
             }
-            if let Some(help) = colon_in_value_help(source, start, &error.to_string()) {
+            if let Some(help) = colon_in_value_help(source, start, &text) {
                 return diagnostic(Code::YamlSyntax, "`: ` in unquoted text reads as the start of a new key".to_owned())
                     .with_help(help);
             }
@@ -303,7 +304,7 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
                 ),
                 None => "check indentation and quoting near this line; strings containing `: ` or starting with `{`, `[`, `*`, `&` or `#` need quotes".to_owned(),
             };
-            diagnostic(Code::YamlSyntax, first_line(&error.to_string())).with_help(help)
+            diagnostic(Code::YamlSyntax, first_line(&text)).with_help(help)
         }
     }
 }
@@ -536,6 +537,10 @@ fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// How to make YAML read a value as text, for the helps of the mistakes below.
+const QUOTE_TEXT: &str =
+    "quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block";
+
 /// A help for text that YAML read as a list or mapping where text belongs, when the
 /// usual help ("quote it if it starts with `[` or `{`") would not name the cause: a body
 /// written as YAML instead of as the text the API sends, or a `: ` inside unquoted text
@@ -596,16 +601,15 @@ fn colon_in_value_help(source: &SourceFile, at: Position, message: &str) -> Opti
     let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
     let content = before.trim_start();
     let content = content.strip_prefix("- ").unwrap_or(content).trim_start();
-    let quote = "quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block";
     match content.split_once(": ") {
         Some((key, _)) => {
             let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
             (!key.is_empty() && !key.contains([' ', '\t'])).then(|| {
-                format!("the value of `{key}` holds a `: `, which YAML reads as the start of another key: {quote}")
+                format!("the value of `{key}` holds a `: `, which YAML reads as the start of another key: {QUOTE_TEXT}")
             })
         }
         None => content.contains([' ', '\t', '`']).then(|| {
-            format!("this line goes on with the unquoted text above it, and YAML reads its `: ` as the start of a key: {quote}")
+            format!("this line goes on with the unquoted text above it, and YAML reads its `: ` as the start of a key: {QUOTE_TEXT}")
         }),
     }
 }

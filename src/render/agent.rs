@@ -490,13 +490,15 @@ pub fn sections(catalog: &Catalog) -> Vec<(&str, Vec<usize>)> {
         .map(|g| (g.title.as_str(), positions(Some(&g.id))))
         .collect();
     sections.retain(|(_, errors)| !errors.is_empty());
-    let title = if sections.is_empty() {
-        crate::model::ALL_ERRORS_TITLE
-    } else {
-        crate::model::UNGROUPED_TITLE
-    };
-    sections.push((title, positions(None)));
-    sections.retain(|(_, errors)| !errors.is_empty());
+    let ungrouped = positions(None);
+    if !ungrouped.is_empty() {
+        let title = if sections.is_empty() {
+            crate::model::ALL_ERRORS_TITLE
+        } else {
+            crate::model::UNGROUPED_TITLE
+        };
+        sections.push((title, ungrouped));
+    }
     sections
 }
 
