@@ -345,14 +345,15 @@ pub fn markdown(data: &[u8]) {
     assert!(!plain.contains('\n'), "plain text is one line");
 }
 
-/// A template piece for the reference matcher.
+/// A template piece for the reference matcher (and the reference overlap search of
+/// `message_template`'s tests).
 #[derive(Clone, Copy, PartialEq)]
-enum Piece {
+pub(crate) enum Piece {
     Char(char),
     Hole,
 }
 
-fn pieces(template: &str) -> Vec<Piece> {
+pub(crate) fn pieces(template: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     for part in parts(template) {
         match part {
@@ -364,7 +365,7 @@ fn pieces(template: &str) -> Vec<Piece> {
 }
 
 /// Reference matcher: the definition, memoised recursion (a hole takes 1+ chars).
-fn reference_matches(template: &[Piece], message: &[char]) -> bool {
+pub(crate) fn reference_matches(template: &[Piece], message: &[char]) -> bool {
     fn go(
         t: &[Piece],
         m: &[char],

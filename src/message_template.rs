@@ -315,48 +315,25 @@ mod tests {
         assert_eq!(t("Key {k}").shared_message(&t("Key 1")), None);
     }
 
-    /// A template as a list of characters and holes, for the reference implementations.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Token {
-        Char(char),
-        Hole,
-    }
-
-    fn tokens(template: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        for part in parts(template) {
-            match part {
-                Part::Text(text) => tokens.extend(text.chars().map(Token::Char)),
-                Part::Placeholder(_) => tokens.push(Token::Hole),
-            }
-        }
-        tokens
-    }
-
-    /// Brute force: try every split of the message among the holes.
-    fn reference(tokens: &[Token], text: &[char]) -> bool {
-        match tokens.split_first() {
-            None => text.is_empty(),
-            Some((Token::Char(c), rest)) => text.first() == Some(c) && reference(rest, &text[1..]),
-            Some((Token::Hole, rest)) => (1..=text.len()).any(|n| reference(rest, &text[n..])),
-        }
-    }
+    // The reference matcher and the template as characters and holes are the fuzz
+    // target's, so both check against one definition.
+    use crate::fuzzing::{Piece, pieces, reference_matches};
 
     /// A search of every pair of positions in the two templates (the product automaton):
     /// what `overlaps` computed before it relied on the literal ends.
-    fn reference_overlap(a: &[Token], b: &[Token]) -> bool {
+    fn reference_overlap(a: &[Piece], b: &[Piece]) -> bool {
         // State (i, j, after_a, after_b): positions, and whether each side sits just after
         // a hole it may keep extending.
         let mut seen = std::collections::HashSet::new();
         let mut queue = vec![(0usize, 0usize, false, false)];
-        let moves = |tokens: &[Token], pos: usize, extendable: bool| {
+        let moves = |pieces: &[Piece], pos: usize, extendable: bool| {
             let mut m: Vec<(usize, bool, Option<char>)> = Vec::new();
             if extendable {
                 m.push((pos, true, None));
             }
-            match tokens.get(pos) {
-                Some(Token::Char(c)) => m.push((pos + 1, false, Some(*c))),
-                Some(Token::Hole) => m.push((pos + 1, true, None)),
+            match pieces.get(pos) {
+                Some(Piece::Char(c)) => m.push((pos + 1, false, Some(*c))),
+                Some(Piece::Hole) => m.push((pos + 1, true, None)),
                 None => {}
             }
             m
@@ -384,12 +361,12 @@ mod tests {
         #[test]
         fn matching_agrees_with_brute_force(template in "[ab{}xé]{0,8}|(a|b|é|\\{x\\}|\\{\\}){0,6}", message in "[abé]{0,10}") {
             let text: Vec<char> = message.chars().collect();
-            proptest::prop_assert_eq!(t(&template).matches(&message), reference(&tokens(&template), &text));
+            proptest::prop_assert_eq!(t(&template).matches(&message), reference_matches(&pieces(&template), &text));
         }
 
         #[test]
         fn overlap_agrees_with_a_search_of_both_templates(a in "(a|b|é|\\{x\\}){0,6}", b in "(a|b|é|\\{x\\}){0,6}") {
-            proptest::prop_assert_eq!(t(&a).overlaps(&t(&b)), reference_overlap(&tokens(&a), &tokens(&b)));
+            proptest::prop_assert_eq!(t(&a).overlaps(&t(&b)), reference_overlap(&pieces(&a), &pieces(&b)));
         }
 
         #[test]
