@@ -3,28 +3,27 @@
 //! An agent or a person pasting a message into search must land on exactly one error,
 //! so two codes whose templates can produce the same text are an error in both files.
 
-use super::message_index::EndsIndex;
+use super::message_index::{ShapeIndex, Words};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::S;
-use crate::message_template::Template;
 use std::ops::Range;
 
 struct Claim<'a> {
     file: &'a ErrorFile<'a>,
     message: &'a S<String>,
-    template: Template,
+    /// The message, trimmed.
+    text: &'a str,
 }
 
 /// The work the overlap search may do before it stops and says so: a second or two.
 ///
-/// A step is a message or a group of messages the index looks at, or a byte of two
-/// messages compared. Messages that start or end with a placeholder can each be
-/// compatible with thousands of others, and only a comparison tells which really overlap:
-/// two codes of 16,000 `{a}…{b}` messages are 256 million pairs, and a template against
-/// messages of a megabyte each is a megabyte per pair. Catalogs far larger than real
-/// ones stay far below: the 100,000-error bench catalog whose every tenth error starts
-/// its messages with a placeholder takes 560,000 steps.
+/// A step is a list or a message the index looks at, or a byte of two messages compared.
+/// Messages whose every word holds a placeholder can each fit thousands of others, and
+/// only a comparison tells which really overlap: two codes of 16,000 `{a}…{b}` messages
+/// are 256 million pairs, and a template against messages of a megabyte each is a
+/// megabyte per pair. Catalogs far larger than real ones stay far below (see the
+/// `steps` debug log of `check`).
 const MAX_STEPS: u64 = 200_000_000;
 
 pub(super) fn check_messages(files: &[ErrorFile<'_>], diagnostics: &mut Diagnostics) {
@@ -53,41 +52,31 @@ fn find_claimed_twice(
             claims.push(Claim {
                 file,
                 message: &message.message,
-                template: Template::parse(message.message.value.trim()),
+                text: message.message.value.trim(),
             });
         }
         of_file.push(start..claims.len());
     }
-    let reversed_suffixes: Vec<String> = claims
-        .iter()
-        .map(|c| c.template.literal_suffix().chars().rev().collect())
-        .collect();
-    let mut index = EndsIndex::new(
-        claims.iter().map(|c| c.template.literal_prefix()).collect(),
-        reversed_suffixes.iter().map(String::as_str).collect(),
-    );
+    let words: Vec<Words<'_>> = claims.iter().map(|c| Words::new(c.text)).collect();
+    let index = ShapeIndex::new(&words);
     let mut candidates: Vec<usize> = Vec::new();
-    // Overlaps listed per message. A template that starts with a placeholder can overlap
-    // every template of every other code that ends with one, so a catalog of such
-    // messages has pairs in the square of its size: 1,000 files gave two million
-    // diagnostics and 2.4 GB. Past the cap a message's overlaps are not listed, and a
-    // pair whose two messages are both past it is not even compared.
+    // Overlaps listed per message. Messages of one word with placeholders (`{a}-{b}`)
+    // can overlap every other code's, so a catalog of such messages has pairs in the
+    // square of its size: 1,000 files gave two million diagnostics and 2.4 GB. Past the
+    // cap a message's overlaps are not listed, and a pair whose two messages are both past
+    // it is not even compared.
     let mut listed = vec![0usize; claims.len()];
     let mut steps = 0u64;
     for range in of_file {
-        // Each file's claims leave the indexes before they are compared, so each is
-        // compared only with the files after it: never with a message of its own error,
-        // of which one error of 8,000 `{a}…{b}` messages had 32 million pairs.
-        for k in range.clone() {
-            index.remove(k);
-        }
+        // Each message is compared only with the files after its own: never with a
+        // message of its own error, of which one error of 8,000 `{a}…{b}` messages had
+        // 32 million pairs.
+        let after = range.end;
         for i in range {
             let claim = &claims[i];
-            steps += index.compatible_with(i, &mut candidates) as u64;
+            steps += index.candidates(i, &words[i], after, &mut candidates) as u64;
             let full = |k: usize| listed[k] >= MAX_LISTED_PER_MESSAGE;
             candidates.retain(|&j| !(full(i) && full(j)));
-            // Report in claim order, whichever index found them, so output stays the same.
-            candidates.sort_unstable();
             for &j in &candidates {
                 if steps > max_steps {
                     report_stop(claim, diagnostics);
@@ -102,10 +91,11 @@ fn find_claimed_twice(
                 if other.file.raw.code.value == claim.file.raw.code.value {
                     continue;
                 }
-                steps += (claim.message.value.len() + other.message.value.len()) as u64;
-                if claim.template.overlaps(&other.template) {
-                    report(claim, other, &mut listed[i], diagnostics);
-                    report(other, claim, &mut listed[j], diagnostics);
+                steps += (claim.text.len() + other.text.len()) as u64;
+                if words[i].overlap(&words[j]) {
+                    let shared = words[i].shared_message(&words[j]);
+                    report(claim, other, shared.as_deref(), &mut listed[i], diagnostics);
+                    report(other, claim, shared.as_deref(), &mut listed[j], diagnostics);
                 }
             }
             if steps > max_steps {
@@ -124,19 +114,26 @@ pub(super) const MESSAGE_EXCERPT: usize = 120;
 const MAX_LISTED_PER_MESSAGE: usize = 5;
 
 /// Reports that `claim`'s message can be `other`'s, unless `listed` (its count so far)
-/// has reached [`MAX_LISTED_PER_MESSAGE`].
-fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics: &mut Diagnostics) {
+/// has reached [`MAX_LISTED_PER_MESSAGE`]. `shared` is a message both fit, when both have
+/// placeholders.
+fn report(
+    claim: &Claim<'_>,
+    other: &Claim<'_>,
+    shared: Option<&str>,
+    listed: &mut usize,
+    diagnostics: &mut Diagnostics,
+) {
     if *listed >= MAX_LISTED_PER_MESSAGE {
         return;
     }
     *listed += 1;
     let (message, other_message) = (claim.message, other.message);
-    // Two messages whose fixed text already differs overlap through a placeholder at an
-    // end; an example of the text both match shows how.
-    let help = match claim.template.shared_message(&other.template) {
+    // Two templates can differ as written and still fit one message; an example of it
+    // shows how.
+    let help = match shared {
         Some(shared) => format!(
-            "both match `{}`: a placeholder takes any text, even another message's fixed text, and a message must identify one error; give the two messages fixed text of their own at the start or at the end, or keep the message in one error only",
-            super::excerpt(&shared, MESSAGE_EXCERPT)
+            "both fit `{}`, each placeholder a value without spaces; a message must identify one error: give the two messages fixed words that differ, or keep the message in one error only",
+            super::excerpt(shared, MESSAGE_EXCERPT)
         ),
         None => "a message must identify one error: make the fixed text of the two messages differ, or keep the message in one error only".to_owned(),
     };
@@ -145,7 +142,7 @@ fn report(claim: &Claim<'_>, other: &Claim<'_>, listed: &mut usize, diagnostics:
             "{help}; at most {MAX_LISTED_PER_MESSAGE} overlaps are listed per message, and this one may have more"
         )
     } else {
-        help.to_owned()
+        help
     };
     diagnostics.push(
         at(
@@ -178,7 +175,7 @@ fn report_stop(claim: &Claim<'_>, diagnostics: &mut Diagnostics) {
                 super::excerpt(&claim.message.value, MESSAGE_EXCERPT)
             ),
         )
-        .with_help("messages with a placeholder at the start or the end can be compatible with thousands of others; give them fixed text at both ends where you can, fix the overlaps listed, and check again (messages in the files before this one, and above it in this file, were compared with every other; the rest were not)"),
+        .with_help("messages whose every word holds a placeholder (`{a}-{b}`) can fit thousands of others; give them fixed words where you can, fix the overlaps listed, and check again (messages in the files before this one, and above it in this file, were compared with every other; the rest were not)"),
     );
 }
 
