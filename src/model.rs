@@ -239,6 +239,14 @@ pub struct Agent {
     pub guidance: String,
 }
 
+impl ErrorEntry {
+    /// Whether lists should mark the error as on its way out: it has a deprecation note
+    /// or a successor (a replaced error is deprecated in all but name).
+    pub fn is_deprecated(&self) -> bool {
+        self.deprecated.is_some() || self.replaced_by.is_some()
+    }
+}
+
 impl Catalog {
     /// The page URL of an error: `{base_url}/errors/{code}/`.
     pub fn page_url(&self, code: &str) -> String {

@@ -3,7 +3,8 @@
  * Each <form role="search" data-index="…" data-root="…"> holds an <input type="search">
  * and a results container (.search-results, aria-live="polite"). The index is a JSON
  * array of {code, title, status, summary, url, messages: ["Branch {branch} …"]} with
- * url relative to the site root.
+ * url relative to the site root; a deprecated error also has deprecated: true and, when
+ * it has a successor, replaced_by (a code), which results show as a badge.
  *
  * Matching, best first: exact code; a pasted concrete message matching a template
  * (placeholders such as {branch} stand for any non-empty text; case-insensitive); code
@@ -118,6 +119,8 @@
       summary: str(e.summary),
       url: str(e.url),
       messages: messages,
+      deprecated: e.deprecated === true,
+      replacedBy: str(e.replaced_by),
       templates: messages.map(compileTemplate).filter(Boolean)
     };
     entry.codeLower = entry.code.toLowerCase();
@@ -410,6 +413,10 @@
         a.appendChild(el("span", "search-result-code", e.code));
         a.appendChild(el("span", "badge status " + statusClass(e.status), String(e.status)));
         a.appendChild(el("span", "search-result-title", e.title));
+        if (e.deprecated) {
+          a.appendChild(el("span", "badge badge-deprecated search-result-deprecated",
+            e.replacedBy ? "Deprecated; use " + e.replacedBy : "Deprecated"));
+        }
         if (r.note) a.appendChild(el("span", "search-result-match", r.note));
         li.appendChild(a);
         list.appendChild(li);

@@ -603,12 +603,24 @@ fn expected_sections(catalog: &Catalog) -> Vec<(String, Vec<&errdex::model::Erro
 fn expected_entry(catalog: &Catalog, entry: &errdex::model::ErrorEntry) -> String {
     let base = &catalog.config.base_url;
     format!(
-        "- [{code}: {title}]({base}/errors/{code}.md): HTTP {status}. {summary}",
+        "- [{code}: {title}]({base}/errors/{code}.md): {description}",
         code = entry.code,
         title = entry.title,
-        status = entry.status,
-        summary = collapse_whitespace(&to_agent_markdown(&entry.summary, base)),
+        description = expected_description(catalog, entry),
     )
+}
+
+/// What follows the link of an llms.txt entry: the status, the summary and, for a
+/// deprecated error, a note naming its successor.
+fn expected_description(catalog: &Catalog, entry: &errdex::model::ErrorEntry) -> String {
+    let base = &catalog.config.base_url;
+    let summary = collapse_whitespace(&to_agent_markdown(&entry.summary, base));
+    let note = match (&entry.deprecated, &entry.replaced_by) {
+        (_, Some(code)) => format!(" Deprecated; use [{code}]({base}/errors/{code}.md) instead."),
+        (Some(_), None) => " Deprecated.".to_owned(),
+        (None, None) => String::new(),
+    };
+    format!("HTTP {}. {summary}{note}", entry.status)
 }
 
 fn check_llms_txt(catalog_dir: &str) {
@@ -738,10 +750,7 @@ fn check_llms_txt(catalog_dir: &str) {
             assert_eq!(parsed_titles, titles, "{catalog_dir}: links of {name}");
             let descriptions: Vec<String> = errors
                 .iter()
-                .map(|e| {
-                    let summary = to_agent_markdown(&e.summary, base);
-                    format!("HTTP {}. {}", e.status, collapse_whitespace(&summary))
-                })
+                .map(|e| expected_description(&catalog, e))
                 .collect();
             let parsed_descriptions: Vec<&str> =
                 links.iter().map(|l| l["desc"].as_str().unwrap()).collect();
@@ -1694,4 +1703,107 @@ fn a_replacement_without_a_deprecation_notice_is_named_in_the_markdown() {
         ),
         "{markdown}"
     );
+}
+
+/// The part of `html` from the first `start` to the first `end` after it.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} is not in the page"));
+    let to = html[from..]
+        .find(end)
+        .map_or(html.len(), |at| from + at + end.len());
+    &html[from..to]
+}
+
+#[test]
+fn a_deprecated_error_is_marked_in_every_list_that_shows_it() {
+    // Only its own page and Markdown said so: agents reading llms.txt, readers of the
+    // overview and searchers picked the legacy code as if it were current.
+    let catalog = load(SMALL);
+    let files = render(&catalog);
+    let base = &catalog.config.base_url;
+
+    let llms = file(&files, "llms.txt");
+    let line = |code: &str| {
+        let start = format!("- [{code}: ");
+        llms.lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no entry for {code}:\n{llms}"))
+            .to_owned()
+    };
+    assert!(
+        line("charge_failed").ends_with(&format!(
+            "only to old API versions. Deprecated; use [card_declined]({base}/errors/card_declined.md) instead."
+        )),
+        "{llms}"
+    );
+    assert!(!line("card_declined").contains("Deprecated"), "{llms}");
+
+    let overview = file(&files, "index.html");
+    let article = between(overview, "id=\"error-charge_failed\"", "</article>");
+    assert!(
+        article.contains(
+            "<li class=\"chip chip-deprecated\">Deprecated; use&nbsp;<a href=\"./errors/card_declined/\"><code>card_declined</code></a></li>"
+        ),
+        "{article}"
+    );
+    let row = between(
+        overview,
+        "<tr><td class=\"nowrap\"><a href=\"./errors/charge_failed/\">",
+        "</tr>",
+    );
+    assert!(
+        row.contains("<span class=\"badge badge-deprecated\">Deprecated</span>"),
+        "{row}"
+    );
+    let current = between(overview, "id=\"error-card_declined\"", "</article>");
+    assert!(!current.contains("Deprecated"), "{current}");
+
+    let index: serde_json::Value =
+        serde_json::from_str(file(&files, "search-index.json")).expect("JSON");
+    let entry = |code: &str| {
+        index
+            .as_array()
+            .and_then(|entries| entries.iter().find(|e| e["code"] == code))
+            .unwrap_or_else(|| panic!("{code} is not in the index"))
+            .clone()
+    };
+    assert_eq!(entry("charge_failed")["deprecated"], true);
+    assert_eq!(entry("charge_failed")["replaced_by"], "card_declined");
+    assert_eq!(entry("card_declined").get("deprecated"), None);
+
+    let json: serde_json::Value = serde_json::from_str(file(&files, "errors.json")).expect("JSON");
+    let legacy = json["errors"]
+        .as_array()
+        .and_then(|errors| errors.iter().find(|e| e["code"] == "charge_failed"))
+        .expect("charge_failed is in errors.json");
+    assert_eq!(legacy["replaced_by"], "card_declined");
+    assert!(legacy["deprecated"].is_string(), "{legacy}");
+}
+
+#[test]
+fn an_error_deprecated_without_a_successor_is_marked_deprecated_alone() {
+    let mut catalog = load(SMALL);
+    charge_failed(&mut catalog).replaced_by = None;
+    let files = render(&catalog);
+    let llms = file(&files, "llms.txt");
+    assert!(
+        llms.contains("returned only to old API versions. Deprecated.\n"),
+        "{llms}"
+    );
+    let overview = file(&files, "index.html");
+    let article = between(overview, "id=\"error-charge_failed\"", "</article>");
+    assert!(
+        article.contains("<li class=\"chip chip-deprecated\">Deprecated</li>"),
+        "{article}"
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(file(&files, "search-index.json")).expect("JSON");
+    let legacy = index
+        .as_array()
+        .and_then(|entries| entries.iter().find(|e| e["code"] == "charge_failed"))
+        .expect("charge_failed is in the index");
+    assert_eq!(legacy["deprecated"], true);
+    assert_eq!(legacy.get("replaced_by"), None);
 }

@@ -511,16 +511,40 @@ pub fn llms_order(catalog: &Catalog) -> Vec<usize> {
         .collect()
 }
 
-/// An error's line in llms.txt, with its newline.
+/// An error's line in llms.txt, with its newline. A deprecated error's line ends with
+/// a note (see [`deprecation_note`]) after the summary, so the line still starts in the
+/// spec's form and an agent scanning the index learns not to build on the error.
 pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
-    format!(
-        "- [{}: {}]({}): HTTP {}. {}\n",
+    let mut line = format!(
+        "- [{}: {}]({}): HTTP {}. {}",
         entry.code,
         plain_text(&entry.title),
         catalog.markdown_url(&entry.code),
         entry.status,
         inline_markdown(&entry.summary, &catalog.config.base_url)
-    )
+    );
+    if let Some(note) = deprecation_note(catalog, entry) {
+        line.push(' ');
+        line.push_str(&note);
+    }
+    line.push('\n');
+    line
+}
+
+/// `Deprecated.`, or `Deprecated; use [code](…/code.md) instead.` for an error with a
+/// successor; `None` for an error that is not deprecated. The successor's code needs no
+/// escaping: codes are `[a-z0-9_.-]`, and `_` inside a word is not emphasis.
+fn deprecation_note(catalog: &Catalog, entry: &ErrorEntry) -> Option<String> {
+    if !entry.is_deprecated() {
+        return None;
+    }
+    Some(match &entry.replaced_by {
+        Some(code) => format!(
+            "Deprecated; use [{code}]({}) instead.",
+            catalog.markdown_url(code)
+        ),
+        None => "Deprecated.".to_owned(),
+    })
 }
 
 /// `llms.txt` (llmstxt.org format).

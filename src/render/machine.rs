@@ -271,10 +271,16 @@ struct SearchEntry<'a> {
     summary: String,
     url: String,
     messages: Vec<&'a str>,
+    /// Present only when true, so the index of a catalog without deprecated errors
+    /// stays as small as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    deprecated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_by: Option<&'a str>,
 }
 
-/// One error's element of `search-index.json`: code, title, summary and message
-/// templates.
+/// One error's element of `search-index.json`: code, title, summary, message
+/// templates, and whether it is deprecated (and by what replaced).
 pub fn search_entry(e: &ErrorEntry) -> String {
     let entry = SearchEntry {
         code: &e.code,
@@ -283,6 +289,8 @@ pub fn search_entry(e: &ErrorEntry) -> String {
         summary: to_plain_text(&e.summary),
         url: format!("errors/{}/", e.code),
         messages: e.messages.iter().map(|m| m.message.as_str()).collect(),
+        deprecated: e.is_deprecated(),
+        replaced_by: e.replaced_by.as_deref(),
     };
     serde_json::to_string(&entry).unwrap_or_else(|_| "{}".to_owned())
 }

@@ -513,6 +513,17 @@ pub struct OverviewError<'a> {
     pub action_label: &'static str,
     pub causes: Vec<CauseView>,
     pub messages: Vec<MessageView<'a>>,
+    /// Whether to mark it "Deprecated" (see [`ErrorEntry::is_deprecated`]).
+    pub deprecated: bool,
+    /// Its successor, which the mark names.
+    pub replaced_by: Option<Successor<'a>>,
+}
+
+/// The error that replaces a deprecated one, as the overview links it.
+#[derive(Debug, Serialize)]
+pub struct Successor<'a> {
+    pub code: &'a str,
+    pub href: String,
 }
 
 /// An [`OverviewError`] already converted for the template, with what the overview
@@ -590,6 +601,13 @@ pub fn overview_errors(catalog: &Catalog) -> Vec<Listed<'_>> {
                 action_label: e.agent.action.label(),
                 causes: causes(e, root),
                 messages: messages(e, root),
+                deprecated: e.is_deprecated(),
+                // Linked by code alone: the view depends on this error only, and the
+                // successor exists (E016 checks `replaced_by` like `related`).
+                replaced_by: e.replaced_by.as_deref().map(|code| Successor {
+                    code,
+                    href: format!("{root}errors/{code}/"),
+                }),
             }),
         })
         .collect()
