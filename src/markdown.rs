@@ -429,10 +429,36 @@ fn is_plain_text(markdown: &str) -> bool {
         })
 }
 
+/// [`to_html`], with an `id` on every heading, unique on the page `ids` keeps, so a
+/// heading a writer put in a field can be linked to (`/errors/x/#decline-codes`).
+pub fn to_html_with_heading_ids(
+    markdown: &str,
+    links: SiteLinks<'_>,
+    ids: &mut HeadingIds<'_>,
+) -> String {
+    if is_plain_text(markdown) {
+        return format!("<p>{markdown}</p>\n");
+    }
+    // A heading's id is its text's, which comes after its start: the events are held.
+    let mut events: Vec<Event<'_>> = safe_events(markdown, links).collect();
+    give_heading_ids(&mut events, ids);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
 /// [`to_html`], always parsing.
 fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, safe_events(markdown, links));
+    html
+}
+
+/// The events of `markdown` made safe for a page: raw HTML as text, unsafe links
+/// dropped (their text kept), site links resolved, headings one level down.
+fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Item = Event<'m>> {
     let mut dropped_links: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(markdown, parser_options()).filter_map(|event| match event {
+    Parser::new_ext(markdown, parser_options()).filter_map(move |event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
         Event::Start(Tag::Link {
             link_type,
@@ -490,10 +516,87 @@ fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
             Some(Event::End(TagEnd::Heading(one_level_down(level))))
         }
         other => Some(other),
-    });
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    html
+    })
+}
+
+/// Sets the `id` of every heading in `events` from its text.
+fn give_heading_ids(events: &mut [Event<'_>], ids: &mut HeadingIds<'_>) {
+    let mut start = None;
+    let mut text = String::new();
+    for at in 0..events.len() {
+        match &events[at] {
+            Event::Start(Tag::Heading { .. }) => {
+                start = Some(at);
+                text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let id = ids.give(&text);
+                if let Some(Event::Start(Tag::Heading { id: slot, .. })) =
+                    start.take().and_then(|at| events.get_mut(at))
+                {
+                    *slot = Some(CowStr::from(id));
+                }
+            }
+            Event::Text(t) | Event::Code(t) if start.is_some() => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if start.is_some() => text.push(' '),
+            _ => {}
+        }
+    }
+}
+
+/// The `id`s on one page: those its template writes, which `reserved` recognises, and
+/// those given to headings so far. Ids are handed out in page order, so the same
+/// catalog always gives the same ids.
+pub struct HeadingIds<'a> {
+    reserved: &'a dyn Fn(&str) -> bool,
+    given: std::collections::BTreeSet<String>,
+}
+
+impl<'a> HeadingIds<'a> {
+    /// No heading ids given yet on a page whose template writes the ids `reserved`
+    /// accepts.
+    pub fn new(reserved: &'a dyn Fn(&str) -> bool) -> Self {
+        HeadingIds {
+            reserved,
+            given: std::collections::BTreeSet::new(),
+        }
+    }
+
+    /// The id of a heading reading `text`: its [`heading_slug`], with `-1`, `-2`, …
+    /// added (as GitHub does) while that is taken.
+    pub fn give(&mut self, text: &str) -> String {
+        let slug = heading_slug(text);
+        let mut id = slug.clone();
+        let mut n = 0;
+        while (self.reserved)(&id) || self.given.contains(&id) {
+            n += 1;
+            id = format!("{slug}-{n}");
+        }
+        self.given.insert(id.clone());
+        id
+    }
+}
+
+/// A heading's slug as GitHub makes it, so the anchor a reader guesses from the heading
+/// works: lower case, each space a `-`, punctuation and symbols dropped, letters and
+/// digits of any script kept (`Décline codes` → `décline-codes`). A heading with no
+/// letter or digit (`!!!`) is `section`, where GitHub's would be an empty id.
+pub fn heading_slug(text: &str) -> String {
+    let slug: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect();
+    if !slug.chars().any(char::is_alphanumeric) {
+        "section".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// Renders a one-line Markdown field (a summary, a table cell) without the `<p>` wrapper.
@@ -1053,6 +1156,62 @@ pub fn to_plain_text(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn heading_slugs_are_githubs() {
+        assert_eq!(heading_slug("Decline codes"), "decline-codes");
+        assert_eq!(heading_slug("  What's `new`?  "), "whats-new");
+        assert_eq!(heading_slug("C++ & Rust_2"), "c--rust_2");
+        assert_eq!(heading_slug("Décline Ünïcode 日本"), "décline-ünïcode-日本");
+        assert_eq!(heading_slug("\"><script>"), "script");
+        assert_eq!(heading_slug("!!!"), "section");
+        assert_eq!(heading_slug("- -"), "section");
+    }
+
+    #[test]
+    fn heading_ids_are_unique_on_a_page_and_skip_reserved_ids() {
+        let reserved = |id: &str| id == "fix" || id == "codes-1";
+        let mut ids = HeadingIds::new(&reserved);
+        let given: Vec<String> = ["Codes", "Fix", "Codes", "Codes", "Fix", "!", "?"]
+            .iter()
+            .map(|text| ids.give(text))
+            .collect();
+        assert_eq!(
+            given,
+            [
+                "codes",
+                "fix-1",
+                "codes-2",
+                "codes-3",
+                "fix-2",
+                "section",
+                "section-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_in_a_field_get_ids_from_their_text() {
+        let none = |_: &str| false;
+        let mut ids = HeadingIds::new(&none);
+        let links = SiteLinks::Relative("../../");
+        let html = to_html_with_heading_ids(
+            "# Decline *codes*\n\ntext\n\nSetext `two`\n---\n\n## Decline codes",
+            links,
+            &mut ids,
+        );
+        assert_eq!(
+            html,
+            "<h2 id=\"decline-codes\">Decline <em>codes</em></h2>\n<p>text</p>\n\
+             <h3 id=\"setext-two\">Setext <code>two</code></h3>\n\
+             <h3 id=\"decline-codes-1\">Decline codes</h3>\n"
+        );
+        // The page's ids carry over to its next field.
+        assert_eq!(
+            to_html_with_heading_ids("# Decline codes", links, &mut ids),
+            "<h2 id=\"decline-codes-2\">Decline codes</h2>\n"
+        );
+    }
+
     #[test]
     fn headings_go_one_level_down_under_a_title() {
         let down = |md: &str| headings_one_level_down(md).into_owned();

@@ -1458,7 +1458,7 @@ fn a_writers_heading_never_passes_for_a_pages_title() {
     assert_eq!(h1(full).len(), 1 + catalog.errors.len(), "{full:?}");
     let html = file(&files, &format!("errors/{code}/index.html"));
     assert_eq!(html.matches("<h1").count(), 1, "{html}");
-    assert!(html.contains("<h2>Overview</h2>"), "{html}");
+    assert!(html.contains("<h2 id=\"overview\">Overview</h2>"), "{html}");
 }
 
 #[test]
@@ -1806,4 +1806,116 @@ fn an_error_deprecated_without_a_successor_is_marked_deprecated_alone() {
         .expect("charge_failed is in the index");
     assert_eq!(legacy["deprecated"], true);
     assert_eq!(legacy.get("replaced_by"), None);
+}
+
+/// The small catalog's fully documented error, with every section of a page.
+fn card_declined(catalog: &mut Catalog) -> &mut errdex::model::ErrorEntry {
+    catalog
+        .errors
+        .iter_mut()
+        .find(|e| e.code == "card_declined")
+        .expect("card_declined is in the small catalog")
+}
+
+/// Every `id` attribute of an HTML page, in order.
+fn ids_of(html: &str) -> Vec<String> {
+    html_tags(html)
+        .into_iter()
+        .flat_map(|tag| tag.attrs)
+        .filter(|(attr, _)| attr == "id")
+        .map(|(_, value)| value)
+        .collect()
+}
+
+#[test]
+fn headings_in_fields_can_be_linked_to_by_their_slug() {
+    // `/errors/card_declined/#decline-codes` led nowhere: headings had no ids.
+    let mut catalog = load(SMALL);
+    let entry = card_declined(&mut catalog);
+    entry.description =
+        Some("## Decline codes\n\nWhy.\n\n## How to fix\n\n## Décline codes".into());
+    entry.agent.guidance = "# Decline codes\n\n# Ex curl\n\nAsk the user.".into();
+    catalog.config.intro = Some("# Groups\n\n# Error card_declined\n\n# Payments".into());
+    let files = render(&catalog);
+
+    let page = file(&files, "errors/card_declined/index.html");
+    for heading in [
+        "<h3 id=\"decline-codes\">Decline codes</h3>",
+        // "How to fix" is the page's own section heading, so the writer's gets `-1`.
+        "<h3 id=\"how-to-fix-1\">How to fix</h3>",
+        "<h3 id=\"décline-codes\">Décline codes</h3>",
+        // Fields share the page's ids: the guidance comes after the description.
+        "<h2 id=\"decline-codes-1\">Decline codes</h2>",
+        // `ex-curl` is the tab of the `curl` example.
+        "<h2 id=\"ex-curl-1\">Ex curl</h2>",
+    ] {
+        assert!(
+            page.contains(heading),
+            "{heading} is not on the page:\n{page}"
+        );
+    }
+    for section in [
+        "<h2 id=\"how-to-fix\">How to fix</h2>",
+        "<h2 id=\"when-it-fires\">When it fires</h2>",
+        "<h2 id=\"if-youre-an-ai-agent\">",
+    ] {
+        assert!(page.contains(section), "{section} is not on the page");
+    }
+
+    let overview = file(&files, "index.html");
+    for heading in [
+        "<h2 id=\"groups-1\">Groups</h2>",
+        "<h2 id=\"error-card_declined-1\">Error card_declined</h2>",
+        // Not an id of the page: the group's section is `group-payments`.
+        "<h2 id=\"payments\">Payments</h2>",
+    ] {
+        assert!(
+            overview.contains(heading),
+            "{heading} is not on the overview"
+        );
+    }
+}
+
+#[test]
+fn every_id_on_every_page_is_unique() {
+    let mut edited = load(SMALL);
+    let entry = card_declined(&mut edited);
+    entry.description = Some("# Causes\n\n# Examples\n\n# Causes\n\n# Ex python".into());
+    edited.config.tips = vec!["# Status codes\n\n# Status 402".into(); 2];
+    let files = render(&edited);
+    let writers = |path: &str, from: &str| -> Vec<String> {
+        let ids = ids_of(file(&files, path));
+        let at = ids.iter().position(|id| id == from).unwrap_or(ids.len());
+        ids[at..].iter().take(4).cloned().collect()
+    };
+    assert_eq!(
+        writers("errors/card_declined/index.html", "causes-1"),
+        ["causes-1", "examples-1", "causes-2", "ex-python-1"]
+    );
+    assert_eq!(
+        writers("index.html", "status-codes-1"),
+        [
+            "status-codes-1",
+            "status-402-1",
+            "status-codes-2",
+            "status-402-2"
+        ]
+    );
+    for (name, catalog) in [
+        ("small, edited", edited),
+        ("example", load(EXAMPLE)),
+        ("hostile", load(HOSTILE)),
+    ] {
+        let files = render(&catalog);
+        for (path, bytes) in &files {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let ids = ids_of(std::str::from_utf8(bytes).expect("UTF-8"));
+            let mut seen = std::collections::BTreeSet::new();
+            for id in &ids {
+                assert!(seen.insert(id), "{name}: {path} has the id {id:?} twice");
+            }
+        }
+    }
 }

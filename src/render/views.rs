@@ -6,7 +6,9 @@
 //! sanitise.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{SiteLinks, classify_raw, to_html, to_inline_html};
+use crate::markdown::{
+    HeadingIds, SiteLinks, classify_raw, to_html_with_heading_ids, to_inline_html,
+};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
 use rayon::prelude::*;
@@ -187,10 +189,68 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Renders a block Markdown field for a page at `root`.
-fn block(markdown: &str, root: &str) -> String {
-    to_html(markdown, SiteLinks::Relative(root))
+/// Renders the block Markdown fields of one page at `root`, giving their headings ids
+/// unique on the page. Fields are rendered in the order the page shows them, so of two
+/// same headings the first keeps the plain id.
+struct Blocks<'a> {
+    root: &'a str,
+    ids: HeadingIds<'a>,
 }
+
+impl Blocks<'_> {
+    fn render(&mut self, markdown: &str) -> String {
+        to_html_with_heading_ids(markdown, SiteLinks::Relative(self.root), &mut self.ids)
+    }
+}
+
+/// Ids that `base.html` writes on every page.
+const BASE_IDS: &[&str] = &["main", "search-input", "search-results"];
+
+/// Ids that `error.html` writes, besides the examples' tabs (`ex-…`, `panel-ex-…`): a
+/// section's short id and its heading's slug. Reserved whether or not the page has the
+/// section, so adding a section never moves a heading of the writer's.
+const ERROR_PAGE_IDS: &[&str] = &[
+    "error-title",
+    "deprecated",
+    "replaced",
+    "returned-by",
+    "endpoints-label",
+    "when",
+    "when-it-fires",
+    "causes",
+    "messages",
+    "fields",
+    "response",
+    "response-shape",
+    "fix",
+    "how-to-fix",
+    "gotchas",
+    "common-gotchas",
+    "examples",
+    "agent",
+    "if-youre-an-ai-agent",
+    "related",
+    "related-errors",
+    "links",
+    "further-reading",
+];
+
+/// Ids that `overview.html` writes with fixed names; [`overview_view`] reserves the
+/// ones it names after a status, error, envelope or group too.
+const OVERVIEW_IDS: &[&str] = &[
+    "introduction",
+    "authentication",
+    "envelopes",
+    "response-envelopes",
+    "status-codes",
+    "http-status-codes",
+    "errors-by-status",
+    "groups",
+    "errors-by-group",
+    "troubleshooting",
+    "troubleshooting-tips",
+    "links",
+];
 
 /// Renders a one-line Markdown field for a page at `root`.
 fn inline(markdown: &str, root: &str) -> String {
@@ -385,10 +445,26 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         .group
         .as_deref()
         .and_then(|id| catalog.config.groups.iter().find(|g| g.id == id));
+    let example_ids = example_ids(entry.examples.iter().map(|e| e.title.as_str()));
+    let reserved = |id: &str| {
+        BASE_IDS.contains(&id)
+            || ERROR_PAGE_IDS.contains(&id)
+            || example_ids
+                .iter()
+                .any(|tab| id == tab || id.strip_prefix("panel-") == Some(tab))
+    };
+    let mut blocks = Blocks {
+        root,
+        ids: HeadingIds::new(&reserved),
+    };
+    // In the order the page shows them: the callout, the description, the envelope's
+    // description (under "Response shape") and the agent's guidance.
+    let deprecated_html = entry.deprecated.as_deref().map(|d| blocks.render(d));
+    let description_html = entry.description.as_deref().map(|d| blocks.render(d));
     let response = entry.response.as_ref().map(|r| {
         let envelope = envelope_of(catalog, entry);
         ResponseView {
-            envelope: envelope.map(|e| envelope_view(e, root)),
+            envelope: envelope.map(|e| envelope_view(e, &mut blocks)),
             media_type: envelope.map_or("application/json", |e| e.media_type.as_str()),
             headers: r
                 .headers
@@ -398,14 +474,14 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
             body: pretty_body(&r.body),
         }
     });
-    let example_ids = example_ids(entry.examples.iter().map(|e| e.title.as_str()));
+    let guidance_html = blocks.render(&entry.agent.guidance);
     ErrorView {
         code: &entry.code,
         title: &entry.title,
         status: entry.status,
         reason: reason_phrase(entry.status),
         summary_html: inline(&entry.summary, root),
-        description_html: entry.description.as_deref().map(|d| block(d, root)),
+        description_html,
         group: group.map(|g| GroupRef {
             id: &g.id,
             title: &g.title,
@@ -414,7 +490,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         retry_after: entry.retry_after.as_ref(),
         action: entry.agent.action.as_str(),
         action_label: entry.agent.action.label(),
-        guidance_html: block(&entry.agent.guidance, root),
+        guidance_html,
         when_html: entry.when.iter().map(|w| inline(w, root)).collect(),
         causes: causes(entry, root),
         messages: messages(entry, root),
@@ -433,9 +509,9 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         examples: entry
             .examples
             .iter()
-            .zip(example_ids)
+            .zip(&example_ids)
             .map(|(e, id)| ExampleView {
-                id,
+                id: id.clone(),
                 title: &e.title,
                 lang: &e.lang,
                 code: &e.code,
@@ -448,7 +524,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
             .collect(),
         links: link_views(&entry.links, root),
         since: entry.since.as_deref(),
-        deprecated_html: entry.deprecated.as_deref().map(|d| block(d, root)),
+        deprecated_html,
         replaced_by: entry
             .replaced_by
             .as_deref()
@@ -459,11 +535,14 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     }
 }
 
-fn envelope_view<'a>(envelope: &'a crate::model::Envelope, root: &str) -> EnvelopeView<'a> {
+fn envelope_view<'a>(
+    envelope: &'a crate::model::Envelope,
+    blocks: &mut Blocks,
+) -> EnvelopeView<'a> {
     EnvelopeView {
         id: &envelope.id,
         title: &envelope.title,
-        description_html: envelope.description.as_deref().map(|d| block(d, root)),
+        description_html: envelope.description.as_deref().map(|d| blocks.render(d)),
         media_type: &envelope.media_type,
         example: pretty_body(&envelope.example),
     }
@@ -613,6 +692,13 @@ pub fn overview_errors(catalog: &Catalog) -> Vec<Listed<'_>> {
         .collect()
 }
 
+/// Whether `id` is `prefix` followed by one of `names`. A scan, not a lookup: it runs
+/// only for the few headings a catalog's overview fields hold.
+fn named_after<'n>(id: &str, prefix: &str, mut names: impl Iterator<Item = &'n str>) -> bool {
+    id.strip_prefix(prefix)
+        .is_some_and(|name| names.any(|n| n == name))
+}
+
 /// The view of the overview page (at the site root); `listed` is
 /// [`overview_errors`] of the same catalog.
 pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> OverviewView<'a> {
@@ -659,17 +745,56 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
             .map(|(_, listed)| listed.view.clone())
             .collect::<Vec<_>>()
     };
+    let reserved = |id: &str| {
+        BASE_IDS.contains(&id)
+            || OVERVIEW_IDS.contains(&id)
+            || id
+                .strip_prefix("status-")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            || named_after(id, "error-", catalog.errors.iter().map(|e| e.code.as_str()))
+            || named_after(
+                id,
+                "envelope-",
+                catalog.config.envelopes.iter().map(|e| e.id.as_str()),
+            )
+            || named_after(
+                id,
+                "group-",
+                catalog.config.groups.iter().map(|g| g.id.as_str()),
+            )
+            || id == "group-_other"
+    };
+    let mut blocks = Blocks {
+        root,
+        ids: HeadingIds::new(&reserved),
+    };
+    // In the order the page shows them.
+    let intro_html = catalog.config.intro.as_deref().map(|i| blocks.render(i));
+    let auth_html = catalog.config.auth.as_deref().map(|a| blocks.render(a));
+    let envelopes = catalog
+        .config
+        .envelopes
+        .iter()
+        .map(|e| envelope_view(e, &mut blocks))
+        .collect();
     let mut groups: Vec<GroupSection<'a>> = catalog
         .config
         .groups
         .iter()
-        .map(|g| GroupSection {
+        .map(|g| (g, grouped(Some(&g.id))))
+        .filter(|(_, errors)| !errors.is_empty())
+        .map(|(g, errors)| GroupSection {
             id: &g.id,
             title: &g.title,
-            description_html: g.description.as_deref().map(|d| block(d, root)),
-            errors: grouped(Some(&g.id)),
+            description_html: g.description.as_deref().map(|d| blocks.render(d)),
+            errors,
         })
-        .filter(|g| !g.errors.is_empty())
+        .collect();
+    let tips_html = catalog
+        .config
+        .tips
+        .iter()
+        .map(|t| blocks.render(t))
         .collect();
     let ungrouped = grouped(None);
     if !ungrouped.is_empty() && !groups.is_empty() {
@@ -683,14 +808,9 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         });
     }
     OverviewView {
-        intro_html: catalog.config.intro.as_deref().map(|i| block(i, root)),
-        auth_html: catalog.config.auth.as_deref().map(|a| block(a, root)),
-        envelopes: catalog
-            .config
-            .envelopes
-            .iter()
-            .map(|e| envelope_view(e, root))
-            .collect(),
+        intro_html,
+        auth_html,
+        envelopes,
         counts: Counts {
             errors: catalog.errors.len(),
             statuses: by_status.len(),
@@ -706,7 +826,7 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
             .collect(),
         statuses: statuses.into_values().collect(),
         groups,
-        tips_html: catalog.config.tips.iter().map(|t| block(t, root)).collect(),
+        tips_html,
         links: link_views(&catalog.config.links, root),
     }
 }
@@ -714,6 +834,39 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixed `id="…"` values a template writes.
+    fn literal_ids(template: &str) -> Vec<&str> {
+        template
+            .split("id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
+            .filter(|id| !id.contains(['{', '}']))
+            .collect()
+    }
+
+    #[test]
+    fn no_heading_can_take_an_id_the_templates_write() {
+        let base = literal_ids(include_str!("../../templates/base.html"));
+        let error = literal_ids(include_str!("../../templates/error.html"));
+        let overview = literal_ids(include_str!("../../templates/overview.html"));
+        assert!(error.contains(&"how-to-fix") && overview.contains(&"groups"));
+        for id in base {
+            assert!(BASE_IDS.contains(&id), "base.html's {id} is not reserved");
+        }
+        for id in error {
+            assert!(
+                ERROR_PAGE_IDS.contains(&id),
+                "error.html's {id} is not reserved"
+            );
+        }
+        for id in overview {
+            assert!(
+                OVERVIEW_IDS.contains(&id),
+                "overview.html's {id} is not reserved"
+            );
+        }
+    }
 
     #[test]
     fn example_ids_are_unique_against_every_id_given() {
