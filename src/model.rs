@@ -247,6 +247,20 @@ impl ErrorEntry {
     }
 }
 
+impl Response {
+    /// Whether the API sends a body with this response (see [`is_no_body`]).
+    pub fn has_body(&self) -> bool {
+        !is_no_body(&self.body)
+    }
+}
+
+/// Whether a `response.body` stands for a response without a body: it is empty or only
+/// whitespace. That is how a writer documents an error sent with headers alone (a 401
+/// with `WWW-Authenticate`); pages show it as "no body", not as an empty code block.
+pub fn is_no_body(body: &str) -> bool {
+    body.trim().is_empty()
+}
+
 impl Catalog {
     /// The page URL of an error: `{base_url}/errors/{code}/`.
     pub fn page_url(&self, code: &str) -> String {

@@ -1919,3 +1919,34 @@ fn every_id_on_every_page_is_unique() {
         }
     }
 }
+
+#[test]
+fn a_response_without_a_body_shows_no_empty_code_block() {
+    // `body: ""` rendered an empty code block, under a made-up Content-Type.
+    let mut catalog = load(SMALL);
+    let response = card_declined(&mut catalog)
+        .response
+        .as_mut()
+        .expect("card_declined has a response");
+    response.body = " \n\t".into();
+    response.headers = vec![("WWW-Authenticate".into(), "Bearer".into())];
+    let files = render(&catalog);
+
+    let page = file(&files, "errors/card_declined/index.html");
+    let figure = between(
+        between(page, "id=\"response\"", "</section>"),
+        "<figure",
+        "</figure>",
+    );
+    assert!(figure.contains("<span>no body</span>"), "{figure}");
+    assert!(!figure.contains("Content-Type"), "{figure}");
+    assert!(
+        figure.contains("<span class=\"http-h\">WWW-Authenticate</span>: Bearer\n</code></pre>"),
+        "{figure}"
+    );
+
+    let markdown = file(&files, "errors/card_declined.md");
+    let shape = between(markdown, "## Response shape", "## How to fix");
+    assert!(shape.contains("The response has no body."), "{shape}");
+    assert!(!shape.contains("```json"), "{shape}");
+}

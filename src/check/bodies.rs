@@ -10,6 +10,7 @@ use super::{ConfigFile, ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::RawEnvelope;
 use crate::message_template::Template;
+use crate::model::is_no_body;
 use serde_json::Value;
 
 /// The catalog's envelopes, gathered once for every file.
@@ -43,6 +44,12 @@ pub(super) fn check_body(
         .and_then(|e| e.media_type.as_ref())
         .map_or("application/json", |m| m.value.as_str());
     if !is_json_media_type(media_type) {
+        return;
+    }
+    // A blank body is a response without one (a 401 that only sets `WWW-Authenticate`,
+    // a 204-like error from a proxy): the envelope describes bodies that are sent, and
+    // there is nothing to parse or to point into.
+    if is_no_body(&response.body.value) {
         return;
     }
     let (source, raw) = (file.source, file.raw);

@@ -148,12 +148,16 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
                     .join("\n"),
             ));
         }
-        let lang = if envelope.is_none_or(|e| crate::check::is_json_media_type(&e.media_type)) {
-            "json"
+        if response.has_body() {
+            let lang = if envelope.is_none_or(|e| crate::check::is_json_media_type(&e.media_type)) {
+                "json"
+            } else {
+                ""
+            };
+            out.push_str(&fence(lang, &super::views::pretty_body(&response.body)));
         } else {
-            ""
-        };
-        out.push_str(&fence(lang, &super::views::pretty_body(&response.body)));
+            out.push_str("The response has no body.\n\n");
+        }
     }
     list_section(&mut out, "How to fix", &entry.fix, &md, true);
     list_section(&mut out, "Common gotchas", &entry.gotchas, &md, false);

@@ -92,7 +92,8 @@ pub struct ResponseView<'a> {
     pub envelope: Option<EnvelopeView<'a>>,
     pub media_type: &'a str,
     pub headers: Vec<Header<'a>>,
-    pub body: String,
+    /// `None` for a response sent without a body.
+    pub body: Option<String>,
 }
 
 /// A response header.
@@ -471,7 +472,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
                 .iter()
                 .map(|(name, value)| Header { name, value })
                 .collect(),
-            body: pretty_body(&r.body),
+            body: r.has_body().then(|| pretty_body(&r.body)),
         }
     });
     let guidance_html = blocks.render(&entry.agent.guidance);
