@@ -1950,3 +1950,127 @@ fn a_response_without_a_body_shows_no_empty_code_block() {
     assert!(shape.contains("The response has no body."), "{shape}");
     assert!(!shape.contains("```json"), "{shape}");
 }
+
+/// Runs `check-jsonschema` on `file` against `schema`: `None` (with a notice) when it is
+/// not installed on a developer's machine; on CI (`CI=true`) a missing tool fails.
+fn validates_against(schema: &Path, file: &Path) -> Option<bool> {
+    match Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(schema)
+        .arg(file)
+        .output()
+    {
+        Ok(output) => {
+            if !output.status.success() {
+                eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+            }
+            Some(output.status.success())
+        }
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("check-jsonschema is not installed; .ci/run installs it with pip")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: check-jsonschema is not installed (pip install check-jsonschema)");
+            None
+        }
+    }
+}
+
+#[test]
+fn errors_json_holds_the_whole_catalog_in_its_published_schema() {
+    // It had codes, messages and causes, but no envelopes, group titles, descriptions,
+    // triggers, fixes, gotchas, responses or links: an agent had to scrape the pages.
+    let catalog = load(EXAMPLE);
+    let site = build(EXAMPLE);
+    let base = catalog.config.base_url.as_str();
+    let md = |text: &str| to_agent_markdown(text, base);
+    let json: serde_json::Value = serde_json::from_str(&site.read("errors.json")).expect("JSON");
+
+    let groups: Vec<(String, String)> = catalog
+        .config
+        .groups
+        .iter()
+        .map(|g| (g.id.clone(), g.title.clone()))
+        .collect();
+    let json_groups: Vec<(String, String)> = json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap().into(),
+                g["title"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(json_groups, groups);
+    let envelopes = json["envelopes"].as_array().expect("envelopes");
+    assert_eq!(envelopes.len(), catalog.config.envelopes.len());
+    for (json, source) in envelopes.iter().zip(&catalog.config.envelopes) {
+        assert_eq!(json["id"], source.id.as_str());
+        assert_eq!(json["media_type"], source.media_type.as_str());
+        assert_eq!(json["example"], source.example.as_str());
+        assert_eq!(
+            json["pointers"]["code"].as_str(),
+            source.pointers.code.as_deref()
+        );
+    }
+
+    let mut responses = 0;
+    for entry in &catalog.errors {
+        let error = json["errors"]
+            .as_array()
+            .and_then(|errors| errors.iter().find(|e| e["code"] == entry.code.as_str()))
+            .unwrap_or_else(|| panic!("{} is not in errors.json", entry.code));
+        let code = &entry.code;
+        assert_eq!(
+            error["description"].as_str(),
+            entry.description.as_deref().map(md).as_deref(),
+            "{code}"
+        );
+        for (key, items) in [
+            ("when", &entry.when),
+            ("fix", &entry.fix),
+            ("gotchas", &entry.gotchas),
+        ] {
+            let expected: Vec<String> = items.iter().map(|i| md(i)).collect();
+            assert_eq!(error[key], serde_json::json!(expected), "{code}: {key}");
+        }
+        assert_eq!(
+            error["links"].as_array().map(Vec::len),
+            Some(entry.links.len()),
+            "{code}"
+        );
+        match &entry.response {
+            None => assert!(error["response"].is_null(), "{code}"),
+            Some(response) => {
+                responses += 1;
+                assert_eq!(error["response"]["body"], response.body.as_str(), "{code}");
+                let headers: Vec<(&str, &str)> = error["response"]["headers"]
+                    .as_object()
+                    .expect("headers are an object")
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str().unwrap()))
+                    .collect();
+                let written: Vec<(&str, &str)> = response
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                assert_eq!(headers, written, "{code}: headers in the order written");
+                assert!(error["response"]["envelope"].is_string(), "{code}");
+            }
+        }
+    }
+    assert!(responses > 5, "only {responses} responses compared");
+
+    if let Some(valid) = validates_against(
+        &site.out.join("errors.schema.json"),
+        &site.out.join("errors.json"),
+    ) {
+        assert!(
+            valid,
+            "errors.json does not validate against errors.schema.json"
+        );
+    }
+}

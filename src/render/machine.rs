@@ -1,10 +1,13 @@
 //! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` (+
 //! the same index as `search-index.js`) and `sitemap.xml`.
 
-use crate::markdown::{to_agent_markdown, to_plain_text};
-use crate::model::{Catalog, Cause, ErrorEntry, Example, FieldError, Message, RetryAfter};
+use crate::markdown::{SiteLinks, classify_raw, to_agent_markdown, to_plain_text};
+use crate::model::{
+    Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response, RetryAfter,
+};
 use crate::render::{Bytes, Content, ErrorParts};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use std::sync::Arc;
 
 /// Version of the `errors.json` layout; bumped on any incompatible change.
@@ -16,12 +19,41 @@ struct AgentJson {
     guidance: String,
 }
 
+/// An example response: the envelope that applies (named, or the catalog's only one),
+/// the body as written (empty when the API sends none) and the headers in the order
+/// written.
+#[derive(Serialize)]
+struct ResponseJson<'a> {
+    envelope: Option<&'a str>,
+    body: &'a str,
+    #[serde(serialize_with = "header_map")]
+    headers: &'a [(String, String)],
+}
+
+/// Headers as a JSON object, `{"Name": "value"}`, as they are written in the YAML. The
+/// names are unique (E004 checks them ignoring case), and their order is the file's.
+fn header_map<S: Serializer>(headers: &&[(String, String)], out: S) -> Result<S::Ok, S::Error> {
+    let mut map = out.serialize_map(Some(headers.len()))?;
+    for (name, value) in *headers {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
+}
+
+/// A link to further reading, a site path made absolute on `base_url`.
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    title: &'a str,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct ErrorJson<'a> {
     code: &'a str,
     title: &'a str,
     status: u16,
     summary: String,
+    description: Option<String>,
     group: Option<&'a str>,
     #[serde(rename = "type")]
     type_uri: String,
@@ -30,12 +62,17 @@ struct ErrorJson<'a> {
     retryable: bool,
     retry_after: Option<&'a RetryAfter>,
     agent: AgentJson,
+    when: Vec<String>,
     messages: Vec<Message>,
     causes: Vec<Cause>,
     fields: Vec<FieldError>,
     endpoints: &'a [String],
+    fix: Vec<String>,
+    gotchas: Vec<String>,
+    response: Option<ResponseJson<'a>>,
     examples: &'a [Example],
     related: &'a [String],
+    links: Vec<LinkJson<'a>>,
     since: Option<&'a str>,
     deprecated: Option<String>,
     replaced_by: Option<&'a str>,
@@ -51,6 +88,93 @@ struct ErrorsJsonHead<'a> {
     title: &'a str,
     summary: &'a str,
     base_url: &'a str,
+    agent_instructions: Option<String>,
+    groups: Vec<GroupJson<'a>>,
+    envelopes: Vec<EnvelopeJson<'a>>,
+}
+
+/// A group of `errdex.yaml`, for an agent to turn an error's `group` into its title.
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: Option<String>,
+}
+
+/// An envelope of `errdex.yaml`: the shape of the bodies whose `response.envelope` names
+/// it, and where in them the code, message, docs URL and status are.
+#[derive(Serialize)]
+struct EnvelopeJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: Option<String>,
+    media_type: &'a str,
+    example: &'a str,
+    pointers: PointersJson<'a>,
+}
+
+#[derive(Serialize)]
+struct PointersJson<'a> {
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    docs_url: Option<&'a str>,
+    status: Option<&'a str>,
+}
+
+fn group_json<'a>(group: &'a Group, base: &str) -> GroupJson<'a> {
+    GroupJson {
+        id: &group.id,
+        title: &group.title,
+        description: group
+            .description
+            .as_deref()
+            .map(|d| to_agent_markdown(d, base)),
+    }
+}
+
+fn envelope_json<'a>(envelope: &'a Envelope, base: &str) -> EnvelopeJson<'a> {
+    let pointers = &envelope.pointers;
+    EnvelopeJson {
+        id: &envelope.id,
+        title: &envelope.title,
+        description: envelope
+            .description
+            .as_deref()
+            .map(|d| to_agent_markdown(d, base)),
+        media_type: &envelope.media_type,
+        example: &envelope.example,
+        pointers: PointersJson {
+            code: pointers.code.as_deref(),
+            message: pointers.message.as_deref(),
+            docs_url: pointers.docs_url.as_deref(),
+            status: pointers.status.as_deref(),
+        },
+    }
+}
+
+fn response_json<'a>(catalog: &'a Catalog, e: &ErrorEntry, r: &'a Response) -> ResponseJson<'a> {
+    ResponseJson {
+        envelope: super::views::envelope_of(catalog, e).map(|env| env.id.as_str()),
+        body: &r.body,
+        headers: &r.headers,
+    }
+}
+
+/// An error's `links`: those with a URL that may be a link (`check` rejects the others
+/// already; this is defence in depth), site paths made absolute on `base`.
+fn links_json<'a>(links: &'a [crate::model::Link], base: &str) -> Vec<LinkJson<'a>> {
+    links
+        .iter()
+        .filter(|l| classify_raw(&l.url).may_link())
+        .map(|l| LinkJson {
+            title: &l.title,
+            url: if l.url.starts_with('/') {
+                SiteLinks::Absolute(base).resolve(&l.url)
+            } else {
+                l.url.clone()
+            },
+        })
+        .collect()
 }
 
 /// One error's element of the `errors` array in `errors.json`, pretty-printed and
@@ -66,6 +190,7 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
         title: &e.title,
         status: e.status,
         summary: md(&e.summary),
+        description: e.description.as_deref().map(md),
         group: e.group.as_deref(),
         type_uri: catalog.page_url(&e.code),
         doc_url: catalog.page_url(&e.code),
@@ -76,6 +201,7 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
             action: e.agent.action.as_str(),
             guidance: md(&e.agent.guidance),
         },
+        when: e.when.iter().map(|w| md(w)).collect(),
         messages: e
             .messages
             .iter()
@@ -102,8 +228,12 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
             })
             .collect(),
         endpoints: &e.endpoints,
+        fix: e.fix.iter().map(|f| md(f)).collect(),
+        gotchas: e.gotchas.iter().map(|g| md(g)).collect(),
+        response: e.response.as_ref().map(|r| response_json(catalog, e, r)),
         examples: &e.examples,
         related: &e.related,
+        links: links_json(&e.links, base),
         since: e.since.as_deref(),
         deprecated: e.deprecated.as_deref().map(md),
         replaced_by: e.replaced_by.as_deref(),
@@ -154,6 +284,23 @@ impl ErrorsJson {
             title: &catalog.config.title,
             summary: &catalog.config.summary,
             base_url: base,
+            agent_instructions: catalog
+                .config
+                .agent_instructions
+                .as_deref()
+                .map(|i| to_agent_markdown(i, base)),
+            groups: catalog
+                .config
+                .groups
+                .iter()
+                .map(|g| group_json(g, base))
+                .collect(),
+            envelopes: catalog
+                .config
+                .envelopes
+                .iter()
+                .map(|e| envelope_json(e, base))
+                .collect(),
         };
         let head = serde_json::to_string_pretty(&head).unwrap_or_default();
         // `{ …head fields… }` reopened to add the last field, `errors`.
@@ -187,9 +334,96 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         .map(|a| a.as_str())
         .collect();
     let nullable_string = serde_json::json!({"type": ["string", "null"]});
+    let markdown_list = serde_json::json!({"type": "array", "items": {"type": "string"}, "description": "Markdown items, site links absolute."});
+    let nullable_pointer = serde_json::json!({"type": ["string", "null"], "description": "A JSON Pointer (RFC 6901) into a body."});
     let example = serde_json::json!({
         "type": "object", "additionalProperties": false, "required": ["title", "lang", "code"],
         "properties": {"title": {"type": "string"}, "lang": {"type": "string"}, "code": {"type": "string", "description": "A request example, verbatim."}}
+    });
+    let groups = serde_json::json!({"type": "array", "description": "Sections of the catalog, in order; an error's `group` is one's `id`.", "items": {
+        "type": "object", "additionalProperties": false, "required": ["id", "title", "description"],
+        "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "description": nullable_string}
+    }});
+    let envelopes = serde_json::json!({"type": "array", "description": "Response body shapes; an error's `response.envelope` is one's `id`.", "items": {
+        "type": "object", "additionalProperties": false, "required": ["id", "title", "description", "media_type", "example", "pointers"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "description": nullable_string,
+            "media_type": {"type": "string"},
+            "example": {"type": "string", "description": "An example body, verbatim."},
+            "pointers": {
+                "type": "object", "additionalProperties": false, "required": ["code", "message", "docs_url", "status"],
+                "properties": {"code": nullable_pointer, "message": nullable_pointer, "docs_url": nullable_pointer, "status": nullable_pointer}
+            }
+        }
+    }});
+    let response = serde_json::json!({
+        "type": ["object", "null"],
+        "additionalProperties": false,
+        "required": ["envelope", "body", "headers"],
+        "properties": {
+            "envelope": {"type": ["string", "null"], "description": "The envelope the body follows: the one named, or the catalog's only envelope."},
+            "body": {"type": "string", "description": "The body exactly as written; empty when the API sends no body."},
+            "headers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Response headers, in the order written."}
+        }
+    });
+    let error = serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["code", "title", "status", "summary", "description", "type", "doc_url", "markdown_url", "retryable", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links"],
+        "properties": {
+            "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$", "description": "Stable error code; also the URL slug."},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "summary": {"type": "string", "description": "One sentence, Markdown."},
+            "description": {"type": ["string", "null"], "description": "A longer explanation, Markdown."},
+            "group": nullable_string,
+            "type": {"type": "string", "format": "uri", "description": "The error's page URL, usable as an RFC 9457 problem `type`."},
+            "doc_url": {"type": "string", "format": "uri"},
+            "markdown_url": {"type": "string", "format": "uri"},
+            "retryable": {"type": "boolean", "description": "May the same request succeed later unchanged?"},
+            "retry_after": {
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": {"header": {"type": "string"}, "seconds": {"type": "integer", "minimum": 0}}
+            },
+            "agent": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["action", "guidance"],
+                "properties": {
+                    "action": {"enum": actions},
+                    "guidance": {"type": "string"}
+                }
+            },
+            "when": markdown_list,
+            "messages": {"type": "array", "items": {
+                "type": "object", "additionalProperties": false, "required": ["message"],
+                "properties": {"message": {"type": "string", "description": "Exact message; `{name}` marks a variable part."}, "cause": {"type": "string"}, "resolution": {"type": "string"}}
+            }},
+            "causes": {"type": "array", "items": {
+                "type": "object", "additionalProperties": false, "required": ["cause", "resolution"],
+                "properties": {"cause": {"type": "string"}, "resolution": {"type": "string"}}
+            }},
+            "fields": {"type": "array", "items": {
+                "type": "object", "additionalProperties": false, "required": ["field", "cause"],
+                "properties": {"field": {"type": "string"}, "cause": {"type": "string"}}
+            }},
+            "endpoints": {"type": "array", "items": {"type": "string"}},
+            "fix": markdown_list,
+            "gotchas": markdown_list,
+            "response": response,
+            "examples": {"type": "array", "items": example},
+            "related": {"type": "array", "items": {"type": "string"}},
+            "links": {"type": "array", "items": {
+                "type": "object", "additionalProperties": false, "required": ["title", "url"],
+                "properties": {"title": {"type": "string"}, "url": {"type": "string", "description": "Absolute; a site path is made absolute on base_url."}}
+            }},
+            "since": nullable_string,
+            "deprecated": nullable_string,
+            "replaced_by": nullable_string
+        }
     });
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -197,7 +431,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         "title": "errdex error catalog",
         "description": "Every error an API returns, with what to do about it. Generated by errdex.",
         "type": "object",
-        "required": ["schema_version", "title", "base_url", "errors"],
+        "required": ["schema_version", "title", "base_url", "agent_instructions", "groups", "envelopes", "errors"],
         "additionalProperties": false,
         "properties": {
             "$schema": {"type": "string"},
@@ -205,57 +439,13 @@ pub fn errors_schema(catalog: &Catalog) -> String {
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "base_url": {"type": "string", "format": "uri"},
+            "agent_instructions": {"type": ["string", "null"], "description": "Site-wide guidance for agents, Markdown."},
+            "groups": groups,
+            "envelopes": envelopes,
             "errors": {"type": "array", "items": {"$ref": "#/$defs/error"}}
         },
         "$defs": {
-            "error": {
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["code", "title", "status", "summary", "type", "doc_url", "markdown_url", "retryable", "agent", "messages", "causes", "fields", "endpoints", "examples", "related"],
-                "properties": {
-                    "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$", "description": "Stable error code; also the URL slug."},
-                    "title": {"type": "string"},
-                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                    "summary": {"type": "string", "description": "One sentence, Markdown."},
-                    "group": nullable_string,
-                    "type": {"type": "string", "format": "uri", "description": "The error's page URL, usable as an RFC 9457 problem `type`."},
-                    "doc_url": {"type": "string", "format": "uri"},
-                    "markdown_url": {"type": "string", "format": "uri"},
-                    "retryable": {"type": "boolean", "description": "May the same request succeed later unchanged?"},
-                    "retry_after": {
-                        "type": ["object", "null"],
-                        "additionalProperties": false,
-                        "properties": {"header": {"type": "string"}, "seconds": {"type": "integer", "minimum": 0}}
-                    },
-                    "agent": {
-                        "type": "object",
-                        "additionalProperties": false,
-                        "required": ["action", "guidance"],
-                        "properties": {
-                            "action": {"enum": actions},
-                            "guidance": {"type": "string"}
-                        }
-                    },
-                    "messages": {"type": "array", "items": {
-                        "type": "object", "additionalProperties": false, "required": ["message"],
-                        "properties": {"message": {"type": "string", "description": "Exact message; `{name}` marks a variable part."}, "cause": {"type": "string"}, "resolution": {"type": "string"}}
-                    }},
-                    "causes": {"type": "array", "items": {
-                        "type": "object", "additionalProperties": false, "required": ["cause", "resolution"],
-                        "properties": {"cause": {"type": "string"}, "resolution": {"type": "string"}}
-                    }},
-                    "fields": {"type": "array", "items": {
-                        "type": "object", "additionalProperties": false, "required": ["field", "cause"],
-                        "properties": {"field": {"type": "string"}, "cause": {"type": "string"}}
-                    }},
-                    "endpoints": {"type": "array", "items": {"type": "string"}},
-                    "examples": {"type": "array", "items": example},
-                    "related": {"type": "array", "items": {"type": "string"}},
-                    "since": nullable_string,
-                    "deprecated": nullable_string,
-                    "replaced_by": nullable_string
-                }
-            }
+            "error": error
         }
     });
     let mut json = serde_json::to_string_pretty(&schema).unwrap_or_default();
