@@ -443,15 +443,38 @@ pub fn to_html_with_heading_ids(
     let mut events: Vec<Event<'_>> = safe_events(markdown, links).collect();
     give_heading_ids(&mut events, ids);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, in_scrolling_tables(events.into_iter()));
     html
 }
 
 /// [`to_html`], always parsing.
 fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, safe_events(markdown, links));
+    pulldown_cmark::html::push_html(&mut html, in_scrolling_tables(safe_events(markdown, links)));
     html
+}
+
+/// `events` with each table in a box that scrolls sideways, as the pages' own tables
+/// are: a table wider than the column (a long URL in a cell) scrolls instead of being
+/// cut off, so its cells need not break words anywhere to fit. A scrolling box must be
+/// reachable by keyboard, hence `tabindex`. The box is HTML of errdex's own, added after
+/// the writer's HTML became text.
+fn in_scrolling_tables<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+) -> impl Iterator<Item = Event<'e>> {
+    const OPEN: &str =
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n";
+    events.flat_map(|event| {
+        match event {
+            Event::Start(Tag::Table(_)) => [Some(Event::Html(CowStr::Borrowed(OPEN))), Some(event)],
+            Event::End(TagEnd::Table) => {
+                [Some(event), Some(Event::Html(CowStr::Borrowed("</div>\n")))]
+            }
+            other => [Some(other), None],
+        }
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// The events of `markdown` made safe for a page: raw HTML as text, unsafe links
@@ -1210,6 +1233,29 @@ mod tests {
             to_html_with_heading_ids("# Decline codes", links, &mut ids),
             "<h2 id=\"decline-codes-2\">Decline codes</h2>\n"
         );
+    }
+
+    #[test]
+    fn a_table_is_in_a_box_that_scrolls_sideways() {
+        let table = "| mode | limit |\n|---|---|\n| live | 25 |\n";
+        let open = "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n<table>";
+        for html in [
+            to_html(table, SiteLinks::Relative("")),
+            to_html_with_heading_ids(
+                &format!("# Limits\n\n{table}"),
+                SiteLinks::Relative(""),
+                &mut HeadingIds::new(&|_| false),
+            ),
+        ] {
+            assert!(html.contains(open), "{html}");
+            assert!(html.trim_end().ends_with("</table>\n</div>"), "{html}");
+        }
+        // The writer's own box is text, as any HTML of theirs is.
+        let typed = to_html(
+            "<div class=\"table-scroll\">x</div>",
+            SiteLinks::Relative(""),
+        );
+        assert!(!typed.contains("<div"), "{typed}");
     }
 
     #[test]
