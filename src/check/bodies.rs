@@ -162,6 +162,10 @@ pub(super) fn check_body(
         let page = format!("{base_url}/errors/{}/", raw.code.value);
         match body.pointer(&pointer.value) {
             Some(Value::String(url)) if *url == page || *url == page.trim_end_matches('/') => {}
+            // RFC 9457 §4.2.1: a problem `type` of "about:blank" means the problem has no
+            // semantics beyond its status code. It names no other error's page, so it
+            // cannot be a body copied from one, and real APIs send it for some errors.
+            Some(Value::String(url)) if url == ABOUT_BLANK => {}
             Some(found) => diagnostics.push(
                 at(
                     source,
@@ -169,10 +173,7 @@ pub(super) fn check_body(
                     Code::BodyDocsUrlMismatch,
                     format!("the body's docs URL is {found}, not this error's page"),
                 )
-                .with_help(format!(
-                    "set the value at `{}` to \"{page}\"",
-                    pointer.value
-                )),
+                .with_help(docs_url_help(&pointer.value, &page)),
             ),
             None => diagnostics.push(missing(&pointer.value)),
         }
@@ -197,6 +198,22 @@ pub(super) fn check_body(
             Some(_) => {}
             None => diagnostics.push(missing(&pointer.value)),
         }
+    }
+}
+
+/// The problem type RFC 9457 defines for "no further semantics than the status code".
+const ABOUT_BLANK: &str = "about:blank";
+
+/// The help of E024. At `/type`, RFC 9457's member, the body may be a problem with no
+/// page of its own, so `about:blank` is offered beside the page URL.
+fn docs_url_help(pointer: &str, page: &str) -> String {
+    let set = format!("set the value at `{pointer}` to \"{page}\"");
+    if pointer == "/type" {
+        format!(
+            "{set}, or to \"{ABOUT_BLANK}\" for a problem with no meaning beyond its status (RFC 9457)"
+        )
+    } else {
+        set
     }
 }
 

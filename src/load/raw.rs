@@ -128,7 +128,7 @@ pub struct RawPointers {
     /// JSON Pointer to the message; it must match one of the error's `messages`.
     #[serde(default)]
     pub message: Option<S<String>>,
-    /// JSON Pointer to the documentation URL; it must be the error's page URL.
+    /// JSON Pointer to the documentation URL; it must be the error's page URL, or `about:blank` (RFC 9457).
     #[serde(default)]
     pub docs_url: Option<S<String>>,
     /// JSON Pointer to the HTTP status; it must equal the error's `status`.
