@@ -93,6 +93,7 @@ codes! {
     BidiControl = "W012", Warning, "A text holds a bidirectional control character, which shows text in another order than it is written.";
     SharedSectionTitle = "W013", Warning, "Two groups share a title, or a group has the title of the errors in no group.";
     UnfinishedText = "W014", Warning, "A text is still a note to fill it in (`TODO …`), as `errdex new` writes.";
+    NoEnvelopeNamed = "W015", Warning, "A response names no envelope in a catalog with several, so its body is not checked.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -6,6 +6,7 @@
 //! error.
 
 use super::config::is_json_media_type;
+use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::RawEnvelope;
@@ -38,7 +39,10 @@ pub(super) fn check_body(
         Some(id) => envelopes.iter().find(|e| e.id.value == id.value).copied(),
         // With exactly one envelope in the catalog, it is every response's default.
         None if envelopes.len() == 1 => Some(envelopes[0]),
-        None => None,
+        None => {
+            warn_no_envelope_named(envelopes, file, diagnostics);
+            None
+        }
     };
     let media_type = envelope
         .and_then(|e| e.media_type.as_ref())
@@ -203,6 +207,72 @@ pub(super) fn check_body(
 
 /// The problem type RFC 9457 defines for "no further semantics than the status code".
 const ABOUT_BLANK: &str = "about:blank";
+
+/// W015 for a response that names no envelope in a catalog with several, which no
+/// envelope is the default of: its body is checked against none. Without the warning, a
+/// writer who adds a second envelope loses the checks on every unnamed response unseen.
+fn warn_no_envelope_named(
+    envelopes: &[&RawEnvelope],
+    file: &ErrorFile<'_>,
+    diagnostics: &mut Diagnostics,
+) {
+    let (Some(response), true) = (&file.raw.response, envelopes.len() > 1) else {
+        return;
+    };
+    // A response without a body has nothing an envelope would check.
+    if is_no_body(&response.value.body.value) {
+        return;
+    }
+    let ids: Vec<String> = envelopes
+        .iter()
+        .map(|e| format!("`{}`", visible(&e.id.value)))
+        .collect();
+    let help = match envelope_of_shape(envelopes, &response.value.body.value) {
+        Some(id) => format!(
+            "the body has the shape of envelope `{}`: add `envelope: {}` under `response:`",
+            visible(id),
+            visible(id)
+        ),
+        None => "add `envelope: <id>` under `response:`; for a body in none of these shapes, define an envelope for it in errdex.yaml (its `pointers` may be left out)".to_owned(),
+    };
+    diagnostics.push(
+        at(
+            file.source,
+            response,
+            Code::NoEnvelopeNamed,
+            format!(
+                "this response names no envelope, so its body is not checked: errdex.yaml defines several ({}), and none is the default",
+                ids.join(", ")
+            ),
+        )
+        .with_help(help),
+    );
+}
+
+/// The one envelope whose every pointer finds a value in `body`, the envelope the writer
+/// most likely meant; none when the body is not JSON, or when no envelope or several fit.
+/// An envelope without pointers fits every body and tells nothing, so it never fits.
+fn envelope_of_shape<'a>(envelopes: &[&'a RawEnvelope], body: &str) -> Option<&'a str> {
+    let body: Value = serde_json::from_str(body).ok()?;
+    let mut fitting = envelopes.iter().filter(|envelope| {
+        let Some(p) = &envelope.pointers else {
+            return false;
+        };
+        let pointers: Vec<&str> = [&p.code, &p.message, &p.docs_url, &p.status]
+            .into_iter()
+            .flatten()
+            .map(|pointer| pointer.value.as_str())
+            .collect();
+        !pointers.is_empty()
+            && pointers
+                .iter()
+                .all(|pointer| body.pointer(pointer).is_some())
+    });
+    match (fitting.next(), fitting.next()) {
+        (Some(envelope), None) => Some(envelope.id.value.as_str()),
+        _ => None,
+    }
+}
 
 /// The help of E024. At `/type`, RFC 9457's member, the body may be a problem with no
 /// page of its own, so `about:blank` is offered beside the page URL.

@@ -291,7 +291,8 @@ impl RawError {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResponse {
-    /// Id of an envelope in errdex.yaml (default: the only envelope, if there is one).
+    /// Id of an envelope in errdex.yaml (default: the only envelope, if there is one; with
+    /// several, a response that names none is not checked, W015).
     #[serde(default)]
     pub envelope: Option<S<String>>,
     /// The body exactly as the API returns it.
