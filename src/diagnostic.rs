@@ -75,7 +75,7 @@ codes! {
     MessageClaimedTwice = "E030", Error, "Two error codes claim messages that can be the same text.";
     InvalidTemplate = "E031", Error, "A message placeholder is malformed.";
     RawHtml = "E040", Error, "Markdown contains raw HTML, which is never passed through.";
-    UnsafeLink = "E041", Error, "A Markdown link or URL uses a scheme other than http, https or mailto.";
+    UnsafeLink = "E041", Error, "A Markdown link or URL uses a scheme other than http, https, mailto or tel.";
     BrokenLink = "E042", Error, "A link leads nowhere: to a page the site does not have, or an address without a scheme or behind a space.";
     InvalidStatusRow = "E043", Error, "A `statuses` row has a status outside 100–599.";
     ReservedGroupTitle = "E044", Error, "A group is titled `Optional`, the llms.txt section agents may skip.";

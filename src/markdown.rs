@@ -2,7 +2,7 @@
 //! rendered.
 //!
 //! Catalog data is untrusted. Raw HTML is never passed through (it is rendered as
-//! visible text), and a link whose scheme is not http, https or mailto is dropped, in
+//! visible text), and a link whose scheme is not one of [`LINK_SCHEMES`] is dropped, in
 //! every output, even though `check` already rejects both: defence in depth. So is a
 //! protocol-relative link (`//host/x`), which leaves the site while it reads like a
 //! site path. Links
@@ -23,7 +23,7 @@ fn parser_options() -> Options {
 /// What a link destination is, for safety and for rewriting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlKind {
-    /// `http:`, `https:` or `mailto:`.
+    /// A scheme of [`LINK_SCHEMES`]: `http:`, `https:`, `mailto:` or `tel:`.
     External,
     /// `#section` on the same page.
     Fragment,
@@ -47,6 +47,20 @@ impl UrlKind {
     }
 }
 
+/// The schemes a link may use: web pages, e-mail addresses and phone numbers, which
+/// support pages link. Any other scheme (`javascript:`, `data:`, `file:`…) is refused by
+/// `check` (E041) and never written as a link. The one list: checks, help texts and
+/// rendering all read it.
+pub const LINK_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// [`LINK_SCHEMES`] as a help text names them: "http, https, mailto or tel".
+pub fn link_schemes_in_words() -> String {
+    match LINK_SCHEMES.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Classifies a link destination the way a browser would read it.
 ///
 /// Browsers ignore ASCII whitespace and control characters inside a URL and compare
@@ -66,9 +80,10 @@ pub fn classify(url: &str) -> UrlKind {
         && cleaned.as_bytes()[i] == b':'
     {
         let scheme = cleaned[..i].to_ascii_lowercase();
-        return match scheme.as_str() {
-            "http" | "https" | "mailto" => UrlKind::External,
-            _ => UrlKind::Unsafe(scheme),
+        return if LINK_SCHEMES.contains(&scheme.as_str()) {
+            UrlKind::External
+        } else {
+            UrlKind::Unsafe(scheme)
         };
     }
     if cleaned.starts_with('#') {
@@ -1397,6 +1412,9 @@ mod tests {
             "\u{1}javascript:x",
             "data:text/html,x",
             "vbscript:x",
+            "file:///etc/passwd",
+            "telnet://host",
+            "tel-x:1",
         ] {
             assert!(matches!(classify(url), UrlKind::Unsafe(_)), "{url:?}");
         }
@@ -1410,9 +1428,31 @@ mod tests {
         ));
         assert_eq!(classify("https://example.com"), UrlKind::External);
         assert_eq!(classify("MAILTO:a@b.c"), UrlKind::External);
+        assert_eq!(classify("tel:+1-555-0100"), UrlKind::External);
+        assert_eq!(classify("TEL:+15550100"), UrlKind::External);
         assert_eq!(classify("/errors/x/"), UrlKind::SiteRoot);
         assert_eq!(classify("#fix"), UrlKind::Fragment);
         assert_eq!(classify("../x/"), UrlKind::Relative);
+    }
+
+    #[test]
+    fn the_allowed_schemes_are_named_where_they_are_explained() {
+        assert_eq!(link_schemes_in_words(), "http, https, mailto or tel");
+        // E041's summary is a literal (docs/diagnostics.md repeats it): it must follow
+        // the list.
+        let summary = crate::diagnostic::Code::UnsafeLink.summary();
+        assert!(summary.contains(&link_schemes_in_words()), "{summary}");
+    }
+
+    #[test]
+    fn phone_numbers_are_links() {
+        let html = to_html(
+            "Call [support](tel:+1-555-0100).",
+            SiteLinks::Relative("./"),
+        );
+        assert!(html.contains("href=\"tel:+1-555-0100\""), "{html}");
+        let agent = to_agent_markdown("Call [support](tel:+1-555-0100).", "https://d.example");
+        assert!(agent.contains("[support](tel:+1-555-0100)"), "{agent}");
     }
 
     #[test]

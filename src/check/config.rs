@@ -124,7 +124,7 @@ pub(super) fn check_config(
     base_url
 }
 
-/// Checks `links:` URLs: absolute http(s)/mailto or site-root paths only.
+/// Checks `links:` URLs: absolute URLs of a [`crate::markdown::LINK_SCHEMES`] scheme, or site-root paths.
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
         match classify_raw(&link.url.value) {
@@ -139,7 +139,7 @@ pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &
             }
             UrlKind::Unsafe(scheme) => diagnostics.push(
                 at(source, &link.url, Code::UnsafeLink, format!("link uses the `{scheme}:` scheme"))
-                    .with_help("links must be http, https or mailto URLs, or site paths starting with `/`"),
+                    .with_help(super::markdown_fields::unsafe_link_help()),
             ),
             UrlKind::Fragment | UrlKind::Relative => diagnostics.push(
                 at(source, &link.url, Code::BrokenLink, format!("link `{}` is not an absolute URL", link.url.value))

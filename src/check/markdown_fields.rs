@@ -155,11 +155,10 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             format!("raw HTML `{}` in Markdown", truncate(&html)),
             "raw HTML is shown as text, never run; use Markdown instead, or wrap it in backticks to show it as code",
         ),
-        Finding::UnsafeLink { url, scheme } => (
-            Code::UnsafeLink,
-            format!("link `{}` uses the `{scheme}:` scheme", truncate(&url)),
-            "links must be http, https or mailto URLs, or site paths such as `/errors/not_found/`",
-        ),
+        Finding::UnsafeLink { url, scheme } => {
+            let message = format!("link `{}` uses the `{scheme}:` scheme", truncate(&url));
+            return Some((Code::UnsafeLink, message, unsafe_link_help()));
+        }
         Finding::ProtocolRelativeLink(url) => {
             let (message, help) = no_scheme(&url);
             return Some((Code::BrokenLink, message, help));
@@ -192,6 +191,14 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
         }
     };
     Some((code, message, help.to_owned()))
+}
+
+/// The help of E041, in Markdown and in a `links:` list: the schemes a link may use.
+pub(super) fn unsafe_link_help() -> String {
+    format!(
+        "links must be {} URLs, or site paths such as `/errors/not_found/`",
+        crate::markdown::link_schemes_in_words()
+    )
 }
 
 /// Message and help for a protocol-relative URL (`//host/x`, `/\host/x`), in Markdown or

@@ -375,7 +375,7 @@ fn plain_text(text: &str) -> String {
     out
 }
 
-/// Whether a plain URL field may become a link (http, https, mailto or a site path,
+/// Whether a plain URL field may become a link (a scheme of `LINK_SCHEMES` or a site path,
 /// not `//host/x`). `check` already rejects the others; this is defence in depth.
 fn is_safe_url(url: &str) -> bool {
     classify_raw(url).may_link()
