@@ -92,7 +92,8 @@ pub struct ExplainArgs {
 pub struct LookupArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
-    /// A message as the API returned it.
+    /// A message as the API returned it; quotes around it, its case, and a log line or
+    /// JSON body around it are forgiven.
     pub message: String,
     /// Print matches as JSON.
     #[arg(long)]

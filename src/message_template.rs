@@ -2,9 +2,9 @@
 //!
 //! `Branch {branch} does not match the cost estimation branch` matches any message in
 //! which `{branch}` is replaced by non-empty text. The same matcher answers three
-//! questions: does a concrete message match a template (`lookup`, search), does a
-//! response body's message belong to its error (check), and can two templates match the
-//! same message (the "claimed by two codes" check).
+//! questions: does a concrete message match a template, or hold one inside it (`lookup`,
+//! search), does a response body's message belong to its error (check), and can two
+//! templates match the same message (the "claimed by two codes" check).
 
 /// A parsed message template: the literal text around its placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +134,37 @@ impl Template {
         after_one_char(message, at, end).is_some()
     }
 
+    /// Whether some part of `text` matches the template: a message pasted with more
+    /// around it, as a log line's timestamp or the JSON body it came in (`lookup`).
+    ///
+    /// The same scan as [`Template::matches`] without the two anchors: the literal
+    /// prefix at its first place, each later piece at its first place after one
+    /// character of the placeholder before it, and the end anywhere after the last
+    /// placeholder's first character. The earliest place of each leaves the most room
+    /// for the rest, so no other needs trying, and the scan stays linear.
+    pub fn is_found_in(&self, text: &str) -> bool {
+        let prefix = self.literal_prefix();
+        let Some(start) = text.find(prefix) else {
+            return false;
+        };
+        let mut at = start + prefix.len();
+        for piece in &self.pieces[1..] {
+            let Some(rest) = after_one_char(text, at, text.len()) else {
+                return false;
+            };
+            match text[rest..].find(piece.as_str()) {
+                Some(found) => at = rest + found + piece.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The literal text of the template, placeholders left out.
+    pub fn literal_text(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().map(String::as_str)
+    }
+
     /// Whether some message matches both templates.
     ///
     /// A template without placeholders is one message, which the other matches or not.
@@ -232,6 +263,21 @@ mod tests {
     fn exact_messages_match_only_themselves() {
         assert!(t("Not found").matches("Not found"));
         assert!(!t("Not found").matches("Not found."));
+    }
+
+    #[test]
+    fn a_template_is_found_inside_a_longer_text() {
+        let log = "2026-11-30T17:02:11Z ERROR Project p1 not found (request req_9)";
+        assert!(t("Project {id} not found").is_found_in(log));
+        assert!(!t("Project {id} not found").matches(log));
+        assert!(t("Project {id} not found").is_found_in("Project p1 not found"));
+        assert!(t("{what} not found").is_found_in(log));
+        assert!(t("request {id}").is_found_in(log));
+        assert!(!t("Project {id} is archived").is_found_in(log));
+        // Each placeholder still takes a character.
+        assert!(!t("Project {id} not found").is_found_in("Project  not found"));
+        assert!(!t("ERROR {x}").is_found_in("an ERROR "));
+        assert!(t("not found").is_found_in(log));
     }
 
     #[test]
@@ -362,6 +408,16 @@ mod tests {
         fn matching_agrees_with_brute_force(template in "[ab{}xé]{0,8}|(a|b|é|\\{x\\}|\\{\\}){0,6}", message in "[abé]{0,10}") {
             let text: Vec<char> = message.chars().collect();
             proptest::prop_assert_eq!(t(&template).matches(&message), reference_matches(&pieces(&template), &text));
+        }
+
+        #[test]
+        fn finding_inside_agrees_with_matching_some_part(template in "[ab{}xé]{0,8}|(a|b|é|\\{x\\}|\\{\\}){0,6}", text in "[abé]{0,10}") {
+            let chars: Vec<char> = text.chars().collect();
+            let template_pieces = pieces(&template);
+            let some_part = (0..=chars.len()).any(|i| {
+                (i..=chars.len()).any(|j| reference_matches(&template_pieces, &chars[i..j]))
+            });
+            proptest::prop_assert_eq!(t(&template).is_found_in(&text), some_part);
         }
 
         #[test]

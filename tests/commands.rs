@@ -162,6 +162,63 @@ fn lookup_finds_the_code_of_a_concrete_message() {
 }
 
 #[test]
+fn lookup_forgives_what_people_paste() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let lookup = |pasted: &str| {
+        let run = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir.path());
+        let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
+        let found: Vec<String> = matches
+            .iter()
+            .map(|m| format!("{} {}", m["code"], m["fit"]))
+            .collect();
+        (run.status.code(), found.join(", "))
+    };
+    let found = |fit: &str| (Some(0), format!("\"not_found\" \"{fit}\""));
+    assert_eq!(lookup("  \"Widget w_42 not found\"\n"), found("exact"));
+    assert_eq!(lookup("widget W_42 NOT FOUND"), found("loose"));
+    assert_eq!(
+        lookup("2026-11-30T17:02:11Z ERROR api: Widget w_42 not found (req_9)"),
+        found("inside")
+    );
+    assert_eq!(
+        lookup(r#"{"error": {"code": "not_found", "message": "Widget w_42 not found"}}"#),
+        found("inside")
+    );
+    assert_eq!(lookup("Nothing like it"), (Some(1), String::new()));
+
+    // Nothing matches: the closest messages, or the code the text spells, are suggested.
+    let near = errdex(
+        &["lookup", "Widgt w_42 was not found", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(near.status.code(), Some(1));
+    let stderr = text(&near.stderr);
+    assert!(
+        stderr.contains("help: the closest messages in the catalog:\n  not_found (HTTP 404): Widget {id} not found\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("rate_limited"), "{stderr}");
+    let code = errdex(&["lookup", "not_fuond", "--catalog", "c"], dir.path());
+    assert_eq!(code.status.code(), Some(1));
+    assert!(
+        text(&code.stderr).contains("help: did you mean the code `not_found`?"),
+        "{}",
+        text(&code.stderr)
+    );
+    let human = errdex(
+        &["lookup", "WIDGET w_42 NOT FOUND", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(human.status.code(), Some(0));
+    assert!(text(&human.stdout).starts_with("not_found (HTTP 404)"));
+    assert_eq!(
+        text(&human.stderr),
+        "note: matched ignoring case and spacing\n"
+    );
+}
+
+#[test]
 fn explain_prints_the_markdown_and_suggests_close_codes() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(errdex(&["init", "c"], dir.path()).status.success());

@@ -2,11 +2,19 @@
 //!
 //! Uses the same template matcher as the checker: a `{placeholder}` matches any
 //! non-empty text. The site's search runs the same rule in JavaScript.
+//!
+//! People paste what they have: a message in quotes, in another case, in a log line
+//! behind its timestamp, or in the JSON body it came in. So the text is tried in three
+//! ways, best first ([`Fit`]), and the matches of the best way that finds any are
+//! printed. When nothing matches, the messages sharing most words with the text, or the
+//! code it spells, are suggested.
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
-use crate::message_template::Template;
+use crate::message_template::{Part, Template, parts};
+use crate::model::{Catalog, ErrorEntry};
 use serde::Serialize;
+use serde_json::Value;
 
 #[derive(Serialize)]
 struct Match<'a> {
@@ -16,7 +24,32 @@ struct Match<'a> {
     summary: String,
     message: &'a str,
     url: String,
+    fit: Fit,
 }
+
+/// How the pasted text holds a message, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Fit {
+    /// The text, trimmed of spaces and enclosing quotes, is an instance of the message.
+    Exact,
+    /// The same, ignoring case and how many spaces or line breaks separate words.
+    Loose,
+    /// A string of the JSON in the text, or some part of the text, is one (loosely): a
+    /// response body, or a log line with a timestamp before the message.
+    Inside,
+}
+
+/// A template's fixed text, spaces aside, must be this long to be looked for inside a
+/// longer text: `E{code}` would be found in any line with an `e`. The site's search
+/// (`templates/search.js`) sets the same bar.
+const MIN_LITERAL_INSIDE: usize = 3;
+
+/// At most this many words of the pasted text are compared with each message.
+const MAX_WORDS: usize = 64;
+
+/// At most this many messages are suggested when none matches.
+const SUGGESTIONS: usize = 3;
 
 /// Exit 0 with a match and 1 without, as `grep` does, so scripts can branch on it;
 /// a catalog that cannot be searched (errdex.yaml has errors) is exit 2.
@@ -36,26 +69,24 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             left_out_note(readable.left_out.len(), "did not search")
         );
     }
-    let wanted = args.message.trim();
-    let matches: Vec<Match<'_>> = catalog
-        .errors
-        .iter()
-        .flat_map(|entry| entry.messages.iter().map(move |m| (entry, m)))
-        .filter(|(_, m)| Template::parse(&m.message).matches(wanted))
-        .map(|(entry, m)| Match {
-            code: &entry.code,
-            status: entry.status,
-            title: &entry.title,
-            summary: crate::markdown::to_plain_text(&entry.summary),
-            message: &m.message,
-            url: catalog.page_url(&entry.code),
-        })
-        .collect();
+    let pasted = Pasted::new(&args.message);
+    let matches = best_matches(&catalog, &pasted);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&matches)?);
     } else if matches.is_empty() {
-        eprintln!("no error in the catalog has a message matching \"{wanted}\"");
+        eprintln!(
+            "no error in the catalog has a message matching \"{}\"",
+            crate::check::excerpt(&pasted.text, 200)
+        );
+        if let Some(help) = suggestion(&catalog, &pasted) {
+            eprintln!("{help}");
+        }
     } else {
+        match matches[0].fit {
+            Fit::Exact => {}
+            Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
+            Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
+        }
         for m in &matches {
             println!(
                 "{} (HTTP {}): {}\n  {}\n  message: {}\n  {}",
@@ -68,4 +99,286 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// Every message that fits the text in the best way any does, in catalog order.
+fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
+    let fitting: Vec<(&ErrorEntry, &str, Fit)> = messages(catalog)
+        .filter_map(|(entry, message)| Some((entry, message, pasted.fit(message)?)))
+        .collect();
+    let Some(best) = fitting.iter().map(|(_, _, fit)| *fit).min() else {
+        return Vec::new();
+    };
+    fitting
+        .into_iter()
+        .filter(|(_, _, fit)| *fit == best)
+        .map(|(entry, message, fit)| Match {
+            code: &entry.code,
+            status: entry.status,
+            title: &entry.title,
+            summary: crate::markdown::to_plain_text(&entry.summary),
+            message,
+            url: catalog.page_url(&entry.code),
+            fit,
+        })
+        .collect()
+}
+
+fn messages(catalog: &Catalog) -> impl Iterator<Item = (&ErrorEntry, &str)> {
+    catalog.errors.iter().flat_map(|entry| {
+        entry
+            .messages
+            .iter()
+            .map(move |m| (entry, m.message.as_str()))
+    })
+}
+
+/// The pasted text in the forms it is compared in.
+struct Pasted {
+    /// Trimmed of white space and of quotes around it.
+    text: String,
+    /// `text` in the loose form ([`loose`]).
+    loose: String,
+    /// The strings in the JSON the text holds, if any (a response body), loose.
+    json_strings: Vec<String>,
+}
+
+impl Pasted {
+    fn new(raw: &str) -> Self {
+        let text = unquoted(raw).to_owned();
+        let json_strings = json_strings(&text).iter().map(|s| loose(s)).collect();
+        Pasted {
+            loose: loose(&text),
+            text,
+            json_strings,
+        }
+    }
+
+    /// How the text holds `message`, a template, if it does.
+    fn fit(&self, message: &str) -> Option<Fit> {
+        if Template::parse(message).matches(&self.text) {
+            return Some(Fit::Exact);
+        }
+        let template = Template::parse(&loose(message));
+        if template.matches(&self.loose) {
+            Some(Fit::Loose)
+        } else if self.json_strings.iter().any(|s| template.matches(s))
+            || (identifies(&template) && template.is_found_in(&self.loose))
+        {
+            Some(Fit::Inside)
+        } else {
+            None
+        }
+    }
+}
+
+/// `text` trimmed of white space and of the quotes a copied string keeps (`"…"`,
+/// `'…'`, `` `…` ``, `“…”`, `‘…’`), as often as they enclose it. A pair is removed only
+/// when the text has no other such quote: `"a": "b"` is not one quoted string.
+fn unquoted(text: &str) -> &str {
+    const PAIRS: [(char, char); 5] = [
+        ('"', '"'),
+        ('\'', '\''),
+        ('`', '`'),
+        ('\u{201C}', '\u{201D}'),
+        ('\u{2018}', '\u{2019}'),
+    ];
+    let mut text = text.trim();
+    while let Some(inner) = PAIRS.iter().find_map(|&(open, close)| {
+        let inner = text.strip_prefix(open)?.strip_suffix(close)?;
+        (!inner.contains([open, close])).then_some(inner)
+    }) {
+        text = inner.trim();
+    }
+    text
+}
+
+/// Lower-cased, with each run of white space one space, and trimmed: a message read
+/// from a log wraps and changes case without becoming another message.
+fn loose(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a template has enough fixed text to be looked for inside a longer text.
+fn identifies(template: &Template) -> bool {
+    template
+        .literal_text()
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .nth(MIN_LITERAL_INSIDE - 1)
+        .is_some()
+}
+
+/// The strings in the JSON value the text is, or holds from its first `{` to its last
+/// `}` (a log line ending in a body); none when there is no such JSON.
+fn json_strings(text: &str) -> Vec<String> {
+    let object = text
+        .find('{')
+        .zip(text.rfind('}'))
+        .and_then(|(start, end)| text.get(start..=end));
+    let Some(value) = [Some(text), object]
+        .into_iter()
+        .flatten()
+        .find_map(|json| serde_json::from_str::<Value>(json).ok())
+    else {
+        return Vec::new();
+    };
+    let mut strings = Vec::new();
+    let mut stack = vec![&value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(s) => strings.push(s.clone()),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(fields) => stack.extend(fields.values()),
+            _ => {}
+        }
+    }
+    strings
+}
+
+/// What to try instead when nothing matches: the code the text spells, or the messages
+/// sharing most words with it.
+fn suggestion(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    if let Some(code) = spelt_code(catalog, pasted) {
+        return Some(code);
+    }
+    let mut words = words(&pasted.loose);
+    // A whole pasted log is compared by its first words, so that a catalog of thousands
+    // of messages is still ranked at once.
+    words.truncate(MAX_WORDS);
+    let mut scored: Vec<(f64, &ErrorEntry, &str)> = messages(catalog)
+        .map(|(entry, message)| (similarity(&template_words(message), &words), entry, message))
+        .filter(|(score, _, _)| *score >= 0.5)
+        .collect();
+    // Best first; a stable sort keeps catalog order among equals.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if scored.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = scored
+        .iter()
+        .take(SUGGESTIONS)
+        .map(|(_, entry, message)| format!("  {} (HTTP {}): {message}", entry.code, entry.status))
+        .collect();
+    Some(format!(
+        "help: the closest messages in the catalog:\n{}",
+        lines.join("\n")
+    ))
+}
+
+/// A hint for a text that is one word and an error code, or close to one: people paste
+/// the code from a body's `code` field too.
+fn spelt_code(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    if pasted.loose.is_empty() || pasted.loose.contains(' ') {
+        return None;
+    }
+    let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
+    if let Some(code) = codes.iter().find(|c| **c == pasted.loose) {
+        return Some(format!(
+            "help: `{code}` is an error code, not a message: `errdex explain {code}` prints its page"
+        ));
+    }
+    let code = crate::load::closest(&pasted.loose, &codes)?;
+    Some(format!(
+        "help: did you mean the code `{code}`? `errdex explain {code}` prints its page"
+    ))
+}
+
+/// The lower-case words of a text: runs of letters, digits and `_`.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The words of a template's fixed text: a placeholder's value is no word to compare.
+fn template_words(message: &str) -> Vec<String> {
+    parts(message)
+        .into_iter()
+        .filter_map(|part| match part {
+            Part::Text(text) => Some(words(text)),
+            Part::Placeholder(_) => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// How alike two texts' words are, 0 to 1: the Dice coefficient, with words of four
+/// letters or more counted as the same when they are near spellings (`Widgt`).
+fn similarity(template: &[String], pasted: &[String]) -> f64 {
+    if template.is_empty() || pasted.is_empty() {
+        return 0.0;
+    }
+    let alike = |a: &str, b: &str| {
+        a == b
+            || (a.chars().count() >= 4
+                && b.chars().count() >= 4
+                && strsim::jaro_winkler(a, b) >= 0.9)
+    };
+    let shared = template
+        .iter()
+        .filter(|t| pasted.iter().any(|p| alike(t, p)))
+        .count();
+    2.0 * shared as f64 / (template.len() + pasted.len()) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fit, Pasted, similarity, template_words, unquoted, words};
+
+    #[test]
+    fn quotes_and_spaces_around_a_message_are_dropped() {
+        assert_eq!(
+            unquoted("  \"Widget w_1 not found\"\n"),
+            "Widget w_1 not found"
+        );
+        assert_eq!(unquoted("'`Not found`'"), "Not found");
+        assert_eq!(unquoted("\u{201C}Not found\u{201D}"), "Not found");
+        assert_eq!(unquoted("\"a\": \"b\""), "\"a\": \"b\"");
+        assert_eq!(unquoted("\"\""), "");
+    }
+
+    #[test]
+    fn the_best_fit_is_found_first() {
+        let fit = |pasted: &str, message: &str| Pasted::new(pasted).fit(message);
+        let template = "Widget {id} not found";
+        assert_eq!(fit("Widget w_1 not found", template), Some(Fit::Exact));
+        assert_eq!(fit(" 'Widget w_1 not found' ", template), Some(Fit::Exact));
+        assert_eq!(fit("widget W_1 NOT  found", template), Some(Fit::Loose));
+        assert_eq!(
+            fit(
+                "2026-11-30T17:02:11Z ERROR Widget w_1 not found (req_9)",
+                template
+            ),
+            Some(Fit::Inside)
+        );
+        assert_eq!(
+            fit(
+                r#"{"error": {"code": "not_found", "message": "Widget \"w 1\" not found"}}"#,
+                template
+            ),
+            Some(Fit::Inside)
+        );
+        assert_eq!(
+            fit(r#"HTTP 404 {"message": "Widget w_1 not found"}"#, template),
+            Some(Fit::Inside)
+        );
+        assert_eq!(fit("Widget not found", template), None);
+        // Too little fixed text to be looked for inside a longer line.
+        assert_eq!(fit("time=1 E42 happened", "E{code}"), None);
+        assert_eq!(fit("E42", "E{code}"), Some(Fit::Exact));
+    }
+
+    #[test]
+    fn messages_sharing_words_are_alike() {
+        let template = template_words("Widget {id} not found");
+        assert_eq!(template, ["widget", "not", "found"]);
+        assert!(similarity(&template, &words("Widgt w_1 was not found")) >= 0.5);
+        assert!(similarity(&template, &words("Rate limit exceeded")) < 0.5);
+        assert_eq!(similarity(&[], &words("x")), 0.0);
+    }
 }

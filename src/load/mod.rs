@@ -16,7 +16,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use yaml::{did_you_mean, parse_config, parse_error};
+pub use yaml::{closest, did_you_mean, parse_config, parse_error};
 
 /// Largest catalog file errdex reads: a real error file is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

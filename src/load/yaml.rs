@@ -677,7 +677,7 @@ pub fn did_you_mean(found: &str, expected: &[&str]) -> String {
 }
 
 /// The one of `expected` that `found` is most likely a misspelling of, if any is close.
-pub(super) fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
     expected
         .iter()
         .map(|candidate| (strsim::jaro_winkler(found, candidate), *candidate))
