@@ -154,3 +154,92 @@ fn header_names_and_values_are_checked_by_the_schema_too() {
         );
     }
 }
+
+/// What `check` accepts in an error file, the schema accepts, and what it refuses, the
+/// schema refuses: a number where the format has text is read as written (numeric codes
+/// are common), and a number or boolean in quotes, which YAML makes text, is refused
+/// (E002, with the fix) by both.
+#[test]
+fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error_schema = schema(None, dir.path());
+    let error_file = |stem: &str, lines: &str| {
+        let mut fields: Vec<(String, String)> = [
+            ("code", stem),
+            ("title", "T"),
+            ("status", "404"),
+            ("summary", "S."),
+            ("retryable", "false"),
+            ("agent", "\n  action: stop\n  guidance: G."),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for line in lines.lines() {
+            let (key, value) = line.split_once(": ").expect("key: value");
+            match fields.iter_mut().find(|(k, _)| k == key) {
+                Some(field) => field.1 = value.to_owned(),
+                None => fields.push((key.to_owned(), value.to_owned())),
+            }
+        }
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\n"))
+            .collect::<String>()
+    };
+    for (stem, lines, accepted) in [
+        ("20003", "code: 20003", true),
+        ("20003", "code: \"20003\"", true),
+        ("not_found", "replaced_by: 20003\nrelated: [20003]", true),
+        ("not_found", "since: 0x1F", true),
+        ("not_found", "since: 2", true),
+        ("not_found", "since: \"2024-05-01\"", true),
+        ("not_found", "since: true", false),
+        ("not_found", "status: \"404\"", false),
+        ("not_found", "status: '404'", false),
+        ("not_found", "retryable: \"false\"", false),
+        (
+            "not_found",
+            "status: 429\nretryable: true\nretry_after: {seconds: \"30\"}",
+            false,
+        ),
+        (
+            "not_found",
+            "status: 429\nretryable: true\nretry_after: {seconds: 30}",
+            true,
+        ),
+    ] {
+        let catalog = dir.path().join(format!("case_{stem}_{}", lines.len()));
+        let errors = catalog.join("errors");
+        std::fs::create_dir_all(&errors).expect("mkdir");
+        std::fs::write(
+            catalog.join("errdex.yaml"),
+            "title: T\nsummary: S.\nbase_url: https://docs.example.com\n",
+        )
+        .expect("write");
+        let file = errors.join(format!("{stem}.yaml"));
+        std::fs::write(&file, error_file(stem, lines)).expect("write");
+        if stem != "20003" {
+            std::fs::write(errors.join("20003.yaml"), error_file("20003", "")).expect("write");
+        }
+        let check = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--strict", "--catalog"])
+            .arg(&catalog)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("errdex runs");
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert_eq!(
+            check.status.success(),
+            accepted,
+            "check, {lines}:\n{stderr}"
+        );
+        if !accepted {
+            assert!(stderr.contains("error[E002]"), "{lines}:\n{stderr}");
+        }
+        let Some(valid) = validate(&error_schema, &[file]) else {
+            return;
+        };
+        assert_eq!(valid, accepted, "the schema, {lines}");
+    }
+}

@@ -289,7 +289,7 @@ fn docs_url_help(pointer: &str, page: &str) -> String {
 
 /// Whether the body's value at the `code` pointer is this error's code.
 ///
-/// Numeric codes (Twilio's `20003`) are written `code: "20003"` in the catalog but sent
+/// Numeric codes (Twilio's `20003`) are text in the catalog (`code: 20003` is read as written) but sent
 /// as JSON numbers, so a number matches when its decimal text is the code.
 fn code_matches(found: &Value, code: &str) -> bool {
     match found {

@@ -96,6 +96,7 @@ pub(super) fn check_config(
         super::entry::warn_if_empty(source, statuses, "statuses", diagnostics);
         let mut seen = BTreeMap::new();
         for row in &statuses.value {
+            super::entry::check_unquoted(source, &row.status, "status", "a number", diagnostics);
             if !(100..=599).contains(&row.status.value) {
                 diagnostics.push(
                     at(

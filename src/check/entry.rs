@@ -94,6 +94,21 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         diagnostics.push(stem_mismatch(source, &raw.code, file.stem));
     }
 
+    check_unquoted(source, &raw.status, "status", "a number", diagnostics);
+    check_unquoted(
+        source,
+        &raw.retryable,
+        "retryable",
+        "`true` or `false`",
+        diagnostics,
+    );
+    if let Some(seconds) = raw
+        .retry_after
+        .as_ref()
+        .and_then(|r| r.value.seconds.as_ref())
+    {
+        check_unquoted(source, seconds, "seconds", "a number", diagnostics);
+    }
     let status = raw.status.value;
     if !(400..=599).contains(&status) {
         diagnostics.push(
@@ -299,6 +314,36 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// E002 for a number or a boolean written in quotes (`status: "404"`). The loader reads
+/// it as the number all the same, but in YAML a quoted value is text: the JSON Schema
+/// editors check against (`errdex schema`), and every other YAML tool, see a string
+/// where the format has a number. So `check` refuses it too, with the fix, and the two
+/// agree.
+pub(super) fn check_unquoted<T: std::fmt::Display>(
+    source: &SourceFile,
+    value: &S<T>,
+    key: &str,
+    kind: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let (start, _) = source.span_of(&value.referenced);
+    let quoted = source
+        .text
+        .get(source.offset_of(start)..)
+        .is_some_and(|written| written.starts_with(['"', '\'']));
+    if quoted {
+        diagnostics.push(
+            at(
+                source,
+                value,
+                Code::WrongType,
+                format!("`{key}` is {kind}, but this one is in quotes, which YAML reads as text"),
+            )
+            .with_help(format!("write `{key}: {}`, without quotes", value.value)),
+        );
     }
 }
 

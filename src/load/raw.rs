@@ -177,7 +177,7 @@ pub struct RawLink {
 #[serde(deny_unknown_fields)]
 pub struct RawError {
     /// Stable identifier and URL slug; must equal the file name.
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_.-]{0,63}$"))]
+    #[schemars(schema_with = "code_schema")]
     pub code: S<String>,
     /// Short human title.
     pub title: S<String>,
@@ -228,19 +228,50 @@ pub struct RawError {
     pub agent: RawAgent,
     /// Codes of related errors; they must exist.
     #[serde(default)]
+    #[schemars(schema_with = "codes_schema")]
     pub related: Option<S<Vec<S<String>>>>,
     /// Further reading.
     #[serde(default)]
     pub links: Option<S<Vec<RawLink>>>,
     /// When the error was introduced, e.g. a date or API version.
     #[serde(default)]
+    #[schemars(schema_with = "since_schema")]
     pub since: Option<S<String>>,
     /// Markdown: why the error is no longer returned; codes are never deleted.
     #[serde(default)]
     pub deprecated: Option<S<String>>,
     /// Code of the error that replaces this one.
     #[serde(default)]
+    #[schemars(schema_with = "optional_code_schema")]
     pub replaced_by: Option<S<String>>,
+}
+
+/// The schema of an error code: the code rule (E010), or a whole number. The loader
+/// reads `code: 20003` as the code `20003`, as written, and numeric codes (Twilio's,
+/// MySQL's) are common, so an editor must not flag what `check` accepts.
+fn code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [
+            {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"},
+            {"type": "integer", "minimum": 0}
+        ]
+    })
+}
+
+/// [`code_schema`] for an optional key, which may be left empty (null) as any other.
+fn optional_code_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"anyOf": [code_schema(generator), {"type": "null"}]})
+}
+
+/// The schema of an optional list of codes, each as [`code_schema`].
+fn codes_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["array", "null"], "items": code_schema(generator)})
+}
+
+/// The schema of `since`: text, or a number, which the loader keeps as written
+/// (`since: 2`, `since: 0x1F`). A yes/no word is refused by both (E002).
+fn since_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "number", "null"]})
 }
 
 /// One row of the cause → resolution table.
