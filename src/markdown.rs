@@ -469,6 +469,10 @@ fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
     html
 }
 
+/// The start of the box around a table (see [`in_scrolling_tables`]).
+pub(crate) const TABLE_BOX_OPEN: &str =
+    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n";
+
 /// `events` with each table in a box that scrolls sideways, as the pages' own tables
 /// are: a table wider than the column (a long URL in a cell) scrolls instead of being
 /// cut off, so its cells need not break words anywhere to fit. A scrolling box must be
@@ -477,18 +481,14 @@ fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
 fn in_scrolling_tables<'e>(
     events: impl Iterator<Item = Event<'e>>,
 ) -> impl Iterator<Item = Event<'e>> {
-    const OPEN: &str =
-        "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n";
-    events.flat_map(|event| {
-        match event {
-            Event::Start(Tag::Table(_)) => [Some(Event::Html(CowStr::Borrowed(OPEN))), Some(event)],
-            Event::End(TagEnd::Table) => {
-                [Some(event), Some(Event::Html(CowStr::Borrowed("</div>\n")))]
-            }
+    let html = |html: &'static str| Some(Event::Html(CowStr::Borrowed(html)));
+    events.flat_map(move |event| {
+        let pair = match event {
+            Event::Start(Tag::Table(_)) => [html(TABLE_BOX_OPEN), Some(event)],
+            Event::End(TagEnd::Table) => [Some(event), html("</div>\n")],
             other => [Some(other), None],
-        }
-        .into_iter()
-        .flatten()
+        };
+        pair.into_iter().flatten()
     })
 }
 
