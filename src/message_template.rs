@@ -220,6 +220,40 @@ impl Template {
     }
 }
 
+/// `text` split at its runs of white space: its words, and the runs between them (one
+/// fewer). A placeholder's name holds no white space, so each placeholder is in one word.
+pub fn words_and_spaces(text: &str) -> (Vec<&str>, Vec<&str>) {
+    let (mut words, mut spaces) = (Vec::new(), Vec::new());
+    let mut rest = text;
+    loop {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        words.push(&rest[..word_end]);
+        rest = &rest[word_end..];
+        if rest.is_empty() {
+            return (words, spaces);
+        }
+        let space_end = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        spaces.push(&rest[..space_end]);
+        rest = &rest[space_end..];
+    }
+}
+
+/// Whether `message` fits `template` with each placeholder a *value*: one or more
+/// characters that are not white space, as an id, a name or a number is. E030 reads
+/// placeholders so, and so no two codes fit one message this way; [`Template::matches`]
+/// also lets a placeholder hold words.
+pub fn matches_values(template: &str, message: &str) -> bool {
+    let (template_words, template_spaces) = words_and_spaces(template);
+    let (message_words, message_spaces) = words_and_spaces(message);
+    template_spaces == message_spaces
+        && template_words
+            .iter()
+            .zip(&message_words)
+            .all(|(t, m)| Template::parse(t).matches(m))
+}
+
 /// The byte position one character after `at` in `text`, if that is not past `end`.
 fn after_one_char(text: &str, at: usize, end: usize) -> Option<usize> {
     text[at..end].chars().next().map(|c| at + c.len_utf8())

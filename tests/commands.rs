@@ -219,6 +219,40 @@ fn lookup_forgives_what_people_paste() {
 }
 
 #[test]
+fn lookup_prefers_the_message_whose_placeholders_hold_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    // A catch-all of another code: `{what}` could hold "Widget w_42" too.
+    let catch_all = std::fs::read_to_string(dir.path().join("c/errors/not_found.yaml"))
+        .expect("init wrote not_found.yaml")
+        .replace("code: not_found", "code: gone")
+        .replace("Widget {id} not found", "{what} not found")
+        .replace("\"code\": \"not_found\"", "\"code\": \"gone\"")
+        .replace("Widget w_1 not found", "w_1 not found")
+        .replace("errors/not_found/", "errors/gone/");
+    std::fs::write(dir.path().join("c/errors/gone.yaml"), catch_all).expect("write gone.yaml");
+    let check = errdex(&["check", "--catalog", "c", "--strict"], dir.path());
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    let lookup = |pasted: &str| {
+        let run = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir.path());
+        let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
+        matches
+            .iter()
+            .map(|m| format!("{} {}", m["code"], m["fit"]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Each placeholder a value: one error, as check promises.
+    assert_eq!(lookup("Widget w_42 not found"), "\"not_found\" \"exact\"");
+    assert_eq!(lookup("w_42 not found"), "\"gone\" \"exact\"");
+    // A value with spaces fits both, and both are listed, in catalog order.
+    assert_eq!(
+        lookup("Widget big one not found"),
+        "\"gone\" \"spaced\", \"not_found\" \"spaced\""
+    );
+}
+
+#[test]
 fn explain_prints_the_markdown_and_suggests_close_codes() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(errdex(&["init", "c"], dir.path()).status.success());

@@ -11,7 +11,7 @@
 //! space in the same order (the same *shape*) and each of their words, the text between
 //! it, can be the same word. Both are quick to find without comparing every pair.
 
-use crate::message_template::Template;
+use crate::message_template::{Template, words_and_spaces};
 use std::collections::BTreeMap;
 
 /// A template as words between runs of white space.
@@ -32,31 +32,21 @@ struct Word<'t> {
 impl<'t> Words<'t> {
     /// Splits a (trimmed) template at its runs of white space.
     pub(super) fn new(template: &'t str) -> Self {
-        let mut shape = String::new();
-        let mut words = Vec::new();
-        let mut rest = template;
-        loop {
-            let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let text = &rest[..word_end];
-            let parsed = Template::parse(text);
-            words.push(Word {
-                text,
-                template: parsed.has_placeholders().then_some(parsed),
-            });
-            rest = &rest[word_end..];
-            if rest.is_empty() {
-                break;
-            }
-            let space_end = rest
-                .find(|c: char| !c.is_whitespace())
-                .unwrap_or(rest.len());
-            if !shape.is_empty() {
-                shape.push('|');
-            }
-            shape.push_str(&rest[..space_end]);
-            rest = &rest[space_end..];
+        let (words, spaces) = words_and_spaces(template);
+        let words = words
+            .into_iter()
+            .map(|text| {
+                let parsed = Template::parse(text);
+                Word {
+                    text,
+                    template: parsed.has_placeholders().then_some(parsed),
+                }
+            })
+            .collect();
+        Words {
+            shape: spaces.join("|"),
+            words,
         }
-        Words { shape, words }
     }
 
     /// Whether the template has a placeholder.
@@ -293,6 +283,11 @@ mod tests {
                     }
                     k = k / 3 - 1;
                 }
+                proptest::prop_assert_eq!(
+                    crate::message_template::matches_values(a, &message),
+                    fits(a, &message),
+                    "{:?} / {:?}", a, message
+                );
                 if message.trim() == message && fits(a, &message) && fits(b, &message) {
                     proptest::prop_assert!(overlap, "{:?} and {:?} both fit {:?}", a, b, message);
                 }

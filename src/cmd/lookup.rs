@@ -1,7 +1,8 @@
 //! `errdex lookup "MESSAGE"`: which error a concrete message belongs to.
 //!
-//! Uses the same template matcher as the checker: a `{placeholder}` matches any
-//! non-empty text. The site's search runs the same rule in JavaScript.
+//! Uses the template matchers of the checker: first each `{placeholder}` a value
+//! without spaces, as E030 reads it, so the match names one error; then any non-empty
+//! text, as the site's search (in JavaScript) and the check of response bodies read it.
 //!
 //! People paste what they have: a message in quotes, in another case, in a log line
 //! behind its timestamp, or in the JSON body it came in. So the text is tried in three
@@ -11,7 +12,7 @@
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
-use crate::message_template::{Part, Template, parts};
+use crate::message_template::{Part, Template, matches_values, parts};
 use crate::model::{Catalog, ErrorEntry};
 use serde::Serialize;
 use serde_json::Value;
@@ -31,8 +32,13 @@ struct Match<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 enum Fit {
-    /// The text, trimmed of spaces and enclosing quotes, is an instance of the message.
+    /// The text, trimmed of spaces and enclosing quotes, is an instance of the message,
+    /// each placeholder a value without spaces. `check` (E030) makes sure no two codes
+    /// have such an instance, so this fit names one error.
     Exact,
+    /// The same, with some placeholder holding words: `{field} is required` for
+    /// `Unknown parameter: foo is required`. Another code may fit as well.
+    Spaced,
     /// The same, ignoring case and how many spaces or line breaks separate words.
     Loose,
     /// A string of the JSON in the text, or some part of the text, is one (loosely): a
@@ -84,6 +90,10 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     } else {
         match matches[0].fit {
             Fit::Exact => {}
+            Fit::Spaced if matches.len() > 1 => eprintln!(
+                "note: each of these messages fits only with a placeholder holding several words"
+            ),
+            Fit::Spaced => {}
             Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
         }
@@ -156,8 +166,11 @@ impl Pasted {
 
     /// How the text holds `message`, a template, if it does.
     fn fit(&self, message: &str) -> Option<Fit> {
-        if Template::parse(message).matches(&self.text) {
+        if matches_values(message, &self.text) {
             return Some(Fit::Exact);
+        }
+        if Template::parse(message).matches(&self.text) {
+            return Some(Fit::Spaced);
         }
         let template = Template::parse(&loose(message));
         if template.matches(&self.loose) {
@@ -348,6 +361,7 @@ mod tests {
         let template = "Widget {id} not found";
         assert_eq!(fit("Widget w_1 not found", template), Some(Fit::Exact));
         assert_eq!(fit(" 'Widget w_1 not found' ", template), Some(Fit::Exact));
+        assert_eq!(fit("Widget w 1 not found", template), Some(Fit::Spaced));
         assert_eq!(fit("widget W_1 NOT  found", template), Some(Fit::Loose));
         assert_eq!(
             fit(
