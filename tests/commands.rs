@@ -495,6 +495,40 @@ fn the_response_stub_of_new_follows_the_catalog_envelope() {
     assert_eq!(only_unfinished_notes(dir.path()), 2);
 }
 
+#[test]
+fn with_several_envelopes_the_response_stub_of_new_names_the_first() {
+    // A response that names no envelope is checked against none when there are several
+    // (W015): the uncommented stub would have been warned about.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let config = dir.path().join("c/errdex.yaml");
+    let text_of_config = std::fs::read_to_string(&config).expect("init wrote errdex.yaml");
+    let second = "  - id: problem\n    title: Problem details\n    media_type: application/problem+json\n    example: |\n      {\"type\": \"about:blank\", \"status\": 404}\n    pointers:\n      status: /status\ngroups:";
+    std::fs::write(&config, text_of_config.replacen("groups:", second, 1)).expect("edit");
+    for code in ["not_found", "rate_limited"] {
+        let file = dir.path().join(format!("c/errors/{code}.yaml"));
+        let yaml = std::fs::read_to_string(&file).expect("init wrote it");
+        let named = yaml.replace("response:\n", "response:\n  envelope: standard\n");
+        std::fs::write(&file, named).expect("edit");
+    }
+    let new = errdex(
+        &["new", "widget_locked", "--status", "423", "--catalog", "c"],
+        dir.path(),
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let file = dir.path().join("c/errors/widget_locked.yaml");
+    let stubbed = std::fs::read_to_string(&file).expect("written");
+    assert!(
+        stubbed.contains("# response:\n#   envelope: standard\n#   body: |\n"),
+        "{stubbed}"
+    );
+    let uncommented = stubbed
+        .replace("# response:\n#   envelope:", "response:\n  envelope:")
+        .replace("#   body: |\n#     {", "  body: |\n    {");
+    std::fs::write(&file, uncommented).expect("edit");
+    assert_eq!(only_unfinished_notes(dir.path()), 2);
+}
+
 /// Checks the catalog `c` in `dir`, asserts that its only diagnostics are W014 (the
 /// `TODO` notes `errdex new` writes) and that `--strict` fails on them, and returns how
 /// many there are.

@@ -61,14 +61,14 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
     {
         file.write_all(super::init::schema_comment().as_bytes())?;
     }
-    let body = body_stub(&args.catalog.catalog, code, args.status);
+    let response = response_stub(&args.catalog.catalog, code, args.status);
     file.write_all(
         scaffold(
             code,
             args.status,
             args.title.as_deref(),
             args.group.as_deref(),
-            &body,
+            &response,
         )
         .as_bytes(),
     )?;
@@ -124,14 +124,14 @@ fn check_group(catalog: &std::path::Path, group: &str) -> anyhow::Result<()> {
     anyhow::bail!("group `{group}` is not defined in errdex.yaml\n  help: {help}")
 }
 
-/// A valid error file with every optional section stubbed as a comment; `body` is the
-/// example response body, one line of JSON.
+/// A valid error file with every optional section stubbed as a comment; `response` is
+/// the example response.
 fn scaffold(
     code: &str,
     status: u16,
     title: Option<&str>,
     group: Option<&str>,
-    body: &str,
+    response: &ResponseStub,
 ) -> String {
     let reason = reason_phrase(status);
     let title = title.map_or_else(
@@ -166,36 +166,57 @@ fn scaffold(
 # endpoints:\n#   - POST /things\n\
 # fix:\n#   - The first step to fix it.\n\
 # gotchas:\n#   - A mistake people make.\n\
-# response:\n#   body: |\n#     {body}\n\
+# response:\n{envelope_line}#   body: |\n#     {body}\n\
 # examples:\n#   - title: curl\n#     lang: sh\n#     code: curl https://api.example.com/things\n\
 retryable: {retryable}\n\
 # retry_after:\n#   header: Retry-After\n\
 agent:\n  action: {action}\n  guidance: TODO tell an AI agent what to do when it receives this error.\n\
 # related: [other_code]\n# links:\n#   - title: Guide\n#     url: https://example.com/guide\n# since: \"2025-01\"\n",
         title = yaml_string(&title),
+        envelope_line = response
+            .envelope
+            .as_ref()
+            .map_or_else(String::new, |id| format!(
+                "#   envelope: {}\n",
+                yaml_string(id)
+            )),
+        body = response.body,
     )
 }
 
-/// The example body of the scaffold, one line of JSON. In the shape of the catalog's
-/// envelope when it has exactly one, which an unnamed response follows: the error's
-/// code, status and page URL at its pointers, and a stand-in message (any message passes
-/// while `messages` is empty), so that uncommenting `response` gives a body `check`
-/// accepts. `{"error": {"code": …}}` otherwise, or when a pointer runs through an array.
-fn body_stub(catalog: &std::path::Path, code: &str, status: u16) -> String {
-    let generic = serde_json::json!({ "error": { "code": code } }).to_string();
+/// The scaffold's example response, commented out.
+struct ResponseStub {
+    /// The envelope to name: the catalog's first when it has several, as a response
+    /// that names none is then checked against none (W015).
+    envelope: Option<String>,
+    /// The example body, one line of JSON.
+    body: String,
+}
+
+/// The example response of the scaffold. Its body is in the shape of the catalog's
+/// envelope (its first, named, when it has several): the error's code, status and page
+/// URL at its pointers, and a stand-in message (any message passes while `messages` is
+/// empty), so that uncommenting `response` gives a body `check` accepts.
+/// `{"error": {"code": …}}` otherwise, or when a pointer runs through an array.
+fn response_stub(catalog: &std::path::Path, code: &str, status: u16) -> ResponseStub {
+    let generic = |envelope: Option<String>| ResponseStub {
+        envelope,
+        body: serde_json::json!({ "error": { "code": code } }).to_string(),
+    };
     let Ok(text) = std::fs::read_to_string(catalog.join(crate::load::CONFIG_FILE)) else {
-        return generic;
+        return generic(None);
     };
     let source = crate::source::SourceFile::new(crate::load::CONFIG_FILE, text);
     let Ok(config) = crate::load::parse_config(&source) else {
-        return generic;
+        return generic(None);
     };
     let envelopes = config.envelopes.map(|e| e.value).unwrap_or_default();
-    let [envelope] = envelopes.as_slice() else {
-        return generic;
+    let Some(envelope) = envelopes.first() else {
+        return generic(None);
     };
+    let named = (envelopes.len() > 1).then(|| envelope.id.value.clone());
     let Some(pointers) = &envelope.pointers else {
-        return generic;
+        return generic(named);
     };
     let page = crate::check::validate_base_url(&config.base_url.value)
         .map(|base| format!("{base}/errors/{code}/"))
@@ -213,10 +234,13 @@ fn body_stub(catalog: &std::path::Path, code: &str, status: u16) -> String {
     for (pointer, value) in values {
         let Some(pointer) = pointer else { continue };
         if !set_at(&mut body, &pointer.value, value) {
-            return generic;
+            return generic(named);
         }
     }
-    body.to_string()
+    ResponseStub {
+        envelope: named,
+        body: body.to_string(),
+    }
 }
 
 /// Sets `value` at the JSON Pointer `pointer` in `body`, making the objects on the way;
