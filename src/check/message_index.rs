@@ -101,88 +101,119 @@ impl Word<'_> {
 }
 
 /// Templates (numbered `0..n` by the caller, in the order given) by shape, and within a
-/// shape by the word at each place: a fixed word, or one with a placeholder.
+/// shape by the word at each of its first places: a fixed word, or one with a
+/// placeholder.
+///
+/// The index is kept small, as a catalog of 100,000 errors has some 250,000 messages:
+/// a fixed word is kept as its hash (two words of one hash are both found, and the
+/// comparison that follows tells them apart), and only the first
+/// [`INDEXED_PLACES`] places are indexed, which tell messages apart as well as all of
+/// them would.
 pub(super) struct ShapeIndex {
     /// For each template, its shape's number.
-    shape_of: Vec<usize>,
+    shape_of: Vec<u32>,
     shapes: Vec<Shape>,
 }
+
+/// Places of a shape indexed.
+const INDEXED_PLACES: usize = 8;
 
 #[derive(Default)]
 struct Shape {
     /// Every template of this shape, in order.
-    members: Vec<usize>,
-    /// For each word's place, the templates with each fixed word there, in order.
-    fixed: Vec<BTreeMap<String, Vec<usize>>>,
-    /// For each word's place, the templates with a placeholder there, in order.
-    open: Vec<Vec<usize>>,
+    members: Vec<u32>,
+    /// For each indexed place, (hash of the fixed word, template), sorted: the templates
+    /// with one fixed word there are a run of it, in order.
+    fixed: Vec<Vec<(u64, u32)>>,
+    /// For each indexed place, the templates with a placeholder there, in order.
+    open: Vec<Vec<u32>>,
+}
+
+fn hash_of(word: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // `DefaultHasher::new()` has fixed keys: the same hash in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    word.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl ShapeIndex {
-    pub(super) fn new(templates: &[Words<'_>]) -> Self {
-        let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
+    pub(super) fn new(templates: &[&str]) -> Self {
+        let mut numbers: BTreeMap<String, u32> = BTreeMap::new();
         let mut shapes: Vec<Shape> = Vec::new();
         let mut shape_of = Vec::with_capacity(templates.len());
-        for (i, words) in templates.iter().enumerate() {
-            let number = *numbers.entry(&words.shape).or_insert_with(|| {
+        for (i, template) in templates.iter().enumerate() {
+            let i = i as u32;
+            let (words, spaces) = words_and_spaces(template);
+            let places = words.len().min(INDEXED_PLACES);
+            let number = *numbers.entry(spaces.join("|")).or_insert_with(|| {
                 shapes.push(Shape {
-                    fixed: vec![BTreeMap::new(); words.words.len()],
-                    open: vec![Vec::new(); words.words.len()],
+                    fixed: vec![Vec::new(); places],
+                    open: vec![Vec::new(); places],
                     ..Shape::default()
                 });
-                shapes.len() - 1
+                (shapes.len() - 1) as u32
             });
             shape_of.push(number);
-            let shape = &mut shapes[number];
+            let shape = &mut shapes[number as usize];
             shape.members.push(i);
-            for (place, word) in words.words.iter().enumerate() {
-                match word.template {
-                    Some(_) => shape.open[place].push(i),
-                    None => shape.fixed[place]
-                        .entry(word.text.to_owned())
-                        .or_default()
-                        .push(i),
+            for (place, word) in words.iter().take(places).enumerate() {
+                if Template::parse(word).has_placeholders() {
+                    shape.open[place].push(i);
+                } else {
+                    shape.fixed[place].push((hash_of(word), i));
                 }
+            }
+        }
+        for shape in &mut shapes {
+            for fixed in &mut shape.fixed {
+                fixed.sort_unstable();
             }
         }
         ShapeIndex { shape_of, shapes }
     }
 
     /// Replaces `found` with the templates numbered `after` or more that may overlap
-    /// template `i`, in order: those of its shape with, at one of its fixed words' places,
-    /// the same word or a placeholder. The place is the one with the fewest of them.
-    /// Returns the work it took: the lists it looked at and the templates it found.
-    pub(super) fn candidates<'s>(
-        &'s self,
+    /// template `i` (`words`), in order: those of its shape with, at one of its fixed
+    /// words' places, the same word or a placeholder. The place is the one with the
+    /// fewest of them. Returns the work it took: the places it looked at and the
+    /// templates it found.
+    pub(super) fn candidates(
+        &self,
         i: usize,
         words: &Words<'_>,
         after: usize,
         found: &mut Vec<usize>,
     ) -> usize {
         found.clear();
-        let shape = &self.shapes[self.shape_of[i]];
-        let from =
-            |list: &'s [usize]| -> &'s [usize] { &list[list.partition_point(|&j| j < after)..] };
-        let mut best: Option<(&[usize], &[usize])> = None;
+        let shape = &self.shapes[self.shape_of[i] as usize];
+        let after = after as u32;
+        let from = |list: &[u32]| list.partition_point(|&j| j < after);
+        let mut best: Option<(&[(u64, u32)], &[u32])> = None;
         let mut work = 0;
-        for (place, word) in words.words.iter().enumerate() {
+        for (place, word) in words.words.iter().take(INDEXED_PLACES).enumerate() {
             if word.template.is_some() {
                 continue;
             }
             work += 1;
-            let same = shape.fixed[place]
-                .get(word.text)
-                .map_or(&[][..], |list| from(list));
-            let open = from(&shape.open[place]);
+            let fixed = &shape.fixed[place];
+            let hash = hash_of(word.text);
+            let run_start = fixed.partition_point(|&(h, j)| (h, j) < (hash, after));
+            let run_end = fixed.partition_point(|&(h, _)| h <= hash);
+            let same = &fixed[run_start..run_end.max(run_start)];
+            let open = &shape.open[place][from(&shape.open[place])..];
             if best.is_none_or(|(s, o)| same.len() + open.len() < s.len() + o.len()) {
                 best = Some((same, open));
             }
         }
         match best {
-            // Both lists are in order: merged, so are the candidates.
+            // Both runs are in order: merged, so are the candidates.
             Some((same, open)) => {
-                let (mut a, mut b) = (same.iter().peekable(), open.iter().peekable());
-                while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+                let (mut a, mut b) = (
+                    same.iter().map(|&(_, j)| j as usize).peekable(),
+                    open.iter().map(|&j| j as usize).peekable(),
+                );
+                while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
                     if x < y {
                         found.push(x);
                         a.next();
@@ -193,8 +224,13 @@ impl ShapeIndex {
                 }
                 found.extend(a.chain(b));
             }
-            // Placeholders in every word: every template of its shape may overlap.
-            None => found.extend_from_slice(from(&shape.members)),
+            // Placeholders in every indexed word: every template of its shape may
+            // overlap.
+            None => found.extend(
+                shape.members[from(&shape.members)..]
+                    .iter()
+                    .map(|&j| j as usize),
+            ),
         }
         work + found.len()
     }
@@ -244,6 +280,27 @@ mod tests {
             Words::new("Key {k}").shared_message(&Words::new("Key 1")),
             None
         );
+    }
+
+    #[test]
+    fn words_past_the_indexed_places_are_still_compared() {
+        let templates = [
+            "{a} {b} {c} {d} {e} {f} {g} {h} expired",
+            "{a} {b} {c} {d} {e} {f} {g} {h} revoked",
+            "w w w w w w w w expired",
+            "{a} {b} {c} {d} {e} {f} {g} x{h} expired",
+        ];
+        let words: Vec<Words<'_>> = templates.iter().map(|t| Words::new(t)).collect();
+        let index = ShapeIndex::new(&templates);
+        let mut found = Vec::new();
+        index.candidates(2, &words[2], 0, &mut found);
+        assert_eq!(
+            found,
+            [0, 1, 2, 3],
+            "every place it is fixed at is open in the others"
+        );
+        assert!(words[2].overlap(&words[0]) && !words[2].overlap(&words[1]));
+        assert!(!words[2].overlap(&words[3]));
     }
 
     /// Whether `message` fits `template`, each placeholder one or more characters that
@@ -311,7 +368,7 @@ mod tests {
         ) {
             let templates: Vec<&str> = templates.iter().map(|t| t.trim()).collect();
             let words: Vec<Words<'_>> = templates.iter().map(|t| Words::new(t)).collect();
-            let index = ShapeIndex::new(&words);
+            let index = ShapeIndex::new(&templates);
             let mut found = Vec::new();
             for i in 0..words.len() {
                 index.candidates(i, &words[i], after, &mut found);
