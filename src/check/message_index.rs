@@ -124,10 +124,13 @@ struct Shape {
     members: Vec<u32>,
     /// For each indexed place, (hash of the fixed word, template), sorted: the templates
     /// with one fixed word there are a run of it, in order.
-    fixed: Vec<Vec<(u64, u32)>>,
+    fixed: Vec<Vec<Fixed>>,
     /// For each indexed place, the templates with a placeholder there, in order.
     open: Vec<Vec<u32>>,
 }
+
+/// A template with a fixed word at a place: (the word's hash, the template).
+type Fixed = (u64, u32);
 
 fn hash_of(word: &str) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -189,7 +192,7 @@ impl ShapeIndex {
         let shape = &self.shapes[self.shape_of[i] as usize];
         let after = after as u32;
         let from = |list: &[u32]| list.partition_point(|&j| j < after);
-        let mut best: Option<(&[(u64, u32)], &[u32])> = None;
+        let mut best: Option<(&[Fixed], &[u32])> = None;
         let mut work = 0;
         for (place, word) in words.words.iter().take(INDEXED_PLACES).enumerate() {
             if word.template.is_some() {
