@@ -161,19 +161,23 @@ fn lookup_finds_the_code_of_a_concrete_message() {
     assert_eq!(missing.status.code(), Some(1));
 }
 
+/// `errdex lookup PASTED --json` on the catalog `c` in `dir`: its exit code, and each
+/// match as `"code" "fit"`, joined by `, `.
+fn lookup_json(dir: &Path, pasted: &str) -> (Option<i32>, String) {
+    let run = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir);
+    let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
+    let found: Vec<String> = matches
+        .iter()
+        .map(|m| format!("{} {}", m["code"], m["fit"]))
+        .collect();
+    (run.status.code(), found.join(", "))
+}
+
 #[test]
 fn lookup_forgives_what_people_paste() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(errdex(&["init", "c"], dir.path()).status.success());
-    let lookup = |pasted: &str| {
-        let run = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir.path());
-        let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
-        let found: Vec<String> = matches
-            .iter()
-            .map(|m| format!("{} {}", m["code"], m["fit"]))
-            .collect();
-        (run.status.code(), found.join(", "))
-    };
+    let lookup = |pasted: &str| lookup_json(dir.path(), pasted);
     let found = |fit: &str| (Some(0), format!("\"not_found\" \"{fit}\""));
     assert_eq!(lookup("  \"Widget w_42 not found\"\n"), found("exact"));
     assert_eq!(lookup("widget W_42 NOT FOUND"), found("loose"));
@@ -233,15 +237,7 @@ fn lookup_prefers_the_message_whose_placeholders_hold_values() {
     std::fs::write(dir.path().join("c/errors/gone.yaml"), catch_all).expect("write gone.yaml");
     let check = errdex(&["check", "--catalog", "c", "--strict"], dir.path());
     assert!(check.status.success(), "{}", text(&check.stderr));
-    let lookup = |pasted: &str| {
-        let run = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir.path());
-        let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
-        matches
-            .iter()
-            .map(|m| format!("{} {}", m["code"], m["fit"]))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let lookup = |pasted: &str| lookup_json(dir.path(), pasted).1;
     // Each placeholder a value: one error, as check promises.
     assert_eq!(lookup("Widget w_42 not found"), "\"not_found\" \"exact\"");
     assert_eq!(lookup("w_42 not found"), "\"gone\" \"exact\"");
