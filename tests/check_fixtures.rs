@@ -251,6 +251,52 @@ fn every_diagnostic_code_is_documented() {
     }
 }
 
+/// The examples `docs/diagnostics.md` shows after "Fixture `tests/fixtures/check/NAME`",
+/// each with the text of the next ```` ```text ```` block: up to a line that is only
+/// ```` ``` ````, as an example may quote a fence of its own, indented.
+fn documented_examples(docs: &str) -> Vec<(String, String)> {
+    const INTRO: &str = "Fixture `tests/fixtures/check/";
+    let mut examples = Vec::new();
+    let mut rest = docs;
+    while let Some(at) = rest.find(INTRO) {
+        rest = &rest[at + INTRO.len()..];
+        let name = &rest[..rest.find('`').expect("the fixture's name is closed")];
+        let block = rest
+            .find("\n```text\n")
+            .expect("a text block after the fixture");
+        assert!(
+            !rest[..block].contains(INTRO),
+            "no text block for the fixture {name}"
+        );
+        let text: Vec<&str> = rest[block + "\n```text\n".len()..]
+            .lines()
+            .take_while(|l| *l != "```")
+            .collect();
+        examples.push((name.to_owned(), text.join("\n")));
+    }
+    examples
+}
+
+#[test]
+fn every_example_in_the_docs_is_its_fixtures_output() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    let examples = documented_examples(&docs);
+    assert!(
+        examples.len() >= 60,
+        "only {} examples found",
+        examples.len()
+    );
+    for (name, text) in examples {
+        let run = check(&name, &[]);
+        assert_eq!(
+            run.stderr.trim_end(),
+            text.trim_end(),
+            "docs/diagnostics.md shows other output for the fixture {name}"
+        );
+    }
+}
+
 #[test]
 fn every_error_code_has_a_fixture() {
     let cases = cases();
