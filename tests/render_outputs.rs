@@ -1978,8 +1978,9 @@ fn validates_against(schema: &Path, file: &Path) -> Option<bool> {
 
 #[test]
 fn errors_json_holds_the_whole_catalog_in_its_published_schema() {
-    // It had codes, messages and causes, but no envelopes, group titles, descriptions,
-    // triggers, fixes, gotchas, responses or links: an agent had to scrape the pages.
+    // It had codes, messages and causes, but no envelopes, group titles, status rows,
+    // further reading, descriptions, triggers, fixes, gotchas, responses or links: an
+    // agent had to scrape the pages.
     let catalog = load(EXAMPLE);
     let site = build(EXAMPLE);
     let base = catalog.config.base_url.as_str();
@@ -2015,6 +2016,49 @@ fn errors_json_holds_the_whole_catalog_in_its_published_schema() {
             source.pointers.code.as_deref()
         );
     }
+
+    let statuses: Vec<(u64, String)> = json["statuses"]
+        .as_array()
+        .expect("statuses")
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_u64().unwrap(),
+                s["meaning"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let written: Vec<(u64, String)> = catalog
+        .config
+        .statuses
+        .iter()
+        .map(|s| (u64::from(s.status), md(&s.meaning)))
+        .collect();
+    assert!(!written.is_empty(), "the example catalog has status rows");
+    assert_eq!(statuses, written);
+    let links: Vec<(&str, &str, Option<&str>)> = json["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| {
+            (
+                l["title"].as_str().unwrap(),
+                l["url"].as_str().unwrap(),
+                l["description"].as_str(),
+            )
+        })
+        .collect();
+    let written: Vec<(&str, &str, Option<&str>)> = catalog
+        .config
+        .links
+        .iter()
+        .map(|l| (l.title.as_str(), l.url.as_str(), l.description.as_deref()))
+        .collect();
+    assert!(!written.is_empty(), "the example catalog has links");
+    assert_eq!(
+        links, written,
+        "absolute URLs, Markdown without site links, as written"
+    );
 
     let mut responses = 0;
     for entry in &catalog.errors {
