@@ -327,7 +327,9 @@ pub fn pretty_body(body: &str) -> String {
 }
 
 /// Lays out valid JSON text two spaces a level, as `serde_json::to_string_pretty` does,
-/// keeping every token as written.
+/// keeping every token as written, with one difference: a short array of numbers,
+/// strings, booleans and nulls stays on one line (`"loc": ["body", "email"]`, as in
+/// FastAPI's validation errors), which one item per line would spread over four.
 fn reindent_json(json: &str) -> String {
     fn newline(out: &mut String, depth: usize) {
         out.push('\n');
@@ -337,25 +339,29 @@ fn reindent_json(json: &str) -> String {
     }
     let mut out = String::with_capacity(json.len() * 2);
     let mut depth = 0;
-    let mut chars = json.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = json.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         match c {
             '"' => {
                 out.push('"');
-                while let Some(c) = chars.next() {
+                while let Some((_, c)) = chars.next() {
                     out.push(c);
                     match c {
-                        '\\' => out.extend(chars.next()),
+                        '\\' => out.extend(chars.next().map(|(_, c)| c)),
                         '"' => break,
                         _ => {}
                     }
                 }
             }
+            '[' if let Some((line, end)) = short_array(json, at) => {
+                out.push_str(&line);
+                while chars.next_if(|&(i, _)| i < end).is_some() {}
+            }
             '{' | '[' => {
                 let close = if c == '{' { '}' } else { ']' };
-                while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+                while chars.next_if(|(_, c)| c.is_ascii_whitespace()).is_some() {}
                 out.push(c);
-                if chars.next_if_eq(&close).is_some() {
+                if chars.next_if(|&(_, c)| c == close).is_some() {
                     out.push(close);
                 } else {
                     depth += 1;
@@ -378,6 +384,58 @@ fn reindent_json(json: &str) -> String {
         }
     }
     out
+}
+
+/// The longest array [`reindent_json`] keeps on one line, in characters.
+const SHORT_ARRAY: usize = 60;
+
+/// The array of valid JSON `json` opening at byte `open`, on one line (`[a, b]`, each
+/// item as written), and the byte after its `]`: if it is not empty, holds no array or
+/// object, and is at most [`SHORT_ARRAY`] characters so laid out.
+fn short_array(json: &str, open: usize) -> Option<(String, usize)> {
+    let mut line = String::from("[");
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut items = 0;
+    let mut item_open = false;
+    for (at, c) in json[open + 1..].char_indices() {
+        if in_string {
+            line.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '[' | '{' => return None,
+                ']' => {
+                    line.push(']');
+                    let fits = items > 0 && line.chars().count() <= SHORT_ARRAY;
+                    return fits.then_some((line, open + 1 + at + 1));
+                }
+                ',' => {
+                    line.push_str(", ");
+                    item_open = false;
+                }
+                c if c.is_ascii_whitespace() => {}
+                c => {
+                    if !item_open {
+                        items += 1;
+                        item_open = true;
+                    }
+                    in_string = c == '"';
+                    line.push(c);
+                }
+            }
+        }
+        if line.len() > SHORT_ARRAY * 4 {
+            return None;
+        }
+    }
+    None
 }
 
 /// A slug usable in an `id` attribute (tab ids of examples).
@@ -909,13 +967,97 @@ mod tests {
         assert_eq!(pretty_body(" 42 "), "42");
     }
 
+    #[test]
+    fn a_short_array_of_values_stays_on_one_line() {
+        let body = r#"{"detail": [{"loc": ["body", "email"], "msg": "field required", "ids": [1,2 , 3]}], "empty": [], "nested": [[1]]}"#;
+        assert_eq!(
+            pretty_body(body),
+            r#"{
+  "detail": [
+    {
+      "loc": ["body", "email"],
+      "msg": "field required",
+      "ids": [1, 2, 3]
+    }
+  ],
+  "empty": [],
+  "nested": [
+    [1]
+  ]
+}"#
+        );
+        let long = format!("[\"{}\", \"{}\"]", "a".repeat(30), "b".repeat(30));
+        assert_eq!(
+            pretty_body(&long),
+            format!("[\n  \"{}\",\n  \"{}\"\n]", "a".repeat(30), "b".repeat(30))
+        );
+        // Brackets and commas inside strings are text.
+        assert_eq!(pretty_body(r#"["a,]", "[b"]"#), r#"["a,]", "[b"]"#);
+    }
+
+    /// serde_json's pretty layout, but with the arrays `pretty_body` keeps on one line
+    /// so: not empty, only numbers, strings, booleans and nulls, and at most 60
+    /// characters laid out as `[a, b]`. Written apart from `reindent_json`, as the rule.
+    fn expected_layout(value: &serde_json::Value, depth: usize, out: &mut String) {
+        use serde_json::Value;
+        let indent = |out: &mut String, depth: usize| {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        };
+        match value {
+            Value::Array(items) if !items.is_empty() => {
+                let one_line = format!(
+                    "[{}]",
+                    items
+                        .iter()
+                        .map(|i| serde_json::to_string(i).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if items.iter().all(|i| !(i.is_array() || i.is_object()))
+                    && one_line.chars().count() <= 60
+                {
+                    out.push_str(&one_line);
+                    return;
+                }
+                out.push('[');
+                for (n, item) in items.iter().enumerate() {
+                    out.push_str(if n > 0 { "," } else { "" });
+                    indent(out, depth + 1);
+                    expected_layout(item, depth + 1, out);
+                }
+                indent(out, depth);
+                out.push(']');
+            }
+            Value::Object(members) if !members.is_empty() => {
+                out.push('{');
+                for (n, (key, member)) in members.iter().enumerate() {
+                    out.push_str(if n > 0 { "," } else { "" });
+                    indent(out, depth + 1);
+                    out.push_str(&serde_json::to_string(key).unwrap_or_default());
+                    out.push_str(": ");
+                    expected_layout(member, depth + 1, out);
+                }
+                indent(out, depth);
+                out.push('}');
+            }
+            other => out.push_str(&serde_json::to_string_pretty(other).unwrap_or_default()),
+        }
+    }
+
     proptest::proptest! {
         /// Where parsing keeps everything (no repeated keys, numbers it prints back as
-        /// written), the layout is serde_json's own, byte for byte.
+        /// written), the layout is serde_json's own, byte for byte, with short arrays of
+        /// values on one line.
         #[test]
         fn the_layout_is_serde_jsons(value in json_value()) {
             let compact = serde_json::to_string(&value).unwrap_or_default();
-            let expected = serde_json::to_string_pretty(&value).unwrap_or_default();
+            let mut expected = String::new();
+            expected_layout(&value, 0, &mut expected);
+            if !compact.contains('[') {
+                // Without arrays, exactly serde_json's own.
+                proptest::prop_assert_eq!(&expected, &serde_json::to_string_pretty(&value).unwrap_or_default());
+            }
             proptest::prop_assert_eq!(pretty_body(&compact), expected.clone());
             // Any whitespace between tokens gives the same layout.
             let spaced = compact.replace(',', " ,\n\t").replace(':', "\r\n: ");
