@@ -380,7 +380,23 @@ pub enum SiteLinks<'a> {
     Absolute(&'a str),
 }
 
+/// Whether `url` may be written as a link: its scheme is one of [`LINK_SCHEMES`] or it
+/// has none, and it is not protocol-relative (see [`UrlKind::may_link`]).
+pub fn may_link(url: &str) -> bool {
+    classify_raw(url).may_link()
+}
+
 impl SiteLinks<'_> {
+    /// A link's URL for this output: a site path resolved (see [`SiteLinks::resolve`]),
+    /// any other URL as written.
+    pub fn link_url(&self, url: &str) -> String {
+        if url.starts_with('/') {
+            self.resolve(url)
+        } else {
+            url.to_owned()
+        }
+    }
+
     /// Rewrites a site-root path such as `/errors/x/#fix` for this output, in its
     /// canonical form: an error page with its trailing slash.
     pub fn resolve(&self, path: &str) -> String {

@@ -6,7 +6,7 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, classify_raw, headings_one_level_down, made_safe_for_agents, to_agent_markdown,
+    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, to_agent_markdown,
     written_destination,
 };
 use crate::model::{Catalog, ErrorEntry};
@@ -190,9 +190,9 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         }
         out.push('\n');
     }
-    if entry.links.iter().any(|l| is_safe_url(&l.url)) {
+    if entry.links.iter().any(|l| may_link(&l.url)) {
         out.push_str("## Links\n\n");
-        for link in entry.links.iter().filter(|l| is_safe_url(&l.url)) {
+        for link in entry.links.iter().filter(|l| may_link(&l.url)) {
             let _ = writeln!(
                 out,
                 "- [{}]({})",
@@ -377,27 +377,14 @@ fn plain_text(text: &str) -> String {
 
 /// Whether a plain URL field may become a link (a scheme of `LINK_SCHEMES` or a site path,
 /// not `//host/x`). `check` already rejects the others; this is defence in depth.
-fn is_safe_url(url: &str) -> bool {
-    classify_raw(url).may_link()
-}
-
 /// A URL as a Markdown link destination: absolute on `base` when it is a site path, and
 /// written so that it reads as itself (see [`written_destination`]).
 fn link_destination(url: &str, base: &str) -> String {
-    written_destination(&absolute(url, base))
+    written_destination(&SiteLinks::Absolute(base).link_url(url))
 }
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A site path made absolute on `base`, as Markdown links are; any other URL as is.
-fn absolute(url: &str, base: &str) -> String {
-    if url.starts_with('/') {
-        SiteLinks::Absolute(base).resolve(url)
-    } else {
-        url.to_owned()
-    }
 }
 
 fn retry_after_text(retry: &crate::model::RetryAfter) -> String {
@@ -572,7 +559,7 @@ pub fn llms_txt<'p>(catalog: &Catalog, line_of: impl Fn(usize) -> &'p str) -> St
         out,
         "- [errors.json]({base}/errors.json): the machine-readable catalog (JSON Schema: {base}/errors.schema.json)"
     );
-    for link in catalog.config.links.iter().filter(|l| is_safe_url(&l.url)) {
+    for link in catalog.config.links.iter().filter(|l| may_link(&l.url)) {
         let _ = write!(
             out,
             "- [{}]({})",

@@ -1,7 +1,7 @@
 //! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` (+
 //! the same index as `search-index.js`) and `sitemap.xml`.
 
-use crate::markdown::{SiteLinks, classify_raw, to_agent_markdown, to_plain_text};
+use crate::markdown::{SiteLinks, may_link, to_agent_markdown, to_plain_text};
 use crate::model::{
     Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response, RetryAfter,
 };
@@ -178,32 +178,18 @@ fn response_json<'a>(catalog: &'a Catalog, e: &ErrorEntry, r: &'a Response) -> R
     }
 }
 
-fn may_link(link: &crate::model::Link) -> bool {
-    classify_raw(&link.url).may_link()
-}
-
 /// An error's `links`: those with a URL that may be a link (`check` rejects the others
 /// already; this is defence in depth), site paths made absolute on `base`. The
 /// catalog's `links` are filtered the same way.
 fn links_json<'a>(links: &'a [crate::model::Link], base: &str) -> Vec<LinkJson<'a>> {
     links
         .iter()
-        .filter(|l| may_link(l))
+        .filter(|l| may_link(&l.url))
         .map(|l| LinkJson {
             title: &l.title,
-            url: absolute_url(&l.url, base),
+            url: SiteLinks::Absolute(base).link_url(&l.url),
         })
         .collect()
-}
-
-/// A link's URL for a reader without a page to resolve it against: a site path made
-/// absolute on `base`, any other URL as written.
-fn absolute_url(url: &str, base: &str) -> String {
-    if url.starts_with('/') {
-        SiteLinks::Absolute(base).resolve(url)
-    } else {
-        url.to_owned()
-    }
 }
 
 /// One error's element of the `errors` array in `errors.json`, pretty-printed and
@@ -339,16 +325,15 @@ impl ErrorsJson {
                     meaning: to_agent_markdown(&row.meaning, base),
                 })
                 .collect(),
-            links: links_json(&catalog.config.links, base)
-                .into_iter()
-                .zip(catalog.config.links.iter().filter(|l| may_link(l)))
-                .map(|(link, written)| CatalogLinkJson {
-                    title: link.title,
-                    url: link.url,
-                    description: written
-                        .description
-                        .as_deref()
-                        .map(|d| to_agent_markdown(d, base)),
+            links: catalog
+                .config
+                .links
+                .iter()
+                .filter(|l| may_link(&l.url))
+                .map(|l| CatalogLinkJson {
+                    title: &l.title,
+                    url: SiteLinks::Absolute(base).link_url(&l.url),
+                    description: l.description.as_deref().map(|d| to_agent_markdown(d, base)),
                 })
                 .collect(),
         };

@@ -6,9 +6,7 @@
 //! sanitise.
 
 use crate::http_status::reason_phrase;
-use crate::markdown::{
-    HeadingIds, SiteLinks, classify_raw, to_html_with_heading_ids, to_inline_html,
-};
+use crate::markdown::{HeadingIds, SiteLinks, may_link, to_html_with_heading_ids, to_inline_html};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry};
 use rayon::prelude::*;
@@ -301,14 +299,10 @@ pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
 fn link_views<'a>(links: &'a [crate::model::Link], root: &str) -> Vec<LinkView<'a>> {
     links
         .iter()
-        .filter(|l| classify_raw(&l.url).may_link())
+        .filter(|l| may_link(&l.url))
         .map(|l| LinkView {
             title: &l.title,
-            url: if l.url.starts_with('/') {
-                SiteLinks::Relative(root).resolve(&l.url)
-            } else {
-                l.url.clone()
-            },
+            url: SiteLinks::Relative(root).link_url(&l.url),
             description_html: l.description.as_deref().map(|d| inline(d, root)),
         })
         .collect()
