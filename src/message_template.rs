@@ -51,6 +51,13 @@ pub fn parts(template: &str) -> Vec<Part<'_>> {
     parts
 }
 
+/// Whether `text` holds a placeholder, as [`parts`] would find one, without building
+/// the parts.
+pub fn has_placeholder(text: &str) -> bool {
+    text.match_indices('{')
+        .any(|(at, _)| placeholder_len(&text[at + 1..]).is_some())
+}
+
 /// Length of the placeholder name at the start of `rest` if it is followed by `}`.
 fn placeholder_len(rest: &str) -> Option<usize> {
     let mut chars = rest.char_indices();
@@ -452,6 +459,11 @@ mod tests {
                 (i..=chars.len()).any(|j| reference_matches(&template_pieces, &chars[i..j]))
             });
             proptest::prop_assert_eq!(t(&template).is_found_in(&text), some_part);
+        }
+
+        #[test]
+        fn has_placeholder_agrees_with_parsing(template in "[ab{}x_.é -]{0,10}|(a|\\{x\\}|\\{\\}|\\{1\\}|\\{x y\\}){0,4}") {
+            proptest::prop_assert_eq!(has_placeholder(&template), t(&template).has_placeholders());
         }
 
         #[test]

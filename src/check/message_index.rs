@@ -11,7 +11,7 @@
 //! space in the same order (the same *shape*) and each of their words, the text between
 //! it, can be the same word. Both are quick to find without comparing every pair.
 
-use crate::message_template::{Template, words_and_spaces};
+use crate::message_template::{Template, has_placeholder, words_and_spaces};
 use std::collections::BTreeMap;
 
 /// A template as words between runs of white space.
@@ -35,12 +35,9 @@ impl<'t> Words<'t> {
         let (words, spaces) = words_and_spaces(template);
         let words = words
             .into_iter()
-            .map(|text| {
-                let parsed = Template::parse(text);
-                Word {
-                    text,
-                    template: parsed.has_placeholders().then_some(parsed),
-                }
+            .map(|text| Word {
+                text,
+                template: has_placeholder(text).then(|| Template::parse(text)),
             })
             .collect();
         Words {
@@ -161,7 +158,7 @@ impl ShapeIndex {
             let shape = &mut shapes[number as usize];
             shape.members.push(i);
             for (place, word) in words.iter().take(places).enumerate() {
-                if Template::parse(word).has_placeholders() {
+                if has_placeholder(word) {
                     shape.open[place].push(i);
                 } else {
                     shape.fixed[place].push((hash_of(word), i));
