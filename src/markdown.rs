@@ -381,7 +381,8 @@ pub enum SiteLinks<'a> {
 }
 
 /// Whether `url` may be written as a link: its scheme is one of [`LINK_SCHEMES`] or it
-/// has none, and it is not protocol-relative (see [`UrlKind::may_link`]).
+/// has none, and it is not protocol-relative (see [`UrlKind::may_link`]). `check`
+/// already rejects the others in `links:`; the outputs ask again, as defence in depth.
 pub fn may_link(url: &str) -> bool {
     classify_raw(url).may_link()
 }

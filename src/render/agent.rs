@@ -375,8 +375,6 @@ fn plain_text(text: &str) -> String {
     out
 }
 
-/// Whether a plain URL field may become a link (a scheme of `LINK_SCHEMES` or a site path,
-/// not `//host/x`). `check` already rejects the others; this is defence in depth.
 /// A URL as a Markdown link destination: absolute on `base` when it is a site path, and
 /// written so that it reads as itself (see [`written_destination`]).
 fn link_destination(url: &str, base: &str) -> String {
