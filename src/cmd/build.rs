@@ -1,6 +1,6 @@
 //! `errdex build`: check, then render and write the site.
 
-use super::{Outcome, Report, Ui, sources_of};
+use super::{Outcome, Report, Ui, free_at_exit, sources_of};
 use crate::cli::BuildArgs;
 use crate::render::{Bytes, Content, Output, RenderOptions, Renderer, Theme};
 use crate::write::{Staging, Streamed, WriteError};
@@ -54,6 +54,7 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
         full_chars / 4,
         started.elapsed().as_millis()
     ));
+    free_at_exit(catalog);
     Ok(Outcome::Success)
 }
 

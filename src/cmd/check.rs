@@ -1,6 +1,6 @@
 //! `errdex check`: load and check, print every diagnostic, write nothing.
 
-use super::{Outcome, Report, sources_of};
+use super::{Outcome, Report, free_at_exit, sources_of};
 use crate::cli::CheckArgs;
 
 pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
@@ -9,9 +9,11 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let found = crate::check::diagnose(&loaded);
     let report = Report::new(args.format, found.sorted(), &sources_of(&loaded));
     report.print();
-    Ok(if report.fails(args.strict) {
+    let outcome = if report.fails(args.strict) {
         Outcome::CatalogErrors
     } else {
         Outcome::Success
-    })
+    };
+    free_at_exit((loaded, report));
+    Ok(outcome)
 }
