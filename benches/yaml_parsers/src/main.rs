@@ -72,16 +72,25 @@ fn libyaml_safer(texts: &[String]) -> Result<usize, String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let folder = args.next().ok_or("usage: errdex-bench-yaml-parsers FOLDER [RUNS]")?;
+    let folder = args
+        .next()
+        .ok_or("usage: errdex-bench-yaml-parsers FOLDER [RUNS]")?;
     let runs: usize = args.next().map_or(Ok(5), |r| r.parse())?;
     let mut paths: Vec<_> = std::fs::read_dir(&folder)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     paths.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     paths.sort();
-    let texts: Vec<String> = paths.iter().map(std::fs::read_to_string).collect::<Result<_, _>>()?;
+    let texts: Vec<String> = paths
+        .iter()
+        .map(std::fs::read_to_string)
+        .collect::<Result<_, _>>()?;
     let bytes: usize = texts.iter().map(String::len).sum();
-    println!("{} files, {:.1} MB, {runs} runs each, parsers alternating", texts.len(), bytes as f64 / 1e6);
+    println!(
+        "{} files, {:.1} MB, {runs} runs each, parsers alternating",
+        texts.len(),
+        bytes as f64 / 1e6
+    );
 
     let mut times = vec![Vec::<Duration>::new(); PARSERS.len()];
     let mut events = vec![0; PARSERS.len()];
