@@ -94,6 +94,7 @@ codes! {
     SharedSectionTitle = "W013", Warning, "Two groups share a title, or a group has the title of the errors in no group.";
     UnfinishedText = "W014", Warning, "A text is still a note to fill it in (`TODO …`), as `errdex new` writes.";
     NoEnvelopeNamed = "W015", Warning, "A response names no envelope in a catalog with several, so its body is not checked.";
+    BrokenFragment = "W016", Warning, "A link's `#fragment` names no id on the error page it leads to.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -169,6 +169,9 @@ pub enum Finding {
     RelativeLink(String),
     /// A site-root link; the checker verifies the page exists.
     SiteLink(String),
+    /// A link to a place on the same page (`#how-to-fix`); the checker verifies the
+    /// page has that id.
+    FragmentLink(String),
     /// A link whose address starts or ends with white space or holds a control
     /// character, written as a character reference (`[x](&#32;https://…)`): the page
     /// writes it percent-encoded (`%20https://…`), which leads nowhere.
@@ -342,7 +345,8 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
                     // So is leaving the site, which the outputs drop however it is spelt.
                     UrlKind::ProtocolRelative => Finding::ProtocolRelativeLink(url),
                     _ if mangled => Finding::UnusableLink(url),
-                    UrlKind::External | UrlKind::Fragment => continue,
+                    UrlKind::External => continue,
+                    UrlKind::Fragment => Finding::FragmentLink(url),
                     UrlKind::SiteRoot => Finding::SiteLink(url),
                     UrlKind::Relative if url.is_empty() => continue,
                     UrlKind::Relative => Finding::RelativeLink(url),
@@ -629,6 +633,11 @@ impl<'a> HeadingIds<'a> {
         }
         self.given.insert(id.clone());
         id
+    }
+
+    /// The ids given to headings.
+    pub fn into_given(self) -> std::collections::BTreeSet<String> {
+        self.given
     }
 }
 

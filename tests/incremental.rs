@@ -565,3 +565,58 @@ fn any_index(n: usize) -> Index {
         }
     }
 }
+
+/// W016 reads errdex.yaml: an envelope's description gives the error pages whose
+/// responses follow it their heading ids. So a link to such a heading is warned about,
+/// or not, after errdex.yaml alone changes, exactly as a fresh check says.
+#[test]
+fn an_envelope_heading_is_seen_by_fragment_links_after_errdex_yaml_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let config = |description: &str| {
+        format!(
+            "{CONFIG}envelopes:\n  - id: standard\n    title: Standard\n    description: |\n      {description}\n    example: '{{\"code\": \"alpha\"}}'\n    pointers:\n      code: /code\n"
+        )
+    };
+    let config_path = root.join("errdex.yaml");
+    std::fs::write(&config_path, config("Plain text.")).expect("write config");
+    std::fs::create_dir_all(root.join("errors")).expect("errors dir");
+    std::fs::write(
+        root.join("errors/alpha.yaml"),
+        "code: alpha\ntitle: Alpha\nstatus: 400\nsummary: Alpha went wrong.\n\
+         response:\n  body: '{\"code\": \"alpha\"}'\nretryable: false\n\
+         agent:\n  action: fix_request\n  guidance: Read [the body's fields](#body-fields).\n",
+    )
+    .expect("write the error");
+    let mut session =
+        Session::open(root, RenderOptions::default(), None).expect("open the session");
+    let warned = |diagnostics: &[errdex::diagnostic::Diagnostic]| {
+        diagnostics
+            .iter()
+            .filter(|d| d.code == errdex::diagnostic::Code::BrokenFragment)
+            .count()
+    };
+    let first = session
+        .rebuild(&Plan {
+            full: true,
+            ..Plan::default()
+        })
+        .expect("first build");
+    assert_eq!(warned(&first.diagnostics), 1, "{:?}", first.diagnostics);
+    // An edit of errdex.yaml reloads everything, but the session keeps each unchanged
+    // error file's check results unless what they depend on changed.
+    let config_changed = Plan {
+        full: true,
+        ..Plan::default()
+    };
+    for (description, expected) in [("## Body fields", 0), ("## Fields of the body", 1)] {
+        std::fs::write(&config_path, config(description)).expect("edit config");
+        let rebuild = session.rebuild(&config_changed).expect("rebuild");
+        assert_eq!(rebuild.diagnostics, fresh(root).0, "after {description:?}");
+        assert_eq!(
+            warned(&rebuild.diagnostics),
+            expected,
+            "after {description:?}"
+        );
+    }
+}

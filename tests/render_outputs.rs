@@ -2118,3 +2118,64 @@ fn errors_json_holds_the_whole_catalog_in_its_published_schema() {
         );
     }
 }
+
+const HEADINGS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/render/headings"
+);
+
+/// The `id="…"` values of a page, decoded.
+fn page_ids(html: &str) -> Vec<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| decode_entities(id)))
+        .collect()
+}
+
+/// W016 and the pages agree: a link in an error file may name every id its rendered page
+/// has, and is warned about for an id the page lacks, spelt either way.
+#[test]
+fn a_fragment_link_is_warned_about_exactly_when_its_page_lacks_the_id() {
+    use errdex::diagnostic::Code;
+    use errdex::load::raw::S;
+    for catalog in [HEADINGS, SMALL, HOSTILE, EXAMPLE] {
+        let files = render(&load(catalog));
+        let mut loaded = errdex::load::load_catalog(Path::new(catalog)).expect("catalog loads");
+        let before = errdex::check::diagnose(&loaded).sorted();
+        assert!(
+            !before.iter().any(|d| d.code == Code::BrokenFragment),
+            "{catalog} has W016 already: {before:?}"
+        );
+        let mut pages = 0;
+        for loaded_file in &mut loaded.errors {
+            let raw = loaded_file.raw.as_mut().expect("the error file loads");
+            let code = raw.code.value.clone();
+            let ids = page_ids(file(&files, &format!("errors/{code}/index.html")));
+            assert!(ids.iter().any(|id| id == "error-title"), "{code}: {ids:?}");
+            // Gotchas give the page no id of their own beyond the reserved `#gotchas`.
+            let mut links: Vec<String> = ids.iter().map(|id| format!("[to](#{id})")).collect();
+            links.push(format!("[to](/errors/{code}/#{})", ids[ids.len() / 2]));
+            links.push("[to](#no-such-id)".to_owned());
+            links.push(format!("[to](/errors/{code}/#no-such-id-either)"));
+            let place = raw.summary.referenced;
+            raw.gotchas = Some(S {
+                value: vec![S {
+                    value: links.join(" "),
+                    referenced: place,
+                }],
+                referenced: place,
+            });
+            pages += 1;
+        }
+        let warned: Vec<String> = errdex::check::diagnose(&loaded)
+            .sorted()
+            .into_iter()
+            .filter(|d| d.code == Code::BrokenFragment)
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(warned.len(), 2 * pages, "{catalog}: {warned:#?}");
+        for message in &warned {
+            assert!(message.contains("no-such-id"), "{catalog}: {message}");
+        }
+    }
+}

@@ -54,7 +54,8 @@ pub(super) enum Stage {
     Entry,
     /// Stage 4: depends on the file and on `errdex.yaml`.
     Body,
-    /// Stage 6: depends on the file and on the set of codes.
+    /// Stage 6: depends on the file, on the set of codes and on `errdex.yaml` (the
+    /// description of the envelope a response follows gives the page heading ids).
     Markdown,
 }
 
@@ -177,7 +178,7 @@ impl CheckCache {
                     if config_changed {
                         *kept.stage(Stage::Body) = None;
                     }
-                    if codes_changed {
+                    if codes_changed || config_changed {
                         *kept.stage(Stage::Markdown) = None;
                     }
                     return true;

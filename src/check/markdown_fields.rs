@@ -3,9 +3,11 @@
 
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawConfig, RawError, RawLink, S};
+use crate::load::raw::{RawConfig, RawEnvelope, RawError, RawLink, S};
 use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, path_and_rest};
+use crate::render::views::{PageIdSources, error_page_ids};
 use crate::source::SourceFile;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 /// Files errdex writes at the site root, which Markdown may link to.
@@ -28,19 +30,23 @@ pub(super) fn check_config_markdown(
     codes: &BTreeSet<&str>,
     diagnostics: &mut Diagnostics,
 ) {
+    // A `#fragment` in these texts is not checked: they are shown on the overview,
+    // whose ids depend on the whole catalog.
     for field in config_fields(config.raw) {
-        check_field(config.source, field, codes, diagnostics);
+        check_field(config.source, field, codes, None, diagnostics);
     }
     check_link_urls(config.source, config.raw.links.as_ref(), codes, diagnostics);
 }
 
 pub(super) fn check_entry_markdown(
     file: &ErrorFile<'_>,
+    config: Option<&RawConfig>,
     codes: &BTreeSet<&str>,
     diagnostics: &mut Diagnostics,
 ) {
+    let page = OwnPage::of(file.raw, config);
     for field in entry_fields(file.raw) {
-        check_field(file.source, field, codes, diagnostics);
+        check_field(file.source, field, codes, Some(&page), diagnostics);
     }
     check_link_urls(file.source, file.raw.links.as_ref(), codes, diagnostics);
 }
@@ -70,10 +76,12 @@ fn check_link_urls(
 /// more than the first few.
 const MAX_LISTED_PER_FIELD: usize = 20;
 
+/// `page`: the error page the text is shown on, whose ids a `#fragment` must name.
 fn check_field(
     source: &SourceFile,
     field: &S<String>,
     codes: &BTreeSet<&str>,
+    page: Option<&OwnPage<'_>>,
     diagnostics: &mut Diagnostics,
 ) {
     let mut listed = 0;
@@ -83,7 +91,8 @@ fn check_field(
             diagnostics.push(unclosed_fence_diagnostic(source, field, open));
             continue;
         }
-        let Some((code, message, help)) = problem(finding, codes) else {
+        let missing_id = page.and_then(|page| page.missing_id(&finding));
+        let Some((code, message, help)) = problem(finding, codes).or(missing_id) else {
             continue;
         };
         if listed == MAX_LISTED_PER_FIELD {
@@ -174,6 +183,8 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
         }
         // Its help depends on the field; `check_field` reports it.
         Finding::UnclosedFence(_) => return None,
+        // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
+        Finding::FragmentLink(_) => return None,
         Finding::UnusableLink(url) => {
             let why = match url.chars().find(|c| c.is_control()) {
                 Some(c) => format!("holds the invisible character U+{:04X}", u32::from(c)),
@@ -191,6 +202,111 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
         }
     };
     Some((code, message, help.to_owned()))
+}
+
+/// The error page an error file's Markdown is shown on, for checking that a link's
+/// `#fragment` names an id the page has. The ids are worked out when a link first asks:
+/// most files link to no fragment at all.
+///
+/// Only links into the file's own page are checked (`#how-to-fix`, or
+/// `/errors/<its code>/#how-to-fix`): another page's ids come from another file, and a
+/// check of one file looks at no other (`watch` keeps each file's results until it
+/// changes). The ids are those of errdex's own templates.
+struct OwnPage<'a> {
+    raw: &'a RawError,
+    config: Option<&'a RawConfig>,
+    ids: OnceCell<BTreeSet<String>>,
+}
+
+impl<'a> OwnPage<'a> {
+    fn of(raw: &'a RawError, config: Option<&'a RawConfig>) -> Self {
+        OwnPage {
+            raw,
+            config,
+            ids: OnceCell::new(),
+        }
+    }
+
+    /// The ids the page will have, as the renderer gives them.
+    fn ids(&self) -> &BTreeSet<String> {
+        self.ids.get_or_init(|| {
+            let raw = self.raw;
+            let text = |field: &'a Option<S<String>>| field.as_ref().map(|f| f.value.as_str());
+            error_page_ids(&PageIdSources {
+                deprecated: text(&raw.deprecated),
+                description: text(&raw.description),
+                envelope_description: envelope_of(raw, self.config)
+                    .and_then(|envelope| text(&envelope.description)),
+                guidance: &raw.agent.guidance.value,
+                example_titles: raw
+                    .examples
+                    .iter()
+                    .flat_map(|examples| &examples.value)
+                    .map(|example| example.title.value.trim())
+                    .collect(),
+            })
+        })
+    }
+
+    /// W016's message and help when `finding` links to an id this page does not have.
+    fn missing_id(&self, finding: &Finding) -> Option<(Code, String, String)> {
+        let (url, fragment) = match finding {
+            Finding::FragmentLink(url) => (url, url.strip_prefix('#')?),
+            Finding::SiteLink(url) if self.is_this_page(url) => (url, url.split_once('#')?.1),
+            _ => return None,
+        };
+        let ids = self.ids();
+        if names_an_id(fragment, ids) {
+            return None;
+        }
+        let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let suggestion = crate::load::closest(fragment, &candidates)
+            .map(|id| format!("did you mean `#{id}`? "))
+            .unwrap_or_default();
+        Some((
+            Code::BrokenFragment,
+            format!(
+                "link `{}` names no id on the page of `{}`",
+                truncate(url),
+                self.raw.code.value
+            ),
+            format!(
+                "{suggestion}link to a section of the page (`#when`, `#causes`, `#messages`, `#fields`, `#response`, `#fix`, `#gotchas`, `#examples`, `#agent`, `#related`, `#links`), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)"
+            ),
+        ))
+    }
+
+    /// Whether a site-root link leads to this page: `/errors/<code>/`, with or without
+    /// its slash or `index.html`.
+    fn is_this_page(&self, url: &str) -> bool {
+        let path = site_file(url);
+        path.strip_prefix("errors/")
+            .and_then(|rest| rest.strip_prefix(self.raw.code.value.as_str()))
+            .is_some_and(|rest| matches!(rest, "" | "/" | "/index.html"))
+    }
+}
+
+/// The envelope a response follows: the one it names, or the catalog's only one.
+fn envelope_of<'a>(raw: &RawError, config: Option<&'a RawConfig>) -> Option<&'a RawEnvelope> {
+    let response = raw.response.as_ref()?;
+    let envelopes = &config?.envelopes.as_ref()?.value;
+    match &response.value.envelope {
+        Some(id) => envelopes.iter().find(|e| e.id.value == id.value),
+        None if envelopes.len() == 1 => envelopes.first(),
+        None => None,
+    }
+}
+
+/// Whether a link's fragment leads somewhere on a page with `ids`. An empty fragment
+/// and `top` lead to the top of any page (HTML's rule for scrolling to a fragment); a
+/// fragment may also spell its id percent-encoded (`#caf%C3%A9`).
+fn names_an_id(fragment: &str, ids: &BTreeSet<String>) -> bool {
+    fragment.is_empty()
+        || fragment.eq_ignore_ascii_case("top")
+        || ids.contains(fragment)
+        || percent_encoding::percent_decode_str(fragment)
+            .decode_utf8()
+            .is_ok_and(|decoded| ids.contains(decoded.as_ref()))
 }
 
 /// The help of E041, in Markdown and in a `links:` list: the schemes a link may use.
@@ -398,5 +514,59 @@ mod tests {
             "{message}"
         );
         assert!(!help.contains("nope"), "{help}");
+    }
+
+    #[test]
+    fn a_fragment_names_an_id_as_written_or_percent_encoded_and_top_is_always_there() {
+        let ids: BTreeSet<String> = ["fix", "café"].into_iter().map(String::from).collect();
+        for found in ["fix", "café", "caf%C3%A9", "", "top", "TOP"] {
+            assert!(names_an_id(found, &ids), "{found:?}");
+        }
+        for missing in ["Fix", "fix-1", "caf%C3", "cafe", "%"] {
+            assert!(!names_an_id(missing, &ids), "{missing:?}");
+        }
+    }
+
+    #[test]
+    fn only_links_into_the_files_own_page_are_checked_against_its_ids() {
+        let source = SourceFile::new(
+            "errors/rate_limited.yaml",
+            "code: rate_limited\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\n\
+             agent:\n  action: retry\n  guidance: G.\n"
+                .to_owned(),
+        );
+        let raw = crate::load::parse_error(&source).expect("a valid error file");
+        let page = OwnPage::of(&raw, None);
+        for own in [
+            "/errors/rate_limited#x",
+            "/errors/rate_limited/#x",
+            "/errors/rate_limited/index.html#x",
+        ] {
+            assert!(page.is_this_page(own), "{own}");
+            let finding = Finding::SiteLink(own.to_owned());
+            assert!(page.missing_id(&finding).is_some(), "{own}");
+            let fine = Finding::SiteLink(own.replace("#x", "#fix"));
+            assert!(page.missing_id(&fine).is_none(), "{own}");
+        }
+        for other in [
+            "/errors/rate_limited.md#x",
+            "/errors/rate_limited_2/#x",
+            "/errors/not_found/#x",
+            "/#x",
+        ] {
+            assert!(!page.is_this_page(other), "{other}");
+            assert!(
+                page.missing_id(&Finding::SiteLink(other.to_owned()))
+                    .is_none()
+            );
+        }
+        let (_, message, help) = page
+            .missing_id(&Finding::FragmentLink("#how-to-fx".to_owned()))
+            .expect("a broken fragment");
+        assert_eq!(
+            message,
+            "link `#how-to-fx` names no id on the page of `rate_limited`"
+        );
+        assert!(help.starts_with("did you mean `#how-to-fix`? "), "{help}");
     }
 }

@@ -272,7 +272,10 @@ fn run(
         &error_files,
         &mut results,
         Stage::Markdown,
-        |file, found| markdown_fields::check_entry_markdown(file, &codes, found),
+        |file, found| {
+            let config = config_file.as_ref().map(|c| c.raw);
+            markdown_fields::check_entry_markdown(file, config, &codes, found);
+        },
     ));
 
     tracing::debug!(

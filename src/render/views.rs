@@ -473,6 +473,55 @@ fn example_ids<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<String> {
     ids
 }
 
+/// Whether `id` is one that an error page's templates write: a fixed id of `base.html`
+/// or `error.html`, or an example's tab (`ex-…`) or panel (`panel-ex-…`).
+fn is_error_page_id(id: &str, example_ids: &[String]) -> bool {
+    BASE_IDS.contains(&id)
+        || ERROR_PAGE_IDS.contains(&id)
+        || example_ids
+            .iter()
+            .any(|tab| id == tab || id.strip_prefix("panel-") == Some(tab))
+}
+
+/// What gives an error page ids besides its template's fixed ones: its block Markdown
+/// fields, in the order the page shows them (see [`error_view`]), and its examples'
+/// titles.
+pub struct PageIdSources<'a> {
+    pub deprecated: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// The description of the envelope the response follows, shown under "Response shape".
+    pub envelope_description: Option<&'a str>,
+    pub guidance: &'a str,
+    pub example_titles: Vec<&'a str>,
+}
+
+/// Every id an error page can have with errdex's templates, for checking a link's
+/// `#fragment`: the fixed ids of `base.html` and `error.html` (whether or not the page
+/// has the section), the examples' tabs and panels, and the ids of the headings in its
+/// Markdown, given as [`error_view`] gives them.
+pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<String> {
+    let example_ids = example_ids(page.example_titles.iter().copied());
+    let reserved = |id: &str| is_error_page_id(id, &example_ids);
+    let mut headings = HeadingIds::new(&reserved);
+    let blocks = [page.deprecated, page.description, page.envelope_description];
+    for markdown in blocks.into_iter().flatten().chain([page.guidance]) {
+        // Only the ids are wanted; the links are rewritten for no page in particular.
+        to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings);
+    }
+    let mut ids = headings.into_given();
+    ids.extend(
+        BASE_IDS
+            .iter()
+            .chain(ERROR_PAGE_IDS)
+            .map(|id| (*id).to_owned()),
+    );
+    for tab in example_ids {
+        ids.insert(format!("panel-{tab}"));
+        ids.insert(tab);
+    }
+    ids
+}
+
 /// The envelope that applies to an entry's response: the one it names, or the
 /// catalog's only envelope.
 pub fn envelope_of<'a>(
@@ -499,13 +548,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         .as_deref()
         .and_then(|id| catalog.config.groups.iter().find(|g| g.id == id));
     let example_ids = example_ids(entry.examples.iter().map(|e| e.title.as_str()));
-    let reserved = |id: &str| {
-        BASE_IDS.contains(&id)
-            || ERROR_PAGE_IDS.contains(&id)
-            || example_ids
-                .iter()
-                .any(|tab| id == tab || id.strip_prefix("panel-") == Some(tab))
-    };
+    let reserved = |id: &str| is_error_page_id(id, &example_ids);
     let mut blocks = Blocks {
         root,
         ids: HeadingIds::new(&reserved),
