@@ -316,6 +316,10 @@ pub fn markdown(data: &[u8]) {
         SiteLinks::Relative("./"),
         SiteLinks::Relative("../../"),
         SiteLinks::Absolute("https://docs.example.test/api"),
+        SiteLinks::RelativeFrom {
+            root: "./",
+            page: "/errors/x/",
+        },
     ] {
         check_generated_html(&markdown::to_html(text, links));
         check_generated_html(&markdown::to_inline_html(text, links));

@@ -382,6 +382,11 @@ pub enum SiteLinks<'a> {
     Relative(&'a str),
     /// Absolute on the published site (`https://docs.example.com/api`).
     Absolute(&'a str),
+    /// Relative to the current page, like `Relative(root)`, for text that belongs to
+    /// another page, `page` (a site path: `/errors/x/`), such as an error's summary on
+    /// the overview: a link to a place on the text's own page (`#fix`) leads there
+    /// (`./errors/x/#fix`), not to a place of the same name on the page it is shown on.
+    RelativeFrom { root: &'a str, page: &'a str },
 }
 
 /// Whether `url` may be written as a link: its scheme is one of [`LINK_SCHEMES`] or it
@@ -407,7 +412,7 @@ impl SiteLinks<'_> {
     pub fn resolve(&self, path: &str) -> String {
         let trimmed = with_page_slash(path.trim_start_matches('/'));
         match self {
-            SiteLinks::Relative(root) => {
+            SiteLinks::Relative(root) | SiteLinks::RelativeFrom { root, .. } => {
                 if trimmed.is_empty() {
                     (*root).to_owned()
                 } else {
@@ -679,7 +684,13 @@ pub fn to_inline_html(markdown: &str, links: SiteLinks<'_>) -> String {
 /// The link destination to emit, or `None` to drop the link and keep its text.
 fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
     match classify(&dest) {
-        UrlKind::External | UrlKind::Fragment | UrlKind::Relative => Some(dest),
+        UrlKind::Fragment => match links {
+            SiteLinks::RelativeFrom { page, .. } => {
+                Some(CowStr::from(links.resolve(&format!("{page}{dest}"))))
+            }
+            SiteLinks::Relative(_) | SiteLinks::Absolute(_) => Some(dest),
+        },
+        UrlKind::External | UrlKind::Relative => Some(dest),
         UrlKind::SiteRoot => Some(CowStr::from(links.resolve(&dest))),
         UrlKind::Unsafe(_) | UrlKind::ProtocolRelative => None,
     }
@@ -1980,5 +1991,28 @@ mod tests {
                 proptest::prop_assert_eq!(found, Vec::new());
             }
         }
+    }
+
+    #[test]
+    fn a_same_page_link_in_text_shown_on_another_page_leads_to_the_texts_page() {
+        let links = SiteLinks::RelativeFrom {
+            root: "./",
+            page: "/errors/rate_limited/",
+        };
+        let html = to_html(
+            "[a](#limits) [b](/errors/other/#x) [c](https://e.example/#z) [d][r]\n\n[r]: #fix",
+            links,
+        );
+        for href in [
+            "./errors/rate_limited/#limits",
+            "./errors/other/#x",
+            "https://e.example/#z",
+            "./errors/rate_limited/#fix",
+        ] {
+            assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+        }
+        // On the text's own page the link stays where it is.
+        let own = to_html("[a](#limits)", SiteLinks::Relative("../../"));
+        assert!(own.contains("href=\"#limits\""), "{own}");
     }
 }

@@ -2179,3 +2179,25 @@ fn a_fragment_link_is_warned_about_exactly_when_its_page_lacks_the_id() {
         }
     }
 }
+
+/// An error's summary, causes and messages are shown on the overview too; a link in them
+/// to a place on the error's own page (`#rate-limits`) leads to that page from there, and
+/// stays a same-page link on the page itself.
+#[test]
+fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
+    let files = render(&load(HEADINGS));
+    let overview = file(&files, "index.html");
+    let page = file(&files, "errors/rate_limited/index.html");
+    for (fragment, text) in [("rate-limits", "the limits"), ("fix", "how")] {
+        let on_overview = format!("<a href=\"./errors/rate_limited/#{fragment}\">{text}</a>");
+        assert!(overview.contains(&on_overview), "{on_overview}");
+        assert!(
+            !overview.contains(&format!("\"#{fragment}\"")),
+            "{fragment}"
+        );
+        let on_page = format!("<a href=\"#{fragment}\">{text}</a>");
+        assert!(page.contains(&on_page), "{on_page}");
+    }
+    let ids = page_ids(page);
+    assert!(ids.iter().any(|id| id == "rate-limits") && ids.iter().any(|id| id == "fix"));
+}

@@ -233,6 +233,7 @@ impl<'a> OwnPage<'a> {
             let raw = self.raw;
             let text = |field: &'a Option<S<String>>| field.as_ref().map(|f| f.value.as_str());
             error_page_ids(&PageIdSources {
+                sections: sections_shown(raw),
                 deprecated: text(&raw.deprecated),
                 description: text(&raw.description),
                 envelope_description: envelope_of(raw, self.config)
@@ -271,7 +272,7 @@ impl<'a> OwnPage<'a> {
                 self.raw.code.value
             ),
             format!(
-                "{suggestion}link to a section of the page (`#when`, `#causes`, `#messages`, `#fields`, `#response`, `#fix`, `#gotchas`, `#examples`, `#agent`, `#related`, `#links`), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)"
+                "{suggestion}link to a section the page shows (`#when`, `#causes`, `#messages`, `#fields`, `#response`, `#fix`, `#gotchas`, `#examples`, `#agent`, `#related`, `#links`), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)"
             ),
         ))
     }
@@ -284,6 +285,40 @@ impl<'a> OwnPage<'a> {
             .and_then(|rest| rest.strip_prefix(self.raw.code.value.as_str()))
             .is_some_and(|rest| matches!(rest, "" | "/" | "/index.html"))
     }
+}
+
+/// The sections an error's page shows, by their ids (see [`PageIdSources::sections`]):
+/// a list shows when it has an item that is not blank, as the model keeps none of those.
+fn sections_shown(raw: &RawError) -> Vec<&'static str> {
+    fn has_items<T>(list: &Option<S<Vec<T>>>, blank: impl Fn(&T) -> bool) -> bool {
+        list.as_ref()
+            .is_some_and(|l| l.value.iter().any(|item| !blank(item)))
+    }
+    fn text_is_blank(text: &S<String>) -> bool {
+        text.value.trim().is_empty()
+    }
+    fn never<T>(_: &T) -> bool {
+        false
+    }
+    let deprecated = raw.deprecated.as_ref().is_some_and(|d| !text_is_blank(d));
+    [
+        ("deprecated", deprecated),
+        ("replaced", !deprecated && raw.replaced_by.is_some()),
+        ("returned-by", has_items(&raw.endpoints, text_is_blank)),
+        ("when", has_items(&raw.when, text_is_blank)),
+        ("causes", has_items(&raw.causes, never)),
+        ("messages", has_items(&raw.messages, never)),
+        ("fields", has_items(&raw.fields, never)),
+        ("response", raw.response.is_some()),
+        ("fix", has_items(&raw.fix, text_is_blank)),
+        ("gotchas", has_items(&raw.gotchas, text_is_blank)),
+        ("examples", has_items(&raw.examples, never)),
+        ("related", has_items(&raw.related, text_is_blank)),
+        ("links", has_items(&raw.links, never)),
+    ]
+    .into_iter()
+    .filter_map(|(section, shown)| shown.then_some(section))
+    .collect()
 }
 
 /// The envelope a response follows: the one it names, or the catalog's only one.
@@ -545,7 +580,7 @@ mod tests {
             assert!(page.is_this_page(own), "{own}");
             let finding = Finding::SiteLink(own.to_owned());
             assert!(page.missing_id(&finding).is_some(), "{own}");
-            let fine = Finding::SiteLink(own.replace("#x", "#fix"));
+            let fine = Finding::SiteLink(own.replace("#x", "#agent"));
             assert!(page.missing_id(&fine).is_none(), "{own}");
         }
         for other in [
@@ -561,12 +596,17 @@ mod tests {
             );
         }
         let (_, message, help) = page
-            .missing_id(&Finding::FragmentLink("#how-to-fx".to_owned()))
+            .missing_id(&Finding::FragmentLink("#agnet".to_owned()))
             .expect("a broken fragment");
         assert_eq!(
             message,
-            "link `#how-to-fx` names no id on the page of `rate_limited`"
+            "link `#agnet` names no id on the page of `rate_limited`"
         );
-        assert!(help.starts_with("did you mean `#how-to-fix`? "), "{help}");
+        assert!(help.starts_with("did you mean `#agent`? "), "{help}");
+        // The page has no "How to fix" section, nor examples, to link to.
+        for absent in ["#fix", "#how-to-fix", "#examples", "#deprecated"] {
+            let finding = Finding::FragmentLink(absent.to_owned());
+            assert!(page.missing_id(&finding).is_some(), "{absent}");
+        }
     }
 }

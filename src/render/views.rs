@@ -234,6 +234,27 @@ const ERROR_PAGE_IDS: &[&str] = &[
     "further-reading",
 ];
 
+/// The ids `error.html` writes for a section when it shows it: the section's own and,
+/// for most, its heading's. The title and the agent's section are on every page.
+const SECTION_IDS: &[(&str, &[&str])] = &[
+    ("deprecated", &["deprecated"]),
+    ("replaced", &["replaced"]),
+    ("returned-by", &["returned-by", "endpoints-label"]),
+    ("when", &["when", "when-it-fires"]),
+    ("causes", &["causes"]),
+    ("messages", &["messages"]),
+    ("fields", &["fields"]),
+    ("response", &["response", "response-shape"]),
+    ("fix", &["fix", "how-to-fix"]),
+    ("gotchas", &["gotchas", "common-gotchas"]),
+    ("examples", &["examples"]),
+    ("related", &["related", "related-errors"]),
+    ("links", &["links", "further-reading"]),
+];
+
+/// The ids of [`ERROR_PAGE_IDS`] that every error page has.
+const EVERY_ERROR_PAGE_IDS: &[&str] = &["error-title", "agent", "if-youre-an-ai-agent"];
+
 /// Ids that `overview.html` writes with fixed names; [`overview_view`] reserves the
 /// ones it names after a status, error, envelope or group too.
 const OVERVIEW_IDS: &[&str] = &[
@@ -256,20 +277,20 @@ fn inline(markdown: &str, root: &str) -> String {
     to_inline_html(markdown, SiteLinks::Relative(root))
 }
 
-/// Causes for any page.
-pub fn causes(entry: &ErrorEntry, root: &str) -> Vec<CauseView> {
+/// Causes for any page; `links` says where the page is, and whose page it is.
+pub fn causes(entry: &ErrorEntry, links: SiteLinks<'_>) -> Vec<CauseView> {
     entry
         .causes
         .iter()
         .map(|c| CauseView {
-            cause_html: inline(&c.cause, root),
-            resolution_html: inline(&c.resolution, root),
+            cause_html: to_inline_html(&c.cause, links),
+            resolution_html: to_inline_html(&c.resolution, links),
         })
         .collect()
 }
 
-/// Messages for any page.
-pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
+/// Messages for any page; `links` says where the page is, and whose page it is.
+pub fn messages<'a>(entry: &'a ErrorEntry, links: SiteLinks<'_>) -> Vec<MessageView<'a>> {
     entry
         .messages
         .iter()
@@ -287,8 +308,8 @@ pub fn messages<'a>(entry: &'a ErrorEntry, root: &str) -> Vec<MessageView<'a>> {
                     },
                 })
                 .collect(),
-            cause_html: m.cause.as_deref().map(|c| inline(c, root)),
-            resolution_html: m.resolution.as_deref().map(|r| inline(r, root)),
+            cause_html: m.cause.as_deref().map(|c| to_inline_html(c, links)),
+            resolution_html: m.resolution.as_deref().map(|r| to_inline_html(r, links)),
         })
         .collect()
 }
@@ -483,10 +504,13 @@ fn is_error_page_id(id: &str, example_ids: &[String]) -> bool {
             .any(|tab| id == tab || id.strip_prefix("panel-") == Some(tab))
 }
 
-/// What gives an error page ids besides its template's fixed ones: its block Markdown
-/// fields, in the order the page shows them (see [`error_view`]), and its examples'
-/// titles.
+/// What gives an error page its ids: the sections it shows, its block Markdown fields,
+/// in the order the page shows them (see [`error_view`]), and its examples' titles.
 pub struct PageIdSources<'a> {
+    /// The sections the page shows, by their ids in [`SECTION_IDS`] (`fix`, `returned-by`):
+    /// those whose field has an item (a text that is not blank), and `deprecated`, or
+    /// else `replaced` for an error with only a `replaced_by`.
+    pub sections: Vec<&'a str>,
     pub deprecated: Option<&'a str>,
     pub description: Option<&'a str>,
     /// The description of the envelope the response follows, shown under "Response shape".
@@ -495,10 +519,11 @@ pub struct PageIdSources<'a> {
     pub example_titles: Vec<&'a str>,
 }
 
-/// Every id an error page can have with errdex's templates, for checking a link's
-/// `#fragment`: the fixed ids of `base.html` and `error.html` (whether or not the page
-/// has the section), the examples' tabs and panels, and the ids of the headings in its
-/// Markdown, given as [`error_view`] gives them.
+/// Every id an error page has with errdex's templates, for checking a link's
+/// `#fragment`: the fixed ids of `base.html`, those of `error.html` for the sections the
+/// page shows, the examples' tabs and panels, and the ids of the headings in its
+/// Markdown, given as [`error_view`] gives them (clear of every id `error.html` can
+/// write, whether or not the page shows the section).
 pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<String> {
     let example_ids = example_ids(page.example_titles.iter().copied());
     let reserved = |id: &str| is_error_page_id(id, &example_ids);
@@ -509,12 +534,12 @@ pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<St
         to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings);
     }
     let mut ids = headings.into_given();
-    ids.extend(
-        BASE_IDS
-            .iter()
-            .chain(ERROR_PAGE_IDS)
-            .map(|id| (*id).to_owned()),
-    );
+    let shown = SECTION_IDS
+        .iter()
+        .filter(|(section, _)| page.sections.contains(section))
+        .flat_map(|(_, ids)| ids.iter());
+    let fixed = BASE_IDS.iter().chain(EVERY_ERROR_PAGE_IDS).chain(shown);
+    ids.extend(fixed.map(|id| (*id).to_owned()));
     for tab in example_ids {
         ids.insert(format!("panel-{tab}"));
         ids.insert(tab);
@@ -588,8 +613,8 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         action_label: entry.agent.action.label(),
         guidance_html,
         when_html: entry.when.iter().map(|w| inline(w, root)).collect(),
-        causes: causes(entry, root),
-        messages: messages(entry, root),
+        causes: causes(entry, SiteLinks::Relative(root)),
+        messages: messages(entry, SiteLinks::Relative(root)),
         fields: entry
             .fields
             .iter()
@@ -762,28 +787,33 @@ pub fn overview_errors(catalog: &Catalog) -> Vec<Listed<'_>> {
     catalog
         .errors
         .par_iter()
-        .map(|e| Listed {
-            code: &e.code,
-            status: e.status,
-            view: tera::Value::from_serializable(&OverviewError {
+        .map(|e| {
+            // The error's texts belong to its own page: a `#fix` in them leads there.
+            let page = format!("/errors/{}/", e.code);
+            let links = SiteLinks::RelativeFrom { root, page: &page };
+            Listed {
                 code: &e.code,
-                title: &e.title,
-                href: format!("{root}errors/{}/", e.code),
                 status: e.status,
-                summary_html: inline(&e.summary, root),
-                retryable: e.retryable,
-                action: e.agent.action.as_str(),
-                action_label: e.agent.action.label(),
-                causes: causes(e, root),
-                messages: messages(e, root),
-                deprecated: e.is_deprecated(),
-                // Linked by code alone: the view depends on this error only, and the
-                // successor exists (E016 checks `replaced_by` like `related`).
-                replaced_by: e.replaced_by.as_deref().map(|code| Successor {
-                    code,
-                    href: format!("{root}errors/{code}/"),
+                view: tera::Value::from_serializable(&OverviewError {
+                    code: &e.code,
+                    title: &e.title,
+                    href: format!("{root}errors/{}/", e.code),
+                    status: e.status,
+                    summary_html: to_inline_html(&e.summary, links),
+                    retryable: e.retryable,
+                    action: e.agent.action.as_str(),
+                    action_label: e.agent.action.label(),
+                    causes: causes(e, links),
+                    messages: messages(e, links),
+                    deprecated: e.is_deprecated(),
+                    // Linked by code alone: the view depends on this error only, and the
+                    // successor exists (E016 checks `replaced_by` like `related`).
+                    replaced_by: e.replaced_by.as_deref().map(|code| Successor {
+                        code,
+                        href: format!("{root}errors/{code}/"),
+                    }),
                 }),
-            }),
+            }
         })
         .collect()
 }
@@ -956,6 +986,16 @@ mod tests {
                 "error.html's {id} is not reserved"
             );
         }
+        // What W016 takes for a page's ids covers every id the page can have, once.
+        let mut by_section: Vec<&str> = SECTION_IDS
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .chain(EVERY_ERROR_PAGE_IDS.iter().copied())
+            .collect();
+        by_section.sort_unstable();
+        let mut reserved = ERROR_PAGE_IDS.to_vec();
+        reserved.sort_unstable();
+        assert_eq!(by_section, reserved);
         for id in overview {
             assert!(
                 OVERVIEW_IDS.contains(&id),
