@@ -333,8 +333,20 @@ pub fn markdown(data: &[u8]) {
             "finding range {range:?} is not a slice of the input"
         );
     }
-    let agent = markdown::to_agent_markdown(text, "https://docs.example.test/api");
-    for (_, finding) in markdown::findings(&agent) {
+    let base = "https://docs.example.test/api";
+    for agent in [
+        markdown::to_agent_markdown(text, base),
+        markdown::to_agent_markdown_of(text, base, "/errors/x/"),
+    ] {
+        check_agent_markdown(text, &agent);
+    }
+    let plain = markdown::to_plain_text(text);
+    assert!(!plain.contains('\n'), "plain text is one line");
+}
+
+/// What agent Markdown must never hold, whatever the text it came from.
+fn check_agent_markdown(text: &str, agent: &str) {
+    for (_, finding) in markdown::findings(agent) {
         match finding {
             markdown::Finding::RawHtml(html) => {
                 panic!("raw HTML {html:?} in agent Markdown:\n{agent}\n--- from:\n{text}")
@@ -352,8 +364,6 @@ pub fn markdown(data: &[u8]) {
             _ => {}
         }
     }
-    let plain = markdown::to_plain_text(text);
-    assert!(!plain.contains('\n'), "plain text is one line");
 }
 
 /// A template piece for the reference matcher (and the reference overlap search of

@@ -792,10 +792,23 @@ fn may_hold_heading(markdown: &str) -> bool {
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
+    agent_markdown(markdown, base_url, None)
+}
+
+/// [`to_agent_markdown`] for text that belongs to the page at `page` (a site path:
+/// `/errors/x/` for an error's texts, `/` for the overview's): a link to a place on
+/// that page (`#fix`) is made absolute on it too (`https://…/errors/x/#fix`), since
+/// an agent reads the text away from the page, in a file of its own or beside other
+/// errors' texts.
+pub fn to_agent_markdown_of(markdown: &str, base_url: &str, page: &str) -> String {
+    agent_markdown(markdown, base_url, Some(page))
+}
+
+fn agent_markdown(markdown: &str, base_url: &str, page: Option<&str>) -> String {
     // Laid out before other text, a code block the writer left open would take it in.
     // It is closed last: escaping raw HTML can itself open one (a `~~~` line inside an
     // HTML block is the block's text; once the tag is escaped, it is a fence).
-    let (safe, open) = made_safe(markdown, base_url, true);
+    let (safe, open) = made_safe(markdown, base_url, page, true);
     match open {
         Some(open) => close_fence(safe, &open),
         None => safe,
@@ -806,7 +819,7 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
 /// whole document laid out from pieces that each went through it: its blocks are closed
 /// already.
 pub fn made_safe_for_agents(markdown: &str, base_url: &str) -> String {
-    made_safe(markdown, base_url, false).0
+    made_safe(markdown, base_url, None, false).0
 }
 
 /// `markdown` with the edits of [`to_agent_markdown`] but the closing of a code block,
@@ -815,6 +828,7 @@ pub fn made_safe_for_agents(markdown: &str, base_url: &str) -> String {
 fn made_safe(
     markdown: &str,
     base_url: &str,
+    page: Option<&str>,
     look_for_fence: bool,
 ) -> (String, Option<UnclosedFence>) {
     // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
@@ -832,7 +846,7 @@ fn made_safe(
     // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
     // left, and no site link still relative (the new link may lead into the site).
     // Real text settles in one pass; `check` rejects all of these anyway.
-    let mut out = agent_markdown_pass(markdown, base_url);
+    let mut out = agent_markdown_pass(markdown, base_url, page);
     for pass in 0..=MAX_AGENT_PASSES {
         let found = findings(&out);
         if !found.iter().any(|(_, f)| is_unsafe(f) || is_site_link(f)) {
@@ -843,7 +857,7 @@ fn made_safe(
             return (out, open);
         }
         if pass < MAX_AGENT_PASSES {
-            out = agent_markdown_pass(&out, base_url);
+            out = agent_markdown_pass(&out, base_url, page);
         }
     }
     // Pathological nesting: give up on Markdown and show the text inert (a fence is
@@ -889,7 +903,9 @@ fn escape_all_punctuation(markdown: &str) -> String {
 }
 
 /// One pass of [`to_agent_markdown`].
-fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
+/// `page`: the site path whose places the text's fragment-only links name, if they are
+/// to be made absolute (see [`to_agent_markdown_of`]).
+fn agent_markdown_pass(markdown: &str, base_url: &str, page: Option<&str>) -> String {
     let links = SiteLinks::Absolute(base_url);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let parser = Parser::new_ext(markdown, parser_options());
@@ -939,7 +955,9 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
                     };
                     edits.push((range.clone(), shown));
                 }
-                open.push(OpenLink::new(markdown, range, kind, link_type, dest_url));
+                open.push(OpenLink::new(
+                    markdown, range, kind, link_type, dest_url, page,
+                ));
             }
             _ => {}
         }
@@ -948,7 +966,7 @@ fn agent_markdown_pass(markdown: &str, base_url: &str) -> String {
         }
     }
     for (span, dest) in definitions {
-        edits.extend(definition_edit(markdown, span, &dest, links));
+        edits.extend(definition_edit(markdown, span, &dest, links, page));
     }
     // Nested events (an image inside a link) can overlap; keep the outermost edit, so
     // an unsafe link around an image is removed whole. Outermost first: by start, then
@@ -977,9 +995,11 @@ struct OpenLink {
     /// the `]` that closes the text is the first one from here. Escaped brackets, code
     /// spans and images inside are events of their own, so none of theirs comes first.
     text_end: usize,
-    /// The site path it links to, when it is an inline link, whose destination is
-    /// written in it. A reference link's is its definition's: see [`definition_edit`].
-    site_path: Option<String>,
+    /// Its destination and the site path it leads to (the same but for a fragment-only
+    /// link on a page's text: `#fix`, `/errors/x/#fix`), when it is an inline link that
+    /// leads into the site, whose destination is written in it. A reference link's is
+    /// its definition's: see [`definition_edit`].
+    site_path: Option<(String, String)>,
 }
 
 impl OpenLink {
@@ -989,11 +1009,15 @@ impl OpenLink {
         kind: UrlKind,
         link_type: LinkType,
         dest_url: CowStr<'_>,
+        page: Option<&str>,
     ) -> Self {
         // `![` opens an image's text, `[` a link's.
         let text_start = range.start + markdown[range.clone()].find('[').unwrap_or(0) + 1;
-        let site_path = (kind == UrlKind::SiteRoot && link_type == LinkType::Inline)
-            .then(|| dest_url.into_string());
+        let site_path = if link_type == LinkType::Inline {
+            site_path_of(&dest_url, &kind, page).map(|path| (dest_url.into_string(), path))
+        } else {
+            None
+        };
         OpenLink {
             range,
             text_end: text_start,
@@ -1007,9 +1031,19 @@ impl OpenLink {
         markdown: &str,
         links: SiteLinks<'_>,
     ) -> Option<(Range<usize>, String)> {
-        let path = self.site_path?;
+        let (dest, path) = self.site_path?;
         let written = inline_destination(markdown, self.text_end, self.range.end);
-        destination_edit(markdown, written, &path, links)
+        destination_edit(markdown, written, &dest, &path, links)
+    }
+}
+
+/// The site path a destination of `kind` leads to, when the agent Markdown makes it
+/// absolute: a site path itself, or a fragment-only link on `page`.
+fn site_path_of(dest: &str, kind: &UrlKind, page: Option<&str>) -> Option<String> {
+    match (kind, page) {
+        (UrlKind::SiteRoot, _) => Some(dest.to_owned()),
+        (UrlKind::Fragment, Some(page)) => Some(format!("{page}{dest}")),
+        _ => None,
     }
 }
 
@@ -1020,10 +1054,14 @@ fn definition_edit(
     span: Range<usize>,
     dest: &str,
     links: SiteLinks<'_>,
+    page: Option<&str>,
 ) -> Option<(Range<usize>, String)> {
     let written = definition_destination(markdown, span);
-    match classify(dest) {
-        UrlKind::SiteRoot => destination_edit(markdown, written, dest, links),
+    let kind = classify(dest);
+    if let Some(path) = site_path_of(dest, &kind, page) {
+        return destination_edit(markdown, written, dest, &path, links);
+    }
+    match kind {
         kind if !kind.may_link() => written
             .filter(|w| spells(&markdown[w.clone()], dest))
             .map(|w| (w, "#".to_owned())),
@@ -1140,13 +1178,15 @@ fn spells(written: &str, dest: &str) -> bool {
     })
 }
 
-/// The edit that writes the site path `dest`, written at `written`, absolute on the
-/// site, in the source's form (bare or `<…>`). None when `written` is not where `dest`
-/// is spelt; [`made_safe`] then passes again, and in the end shows the text inert.
+/// The edit that writes the destination `dest`, written at `written`, as the site path
+/// `path` it leads to, absolute on the site, in the source's form (bare or `<…>`). None
+/// when `written` is not where `dest` is spelt; [`made_safe`] then passes again, and in
+/// the end shows the text inert.
 fn destination_edit(
     markdown: &str,
     written: Option<Range<usize>>,
     dest: &str,
+    path: &str,
     links: SiteLinks<'_>,
 ) -> Option<(Range<usize>, String)> {
     let written = written.filter(|w| spells(&markdown[w.clone()], dest))?;
@@ -1155,7 +1195,7 @@ fn destination_edit(
     } else {
         written
     };
-    Some((inner, written_destination(&links.resolve(dest))))
+    Some((inner, written_destination(&links.resolve(path))))
 }
 
 /// `url` written as a Markdown link destination, bare or inside `<…>`, that reads as
@@ -1903,7 +1943,7 @@ mod tests {
         fn text_without_angle_or_square_brackets_needs_no_agent_edits(
             text in "([^<\\[]|[*_`()\\]!:/#&;\\\\\n >|~-]){0,120}"
         ) {
-            proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test"), text.clone());
+            proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test", None), text.clone());
             proptest::prop_assert!(!has_unsafe_markup(&text));
         }
 
@@ -2014,5 +2054,23 @@ mod tests {
         // On the text's own page the link stays where it is.
         let own = to_html("[a](#limits)", SiteLinks::Relative("../../"));
         assert!(own.contains("href=\"#limits\""), "{own}");
+    }
+
+    #[test]
+    fn agent_markdown_of_a_page_makes_its_same_page_links_absolute_on_it() {
+        let text =
+            "[a](#limits) [b][r] [c](</errors/y/#z>) [d](https://e.example/#w)\n\n[r]: #fix\n";
+        let of_page = to_agent_markdown_of(text, "https://d.example/api", "/errors/e/");
+        assert_eq!(
+            of_page,
+            "[a](https://d.example/api/errors/e/#limits) [b][r] [c](<https://d.example/api/errors/y/#z>) [d](https://e.example/#w)\n\n[r]: https://d.example/api/errors/e/#fix\n"
+        );
+        let of_overview = to_agent_markdown_of("[a](#limits)", "https://d.example/api", "/");
+        assert_eq!(of_overview, "[a](https://d.example/api/#limits)");
+        // Without a page, a same-page link stays as written.
+        assert_eq!(
+            to_agent_markdown("[a](#limits)", "https://d.example/api"),
+            "[a](#limits)"
+        );
     }
 }

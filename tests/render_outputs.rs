@@ -2200,4 +2200,22 @@ fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
     }
     let ids = page_ids(page);
     assert!(ids.iter().any(|id| id == "rate-limits") && ids.iter().any(|id| id == "fix"));
+    // Agents read the texts away from the page: the link is made absolute on it.
+    let absolute = "https://docs.headings.test/errors/rate_limited/";
+    let everything: &[&str] = &["rate-limits", "fix"];
+    for (path, fragments) in [
+        ("errors/rate_limited.md", everything),
+        ("llms.txt", &["rate-limits"]), // the summary alone
+        ("llms-full.txt", everything),
+        ("errors.json", everything),
+    ] {
+        let text = file(&files, path);
+        for fragment in fragments {
+            assert!(
+                text.contains(&format!("{absolute}#{fragment})")),
+                "{path}: {fragment}"
+            );
+        }
+        assert!(!text.contains("](#"), "{path} keeps a same-page link");
+    }
 }

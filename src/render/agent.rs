@@ -6,7 +6,7 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, to_agent_markdown,
+    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, to_agent_markdown_of,
     written_destination,
 };
 use crate::model::{Catalog, ErrorEntry};
@@ -29,11 +29,13 @@ pub fn index_directive(catalog: &Catalog) -> String {
 pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let catalog = index.catalog;
     let base = catalog.config.base_url.as_str();
+    // The error's texts belong to its page: a `#fix` in them is made a link to it.
+    let page = format!("/errors/{}/", entry.code);
     // Under the page's `#` title, the writer's headings go one level down.
-    let md = |text: &str| to_agent_markdown(&headings_one_level_down(text), base);
+    let md = |text: &str| to_agent_markdown_of(&headings_one_level_down(text), base, &page);
     // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
     // the place it ends up: see `inline_markdown`.
-    let cell = |text: &str| table_cell(&inline_markdown(text, base));
+    let cell = |text: &str| table_cell(&inline_markdown(text, base, &page));
     let mut out = String::with_capacity(4096);
     out.push_str(&index_directive(catalog));
     out.push('\n');
@@ -44,7 +46,12 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
             quote.push_str(line);
             quote.push('\n');
         }
-        out.push_str(&md(&quote));
+        // The site's instructions belong to the overview.
+        out.push_str(&to_agent_markdown_of(
+            &headings_one_level_down(&quote),
+            base,
+            OVERVIEW,
+        ));
     }
     let _ = write!(out, "\n# {}: {}\n\n", entry.code, plain_text(&entry.title));
     // A status without a standard reason phrase (499, 521) is the number alone.
@@ -337,7 +344,7 @@ fn table_cell(text: &str) -> String {
 /// safe is what agents read. The other way round, an indented or fenced code block
 /// (whose HTML and links are inert as code) would be flattened into inline text, its
 /// HTML and links live.
-fn inline_markdown(text: &str, base: &str) -> String {
+fn inline_markdown(text: &str, base: &str, page: &str) -> String {
     let line = one_line(text);
     // On a line of its own a fence opener starts a code block; inside a line it is
     // text, so it is escaped to be read as text here too.
@@ -346,8 +353,11 @@ fn inline_markdown(text: &str, base: &str) -> String {
     } else {
         line
     };
-    to_agent_markdown(&line, base)
+    to_agent_markdown_of(&line, base, page)
 }
+
+/// The site path of the overview, the page the texts of errdex.yaml belong to.
+pub(crate) const OVERVIEW: &str = "/";
 
 /// Whether a line opens a fenced code block: three or more backticks with no backtick
 /// after them, or three or more tildes.
@@ -407,12 +417,13 @@ fn llms_header(catalog: &Catalog) -> String {
     let mut out = format!(
         "# {}\n\n> {}\n\n",
         plain_text(&config.title),
-        inline_markdown(&config.summary, &config.base_url)
+        inline_markdown(&config.summary, &config.base_url, OVERVIEW)
     );
     if let Some(instructions) = &config.agent_instructions {
-        out.push_str(&demote_headings(&to_agent_markdown(
+        out.push_str(&demote_headings(&to_agent_markdown_of(
             instructions,
             &config.base_url,
+            OVERVIEW,
         )));
         out.push_str("\n\n");
     }
@@ -510,7 +521,11 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
         plain_text(&entry.title),
         catalog.markdown_url(&entry.code),
         entry.status,
-        inline_markdown(&entry.summary, &catalog.config.base_url)
+        inline_markdown(
+            &entry.summary,
+            &catalog.config.base_url,
+            &format!("/errors/{}/", entry.code)
+        )
     );
     if let Some(note) = deprecation_note(catalog, entry) {
         line.push(' ');
@@ -565,7 +580,7 @@ pub fn llms_txt<'p>(catalog: &Catalog, line_of: impl Fn(usize) -> &'p str) -> St
             link_destination(&link.url, base)
         );
         if let Some(description) = &link.description {
-            let _ = write!(out, ": {}", inline_markdown(description, base));
+            let _ = write!(out, ": {}", inline_markdown(description, base, OVERVIEW));
         }
         out.push('\n');
     }

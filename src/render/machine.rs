@@ -1,10 +1,11 @@
 //! Machine-readable outputs: `errors.json` (+ its JSON Schema), `search-index.json` (+
 //! the same index as `search-index.js`) and `sitemap.xml`.
 
-use crate::markdown::{SiteLinks, may_link, to_agent_markdown, to_plain_text};
+use crate::markdown::{SiteLinks, may_link, to_agent_markdown_of, to_plain_text};
 use crate::model::{
     Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response, RetryAfter,
 };
+use crate::render::agent::OVERVIEW;
 use crate::render::{Bytes, Content, ErrorParts};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -146,7 +147,7 @@ fn group_json<'a>(group: &'a Group, base: &str) -> GroupJson<'a> {
         description: group
             .description
             .as_deref()
-            .map(|d| to_agent_markdown(d, base)),
+            .map(|d| to_agent_markdown_of(d, base, OVERVIEW)),
     }
 }
 
@@ -158,7 +159,7 @@ fn envelope_json<'a>(envelope: &'a Envelope, base: &str) -> EnvelopeJson<'a> {
         description: envelope
             .description
             .as_deref()
-            .map(|d| to_agent_markdown(d, base)),
+            .map(|d| to_agent_markdown_of(d, base, OVERVIEW)),
         media_type: &envelope.media_type,
         example: &envelope.example,
         pointers: PointersJson {
@@ -199,7 +200,9 @@ fn links_json<'a>(links: &'a [crate::model::Link], base: &str) -> Vec<LinkJson<'
 /// an agent reading the JSON has no page to resolve `/errors/x/` against.
 pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
     let base = &catalog.config.base_url;
-    let md = |text: &str| to_agent_markdown(text, base);
+    // The error's texts belong to its page: a `#fix` in them is made a link to it.
+    let page = format!("/errors/{}/", e.code);
+    let md = |text: &str| to_agent_markdown_of(text, base, &page);
     let entry = ErrorJson {
         code: &e.code,
         title: &e.title,
@@ -303,7 +306,7 @@ impl ErrorsJson {
                 .config
                 .agent_instructions
                 .as_deref()
-                .map(|i| to_agent_markdown(i, base)),
+                .map(|i| to_agent_markdown_of(i, base, OVERVIEW)),
             groups: catalog
                 .config
                 .groups
@@ -322,7 +325,7 @@ impl ErrorsJson {
                 .iter()
                 .map(|row| StatusJson {
                     status: row.status,
-                    meaning: to_agent_markdown(&row.meaning, base),
+                    meaning: to_agent_markdown_of(&row.meaning, base, OVERVIEW),
                 })
                 .collect(),
             links: catalog
@@ -333,7 +336,10 @@ impl ErrorsJson {
                 .map(|l| CatalogLinkJson {
                     title: &l.title,
                     url: SiteLinks::Absolute(base).link_url(&l.url),
-                    description: l.description.as_deref().map(|d| to_agent_markdown(d, base)),
+                    description: l
+                        .description
+                        .as_deref()
+                        .map(|d| to_agent_markdown_of(d, base, OVERVIEW)),
                 })
                 .collect(),
         };
