@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/small");
 const HOSTILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/hostile");
@@ -575,6 +576,7 @@ fn expected_sections(catalog: &Catalog) -> Vec<(String, Vec<&errdex::model::Erro
                 .errors
                 .iter()
                 .filter(|e| e.group.as_deref() == Some(g.id.as_str()))
+                .map(Arc::as_ref)
                 .collect();
             (g.title.clone(), errors)
         })
@@ -593,6 +595,7 @@ fn expected_sections(catalog: &Catalog) -> Vec<(String, Vec<&errdex::model::Erro
             .errors
             .iter()
             .filter(|e| e.group.is_none())
+            .map(Arc::as_ref)
             .collect(),
     ));
     sections.retain(|(_, errors)| !errors.is_empty());
@@ -1068,6 +1071,7 @@ fn hostile_markdown_and_links_are_neutralised_even_without_check() {
     }
     let links = config.links.clone();
     for entry in &mut catalog.errors {
+        let entry = Arc::make_mut(entry);
         entry.summary = one_line("Summary");
         entry.description = Some(raw("Description"));
         entry.when = vec![one_line("When")];
@@ -1136,6 +1140,7 @@ fn script_links_in_any_spelling_never_reach_the_html() {
     let mut catalog = load(HOSTILE);
     catalog.config.intro = Some(SCRIPT_LINK_SPELLINGS.into());
     for entry in &mut catalog.errors {
+        let entry = Arc::make_mut(entry);
         entry.description = Some(SCRIPT_LINK_SPELLINGS.into());
         entry.agent.guidance = SCRIPT_LINK_SPELLINGS.into();
     }
@@ -1155,6 +1160,7 @@ fn script_links_in_any_spelling_never_reach_the_agent_markdown() {
     let mut catalog = load(HOSTILE);
     catalog.config.agent_instructions = Some(SCRIPT_LINK_SPELLINGS.into());
     for entry in &mut catalog.errors {
+        let entry = Arc::make_mut(entry);
         entry.description = Some(SCRIPT_LINK_SPELLINGS.into());
     }
     let mut files = render(&catalog);
@@ -1181,6 +1187,7 @@ fn protocol_relative_links_never_reach_any_output() {
     };
     catalog.config.links = vec![listed("//evil.example/l"), listed("/\\evil.example/m")];
     for entry in &mut catalog.errors {
+        let entry = Arc::make_mut(entry);
         entry.summary = PROTOCOL_RELATIVE_SPELLINGS.into();
         entry.description = Some(PROTOCOL_RELATIVE_SPELLINGS.into());
         entry.agent.guidance = PROTOCOL_RELATIVE_SPELLINGS.into();
@@ -1213,6 +1220,7 @@ fn a_link_to_an_error_page_without_its_slash_is_written_with_it() {
         description: Some(text.into()),
     }];
     for entry in &mut catalog.errors {
+        let entry = Arc::make_mut(entry);
         entry.description = Some(text.into());
         entry.links = vec![errdex::model::Link {
             title: "Limits".into(),
@@ -1399,6 +1407,7 @@ fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
             link.description = Some(shape.into());
         }
         for entry in &mut catalog.errors {
+            let entry = Arc::make_mut(entry);
             entry.summary = shape.into();
             entry.when = vec![shape.into()];
             entry.fix = vec![shape.into(), shape.into()];
@@ -1424,7 +1433,7 @@ fn code_blocks_stay_inert_when_laid_out_in_lists_tables_quotes_and_lines() {
 #[test]
 fn a_status_without_a_reason_phrase_is_the_number_alone() {
     let mut catalog = load(SMALL);
-    catalog.errors[0].status = 499;
+    Arc::make_mut(&mut catalog.errors[0]).status = 499;
     let code = catalog.errors[0].code.clone();
     let files = render(&catalog);
     let markdown = file(&files, &format!("errors/{code}.md"));
@@ -1438,8 +1447,9 @@ fn a_status_without_a_reason_phrase_is_the_number_alone() {
 fn a_writers_heading_never_passes_for_a_pages_title() {
     let mut catalog = load(SMALL);
     let code = catalog.errors[0].code.clone();
-    catalog.errors[0].description = Some("# Overview\n\nText.\n\nDetails\n=======\n".into());
-    catalog.errors[0].agent.guidance = "# What to do\n\nStop.".into();
+    Arc::make_mut(&mut catalog.errors[0]).description =
+        Some("# Overview\n\nText.\n\nDetails\n=======\n".into());
+    Arc::make_mut(&mut catalog.errors[0]).agent.guidance = "# What to do\n\nStop.".into();
     let files = render(&catalog);
     let h1 = |markdown: &str| -> Vec<String> {
         markdown_headings(markdown)
@@ -1478,6 +1488,7 @@ fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
     let mut ungrouped = catalog;
     ungrouped.config.groups.clear();
     for error in &mut ungrouped.errors {
+        let error = Arc::make_mut(error);
         error.group = None;
     }
     assert_eq!(h2(&ungrouped), ["Errors", "Optional"]);
@@ -1669,6 +1680,7 @@ fn charge_failed(catalog: &mut Catalog) -> &mut errdex::model::ErrorEntry {
         .errors
         .iter_mut()
         .find(|e| e.code == "charge_failed")
+        .map(Arc::make_mut)
         .expect("charge_failed is in the small catalog")
 }
 
@@ -1814,6 +1826,7 @@ fn card_declined(catalog: &mut Catalog) -> &mut errdex::model::ErrorEntry {
         .errors
         .iter_mut()
         .find(|e| e.code == "card_declined")
+        .map(Arc::make_mut)
         .expect("card_declined is in the small catalog")
 }
 

@@ -18,6 +18,7 @@ use crate::load::raw::S;
 use crate::model::ErrorEntry;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Check results kept between checks of the same catalog; see
 /// [`check_borrowed`](super::check_borrowed).
@@ -70,10 +71,10 @@ pub(super) struct FileResults {
     cross_inputs: CrossInputs,
     /// The diagnostics of each [`Stage`], once run.
     stages: [Option<Vec<Diagnostic>>; 3],
-    /// Boxed: an entry is about 600 bytes, and every file has a `FileResults` even when
-    /// no model is built (`errdex check`); inline, that was 60 MB of `None`s at 100,000
-    /// files.
-    pub model: Option<Box<ErrorEntry>>,
+    /// Behind a pointer: an entry is about 600 bytes, and every file has a
+    /// `FileResults` even when no model is built (`errdex check`); inline, that was 60 MB
+    /// of `None`s at 100,000 files. Shared with the catalog built from it.
+    pub model: Option<Arc<ErrorEntry>>,
 }
 
 impl FileResults {

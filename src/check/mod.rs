@@ -47,6 +47,7 @@ use crate::source::SourceFile;
 use cache::{CrossResults, FileResults, Stage};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The outcome of checking: the catalog when it has no errors, and every diagnostic.
 #[derive(Debug)]
@@ -97,8 +98,8 @@ pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
     let entries = loaded
         .errors
         .into_par_iter()
-        .map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
-        .collect::<Option<Vec<ErrorEntry>>>()?;
+        .map(|file| Some(Arc::new(entry::to_model(file.raw?, &file.source?.path))))
+        .collect::<Option<Vec<_>>>()?;
     Some(in_catalog_order(config, entries))
 }
 
@@ -123,7 +124,7 @@ pub fn into_partial_catalog(
         .errors
         .into_iter()
         .filter(|file| !with_errors.contains(file.path.as_str()))
-        .filter_map(|file| Some(entry::to_model(file.raw?, &file.source?.path)))
+        .filter_map(|file| Some(Arc::new(entry::to_model(file.raw?, &file.source?.path))))
         .collect();
     Some(in_catalog_order(config, entries))
 }
@@ -376,18 +377,12 @@ fn build_catalog(
         .zip(files)
         .filter(|(r, _)| r.model.is_none())
         .for_each(|(r, f)| {
-            r.model = Some(Box::new(entry::to_model(f.raw.clone(), &f.source.path)));
+            r.model = Some(Arc::new(entry::to_model(f.raw.clone(), &f.source.path)));
         });
-    let entries: Vec<ErrorEntry> = if keep {
-        results
-            .par_iter()
-            .filter_map(|r| r.model.as_deref().cloned())
-            .collect()
+    let entries: Vec<Arc<ErrorEntry>> = if keep {
+        results.iter().filter_map(|r| r.model.clone()).collect()
     } else {
-        results
-            .iter_mut()
-            .filter_map(|r| r.model.take().map(|model| *model))
-            .collect()
+        results.iter_mut().filter_map(|r| r.model.take()).collect()
     };
     in_catalog_order(config, entries)
 }
@@ -395,7 +390,7 @@ fn build_catalog(
 /// The catalog with its entries (given in file order) sorted as every output lists
 /// them: by group (in the order the config lists groups, ungrouped last), then status,
 /// then code, with file order breaking ties.
-fn in_catalog_order(config: Config, entries: Vec<ErrorEntry>) -> Catalog {
+fn in_catalog_order(config: Config, entries: Vec<Arc<ErrorEntry>>) -> Catalog {
     let group_rank = |group: &Option<String>| match group {
         Some(id) => config
             .groups
@@ -412,7 +407,7 @@ fn in_catalog_order(config: Config, entries: Vec<ErrorEntry>) -> Catalog {
         .collect();
     order.sort_unstable();
     let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
-    let mut slots: Vec<Option<ErrorEntry>> = entries.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<Arc<ErrorEntry>>> = entries.into_iter().map(Some).collect();
     let errors = order.into_iter().filter_map(|i| slots[i].take()).collect();
     Catalog { config, errors }
 }

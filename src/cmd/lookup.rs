@@ -139,7 +139,7 @@ fn messages(catalog: &Catalog) -> impl Iterator<Item = (&ErrorEntry, &str)> {
         entry
             .messages
             .iter()
-            .map(move |m| (entry, m.message.as_str()))
+            .map(move |m| (entry.as_ref(), m.message.as_str()))
     })
 }
 

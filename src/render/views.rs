@@ -173,7 +173,7 @@ impl<'a> Index<'a> {
             by_code: catalog
                 .errors
                 .iter()
-                .map(|e| (e.code.as_str(), e))
+                .map(|e| (e.code.as_str(), e.as_ref()))
                 .collect(),
         }
     }
