@@ -67,6 +67,8 @@ pub(super) struct FileResults {
     /// is kept then.
     path: String,
     text: String,
+    /// The [`SourceFile::id`](crate::source::SourceFile::id) of `text`.
+    source_id: u64,
     stem: String,
     cross_inputs: CrossInputs,
     /// The diagnostics of each [`Stage`], once run.
@@ -167,15 +169,18 @@ impl CheckCache {
                 .collect();
         }
 
-        // Comparing every text reads the whole catalog: spread it over the cores.
+        // A file not read again since is the same reading; the texts of the others are
+        // compared (after a full reload, most are unchanged), which reads the whole
+        // catalog: spread it over the cores.
         let same_cross_inputs = results
             .par_iter_mut()
             .zip(files)
             .map(|(kept, file)| {
                 let unchanged = kept.path == file.source.path
-                    && kept.text == file.source.text
-                    && kept.stem == file.stem;
+                    && kept.stem == file.stem
+                    && (kept.source_id == file.source.id() || kept.text == file.source.text);
                 if unchanged {
+                    kept.source_id = file.source.id();
                     if config_changed {
                         *kept.stage(Stage::Body) = None;
                     }
@@ -187,6 +192,7 @@ impl CheckCache {
                 let fresh = FileResults {
                     path: file.source.path.clone(),
                     text: file.source.text.clone(),
+                    source_id: file.source.id(),
                     stem: file.stem.to_owned(),
                     cross_inputs: CrossInputs::of(file),
                     ..FileResults::default()
@@ -413,5 +419,48 @@ mod tests {
             count(&check_both(&mut cache, &catalog), Code::BrokenLink),
             1
         );
+    }
+
+    /// The entry of `code` in a cached check of `catalog`.
+    fn entry_of(
+        cache: &mut CheckCache,
+        catalog: &LoadedCatalog,
+        code: &str,
+    ) -> std::sync::Arc<crate::model::ErrorEntry> {
+        let errors: Vec<&LoadedFile<RawError>> = catalog.errors.iter().collect();
+        let checked = check_borrowed(&catalog.config, &errors, &catalog.diagnostics, Some(cache));
+        let catalog = checked.catalog.expect("the example is valid");
+        let entry = catalog.errors.iter().find(|e| e.code == code);
+        entry.cloned().expect("the example has this code")
+    }
+
+    #[test]
+    fn a_file_not_read_again_or_read_again_unchanged_keeps_its_entry() {
+        use std::sync::Arc;
+        let mut catalog = example();
+        let mut cache = CheckCache::default();
+        let path = "errors/rate_limited.yaml";
+        let first = entry_of(&mut cache, &catalog, "rate_limited");
+        // Not read again: the same reading, known without comparing its text.
+        assert!(Arc::ptr_eq(
+            &first,
+            &entry_of(&mut cache, &catalog, "rate_limited")
+        ));
+        // Read again with the same text (an editor saving without a change).
+        let text = text_of(&catalog, path);
+        put(&mut catalog, path, text.clone());
+        assert!(Arc::ptr_eq(
+            &first,
+            &entry_of(&mut cache, &catalog, "rate_limited")
+        ));
+        // Read again, edited: checked and modelled again.
+        put(
+            &mut catalog,
+            path,
+            text.replacen("title: ", "title: Edited ", 1),
+        );
+        let edited = entry_of(&mut cache, &catalog, "rate_limited");
+        assert!(!Arc::ptr_eq(&first, &edited));
+        assert!(edited.title.starts_with("Edited "), "{}", edited.title);
     }
 }
