@@ -264,6 +264,14 @@ impl<'a> OwnPage<'a> {
         let suggestion = crate::load::closest(fragment, &candidates)
             .map(|id| format!("did you mean `#{id}`? "))
             .unwrap_or_default();
+        // The sections this page shows, in its order (the agent's is on every page).
+        let mut sections = sections_shown(self.raw);
+        let agent_at = sections
+            .iter()
+            .position(|s| matches!(*s, "related" | "links"))
+            .unwrap_or(sections.len());
+        sections.insert(agent_at, "agent");
+        let sections: Vec<String> = sections.iter().map(|s| format!("`#{s}`")).collect();
         Some((
             Code::BrokenFragment,
             format!(
@@ -272,7 +280,8 @@ impl<'a> OwnPage<'a> {
                 self.raw.code.value
             ),
             format!(
-                "{suggestion}link to a section the page shows (`#when`, `#causes`, `#messages`, `#fields`, `#response`, `#fix`, `#gotchas`, `#examples`, `#agent`, `#related`, `#links`), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)"
+                "{suggestion}link to a section of this page ({}), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)",
+                sections.join(", ")
             ),
         ))
     }
@@ -603,6 +612,8 @@ mod tests {
             "link `#agnet` names no id on the page of `rate_limited`"
         );
         assert!(help.starts_with("did you mean `#agent`? "), "{help}");
+        // The page shows the agent's section alone.
+        assert!(help.contains("a section of this page (`#agent`)"), "{help}");
         // The page has no "How to fix" section, nor examples, to link to.
         for absent in ["#fix", "#how-to-fix", "#examples", "#deprecated"] {
             let finding = Finding::FragmentLink(absent.to_owned());
