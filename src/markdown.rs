@@ -480,6 +480,11 @@ pub fn to_html_with_heading_ids(
     if is_plain_text(markdown) {
         return format!("<p>{markdown}</p>\n");
     }
+    // Without a heading there is no id to give, and the events need not be held: for
+    // a long text they take many times its size (a 1 MB description, about 16 MB).
+    if !may_hold_heading(markdown) && !may_hold_setext_dashes(markdown) {
+        return parsed_html(markdown, links);
+    }
     // A heading's id is its text's, which comes after its start: the events are held.
     let mut events: Vec<Event<'_>> = safe_events(markdown, links).collect();
     give_heading_ids(&mut events, ids);
@@ -781,6 +786,17 @@ fn may_hold_heading(markdown: &str) -> bool {
                 [b'=', ..] => text.trim_end().bytes().all(|b| b == b'='),
                 _ => false,
             }
+        })
+}
+
+/// Whether `markdown` may hold a line of `-` under a paragraph, the other setext
+/// underline, which [`may_hold_heading`] leaves out: only quote markers and indentation
+/// may come before it on its line.
+fn may_hold_setext_dashes(markdown: &str) -> bool {
+    memchr::memchr(b'-', markdown.as_bytes()).is_some()
+        && markdown.split('\n').any(|line| {
+            let text = line.trim_start_matches([' ', '\t', '>']).trim_end();
+            !text.is_empty() && text.bytes().all(|b| b == b'-')
         })
 }
 
@@ -2072,5 +2088,38 @@ mod tests {
             to_agent_markdown("[a](#limits)", "https://d.example/api"),
             "[a](#limits)"
         );
+    }
+
+    #[test]
+    fn every_heading_shape_is_given_an_id_and_text_without_one_is_not_held() {
+        for heading in [
+            "# A",
+            "Text\n\n## A",
+            "A\n===",
+            "A\n---",
+            "> A\n> ---",
+            "- A\n  ---",
+            "1. A\n   ===\n",
+            "Intro\n\nA\n---  ",
+        ] {
+            assert!(
+                may_hold_heading(heading) || may_hold_setext_dashes(heading),
+                "{heading:?}"
+            );
+            let mut ids = HeadingIds::new(&|_| false);
+            let html = to_html_with_heading_ids(heading, SiteLinks::Relative(""), &mut ids);
+            assert!(html.contains(" id=\"a\""), "{heading:?}: {html}");
+        }
+        for text in [
+            "C# and F#",
+            "a = b",
+            "x - y",
+            "A\n\n* * *",
+            "[x](https://a.example) *b*",
+        ] {
+            let mut ids = HeadingIds::new(&|_| false);
+            let html = to_html_with_heading_ids(text, SiteLinks::Relative(""), &mut ids);
+            assert_eq!(html, parsed_html(text, SiteLinks::Relative("")), "{text:?}");
+        }
     }
 }
