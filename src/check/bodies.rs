@@ -9,7 +9,7 @@ use super::config::is_json_media_type;
 use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::RawEnvelope;
+use crate::load::raw::{RawEnvelope, S};
 use crate::message_template::Template;
 use crate::model::is_no_body;
 use serde_json::Value;
@@ -21,6 +21,16 @@ impl<'a> Envelopes<'a> {
     pub(super) fn of(config: &'a ConfigFile<'a>) -> Self {
         Envelopes(config.raw.envelopes.iter().flat_map(|e| &e.value).collect())
     }
+
+    /// The envelope a response follows: the one it names (`named`), or, when it names
+    /// none, the catalog's only envelope, every response's default.
+    pub(super) fn followed_by(&self, named: Option<&S<String>>) -> Option<&'a RawEnvelope> {
+        match named {
+            Some(id) => self.0.iter().find(|e| e.id.value == id.value).copied(),
+            None if self.0.len() == 1 => Some(self.0[0]),
+            None => None,
+        }
+    }
 }
 
 /// Checks one error's response body against its envelope.
@@ -30,20 +40,14 @@ pub(super) fn check_body(
     base_url: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let envelopes = &envelopes.0;
     let Some(response) = &file.raw.response else {
         return;
     };
     let response = &response.value;
-    let envelope = match &response.envelope {
-        Some(id) => envelopes.iter().find(|e| e.id.value == id.value).copied(),
-        // With exactly one envelope in the catalog, it is every response's default.
-        None if envelopes.len() == 1 => Some(envelopes[0]),
-        None => {
-            warn_no_envelope_named(envelopes, file, diagnostics);
-            None
-        }
-    };
+    let envelope = envelopes.followed_by(response.envelope.as_ref());
+    if envelope.is_none() && response.envelope.is_none() {
+        warn_no_envelope_named(&envelopes.0, file, diagnostics);
+    }
     let media_type = envelope
         .and_then(|e| e.media_type.as_ref())
         .map_or("application/json", |m| m.value.as_str());

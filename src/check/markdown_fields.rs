@@ -1,9 +1,10 @@
 //! The markdown stage: every Markdown field is free of raw HTML, unsafe links and links
 //! to pages the site will not have.
 
+use super::bodies::Envelopes;
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawConfig, RawEnvelope, RawError, RawLink, S};
+use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, path_and_rest};
 use crate::render::views::{PageIdSources, error_page_ids};
 use crate::source::SourceFile;
@@ -40,11 +41,11 @@ pub(super) fn check_config_markdown(
 
 pub(super) fn check_entry_markdown(
     file: &ErrorFile<'_>,
-    config: Option<&RawConfig>,
+    envelopes: Option<&Envelopes<'_>>,
     codes: &BTreeSet<&str>,
     diagnostics: &mut Diagnostics,
 ) {
-    let page = OwnPage::of(file.raw, config);
+    let page = OwnPage::of(file.raw, envelopes);
     for field in entry_fields(file.raw) {
         check_field(file.source, field, codes, Some(&page), diagnostics);
     }
@@ -214,15 +215,16 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
 /// changes). The ids are those of errdex's own templates.
 struct OwnPage<'a> {
     raw: &'a RawError,
-    config: Option<&'a RawConfig>,
+    /// The catalog's envelopes, when errdex.yaml loaded.
+    envelopes: Option<&'a Envelopes<'a>>,
     ids: OnceCell<BTreeSet<String>>,
 }
 
 impl<'a> OwnPage<'a> {
-    fn of(raw: &'a RawError, config: Option<&'a RawConfig>) -> Self {
+    fn of(raw: &'a RawError, envelopes: Option<&'a Envelopes<'a>>) -> Self {
         OwnPage {
             raw,
-            config,
+            envelopes,
             ids: OnceCell::new(),
         }
     }
@@ -236,7 +238,13 @@ impl<'a> OwnPage<'a> {
                 sections: sections_shown(raw),
                 deprecated: text(&raw.deprecated),
                 description: text(&raw.description),
-                envelope_description: envelope_of(raw, self.config)
+                envelope_description: raw
+                    .response
+                    .as_ref()
+                    .zip(self.envelopes)
+                    .and_then(|(response, envelopes)| {
+                        envelopes.followed_by(response.value.envelope.as_ref())
+                    })
                     .and_then(|envelope| text(&envelope.description)),
                 guidance: &raw.agent.guidance.value,
                 example_titles: raw
@@ -264,14 +272,10 @@ impl<'a> OwnPage<'a> {
         let suggestion = crate::load::closest(fragment, &candidates)
             .map(|id| format!("did you mean `#{id}`? "))
             .unwrap_or_default();
-        // The sections this page shows, in its order (the agent's is on every page).
-        let mut sections = sections_shown(self.raw);
-        let agent_at = sections
+        let sections: Vec<String> = sections_shown(self.raw)
             .iter()
-            .position(|s| matches!(*s, "related" | "links"))
-            .unwrap_or(sections.len());
-        sections.insert(agent_at, "agent");
-        let sections: Vec<String> = sections.iter().map(|s| format!("`#{s}`")).collect();
+            .map(|s| format!("`#{s}`"))
+            .collect();
         Some((
             Code::BrokenFragment,
             format!(
@@ -296,8 +300,9 @@ impl<'a> OwnPage<'a> {
     }
 }
 
-/// The sections an error's page shows, by their ids (see [`PageIdSources::sections`]):
-/// a list shows when it has an item that is not blank, as the model keeps none of those.
+/// The sections an error's page shows, by their ids and in its order (see
+/// [`PageIdSources::sections`]): a list shows when it has an item that is not blank, as
+/// the model keeps none of those, and the agent's section is on every page.
 fn sections_shown(raw: &RawError) -> Vec<&'static str> {
     fn has_items<T>(list: &Option<S<Vec<T>>>, blank: impl Fn(&T) -> bool) -> bool {
         list.as_ref()
@@ -322,23 +327,13 @@ fn sections_shown(raw: &RawError) -> Vec<&'static str> {
         ("fix", has_items(&raw.fix, text_is_blank)),
         ("gotchas", has_items(&raw.gotchas, text_is_blank)),
         ("examples", has_items(&raw.examples, never)),
+        ("agent", true),
         ("related", has_items(&raw.related, text_is_blank)),
         ("links", has_items(&raw.links, never)),
     ]
     .into_iter()
     .filter_map(|(section, shown)| shown.then_some(section))
     .collect()
-}
-
-/// The envelope a response follows: the one it names, or the catalog's only one.
-fn envelope_of<'a>(raw: &RawError, config: Option<&'a RawConfig>) -> Option<&'a RawEnvelope> {
-    let response = raw.response.as_ref()?;
-    let envelopes = &config?.envelopes.as_ref()?.value;
-    match &response.value.envelope {
-        Some(id) => envelopes.iter().find(|e| e.id.value == id.value),
-        None if envelopes.len() == 1 => envelopes.first(),
-        None => None,
-    }
 }
 
 /// Whether a link's fragment leads somewhere on a page with `ids`. An empty fragment

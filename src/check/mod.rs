@@ -269,13 +269,13 @@ fn run(
     if let Some(config) = config_file.as_ref() {
         markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
     }
+    let envelopes = config_file.as_ref().map(bodies::Envelopes::of);
     diagnostics.extend(per_file(
         &error_files,
         &mut results,
         Stage::Markdown,
         |file, found| {
-            let config = config_file.as_ref().map(|c| c.raw);
-            markdown_fields::check_entry_markdown(file, config, &codes, found);
+            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), &codes, found);
         },
     ));
 

@@ -234,8 +234,8 @@ const ERROR_PAGE_IDS: &[&str] = &[
     "further-reading",
 ];
 
-/// The ids `error.html` writes for a section when it shows it: the section's own and,
-/// for most, its heading's. The title and the agent's section are on every page.
+/// The ids `error.html` writes for a section when it shows it, in the page's order: the
+/// section's own and, for most, its heading's. The agent's section is on every page.
 const SECTION_IDS: &[(&str, &[&str])] = &[
     ("deprecated", &["deprecated"]),
     ("replaced", &["replaced"]),
@@ -248,12 +248,13 @@ const SECTION_IDS: &[(&str, &[&str])] = &[
     ("fix", &["fix", "how-to-fix"]),
     ("gotchas", &["gotchas", "common-gotchas"]),
     ("examples", &["examples"]),
+    ("agent", &["agent", "if-youre-an-ai-agent"]),
     ("related", &["related", "related-errors"]),
     ("links", &["links", "further-reading"]),
 ];
 
-/// The ids of [`ERROR_PAGE_IDS`] that every error page has.
-const EVERY_ERROR_PAGE_IDS: &[&str] = &["error-title", "agent", "if-youre-an-ai-agent"];
+/// The ids of [`ERROR_PAGE_IDS`] outside any section, which every error page has.
+const EVERY_ERROR_PAGE_IDS: &[&str] = &["error-title"];
 
 /// Ids that `overview.html` writes with fixed names; [`overview_view`] reserves the
 /// ones it names after a status, error, envelope or group too.
@@ -508,8 +509,8 @@ fn is_error_page_id(id: &str, example_ids: &[String]) -> bool {
 /// in the order the page shows them (see [`error_view`]), and its examples' titles.
 pub struct PageIdSources<'a> {
     /// The sections the page shows, by their ids in [`SECTION_IDS`] (`fix`, `returned-by`):
-    /// those whose field has an item (a text that is not blank), and `deprecated`, or
-    /// else `replaced` for an error with only a `replaced_by`.
+    /// those whose field has an item (a text that is not blank), `deprecated`, or else
+    /// `replaced` for an error with only a `replaced_by`, and `agent`, always.
     pub sections: Vec<&'a str>,
     pub deprecated: Option<&'a str>,
     pub description: Option<&'a str>,
