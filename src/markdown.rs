@@ -481,7 +481,8 @@ pub fn to_html_with_heading_ids(
         return format!("<p>{markdown}</p>\n");
     }
     // Without a heading there is no id to give, and the events need not be held: for
-    // a long text they take many times its size (a 1 MB description, about 16 MB).
+    // a long text they take many times its size (with a 1 MB description, a build's live
+    // heap peaked at 38 MB holding them and at 17 MB without, by massif).
     if !may_hold_heading(markdown) && !may_hold_setext_dashes(markdown) {
         return parsed_html(markdown, links);
     }
