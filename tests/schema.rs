@@ -156,9 +156,9 @@ fn header_names_and_values_are_checked_by_the_schema_too() {
 }
 
 /// What `check` accepts in an error file, the schema accepts, and what it refuses, the
-/// schema refuses: a number where the format has text is read as written (numeric codes
-/// are common), and a number or boolean in quotes, which YAML makes text, is refused
-/// (E002, with the fix) by both.
+/// schema refuses: a number or boolean where the format has text is read as written
+/// (numeric codes are common), and a number or boolean in quotes, which YAML makes text,
+/// is refused (E002, with the fix) by both.
 #[test]
 fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -190,11 +190,22 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
     for (stem, lines, accepted) in [
         ("20003", "code: 20003", true),
         ("20003", "code: \"20003\"", true),
+        ("1.5", "code: 1.5", true),
+        ("not_found", "title: 404", true),
+        ("not_found", "summary: 12.5", true),
+        ("not_found", "title: true", true),
+        ("not_found", "fix: [1, 2]", true),
         ("not_found", "replaced_by: 20003\nrelated: [20003]", true),
         ("not_found", "since: 0x1F", true),
         ("not_found", "since: 2", true),
         ("not_found", "since: \"2024-05-01\"", true),
         ("not_found", "since: true", false),
+        ("not_found", "since: \" Yes\"", false),
+        ("not_found", "deprecated: false", false),
+        ("not_found", "deprecated: 'On'", false),
+        ("not_found", "deprecated: 2", true),
+        ("not_found", "deprecated: Use nothing.", true),
+        ("not_found", "deprecated: Nothing to do.", true),
         ("not_found", "status: \"404\"", false),
         ("not_found", "status: '404'", false),
         ("not_found", "retryable: \"false\"", false),
@@ -242,4 +253,52 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
         };
         assert_eq!(valid, accepted, "the schema, {lines}");
     }
+}
+
+/// The same agreement in `errdex.yaml` and across the two files: numeric group and
+/// envelope ids, named by an error as numbers too, are read as written by `check` and
+/// accepted by both schemas.
+#[test]
+fn numeric_ids_and_titles_in_the_catalog_file_are_accepted_by_check_and_schemas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error_schema = schema(None, dir.path());
+    let config_schema = schema(Some("--catalog-file"), dir.path());
+    let catalog = dir.path().join("catalog");
+    std::fs::create_dir_all(catalog.join("errors")).expect("mkdir");
+    let config = catalog.join("errdex.yaml");
+    std::fs::write(
+        &config,
+        "title: 2024\nsummary: S.\nbase_url: https://docs.example.com\n\
+         groups:\n  - id: 1\n    title: 2\n\
+         envelopes:\n  - id: 7\n    title: Standard\n    example: '{\"a\": 1}'\n",
+    )
+    .expect("write");
+    let error = catalog.join("errors/404.yaml");
+    std::fs::write(
+        &error,
+        "code: 404\ntitle: 404\nstatus: 404\nsummary: S.\nretryable: false\ngroup: 1\n\
+         agent:\n  action: stop\n  guidance: G.\n\
+         response:\n  envelope: 7\n  body: '{\"a\": 2}'\n",
+    )
+    .expect("write");
+    let check = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["check", "--strict", "--catalog"])
+        .arg(&catalog)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let Some(valid) = validate(&config_schema, &[config]) else {
+        return;
+    };
+    assert!(valid, "the catalog file's schema");
+    assert_eq!(
+        validate(&error_schema, &[error]),
+        Some(true),
+        "the error schema"
+    );
 }

@@ -4,7 +4,7 @@ use super::config::{OneLine, check_links, check_one_line, link_titles};
 use super::visible::{char_name, how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawError, RawMessage, S};
+use crate::load::raw::{FLAG_WORDS, RawError, RawMessage, S};
 use crate::message_template::{Part, parts};
 use crate::model::{
     Agent, AgentAction, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter,
@@ -370,7 +370,7 @@ fn check_not_a_flag(
     diagnostics: &mut Diagnostics,
 ) {
     let word = value.value.trim();
-    let is_flag = ["true", "false", "yes", "no", "on", "off"]
+    let is_flag = FLAG_WORDS
         .iter()
         .any(|flag| word.eq_ignore_ascii_case(flag));
     if is_flag {

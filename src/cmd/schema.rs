@@ -7,7 +7,10 @@
 use super::Outcome;
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::load::raw::{RawConfig, RawError};
+use schemars::Schema;
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use serde_json::Value;
 
 pub(super) fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
     println!("{}", schema_json(args.kind)?);
@@ -16,7 +19,9 @@ pub(super) fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
 
 /// The schema of `errdex.yaml` or of an error file, as pretty JSON.
 pub fn schema_json(kind: SchemaKind) -> anyhow::Result<String> {
-    let generator = SchemaSettings::draft2020_12().into_generator();
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(text_accepts_numbers_and_booleans))
+        .into_generator();
     let mut schema = match kind {
         SchemaKind::Error => generator.into_root_schema_for::<RawError>(),
         SchemaKind::Catalog => generator.into_root_schema_for::<RawConfig>(),
@@ -34,4 +39,39 @@ pub fn schema_json(kind: SchemaKind) -> anyhow::Result<String> {
     schema.insert("title".to_owned(), title.into());
     schema.insert("description".to_owned(), description.into());
     Ok(serde_json::to_string_pretty(&schema)?)
+}
+
+/// Widens every free-text field (`"type": "string"`) to accept numbers and booleans.
+///
+/// The loader reads whatever scalar stands where the format has text as the text it was
+/// written as: `title: 404` is the title `404`, `id: 2` the group `2`, `title: true` the
+/// title `true` (docs/catalog.md, "YAML rules"). An editor must not flag what `check`
+/// accepts. A string with a `pattern`, a `const` or an `enum`, and a type that already
+/// names numbers, were written by hand and are left alone: the codes', `since`'s and
+/// the header values' schemas in `load::raw` say which numbers and booleans they take.
+fn text_accepts_numbers_and_booleans(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if ["pattern", "const", "enum"]
+        .iter()
+        .any(|key| object.contains_key(*key))
+    {
+        return;
+    }
+    let widened = match object.get("type") {
+        Some(Value::String(kind)) if kind == "string" => {
+            serde_json::json!(["string", "number", "boolean"])
+        }
+        Some(Value::Array(kinds))
+            if kinds.iter().any(|kind| kind == "string")
+                && !kinds.iter().any(|kind| kind == "number") =>
+        {
+            let mut kinds = kinds.clone();
+            kinds.extend(["number".into(), "boolean".into()]);
+            Value::Array(kinds)
+        }
+        _ => return,
+    };
+    object.insert("type".to_owned(), widened);
 }

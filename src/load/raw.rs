@@ -239,6 +239,7 @@ pub struct RawError {
     pub since: Option<S<String>>,
     /// Markdown: why the error is no longer returned; codes are never deleted.
     #[serde(default)]
+    #[schemars(schema_with = "deprecated_schema")]
     pub deprecated: Option<S<String>>,
     /// Code of the error that replaces this one.
     #[serde(default)]
@@ -246,14 +247,15 @@ pub struct RawError {
     pub replaced_by: Option<S<String>>,
 }
 
-/// The schema of an error code: the code rule (E010), or a whole number. The loader
-/// reads `code: 20003` as the code `20003`, as written, and numeric codes (Twilio's,
-/// MySQL's) are common, so an editor must not flag what `check` accepts.
+/// The schema of an error code: the code rule (E010), or a number that is not negative.
+/// The loader reads `code: 20003` as the code `20003` and `code: 1.5` as `1.5`, as
+/// written, and numeric codes (Twilio's, MySQL's) are common, so an editor must not
+/// flag what `check` accepts. (`true` and `false` also fit the code rule.)
 fn code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
         "anyOf": [
             {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"},
-            {"type": "integer", "minimum": 0}
+            {"type": ["number", "boolean"], "minimum": 0}
         ]
     })
 }
@@ -268,10 +270,36 @@ fn codes_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({"type": ["array", "null"], "items": code_schema(generator)})
 }
 
-/// The schema of `since`: text, or a number, which the loader keeps as written
-/// (`since: 2`, `since: 0x1F`). A yes/no word is refused by both (E002).
+/// The words writers use as flags. `since` and `deprecated` are text, so `since: yes` or
+/// `deprecated: false` would be published as a version or a note; `check` refuses a value
+/// that is only one of these, in any case (E002), and so does the schema.
+pub const FLAG_WORDS: [&str; 6] = ["true", "false", "yes", "no", "on", "off"];
+
+/// The schema of text that is not a flag: text or a number, kept as written, but not a
+/// boolean nor a [`FLAG_WORDS`] word in any case, quoted or not.
+fn text_but_not_a_flag() -> schemars::Schema {
+    let any_case = |word: &str| -> String {
+        word.chars()
+            .map(|c| format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()))
+            .collect()
+    };
+    let words: Vec<String> = FLAG_WORDS.iter().map(|word| any_case(word)).collect();
+    let pattern = format!(r"^\s*(?:{})\s*$", words.join("|"));
+    schemars::json_schema!({
+        "type": ["string", "number", "null"],
+        "not": {"type": "string", "pattern": pattern}
+    })
+}
+
+/// The schema of `since`: a date or version as text, or a number (`since: 2`,
+/// `since: 0x1F`), not a flag.
 fn since_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({"type": ["string", "number", "null"]})
+    text_but_not_a_flag()
+}
+
+/// The schema of `deprecated`: a Markdown note, not a flag.
+fn deprecated_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    text_but_not_a_flag()
 }
 
 /// One row of the cause → resolution table.
