@@ -264,10 +264,17 @@ pub fn is_no_body(body: &str) -> bool {
     body.trim().is_empty()
 }
 
+/// The path of an error's page from the site's root: `/errors/{code}/`. It names the
+/// page an error's texts belong to, so that a same-page link (`#fix`) in them can be
+/// made a link to that page wherever the text is shown.
+pub fn page_path(code: &str) -> String {
+    format!("/errors/{code}/")
+}
+
 impl Catalog {
     /// The page URL of an error: `{base_url}/errors/{code}/`.
     pub fn page_url(&self, code: &str) -> String {
-        format!("{}/errors/{}/", self.config.base_url, code)
+        format!("{}{}", self.config.base_url, page_path(code))
     }
 
     /// The Markdown URL of an error: `{base_url}/errors/{code}.md`.

@@ -9,7 +9,7 @@ use crate::markdown::{
     SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, to_agent_markdown_of,
     written_destination,
 };
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::{Catalog, ErrorEntry, page_path};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -30,7 +30,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let catalog = index.catalog;
     let base = catalog.config.base_url.as_str();
     // The error's texts belong to its page: a `#fix` in them is made a link to it.
-    let page = format!("/errors/{}/", entry.code);
+    let page = page_path(&entry.code);
     // Under the page's `#` title, the writer's headings go one level down.
     let md = |text: &str| to_agent_markdown_of(&headings_one_level_down(text), base, &page);
     // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
@@ -524,7 +524,7 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
         inline_markdown(
             &entry.summary,
             &catalog.config.base_url,
-            &format!("/errors/{}/", entry.code)
+            &page_path(&entry.code)
         )
     );
     if let Some(note) = deprecation_note(catalog, entry) {

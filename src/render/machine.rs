@@ -3,7 +3,8 @@
 
 use crate::markdown::{SiteLinks, may_link, to_agent_markdown_of, to_plain_text};
 use crate::model::{
-    Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response, RetryAfter,
+    Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response,
+    RetryAfter, page_path,
 };
 use crate::render::agent::OVERVIEW;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -201,7 +202,7 @@ fn links_json<'a>(links: &'a [crate::model::Link], base: &str) -> Vec<LinkJson<'
 pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
     let base = &catalog.config.base_url;
     // The error's texts belong to its page: a `#fix` in them is made a link to it.
-    let page = format!("/errors/{}/", e.code);
+    let page = page_path(&e.code);
     let md = |text: &str| to_agent_markdown_of(text, base, &page);
     let entry = ErrorJson {
         code: &e.code,

@@ -8,7 +8,7 @@
 use crate::http_status::reason_phrase;
 use crate::markdown::{HeadingIds, SiteLinks, may_link, to_html_with_heading_ids, to_inline_html};
 use crate::message_template::{Part, parts};
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::{Catalog, ErrorEntry, page_path};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -790,7 +790,7 @@ pub fn overview_errors(catalog: &Catalog) -> Vec<Listed<'_>> {
         .par_iter()
         .map(|e| {
             // The error's texts belong to its own page: a `#fix` in them leads there.
-            let page = format!("/errors/{}/", e.code);
+            let page = page_path(&e.code);
             let links = SiteLinks::RelativeFrom { root, page: &page };
             Listed {
                 code: &e.code,
