@@ -110,6 +110,21 @@
     return normalize(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
+  // A code as an API may spell it: its letters and digits, lower case, with a "." for
+  // punctuation between two digits; null when it holds any other character. The same
+  // rule as `spells_code` in src/model.rs, so a pasted `INVALID_ARGUMENT` or
+  // `AccessDenied` finds the error invalid_argument or access_denied.
+  function spelledKey(s) {
+    var kept = "";
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charAt(i);
+      if (/[A-Za-z0-9]/.test(c)) kept += c.toLowerCase();
+      else if (!/[!-\/:-@\[-`{-~]/.test(c)) return null;
+      else if (/[0-9]$/.test(kept) && /[0-9]/.test(s.charAt(i + 1))) kept += ".";
+    }
+    return kept || null;
+  }
+
   function prepareEntry(e) {
     var messages = Array.isArray(e.messages) ? e.messages.map(str) : [];
     var entry = {
@@ -124,6 +139,7 @@
       templates: messages.map(compileTemplate).filter(Boolean)
     };
     entry.codeLower = entry.code.toLowerCase();
+    entry.codeKey = spelledKey(entry.code);
     entry.titleWords = words(entry.title);
     entry.hayWords = words(
       [entry.code, entry.title, entry.summary, String(entry.status)]
@@ -276,6 +292,7 @@
     var qWords = words(q);
     var qTokens = q.split(/[^a-z0-9_.\-]+/).filter(Boolean);
     var isStatus = /^[1-5]\d\d$/.test(q);
+    var qKey = spelledKey(query);
     var results = [];
 
     for (var i = 0; i < entries.length; i++) {
@@ -283,7 +300,7 @@
       var score = 0;
       var note = "";
 
-      if (q === e.codeLower) {
+      if (q === e.codeLower || (qKey !== null && qKey === e.codeKey)) {
         score = 1000;
       } else if (e.codeLower.indexOf(q) === 0) {
         score = 800 - Math.min(99, e.codeLower.length - q.length);

@@ -110,11 +110,7 @@ pub(super) fn check_body(
                     Code::BodyCodeMismatch,
                     format!("the body's code is {found}, but this error is `{code}`"),
                 )
-                .with_help(format!(
-                    "set the value at `{}` to {}",
-                    pointer.value,
-                    code_as_json(found, code)
-                )),
+                .with_help(mismatch_help(&pointer.value, found, code)),
             ),
             Some(found) => diagnostics.push(
                 at(
@@ -297,9 +293,31 @@ fn docs_url_help(pointer: &str, page: &str) -> String {
 /// as JSON numbers, so a number matches when its decimal text is the code.
 fn code_matches(found: &Value, code: &str) -> bool {
     match found {
-        Value::String(text) => text == code,
+        // `INVALID_ARGUMENT` in the body is the error `invalid_argument`: see `spells_code`.
+        Value::String(text) => crate::model::spells_code(text, code),
         Value::Number(number) => number.to_string() == code,
         _ => false,
+    }
+}
+
+/// How to fix a body whose code is another one. The body may be a copy from another
+/// error, or it may be exactly what the API sends, and then the error's code is wrong:
+/// the API's own code is offered, in lower case, when it makes a valid errdex code.
+fn mismatch_help(pointer: &str, found: &Value, code: &str) -> String {
+    let set = format!(
+        "set the value at `{pointer}` to {}",
+        code_as_json(found, code)
+    );
+    let sent = match found {
+        Value::String(text) => text.to_ascii_lowercase(),
+        other => other.to_string(),
+    };
+    if super::entry::is_valid_code(&sent) {
+        format!(
+            "{set}; or, if the body is what the API sends, make `{sent}` this error's code (and its file's name)"
+        )
+    } else {
+        set
     }
 }
 

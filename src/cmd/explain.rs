@@ -2,14 +2,18 @@
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::ExplainArgs;
+use crate::model::spells_code;
 use std::io::{IsTerminal, Write};
 
 pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let code = args.code.as_str();
-    // The file of the code asked for, whatever its extension.
+    // The file of the code asked for, whatever its extension, and whether the code is
+    // written as in the catalog or as the API sends it (`INVALID_ARGUMENT` for the error
+    // `invalid_argument`: E010 keeps codes lower case, logs and dashboards do not).
     let is_its_file = |path: &str| {
         let name = path.rsplit('/').next().unwrap_or(path);
-        name.rsplit_once('.').is_some_and(|(stem, _)| stem == code)
+        name.rsplit_once('.')
+            .is_some_and(|(stem, _)| spells_code(code, stem))
     };
     let readable = readable_catalog(&args.catalog.catalog, |path| {
         path == crate::load::CONFIG_FILE || is_its_file(path)
@@ -22,10 +26,14 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         eprintln!("error: `{code}` has errors (above); fix them to explain it");
         return Ok(Outcome::CatalogErrors);
     }
-    let Some(entry) = catalog.errors.iter().find(|e| e.code == code) else {
+    // The code as written, else the one error it spells.
+    let found = catalog.errors.iter().find(|e| e.code == code).or_else(|| {
+        let mut spelled = catalog.errors.iter().filter(|e| spells_code(code, &e.code));
+        spelled.next().filter(|_| spelled.next().is_none())
+    });
+    let Some(entry) = found else {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-        // Codes are lower case (E010); logs and dashboards often show them in upper case.
-        let hint = crate::load::did_you_mean(&code.to_lowercase(), &codes);
+        let hint = not_found_hint(&code.to_ascii_lowercase(), &codes);
         eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
         // The code may be in one of them, under another file name (E011).
         if !readable.left_out.is_empty() {
@@ -49,6 +57,24 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Bold headings and dimmed blockquotes; the Markdown stays readable as it is.
+/// The help under "no error with code …": the closest code, or the codes themselves when
+/// there are few. A catalog of thousands is not listed: `errdex lookup` finds an error
+/// by the message the API sent.
+fn not_found_hint(code: &str, codes: &[&str]) -> String {
+    /// Up to this many codes are listed.
+    const LISTED: usize = 20;
+    if let Some(closest) = crate::load::closest(code, codes) {
+        return format!("did you mean `{closest}`?");
+    }
+    match codes.len() {
+        0 => "the catalog has no error that loads".to_owned(),
+        n if n <= LISTED => crate::load::did_you_mean(code, codes),
+        n => format!(
+            "none of the catalog's {n} codes is close; to find an error by the message the API sent, run `errdex lookup \"MESSAGE\"`"
+        ),
+    }
+}
+
 fn style_for_terminal(markdown: &str) -> String {
     let mut in_fence = false;
     let mut out = String::with_capacity(markdown.len() + 256);

@@ -583,6 +583,10 @@ async function checkSearch(browser, local, viewport, label) {
   }
 
   const byCode = ERRORS[ERRORS.length - 1].code;
+  // As the API may send it: `RateLimited` for rate_limited.
+  const camel = byCode.replace(/(^|[_.-])([a-z])/g, (_, sep, c) => c.toUpperCase());
+  const byCamel = await searchFor(page, camel);
+  check(byCamel[0] === byCode, `search (${label}): "${camel}" finds ${byCode} first`, [`results: ${JSON.stringify(byCamel)}`]);
   const codes = await searchFor(page, byCode);
   check(codes[0] === byCode, `search (${label}): code "${byCode}" finds it first`, [`results: ${JSON.stringify(codes)}`]);
   await Promise.all([page.waitForURL(`**/errors/${byCode}/`), page.press("#search-input", "Enter")]);
