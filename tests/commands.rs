@@ -210,6 +210,14 @@ fn lookup_forgives_what_people_paste() {
         "{}",
         text(&code.stderr)
     );
+    // A code as the API sends it is recognised as the code, not as a misspelling.
+    let sent = errdex(&["lookup", "NotFound", "--catalog", "c"], dir.path());
+    assert_eq!(sent.status.code(), Some(1));
+    assert!(
+        text(&sent.stderr).contains("help: `not_found` is an error code, not a message"),
+        "{}",
+        text(&sent.stderr)
+    );
     let human = errdex(
         &["lookup", "WIDGET w_42 NOT FOUND", "--catalog", "c"],
         dir.path(),

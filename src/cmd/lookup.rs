@@ -13,7 +13,7 @@
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
 use crate::message_template::{Part, Template, matches_values, parts};
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::{Catalog, ErrorEntry, spells_code};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -289,7 +289,8 @@ fn spelt_code(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
         return None;
     }
     let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-    if let Some(code) = codes.iter().find(|c| **c == pasted.loose) {
+    // As written or as the API sends it: `AccessDenied` is the code `access_denied`.
+    if let Some(code) = codes.iter().find(|c| spells_code(&pasted.loose, c)) {
         return Some(format!(
             "help: `{code}` is an error code, not a message: `errdex explain {code}` prints its page"
         ));
