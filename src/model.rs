@@ -160,6 +160,10 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorEntry {
     pub code: String,
+    /// The code as the API sends it, when it spells `code` otherwise (`INVALID_ARGUMENT`
+    /// for `invalid_argument`): the string at the envelope's `code` pointer in the
+    /// response body. Agents match a response against it as well as against `code`.
+    pub sent_as: Option<String>,
     pub title: String,
     pub status: u16,
     pub summary: String,

@@ -620,3 +620,52 @@ fn an_envelope_heading_is_seen_by_fragment_links_after_errdex_yaml_changes() {
         );
     }
 }
+
+/// An error's `sent_as` (the API's spelling of its code, shown on its page and in the
+/// agent outputs) is read through errdex.yaml's `code` pointer. So after errdex.yaml
+/// alone changes which field the pointer names, the session's output is a fresh
+/// build's, byte for byte: the kept entry is made again.
+#[test]
+fn the_api_spelling_of_a_code_follows_the_code_pointer_after_errdex_yaml_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let config = |pointer: &str| {
+        format!(
+            "{CONFIG}envelopes:\n  - id: standard\n    title: Standard\n    example: '{{\"code\": \"alpha\", \"status\": \"ALPHA\"}}'\n    pointers:\n      code: {pointer}\n"
+        )
+    };
+    let config_path = root.join("errdex.yaml");
+    std::fs::write(&config_path, config("/code")).expect("write config");
+    std::fs::create_dir_all(root.join("errors")).expect("errors dir");
+    std::fs::write(
+        root.join("errors/alpha.yaml"),
+        "code: alpha\ntitle: Alpha\nstatus: 400\nsummary: Alpha went wrong.\n\
+         response:\n  body: '{\"code\": \"alpha\", \"status\": \"ALPHA\"}'\nretryable: false\n\
+         agent:\n  action: fix_request\n  guidance: Fix the request.\n",
+    )
+    .expect("write the error");
+    let mut session =
+        Session::open(root, RenderOptions::default(), None).expect("open the session");
+    let full = Plan {
+        full: true,
+        ..Plan::default()
+    };
+    session.rebuild(&full).expect("first build");
+    let sent_as = |files: &Files| {
+        let markdown = String::from_utf8_lossy(&files["errors/alpha.md"]).into_owned();
+        markdown.contains("- **Code:** `alpha` (the API sends `ALPHA`)")
+    };
+    assert!(!sent_as(session.files()));
+    for (pointer, expected) in [("/status", true), ("/code", false)] {
+        std::fs::write(&config_path, config(pointer)).expect("edit config");
+        let rebuild = session.rebuild(&full).expect("rebuild");
+        assert!(!rebuild.broken, "{:?}", rebuild.diagnostics);
+        let fresh_files = fresh(root).1.expect("a fresh build");
+        assert!(
+            session.files() == &fresh_files,
+            "after pointing at {pointer}: {:?}",
+            differing(&fresh_files, session.files())
+        );
+        assert_eq!(sent_as(session.files()), expected, "{pointer}");
+    }
+}

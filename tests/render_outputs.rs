@@ -2232,3 +2232,56 @@ fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
         assert!(!text.contains("](#"), "{path} keeps a same-page link");
     }
 }
+
+/// An API that sends `RATE_LIMITED` documents it as the error `rate_limited` (E022
+/// accepts the spelling). Every output says how the API spells it, so an agent holding
+/// the response finds the error: `sent_as` in `errors.json` (in its published schema),
+/// the Markdown page's code line, and the page's header. An error whose body spells its
+/// code as written has no `sent_as`.
+#[test]
+fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
+    let copy = copy_of(SMALL);
+    replace_in(
+        &copy,
+        "errors/rate_limited.yaml",
+        "\"code\": \"rate_limited\"",
+        "\"code\": \"RATE_LIMITED\"",
+    );
+    let site = build(path_of(&copy));
+    let json: serde_json::Value = serde_json::from_str(&site.read("errors.json")).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    let sent_as = |code: &str| {
+        errors
+            .iter()
+            .find(|e| e["code"] == code)
+            .map(|e| e.get("sent_as").cloned())
+            .expect("the error is listed")
+    };
+    assert_eq!(sent_as("rate_limited"), Some("RATE_LIMITED".into()));
+    assert_eq!(sent_as("card_declined"), None);
+    if let Some(valid) = validates_against(
+        &site.out.join("errors.schema.json"),
+        &site.out.join("errors.json"),
+    ) {
+        assert!(valid, "errors.json with `sent_as` follows its schema");
+    }
+    let markdown = site.read("errors/rate_limited.md");
+    assert!(
+        markdown.contains("- **Code:** `rate_limited` (the API sends `RATE_LIMITED`)\n"),
+        "{markdown}"
+    );
+    assert!(
+        site.read("errors/card_declined.md")
+            .contains("- **Code:** `card_declined`\n")
+    );
+    let page = site.read("errors/rate_limited/index.html");
+    assert!(
+        page.contains("<span class=\"sent-as\">sent as <code>RATE_LIMITED</code></span>"),
+        "{page}"
+    );
+    assert!(
+        !site
+            .read("errors/card_declined/index.html")
+            .contains("sent-as")
+    );
+}

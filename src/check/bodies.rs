@@ -7,9 +7,9 @@
 
 use super::config::is_json_media_type;
 use super::visible::visible;
-use super::{ConfigFile, ErrorFile, at, json_keys};
+use super::{ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawEnvelope, S};
+use crate::load::raw::{RawConfig, RawEnvelope, RawError, S};
 use crate::message_template::Template;
 use crate::model::is_no_body;
 use serde_json::Value;
@@ -18,8 +18,8 @@ use serde_json::Value;
 pub(super) struct Envelopes<'a>(Vec<&'a RawEnvelope>);
 
 impl<'a> Envelopes<'a> {
-    pub(super) fn of(config: &'a ConfigFile<'a>) -> Self {
-        Envelopes(config.raw.envelopes.iter().flat_map(|e| &e.value).collect())
+    pub(super) fn of(config: &'a RawConfig) -> Self {
+        Envelopes(config.envelopes.iter().flat_map(|e| &e.value).collect())
     }
 
     /// The envelope a response follows: the one it names (`named`), or, when it names
@@ -30,6 +30,31 @@ impl<'a> Envelopes<'a> {
             None if self.0.len() == 1 => Some(self.0[0]),
             None => None,
         }
+    }
+}
+
+/// The code as the API sends it, for [`ErrorEntry::sent_as`](crate::model::ErrorEntry):
+/// the string at the envelope's `code` pointer in the body, when it is this error's
+/// code spelled otherwise (E022 accepts that, see `spells_code`). `None` when it is the
+/// code as written, or when there is no JSON body or no `code` pointer to read.
+pub(super) fn sent_as(envelopes: &Envelopes<'_>, raw: &RawError) -> Option<String> {
+    let response = &raw.response.as_ref()?.value;
+    let envelope = envelopes.followed_by(response.envelope.as_ref())?;
+    let pointer = envelope.pointers.as_ref()?.code.as_ref()?;
+    let media_type = envelope
+        .media_type
+        .as_ref()
+        .map_or("application/json", |m| m.value.as_str());
+    if !is_json_media_type(media_type) || is_no_body(&response.body.value) {
+        return None;
+    }
+    let body: Value = serde_json::from_str(&response.body.value).ok()?;
+    let code = raw.code.value.as_str();
+    match body.pointer(&pointer.value)? {
+        Value::String(sent) if sent != code && crate::model::spells_code(sent, code) => {
+            Some(sent.clone())
+        }
+        _ => None,
     }
 }
 

@@ -183,6 +183,8 @@ impl CheckCache {
                     kept.source_id = file.source.id();
                     if config_changed {
                         *kept.stage(Stage::Body) = None;
+                        // The entry's `sent_as` is read through an envelope's pointer.
+                        kept.model = None;
                     }
                     if codes_changed || config_changed {
                         *kept.stage(Stage::Markdown) = None;

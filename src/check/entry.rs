@@ -551,7 +551,7 @@ fn character_name(c: char) -> String {
 
 /// The validated entry, made by moving the raw values: most strings need no trimming,
 /// so they change hands without a copy (a large catalog's text is hundreds of MB).
-pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
+pub(super) fn to_model(raw: RawError, source_path: &str, sent_as: Option<String>) -> ErrorEntry {
     let text = |s: Option<S<String>>| s.map(|s| trim_end_owned(s.value));
     // A blank item is W003; the outputs leave it out rather than show an empty bullet,
     // step or code span.
@@ -565,6 +565,7 @@ pub(super) fn to_model(raw: RawError, source_path: &str) -> ErrorEntry {
     let links = super::config::links_to_model(raw.links.as_ref());
     ErrorEntry {
         code: raw.code.value,
+        sent_as,
         title: trim_owned(raw.title.value),
         status: u16::try_from(raw.status.value).unwrap_or(500),
         summary: trim_owned(raw.summary.value),

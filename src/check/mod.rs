@@ -95,10 +95,18 @@ pub fn diagnose(loaded: &LoadedCatalog) -> Diagnostics {
 pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
     let raw_config = loaded.config.raw.as_ref()?;
     let config = config::to_model(raw_config, normalize_base_url(&raw_config.base_url.value));
+    let envelopes = bodies::Envelopes::of(raw_config);
     let entries = loaded
         .errors
         .into_par_iter()
-        .map(|file| Some(Arc::new(entry::to_model(file.raw?, &file.source?.path))))
+        .map(|file| {
+            let sent_as = bodies::sent_as(&envelopes, file.raw.as_ref()?);
+            Some(Arc::new(entry::to_model(
+                file.raw?,
+                &file.source?.path,
+                sent_as,
+            )))
+        })
         .collect::<Option<Vec<_>>>()?;
     Some(in_catalog_order(config, entries))
 }
@@ -120,11 +128,19 @@ pub fn into_partial_catalog(
     }
     let raw_config = loaded.config.raw.as_ref()?;
     let config = config::to_model(raw_config, normalize_base_url(&raw_config.base_url.value));
+    let envelopes = bodies::Envelopes::of(raw_config);
     let entries = loaded
         .errors
         .into_iter()
         .filter(|file| !with_errors.contains(file.path.as_str()))
-        .filter_map(|file| Some(Arc::new(entry::to_model(file.raw?, &file.source?.path))))
+        .filter_map(|file| {
+            let sent_as = bodies::sent_as(&envelopes, file.raw.as_ref()?);
+            Some(Arc::new(entry::to_model(
+                file.raw?,
+                &file.source?.path,
+                sent_as,
+            )))
+        })
         .collect();
     Some(in_catalog_order(config, entries))
 }
@@ -250,7 +266,7 @@ fn run(
 
     // Stage 4: envelope bodies (needs the config for envelopes and base_url).
     if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
-        let envelopes = bodies::Envelopes::of(config);
+        let envelopes = bodies::Envelopes::of(config.raw);
         diagnostics.extend(per_file(
             &error_files,
             &mut results,
@@ -269,7 +285,7 @@ fn run(
     if let Some(config) = config_file.as_ref() {
         markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
     }
-    let envelopes = config_file.as_ref().map(bodies::Envelopes::of);
+    let envelopes = config_file.as_ref().map(|c| bodies::Envelopes::of(c.raw));
     diagnostics.extend(per_file(
         &error_files,
         &mut results,
@@ -371,13 +387,19 @@ fn build_catalog(
     results: &mut [FileResults],
     keep: bool,
 ) -> Catalog {
+    let envelopes = bodies::Envelopes::of(config.raw);
     let config = config::to_model(config.raw, base_url);
     results
         .par_iter_mut()
         .zip(files)
         .filter(|(r, _)| r.model.is_none())
         .for_each(|(r, f)| {
-            r.model = Some(Arc::new(entry::to_model(f.raw.clone(), &f.source.path)));
+            let sent_as = bodies::sent_as(&envelopes, f.raw);
+            r.model = Some(Arc::new(entry::to_model(
+                f.raw.clone(),
+                &f.source.path,
+                sent_as,
+            )));
         });
     let entries: Vec<Arc<ErrorEntry>> = if keep {
         results.iter().filter_map(|r| r.model.clone()).collect()

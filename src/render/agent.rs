@@ -57,7 +57,19 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     // A status without a standard reason phrase (499, 521) is the number alone.
     let status = format!("{} {}", entry.status, reason_phrase(entry.status));
     let _ = writeln!(out, "- **HTTP status:** {}", status.trim_end());
-    let _ = writeln!(out, "- **Code:** `{}`", entry.code);
+    match &entry.sent_as {
+        Some(sent) => {
+            let _ = writeln!(
+                out,
+                "- **Code:** `{}` (the API sends {})",
+                entry.code,
+                code_span(sent)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- **Code:** `{}`", entry.code);
+        }
+    }
     let _ = writeln!(
         out,
         "- **Retryable:** {}",

@@ -52,6 +52,10 @@ struct LinkJson<'a> {
 #[derive(Serialize)]
 struct ErrorJson<'a> {
     code: &'a str,
+    /// Left out when the API sends the code as written, so that catalogs without such
+    /// codes keep the same `errors.json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent_as: Option<&'a str>,
     title: &'a str,
     status: u16,
     summary: String,
@@ -206,6 +210,7 @@ pub fn error_json(catalog: &Catalog, e: &ErrorEntry) -> String {
     let md = |text: &str| to_agent_markdown_of(text, base, &page);
     let entry = ErrorJson {
         code: &e.code,
+        sent_as: e.sent_as.as_deref(),
         title: &e.title,
         status: e.status,
         summary: md(&e.summary),
@@ -416,6 +421,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         "required": ["code", "title", "status", "summary", "description", "type", "doc_url", "markdown_url", "retryable", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links"],
         "properties": {
             "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$", "description": "Stable error code; also the URL slug."},
+            "sent_as": {"type": "string", "description": "The code as the API sends it in a response body, present when it is spelled otherwise than `code` (`INVALID_ARGUMENT` for `invalid_argument`). Match a response's code against this or `code`."},
             "title": {"type": "string"},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "summary": {"type": "string", "description": "One sentence, Markdown."},
@@ -643,6 +649,7 @@ mod tests {
     fn entry(code: &str, title: &str, messages: &[&str]) -> ErrorEntry {
         ErrorEntry {
             code: code.to_owned(),
+            sent_as: None,
             title: title.to_owned(),
             status: 400,
             summary: "Summary.".to_owned(),

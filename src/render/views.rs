@@ -122,6 +122,8 @@ pub struct LinkView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ErrorView<'a> {
     pub code: &'a str,
+    /// The code as the API sends it, when spelled otherwise (`INVALID_ARGUMENT`).
+    pub sent_as: Option<&'a str>,
     pub title: &'a str,
     pub status: u16,
     pub reason: &'static str,
@@ -599,6 +601,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     let guidance_html = blocks.render(&entry.agent.guidance);
     ErrorView {
         code: &entry.code,
+        sent_as: entry.sent_as.as_deref(),
         title: &entry.title,
         status: entry.status,
         reason: reason_phrase(entry.status),
