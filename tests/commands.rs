@@ -135,6 +135,31 @@ fn new_writes_a_valid_file_and_never_overwrites() {
     }
 }
 
+/// `errdex new` given a code as the API sends it writes the file of its errdex code,
+/// with the API's spelling in the response body, and the file checks clean.
+#[test]
+fn new_takes_a_code_as_the_api_spells_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let new = errdex(
+        &["new", "InvalidCursor", "--status", "400", "--catalog", "c"],
+        dir.path(),
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    assert!(
+        text(&new.stderr).contains(
+            "for the code `invalid_cursor`; its response body keeps the API's `InvalidCursor`"
+        ),
+        "{}",
+        text(&new.stderr)
+    );
+    let written = std::fs::read_to_string(dir.path().join("c/errors/invalid_cursor.yaml"))
+        .expect("written under the errdex code");
+    assert!(written.contains("code: invalid_cursor\n"), "{written}");
+    assert!(written.contains("\"code\":\"InvalidCursor\""), "{written}");
+    assert_eq!(only_unfinished_notes(dir.path()), 2);
+}
+
 #[test]
 fn lookup_finds_the_code_of_a_concrete_message() {
     let dir = tempfile::tempdir().expect("temp dir");
