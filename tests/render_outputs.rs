@@ -613,8 +613,9 @@ fn expected_entry(catalog: &Catalog, entry: &errdex::model::ErrorEntry) -> Strin
     )
 }
 
-/// What follows the link of an llms.txt entry: the status, the summary and, for a
-/// deprecated error, a note naming its successor.
+/// What follows the link of an llms.txt entry: the status (and how the API spells the
+/// code, when otherwise), the summary and, for a deprecated error, a note naming its
+/// successor.
 fn expected_description(catalog: &Catalog, entry: &errdex::model::ErrorEntry) -> String {
     let base = &catalog.config.base_url;
     let summary = collapse_whitespace(&to_agent_markdown(&entry.summary, base));
@@ -623,7 +624,11 @@ fn expected_description(catalog: &Catalog, entry: &errdex::model::ErrorEntry) ->
         (Some(_), None) => " Deprecated.".to_owned(),
         (None, None) => String::new(),
     };
-    format!("HTTP {}. {summary}{note}", entry.status)
+    let sent_as = match &entry.sent_as {
+        Some(sent) => format!(", sent as `{sent}`"),
+        None => String::new(),
+    };
+    format!("HTTP {}{sent_as}. {summary}{note}", entry.status)
 }
 
 fn check_llms_txt(catalog_dir: &str) {
@@ -2236,7 +2241,7 @@ fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
 /// An API that sends `RATE_LIMITED` documents it as the error `rate_limited` (E022
 /// accepts the spelling). Every output says how the API spells it, so an agent holding
 /// the response finds the error: `sent_as` in `errors.json` (in its published schema),
-/// the Markdown page's code line, and the page's header. An error whose body spells its
+/// its `llms.txt` entry, the Markdown page's code line, and the page's header. An error whose body spells its
 /// code as written has no `sent_as`.
 #[test]
 fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
@@ -2270,6 +2275,11 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
         markdown.contains("- **Code:** `rate_limited` (the API sends `RATE_LIMITED`)\n"),
         "{markdown}"
     );
+    let llms = site.read("llms.txt");
+    assert!(
+        llms.contains("/errors/rate_limited.md): HTTP 429, sent as `RATE_LIMITED`. "),
+        "{llms}"
+    );
     assert!(
         site.read("errors/card_declined.md")
             .contains("- **Code:** `card_declined`\n")
@@ -2284,4 +2294,6 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
             .read("errors/card_declined/index.html")
             .contains("sent-as")
     );
+    // The entry still follows the llms.txt format, read by the reference parser.
+    check_llms_txt(path_of(&copy));
 }

@@ -527,8 +527,14 @@ pub fn llms_order(catalog: &Catalog) -> Vec<usize> {
 /// a note (see [`deprecation_note`]) after the summary, so the line still starts in the
 /// spec's form and an agent scanning the index learns not to build on the error.
 pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
+    // An agent holding a response finds its error by the code as the API sends it too.
+    let sent_as = entry
+        .sent_as
+        .as_deref()
+        .map(|sent| format!(", sent as {}", code_span(sent)))
+        .unwrap_or_default();
     let mut line = format!(
-        "- [{}: {}]({}): HTTP {}. {}",
+        "- [{}: {}]({}): HTTP {}{sent_as}. {}",
         entry.code,
         plain_text(&entry.title),
         catalog.markdown_url(&entry.code),
