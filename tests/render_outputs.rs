@@ -625,7 +625,18 @@ fn expected_description(catalog: &Catalog, entry: &errdex::model::ErrorEntry) ->
         (None, None) => String::new(),
     };
     let sent_as = match &entry.sent_as {
-        Some(sent) => format!(", sent as `{sent}`"),
+        // A code span: one backtick more than the longest run inside, and a space
+        // inside each end when the text starts or ends with one (CommonMark 6.1).
+        Some(sent) => {
+            let longest = sent.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let ticks = "`".repeat(longest + 1);
+            let pad = if sent.starts_with('`') || sent.ends_with('`') {
+                " "
+            } else {
+                ""
+            };
+            format!(", sent as {ticks}{pad}{sent}{pad}{ticks}")
+        }
         None => String::new(),
     };
     format!("HTTP {}{sent_as}. {summary}{note}", entry.status)
@@ -2241,8 +2252,9 @@ fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
 /// An API that sends `RATE_LIMITED` documents it as the error `rate_limited` (E022
 /// accepts the spelling). Every output says how the API spells it, so an agent holding
 /// the response finds the error: `sent_as` in `errors.json` (in its published schema),
-/// its `llms.txt` entry, the Markdown page's code line, and the page's header. An error whose body spells its
-/// code as written has no `sent_as`.
+/// its `llms.txt` entry, the Markdown page's code line, and the page's header, each
+/// escaped for where it stands. An error whose body spells its code as written (as in
+/// the snapshots), or that has no body, has no `sent_as`.
 #[test]
 fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
     let copy = copy_of(SMALL);
@@ -2251,6 +2263,13 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
         "errors/rate_limited.yaml",
         "\"code\": \"rate_limited\"",
         "\"code\": \"RATE_LIMITED\"",
+    );
+    // Markup in the API's spelling stays text: `<card>declined` spells `card_declined`.
+    replace_in(
+        &copy,
+        "errors/card_declined.yaml",
+        "\"code\": \"card_declined\"",
+        "\"code\": \"<card>&declined<>``\"",
     );
     let site = build(path_of(&copy));
     let json: serde_json::Value = serde_json::from_str(&site.read("errors.json")).expect("JSON");
@@ -2263,7 +2282,14 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
             .expect("the error is listed")
     };
     assert_eq!(sent_as("rate_limited"), Some("RATE_LIMITED".into()));
-    assert_eq!(sent_as("card_declined"), None);
+    assert_eq!(sent_as("card_declined"), Some("<card>&declined<>``".into()));
+    assert_eq!(sent_as("charge_failed"), None);
+    let files: Files = site
+        .files()
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.into()))
+        .collect();
+    assert_inert(&files);
     if let Some(valid) = validates_against(
         &site.out.join("errors.schema.json"),
         &site.out.join("errors.json"),
@@ -2275,14 +2301,14 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
         markdown.contains("- **Code:** `rate_limited` (the API sends `RATE_LIMITED`)\n"),
         "{markdown}"
     );
+    assert!(
+        site.read("errors/charge_failed.md")
+            .contains("- **Code:** `charge_failed`\n")
+    );
     let llms = site.read("llms.txt");
     assert!(
         llms.contains("/errors/rate_limited.md): HTTP 429, sent as `RATE_LIMITED`. "),
         "{llms}"
-    );
-    assert!(
-        site.read("errors/card_declined.md")
-            .contains("- **Code:** `card_declined`\n")
     );
     let page = site.read("errors/rate_limited/index.html");
     assert!(
@@ -2291,9 +2317,9 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
     );
     assert!(
         !site
-            .read("errors/card_declined/index.html")
+            .read("errors/charge_failed/index.html")
             .contains("sent-as")
     );
-    // The entry still follows the llms.txt format, read by the reference parser.
+    // The entries still follow the llms.txt format, read by the reference parser.
     check_llms_txt(path_of(&copy));
 }
