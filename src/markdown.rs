@@ -676,6 +676,10 @@ pub fn heading_slug(text: &str) -> String {
 
 /// Renders a one-line Markdown field (a summary, a table cell) without the `<p>` wrapper.
 pub fn to_inline_html(markdown: &str, links: SiteLinks<'_>) -> String {
+    // What `to_html` would wrap in `<p>` as it is (see `is_plain_text`).
+    if is_plain_text(markdown) {
+        return markdown.to_owned();
+    }
     let html = to_html(markdown, links);
     let trimmed = html.trim_end();
     match trimmed
@@ -1271,6 +1275,15 @@ fn link_text(markdown: &str, range: &Range<usize>) -> String {
 
 /// The text of a Markdown field without markup, for meta descriptions and search.
 pub fn to_plain_text(markdown: &str) -> String {
+    // Text that renders as itself (see `is_plain_text`) is its own plain text.
+    if is_plain_text(markdown) {
+        return one_line(markdown);
+    }
+    parsed_plain_text(markdown)
+}
+
+/// [`to_plain_text`] by the parser, without the shortcut.
+fn parsed_plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, parser_options()) {
         match event {
@@ -1283,7 +1296,19 @@ pub fn to_plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    one_line(&text)
+}
+
+/// `text` with each run of white space (line breaks too) one space, and trimmed.
+pub fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
 }
 
 #[cfg(test)]
@@ -1964,8 +1989,8 @@ mod tests {
             proptest::prop_assert!(!has_unsafe_markup(&text));
         }
 
-        /// The shortcut in `to_html`: text it takes for plain renders as the parser
-        /// would render it. Mostly plain text, then anything with Markdown mixed in.
+        /// The shortcuts in `to_html` and `to_plain_text`: text they take for plain
+        /// renders as the parser would render it. Mostly plain text, then anything with Markdown mixed in.
         #[test]
         fn plain_text_renders_as_the_parser_renders_it(
             text in "[a-zA-Zéß→][a-zA-Z0-9 éß→😀.,;:'\"()/?+=#$%@^{}\u{a0}-]{0,80}",
@@ -1977,6 +2002,8 @@ mod tests {
                         to_html(&text, SiteLinks::Relative("./")),
                         parsed_html(&text, SiteLinks::Relative("./"))
                     );
+                    // And `to_plain_text`'s: it is its own plain text.
+                    proptest::prop_assert_eq!(to_plain_text(&text), parsed_plain_text(&text));
                 }
             }
         }

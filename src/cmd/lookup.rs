@@ -209,10 +209,7 @@ fn unquoted(text: &str) -> &str {
 /// Lower-cased, with each run of white space one space, and trimmed: a message read
 /// from a log wraps and changes case without becoming another message.
 fn loose(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::markdown::one_line(text).to_lowercase()
 }
 
 /// Whether a template has enough fixed text to be looked for inside a longer text.

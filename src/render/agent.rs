@@ -6,8 +6,8 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, to_agent_markdown_of,
-    written_destination,
+    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, one_line,
+    to_agent_markdown_of, written_destination,
 };
 use crate::model::{Catalog, ErrorEntry, page_path};
 use crate::render::views::Index;
@@ -401,10 +401,6 @@ fn plain_text(text: &str) -> String {
 /// written so that it reads as itself (see [`written_destination`]).
 fn link_destination(url: &str, base: &str) -> String {
     written_destination(&SiteLinks::Absolute(base).link_url(url))
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn retry_after_text(retry: &crate::model::RetryAfter) -> String {
