@@ -9,6 +9,7 @@
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod codes;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzzing;

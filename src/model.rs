@@ -268,37 +268,6 @@ pub fn is_no_body(body: &str) -> bool {
     body.trim().is_empty()
 }
 
-/// Whether `text` is the error code `code` as an API may spell it: the same letters and
-/// digits in the same order, in any case, with any ASCII punctuation between them.
-/// errdex codes are lower case because they are URL slugs (E010), while APIs send
-/// `INVALID_ARGUMENT` (Google), `AccessDenied` (AWS) or `auth/invalid-email` (Firebase);
-/// those are documented as `invalid_argument`, `access_denied` and `auth.invalid-email`.
-/// Punctuation between two digits still separates numbers (`1.2` is not `12`). Text with
-/// any other character (a space, a letter outside ASCII) is only itself.
-pub fn spells_code(text: &str, code: &str) -> bool {
-    /// The letters and digits, lower case, with a `.` for punctuation between two digits;
-    /// `None` for a character a code never stands for.
-    fn letters_and_digits(text: &str) -> Option<String> {
-        let mut kept = String::with_capacity(text.len());
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c.is_ascii_alphanumeric() {
-                kept.push(c.to_ascii_lowercase());
-            } else if !c.is_ascii_punctuation() {
-                return None;
-            } else if kept.ends_with(|k: char| k.is_ascii_digit())
-                && chars.peek().is_some_and(char::is_ascii_digit)
-            {
-                kept.push('.');
-            }
-        }
-        Some(kept)
-    }
-    text == code
-        || letters_and_digits(text)
-            .is_some_and(|kept| !kept.is_empty() && Some(kept) == letters_and_digits(code))
-}
-
 /// The path of an error's page from the site's root: `/errors/{code}/`. It names the
 /// page an error's texts belong to, so that a same-page link (`#fix`) in them can be
 /// made a link to that page wherever the text is shown.
@@ -315,42 +284,5 @@ impl Catalog {
     /// The Markdown URL of an error: `{base_url}/errors/{code}.md`.
     pub fn markdown_url(&self, code: &str) -> String {
         format!("{}/errors/{}.md", self.config.base_url, code)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spells_code;
-
-    #[test]
-    fn an_api_code_in_another_case_style_spells_the_error_code() {
-        for (sent, code) in [
-            ("invalid_argument", "invalid_argument"),
-            ("INVALID_ARGUMENT", "invalid_argument"),
-            ("AccessDenied", "access_denied"),
-            ("AccessDeniedException", "access-denied-exception"),
-            ("auth/invalid-email", "auth.invalid-email"),
-            ("20003", "20003"),
-            ("V1_2", "v1.2"),
-        ] {
-            assert!(spells_code(sent, code), "{sent} is {code}");
-        }
-    }
-
-    #[test]
-    fn other_letters_digits_or_characters_are_another_code() {
-        for (sent, code) in [
-            ("invalid_request", "bad_request"),
-            ("INVALID_ARGUMENTS", "invalid_argument"),
-            ("20003", "2000.3"),
-            // Not only punctuation may differ: a space, or a letter outside ASCII.
-            ("INVALID ARGUMENT", "invalid_argument"),
-            ("ınvalid_argument", "invalid_argument"),
-            // Nothing but punctuation spells no code.
-            ("--", "-"),
-            ("", "a"),
-        ] {
-            assert!(!spells_code(sent, code), "{sent} is not {code}");
-        }
     }
 }

@@ -112,7 +112,7 @@
 
   // A code as an API may spell it: its letters and digits, lower case, with a "." for
   // punctuation between two digits; null when it holds any other character. The same
-  // rule as `spells_code` in src/model.rs, so a pasted `INVALID_ARGUMENT` or
+  // rule as `spells_code` in src/codes.rs, so a pasted `INVALID_ARGUMENT` or
   // `AccessDenied` finds the error invalid_argument or access_denied.
   function spelledKey(s) {
     var kept = "";

@@ -51,7 +51,7 @@ pub(super) fn sent_as(envelopes: &Envelopes<'_>, raw: &RawError) -> Option<Strin
     let body: Value = serde_json::from_str(&response.body.value).ok()?;
     let code = raw.code.value.as_str();
     match body.pointer(&pointer.value)? {
-        Value::String(sent) if sent != code && crate::model::spells_code(sent, code) => {
+        Value::String(sent) if sent != code && crate::codes::spells_code(sent, code) => {
             Some(sent.clone())
         }
         _ => None,
@@ -319,7 +319,7 @@ fn docs_url_help(pointer: &str, page: &str) -> String {
 fn code_matches(found: &Value, code: &str) -> bool {
     match found {
         // `INVALID_ARGUMENT` in the body is the error `invalid_argument`: see `spells_code`.
-        Value::String(text) => crate::model::spells_code(text, code),
+        Value::String(text) => crate::codes::spells_code(text, code),
         Value::Number(number) => number.to_string() == code,
         _ => false,
     }
@@ -327,22 +327,21 @@ fn code_matches(found: &Value, code: &str) -> bool {
 
 /// How to fix a body whose code is another one. The body may be a copy from another
 /// error, or it may be exactly what the API sends, and then the error's code is wrong:
-/// the API's own code is offered, in lower case, when it makes a valid errdex code.
+/// the API's own code is offered as an errdex code (`codes::code_for`), when it makes one.
 fn mismatch_help(pointer: &str, found: &Value, code: &str) -> String {
     let set = format!(
         "set the value at `{pointer}` to {}",
         code_as_json(found, code)
     );
     let sent = match found {
-        Value::String(text) => text.to_ascii_lowercase(),
-        other => other.to_string(),
+        Value::String(text) => crate::codes::code_for(text),
+        other => crate::codes::code_for(&other.to_string()),
     };
-    if super::entry::is_valid_code(&sent) {
-        format!(
+    match sent {
+        Some(sent) => format!(
             "{set}; or, if the body is what the API sends, make `{sent}` this error's code (and its file's name)"
-        )
-    } else {
-        set
+        ),
+        None => set,
     }
 }
 

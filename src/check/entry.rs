@@ -3,6 +3,7 @@
 use super::config::{OneLine, check_links, check_one_line, link_titles};
 use super::visible::{char_name, how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
+pub use crate::codes::is_valid_code;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::raw::{FLAG_WORDS, RawError, RawMessage, S};
 use crate::message_template::{Part, parts};
@@ -15,19 +16,6 @@ use std::collections::btree_map::Entry;
 
 /// Longest summary that still reads well as one llms.txt line.
 pub const MAX_SUMMARY_CHARS: usize = 200;
-
-/// Whether `code` matches `[a-z0-9][a-z0-9_.-]{0,63}`.
-pub fn is_valid_code(code: &str) -> bool {
-    let bytes = code.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 64
-        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
-        && bytes.iter().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')
-        })
-        && code != "."
-        && !code.contains("..")
-}
 
 /// Why `code` is not a valid code, in words, or `None` when it is one: the first rule
 /// it breaks, naming a character the writer may not be able to see. Only called for a

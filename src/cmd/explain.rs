@@ -2,7 +2,7 @@
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::ExplainArgs;
-use crate::model::spells_code;
+use crate::codes::spells_code;
 use std::io::{IsTerminal, Write};
 
 pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {

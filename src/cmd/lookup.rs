@@ -12,8 +12,9 @@
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
+use crate::codes::spells_code;
 use crate::message_template::{Part, Template, matches_values, parts};
-use crate::model::{Catalog, ErrorEntry, spells_code};
+use crate::model::{Catalog, ErrorEntry};
 use serde::Serialize;
 use serde_json::Value;
 

@@ -9,16 +9,12 @@ pub(super) fn run(args: &NewArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let asked = args.code.trim();
     // A code as the API sends it (`INVALID_ARGUMENT`) is documented under its errdex
     // code (`invalid_argument`), and the body keeps the API's spelling (E022 accepts it).
-    let (code, sent) = if crate::check::is_valid_code(asked) {
-        (asked.to_owned(), asked)
-    } else if let Some(code) = code_for(asked) {
-        (code, asked)
-    } else {
+    let Some(code) = crate::codes::code_for(asked) else {
         anyhow::bail!(
             "`{asked}` is not a valid error code\n  help: use 1–64 lower-case letters, digits, `_`, `.` or `-`, starting with a letter or digit, e.g. `card_declined`"
         );
     };
-    let code = code.as_str();
+    let (code, sent) = (code.as_str(), asked);
     if !(400..=599).contains(&args.status) {
         anyhow::bail!(
             "status {} is not an HTTP error status\n  help: pass --status with a value from 400 to 599",
@@ -259,36 +255,6 @@ fn response_stub(catalog: &std::path::Path, code: &str, sent: &str, status: u16)
     }
 }
 
-/// The errdex code of a code as an API spells it, when that is not a valid code itself:
-/// lower case, with `_` between the words of CamelCase (`AccessDenied` is
-/// `access_denied`, `HTTPError` is `http_error`) and `.` for punctuation a code cannot
-/// hold (`auth/invalid-email` is `auth.invalid-email`). `None` when the result is no
-/// valid code either, or would not match the API's spelling (see `spells_code`).
-fn code_for(sent: &str) -> Option<String> {
-    let chars: Vec<char> = sent.chars().collect();
-    let mut code = String::with_capacity(sent.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        let before = i.checked_sub(1).map(|j| chars[j]);
-        let after = chars.get(i + 1).copied();
-        if c.is_ascii_uppercase() {
-            let starts_word = before.is_some_and(|b| {
-                b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || (b.is_ascii_uppercase() && after.is_some_and(|a| a.is_ascii_lowercase()))
-            });
-            if starts_word {
-                code.push('_');
-            }
-            code.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-            code.push(c);
-        } else {
-            code.push('.');
-        }
-    }
-    (crate::check::is_valid_code(&code) && crate::model::spells_code(sent, &code)).then_some(code)
-}
-
 /// Sets `value` at the JSON Pointer `pointer` in `body`, making the objects on the way;
 /// false for a pointer this cannot follow (the whole body, an array index, a value
 /// already set on the way).
@@ -337,27 +303,8 @@ fn yaml_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_for, set_at};
+    use super::set_at;
     use serde_json::json;
-
-    #[test]
-    fn an_api_spelling_gets_the_errdex_code_it_spells() {
-        for (sent, code) in [
-            ("INVALID_ARGUMENT", Some("invalid_argument")),
-            ("AccessDenied", Some("access_denied")),
-            ("HTTPError", Some("http_error")),
-            ("Error404NotFound", Some("error404_not_found")),
-            ("auth/invalid-email", Some("auth.invalid-email")),
-            ("V1_2", Some("v1_2")),
-            // No valid code: a space, a letter outside ASCII, `..`, a leading `_`.
-            ("Bad Code", None),
-            ("Ünknown", None),
-            ("a//b", None),
-            ("_Private", None),
-        ] {
-            assert_eq!(code_for(sent).as_deref(), code, "{sent}");
-        }
-    }
 
     #[test]
     fn values_are_set_at_pointers_through_objects_only() {
