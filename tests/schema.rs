@@ -37,6 +37,16 @@ fn yaml_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// `errdex check --strict` of `catalog`, without colour.
+fn check_strict(catalog: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["check", "--strict", "--catalog"])
+        .arg(catalog)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs")
+}
+
 /// Runs check-jsonschema; `None` when it is not installed (outside CI).
 fn validate(schema: &Path, files: &[PathBuf]) -> Option<bool> {
     match Command::new("check-jsonschema")
@@ -233,12 +243,7 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
         if stem != "20003" {
             std::fs::write(errors.join("20003.yaml"), error_file("20003", "")).expect("write");
         }
-        let check = Command::new(env!("CARGO_BIN_EXE_errdex"))
-            .args(["check", "--strict", "--catalog"])
-            .arg(&catalog)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("errdex runs");
+        let check = check_strict(&catalog);
         let stderr = String::from_utf8_lossy(&check.stderr);
         assert_eq!(
             check.status.success(),
@@ -281,12 +286,7 @@ fn numeric_ids_and_titles_in_the_catalog_file_are_accepted_by_check_and_schemas(
          response:\n  envelope: 7\n  body: '{\"a\": 2}'\n",
     )
     .expect("write");
-    let check = Command::new(env!("CARGO_BIN_EXE_errdex"))
-        .args(["check", "--strict", "--catalog"])
-        .arg(&catalog)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("errdex runs");
+    let check = check_strict(&catalog);
     assert!(
         check.status.success(),
         "{}",

@@ -99,16 +99,22 @@ pub fn into_catalog(loaded: LoadedCatalog) -> Option<Catalog> {
     let entries = loaded
         .errors
         .into_par_iter()
-        .map(|file| {
-            let sent_as = bodies::sent_as(&envelopes, file.raw.as_ref()?);
-            Some(Arc::new(entry::to_model(
-                file.raw?,
-                &file.source?.path,
-                sent_as,
-            )))
-        })
+        .map(|file| entry_of(&envelopes, file))
         .collect::<Option<Vec<_>>>()?;
     Some(in_catalog_order(config, entries))
+}
+
+/// The model entry of a loaded file, `None` when it did not load.
+fn entry_of(
+    envelopes: &bodies::Envelopes<'_>,
+    file: crate::load::LoadedFile<crate::load::raw::RawError>,
+) -> Option<Arc<ErrorEntry>> {
+    let sent_as = bodies::sent_as(envelopes, file.raw.as_ref()?);
+    Some(Arc::new(entry::to_model(
+        file.raw?,
+        &file.source?.path,
+        sent_as,
+    )))
 }
 
 /// The model of the files that have no error of their own, for the commands that read
@@ -133,14 +139,7 @@ pub fn into_partial_catalog(
         .errors
         .into_iter()
         .filter(|file| !with_errors.contains(file.path.as_str()))
-        .filter_map(|file| {
-            let sent_as = bodies::sent_as(&envelopes, file.raw.as_ref()?);
-            Some(Arc::new(entry::to_model(
-                file.raw?,
-                &file.source?.path,
-                sent_as,
-            )))
-        })
+        .filter_map(|file| entry_of(&envelopes, file))
         .collect();
     Some(in_catalog_order(config, entries))
 }
