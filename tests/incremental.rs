@@ -566,6 +566,23 @@ fn any_index(n: usize) -> Index {
     }
 }
 
+/// A session over a catalog of `config` (errdex.yaml) and one error, `alpha`, with the
+/// response `body` and the agent `guidance` given.
+fn session_of_alpha(root: &Path, config: &str, body: &str, guidance: &str) -> Session {
+    std::fs::write(root.join("errdex.yaml"), config).expect("write config");
+    std::fs::create_dir_all(root.join("errors")).expect("errors dir");
+    std::fs::write(
+        root.join("errors/alpha.yaml"),
+        format!(
+            "code: alpha\ntitle: Alpha\nstatus: 400\nsummary: Alpha went wrong.\n\
+             response:\n  body: {body}\nretryable: false\n\
+             agent:\n  action: fix_request\n  guidance: {guidance}\n"
+        ),
+    )
+    .expect("write the error");
+    Session::open(root, RenderOptions::default(), None).expect("open the session")
+}
+
 /// W016 reads errdex.yaml: an envelope's description gives the error pages whose
 /// responses follow it their heading ids. So a link to such a heading is warned about,
 /// or not, after errdex.yaml alone changes, exactly as a fresh check says.
@@ -579,17 +596,12 @@ fn an_envelope_heading_is_seen_by_fragment_links_after_errdex_yaml_changes() {
         )
     };
     let config_path = root.join("errdex.yaml");
-    std::fs::write(&config_path, config("Plain text.")).expect("write config");
-    std::fs::create_dir_all(root.join("errors")).expect("errors dir");
-    std::fs::write(
-        root.join("errors/alpha.yaml"),
-        "code: alpha\ntitle: Alpha\nstatus: 400\nsummary: Alpha went wrong.\n\
-         response:\n  body: '{\"code\": \"alpha\"}'\nretryable: false\n\
-         agent:\n  action: fix_request\n  guidance: Read [the body's fields](#body-fields).\n",
-    )
-    .expect("write the error");
-    let mut session =
-        Session::open(root, RenderOptions::default(), None).expect("open the session");
+    let mut session = session_of_alpha(
+        root,
+        &config("Plain text."),
+        "'{\"code\": \"alpha\"}'",
+        "Read [the body's fields](#body-fields).",
+    );
     let warned = |diagnostics: &[errdex::diagnostic::Diagnostic]| {
         diagnostics
             .iter()
@@ -635,17 +647,12 @@ fn the_api_spelling_of_a_code_follows_the_code_pointer_after_errdex_yaml_changes
         )
     };
     let config_path = root.join("errdex.yaml");
-    std::fs::write(&config_path, config("/code")).expect("write config");
-    std::fs::create_dir_all(root.join("errors")).expect("errors dir");
-    std::fs::write(
-        root.join("errors/alpha.yaml"),
-        "code: alpha\ntitle: Alpha\nstatus: 400\nsummary: Alpha went wrong.\n\
-         response:\n  body: '{\"code\": \"alpha\", \"status\": \"ALPHA\"}'\nretryable: false\n\
-         agent:\n  action: fix_request\n  guidance: Fix the request.\n",
-    )
-    .expect("write the error");
-    let mut session =
-        Session::open(root, RenderOptions::default(), None).expect("open the session");
+    let mut session = session_of_alpha(
+        root,
+        &config("/code"),
+        "'{\"code\": \"alpha\", \"status\": \"ALPHA\"}'",
+        "Fix the request.",
+    );
     let full = Plan {
         full: true,
         ..Plan::default()
