@@ -6,8 +6,10 @@
  * url relative to the site root; a deprecated error also has deprecated: true and, when
  * it has a successor, replaced_by (a code), which results show as a badge.
  *
- * Matching, best first: exact code; a pasted concrete message matching a template
- * (placeholders such as {branch} stand for any non-empty text; case-insensitive); code
+ * Matching, best first: exact code (also as the API spells it: RATE_LIMITED,
+ * RateLimited); a pasted concrete message matching a template (placeholders such as
+ * {branch} stand for any non-empty text, and a match whose placeholders each hold one
+ * value, without spaces, comes first; case-insensitive); code
  * prefix; a template found inside a longer pasted text (a log line, a JSON body); the
  * HTTP status; a code named inside the query; code substring; a message cut short;
  * all query words found (as word prefixes) in code/title/summary/messages.
@@ -221,6 +223,14 @@
     return caps;
   }
 
+  /* Whether every captured placeholder value is one value: no white space in it. */
+  function valuesFit(q, caps) {
+    for (var i = 0; i < caps.length; i++) {
+      if (/\s/.test(q.slice(caps[i][0], caps[i][1]))) return false;
+    }
+    return true;
+  }
+
   /* Unanchored: the template occurs somewhere inside the query (pasted with extra text). */
   function matchInside(t, q) {
     var lits = t.lits;
@@ -309,7 +319,10 @@
       for (var j = 0; j < e.templates.length && score < 900; j++) {
         var t = e.templates[j];
         var caps = matchWhole(t, q);
-        var s = 900;
+        // A whole match whose placeholders each hold one value (no space) ranks above one
+        // where a placeholder swallowed words: `Widget w_42 not found` is
+        // `Widget {id} not found` before `{thing} not found`, as `errdex lookup` has it.
+        var s = caps && valuesFit(q, caps) ? 900 : 880;
         if (!caps) {
           caps = t.lits.length > 1 || t.literalLength >= 8 ? matchInside(t, q) : null;
           s = 700;
