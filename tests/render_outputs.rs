@@ -2252,7 +2252,8 @@ fn a_same_page_link_in_an_errors_text_leads_to_its_page_from_the_overview() {
 /// An API that sends `RATE_LIMITED` documents it as the error `rate_limited` (E022
 /// accepts the spelling). Every output says how the API spells it, so an agent holding
 /// the response finds the error: `sent_as` in `errors.json` (in its published schema),
-/// its `llms.txt` entry, the Markdown page's code line, and the page's header, each
+/// its `llms.txt` entry, the Markdown page's code line, the page's header and the
+/// overview's entry, each
 /// escaped for where it stands. An error whose body spells its code as written (as in
 /// the snapshots), or that has no body, has no `sent_as`.
 #[test]
@@ -2319,6 +2320,17 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
         !site
             .read("errors/charge_failed/index.html")
             .contains("sent-as")
+    );
+    // The overview too, where a reader searches the page for the code in a log.
+    let overview = site.read("index.html");
+    assert!(
+        overview.contains("<span class=\"sent-as\">sent as <code>RATE_LIMITED</code></span>"),
+        "{overview}"
+    );
+    assert_eq!(
+        overview.matches("class=\"sent-as\"").count(),
+        2,
+        "rate_limited and card_declined"
     );
     // The entries still follow the llms.txt format, read by the reference parser.
     check_llms_txt(path_of(&copy));

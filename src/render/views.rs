@@ -708,6 +708,8 @@ pub struct StatusView {
 #[derive(Debug, Serialize)]
 pub struct OverviewError<'a> {
     pub code: &'a str,
+    /// The code as the API sends it, when spelled otherwise (`INVALID_ARGUMENT`).
+    pub sent_as: Option<&'a str>,
     pub title: &'a str,
     pub href: String,
     pub status: u16,
@@ -800,6 +802,7 @@ pub fn overview_errors(catalog: &Catalog) -> Vec<Listed<'_>> {
                 status: e.status,
                 view: tera::Value::from_serializable(&OverviewError {
                     code: &e.code,
+                    sent_as: e.sent_as.as_deref(),
                     title: &e.title,
                     href: format!("{root}errors/{}/", e.code),
                     status: e.status,
