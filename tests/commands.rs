@@ -184,6 +184,25 @@ fn lookup_finds_the_code_of_a_concrete_message() {
         dir.path(),
     );
     assert_eq!(missing.status.code(), Some(1));
+    // An API that spells the code otherwise: the match says how.
+    let file = dir.path().join("c/errors/rate_limited.yaml");
+    let text_of = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text_of.replace("\"code\": \"rate_limited\"", "\"code\": \"RATE_LIMITED\""),
+    )
+    .expect("write");
+    let pasted = "Rate limit of 600 requests per minute exceeded";
+    let json = errdex(&["lookup", pasted, "--catalog", "c", "--json"], dir.path());
+    let matches: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(matches[0]["code"], "rate_limited");
+    assert_eq!(matches[0]["sent_as"], "RATE_LIMITED");
+    let human = errdex(&["lookup", pasted, "--catalog", "c"], dir.path());
+    assert!(
+        text(&human.stdout).starts_with("rate_limited (HTTP 429, sent as RATE_LIMITED): "),
+        "{}",
+        text(&human.stdout)
+    );
 }
 
 /// `errdex lookup PASTED --json` on the catalog `c` in `dir`: its exit code, and each

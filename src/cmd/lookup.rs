@@ -21,6 +21,9 @@ use serde_json::Value;
 #[derive(Serialize)]
 struct Match<'a> {
     code: &'a str,
+    /// How the API spells the code, when otherwise (see `ErrorEntry::sent_as`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent_as: Option<&'a str>,
     status: u16,
     title: &'a str,
     summary: String,
@@ -99,8 +102,12 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
         }
         for m in &matches {
+            let sent_as = m
+                .sent_as
+                .map(|sent| format!(", sent as {sent}"))
+                .unwrap_or_default();
             println!(
-                "{} (HTTP {}): {}\n  {}\n  message: {}\n  {}",
+                "{} (HTTP {}{sent_as}): {}\n  {}\n  message: {}\n  {}",
                 m.code, m.status, m.title, m.summary, m.message, m.url
             );
         }
@@ -125,6 +132,7 @@ fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
         .filter(|(_, _, fit)| *fit == best)
         .map(|(entry, message, fit)| Match {
             code: &entry.code,
+            sent_as: entry.sent_as.as_deref(),
             status: entry.status,
             title: &entry.title,
             summary: crate::markdown::to_plain_text(&entry.summary),
