@@ -9,7 +9,7 @@ use super::config::is_json_media_type;
 use super::visible::visible;
 use super::{ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::load::raw::{RawConfig, RawEnvelope, RawError, S};
+use crate::load::raw::{DEFAULT_MEDIA_TYPE, RawConfig, RawEnvelope, RawError, RawResponse, S};
 use crate::message_template::Template;
 use crate::model::is_no_body;
 use serde_json::Value;
@@ -41,14 +41,7 @@ pub(super) fn sent_as(envelopes: &Envelopes<'_>, raw: &RawError) -> Option<Strin
     let response = &raw.response.as_ref()?.value;
     let envelope = envelopes.followed_by(response.envelope.as_ref())?;
     let pointer = envelope.pointers.as_ref()?.code.as_ref()?;
-    let media_type = envelope
-        .media_type
-        .as_ref()
-        .map_or("application/json", |m| m.value.as_str());
-    if !is_json_media_type(media_type) || is_no_body(&response.body.value) {
-        return None;
-    }
-    let body: Value = serde_json::from_str(&response.body.value).ok()?;
+    let body: Value = serde_json::from_str(json_body(envelope.media_type(), response)?).ok()?;
     let code = raw.code.value.as_str();
     match body.pointer(&pointer.value)? {
         Value::String(sent) if sent != code && crate::codes::spells_code(sent, code) => {
@@ -56,6 +49,15 @@ pub(super) fn sent_as(envelopes: &Envelopes<'_>, raw: &RawError) -> Option<Strin
         }
         _ => None,
     }
+}
+
+/// The text of a response's body when it is JSON to parse and point into: its
+/// `media_type` (the envelope's) is a JSON one, and the body is not blank. A blank body
+/// is a response without one (a 401 that only sets `WWW-Authenticate`, a 204-like error
+/// from a proxy): the envelope describes bodies that are sent.
+fn json_body<'r>(media_type: &str, response: &'r RawResponse) -> Option<&'r str> {
+    let body = response.body.value.as_str();
+    (is_json_media_type(media_type) && !is_no_body(body)).then_some(body)
 }
 
 /// Checks one error's response body against its envelope.
@@ -73,20 +75,13 @@ pub(super) fn check_body(
     if envelope.is_none() && response.envelope.is_none() {
         warn_no_envelope_named(&envelopes.0, file, diagnostics);
     }
-    let media_type = envelope
-        .and_then(|e| e.media_type.as_ref())
-        .map_or("application/json", |m| m.value.as_str());
-    if !is_json_media_type(media_type) {
+    // JSON when no envelope applies.
+    let media_type = envelope.map_or(DEFAULT_MEDIA_TYPE, RawEnvelope::media_type);
+    let Some(text) = json_body(media_type, response) else {
         return;
-    }
-    // A blank body is a response without one (a 401 that only sets `WWW-Authenticate`,
-    // a 204-like error from a proxy): the envelope describes bodies that are sent, and
-    // there is nothing to parse or to point into.
-    if is_no_body(&response.body.value) {
-        return;
-    }
+    };
     let (source, raw) = (file.source, file.raw);
-    let body: Value = match json_keys::parse(&response.body.value) {
+    let body: Value = match json_keys::parse(text) {
         Ok(parsed) => {
             let body = &response.body;
             json_keys::warn_repeated(source, body, "the body", &parsed.repeated, diagnostics);

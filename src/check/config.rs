@@ -65,11 +65,7 @@ pub(super) fn check_config(
                     }
                 }
             }
-            let media_type = envelope
-                .media_type
-                .as_ref()
-                .map_or("application/json", |m| m.value.as_str());
-            if is_json_media_type(media_type) {
+            if is_json_media_type(envelope.media_type()) {
                 match super::json_keys::parse(&envelope.example.value) {
                     Ok(parsed) => super::json_keys::warn_repeated(
                         source,

@@ -118,6 +118,18 @@ pub struct RawEnvelope {
     pub pointers: Option<RawPointers>,
 }
 
+/// The media type of bodies when the envelope does not say (or there is no envelope).
+pub const DEFAULT_MEDIA_TYPE: &str = "application/json";
+
+impl RawEnvelope {
+    /// The media type of its bodies, as written, or [`DEFAULT_MEDIA_TYPE`].
+    pub fn media_type(&self) -> &str {
+        self.media_type
+            .as_ref()
+            .map_or(DEFAULT_MEDIA_TYPE, |m| m.value.as_str())
+    }
+}
+
 /// JSON Pointers (RFC 6901) into an envelope's body.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

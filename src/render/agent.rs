@@ -57,19 +57,12 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     // A status without a standard reason phrase (499, 521) is the number alone.
     let status = format!("{} {}", entry.status, reason_phrase(entry.status));
     let _ = writeln!(out, "- **HTTP status:** {}", status.trim_end());
-    match &entry.sent_as {
-        Some(sent) => {
-            let _ = writeln!(
-                out,
-                "- **Code:** `{}` (the API sends {})",
-                entry.code,
-                code_span(sent)
-            );
-        }
-        None => {
-            let _ = writeln!(out, "- **Code:** `{}`", entry.code);
-        }
-    }
+    let sent_as = entry
+        .sent_as
+        .as_deref()
+        .map(|sent| format!(" (the API sends {})", code_span(sent)))
+        .unwrap_or_default();
+    let _ = writeln!(out, "- **Code:** `{}`{sent_as}", entry.code);
     let _ = writeln!(
         out,
         "- **Retryable:** {}",
