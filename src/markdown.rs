@@ -387,6 +387,10 @@ pub enum SiteLinks<'a> {
     /// the overview: a link to a place on the text's own page (`#fix`) leads there
     /// (`./errors/x/#fix`), not to a place of the same name on the page it is shown on.
     RelativeFrom { root: &'a str, page: &'a str },
+    /// Absolute, like `Absolute(base)`, for text that belongs to the page `page` and is
+    /// read away from it (an error's texts in its Markdown file, in `errors.json`): a
+    /// link to a place on that page (`#fix`) leads there (`https://…/errors/x/#fix`).
+    AbsoluteFrom { base: &'a str, page: &'a str },
 }
 
 /// Whether `url` may be written as a link: its scheme is one of [`LINK_SCHEMES`] or it
@@ -419,7 +423,23 @@ impl SiteLinks<'_> {
                     format!("{root}{trimmed}")
                 }
             }
-            SiteLinks::Absolute(base) => format!("{base}/{trimmed}"),
+            SiteLinks::Absolute(base) | SiteLinks::AbsoluteFrom { base, .. } => {
+                format!("{base}/{trimmed}")
+            }
+        }
+    }
+
+    /// The site path a link to `dest` (of kind `kind`) leads to, when this output
+    /// rewrites it: a site path itself, or a link to a place on the page the text
+    /// belongs to (`#fix` → `/errors/x/#fix`) when that is not the page it is shown on.
+    fn site_path<'d>(&self, dest: &'d str, kind: &UrlKind) -> Option<Cow<'d, str>> {
+        match (kind, self) {
+            (UrlKind::SiteRoot, _) => Some(Cow::Borrowed(dest)),
+            (
+                UrlKind::Fragment,
+                SiteLinks::RelativeFrom { page, .. } | SiteLinks::AbsoluteFrom { page, .. },
+            ) => Some(Cow::Owned(format!("{page}{dest}"))),
+            _ => None,
         }
     }
 }
@@ -693,16 +713,13 @@ pub fn to_inline_html(markdown: &str, links: SiteLinks<'_>) -> String {
 
 /// The link destination to emit, or `None` to drop the link and keep its text.
 fn safe_dest<'a>(dest: CowStr<'a>, links: SiteLinks<'_>) -> Option<CowStr<'a>> {
-    match classify(&dest) {
-        UrlKind::Fragment => match links {
-            SiteLinks::RelativeFrom { page, .. } => {
-                Some(CowStr::from(links.resolve(&format!("{page}{dest}"))))
-            }
-            SiteLinks::Relative(_) | SiteLinks::Absolute(_) => Some(dest),
-        },
-        UrlKind::External | UrlKind::Relative => Some(dest),
-        UrlKind::SiteRoot => Some(CowStr::from(links.resolve(&dest))),
-        UrlKind::Unsafe(_) | UrlKind::ProtocolRelative => None,
+    let kind = classify(&dest);
+    if !kind.may_link() {
+        return None;
+    }
+    match links.site_path(&dest, &kind) {
+        Some(path) => Some(CowStr::from(links.resolve(&path))),
+        None => Some(dest),
     }
 }
 
@@ -813,7 +830,7 @@ fn may_hold_setext_dashes(markdown: &str) -> bool {
 /// The author's Markdown is otherwise kept byte for byte (edits are spliced into the
 /// source by offset) because it is already the best Markdown for a reader.
 pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
-    agent_markdown(markdown, base_url, None)
+    agent_markdown(markdown, SiteLinks::Absolute(base_url))
 }
 
 /// [`to_agent_markdown`] for text that belongs to the page at `page` (a site path:
@@ -822,14 +839,21 @@ pub fn to_agent_markdown(markdown: &str, base_url: &str) -> String {
 /// an agent reads the text away from the page, in a file of its own or beside other
 /// errors' texts.
 pub fn to_agent_markdown_of(markdown: &str, base_url: &str, page: &str) -> String {
-    agent_markdown(markdown, base_url, Some(page))
+    agent_markdown(
+        markdown,
+        SiteLinks::AbsoluteFrom {
+            base: base_url,
+            page,
+        },
+    )
 }
 
-fn agent_markdown(markdown: &str, base_url: &str, page: Option<&str>) -> String {
+/// `links` is `Absolute` or `AbsoluteFrom`: the agent Markdown has no page of its own.
+fn agent_markdown(markdown: &str, links: SiteLinks<'_>) -> String {
     // Laid out before other text, a code block the writer left open would take it in.
     // It is closed last: escaping raw HTML can itself open one (a `~~~` line inside an
     // HTML block is the block's text; once the tag is escaped, it is a fence).
-    let (safe, open) = made_safe(markdown, base_url, page, true);
+    let (safe, open) = made_safe(markdown, links, true);
     match open {
         Some(open) => close_fence(safe, &open),
         None => safe,
@@ -840,7 +864,7 @@ fn agent_markdown(markdown: &str, base_url: &str, page: Option<&str>) -> String 
 /// whole document laid out from pieces that each went through it: its blocks are closed
 /// already.
 pub fn made_safe_for_agents(markdown: &str, base_url: &str) -> String {
-    made_safe(markdown, base_url, None, false).0
+    made_safe(markdown, SiteLinks::Absolute(base_url), false).0
 }
 
 /// `markdown` with the edits of [`to_agent_markdown`] but the closing of a code block,
@@ -848,8 +872,7 @@ pub fn made_safe_for_agents(markdown: &str, base_url: &str) -> String {
 /// when there is one, and otherwise, with `look_for_fence`, by a parse of its own.
 fn made_safe(
     markdown: &str,
-    base_url: &str,
-    page: Option<&str>,
+    links: SiteLinks<'_>,
     look_for_fence: bool,
 ) -> (String, Option<UnclosedFence>) {
     // Every edit below starts at raw HTML, a link, an image, an autolink or a reference
@@ -867,7 +890,7 @@ fn made_safe(
     // escaping can let a `<` before it open a tag, so repeat until nothing unsafe is
     // left, and no site link still relative (the new link may lead into the site).
     // Real text settles in one pass; `check` rejects all of these anyway.
-    let mut out = agent_markdown_pass(markdown, base_url, page);
+    let mut out = agent_markdown_pass(markdown, links);
     for pass in 0..=MAX_AGENT_PASSES {
         let found = findings(&out);
         if !found.iter().any(|(_, f)| is_unsafe(f) || is_site_link(f)) {
@@ -878,7 +901,7 @@ fn made_safe(
             return (out, open);
         }
         if pass < MAX_AGENT_PASSES {
-            out = agent_markdown_pass(&out, base_url, page);
+            out = agent_markdown_pass(&out, links);
         }
     }
     // Pathological nesting: give up on Markdown and show the text inert (a fence is
@@ -923,11 +946,8 @@ fn escape_all_punctuation(markdown: &str) -> String {
     out
 }
 
-/// One pass of [`to_agent_markdown`].
-/// `page`: the site path whose places the text's fragment-only links name, if they are
-/// to be made absolute (see [`to_agent_markdown_of`]).
-fn agent_markdown_pass(markdown: &str, base_url: &str, page: Option<&str>) -> String {
-    let links = SiteLinks::Absolute(base_url);
+/// One pass of [`to_agent_markdown`], with `links` as in [`agent_markdown`].
+fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let parser = Parser::new_ext(markdown, parser_options());
     let definitions: Vec<(Range<usize>, String)> = parser
@@ -977,7 +997,7 @@ fn agent_markdown_pass(markdown: &str, base_url: &str, page: Option<&str>) -> St
                     edits.push((range.clone(), shown));
                 }
                 open.push(OpenLink::new(
-                    markdown, range, kind, link_type, dest_url, page,
+                    markdown, range, kind, link_type, dest_url, links,
                 ));
             }
             _ => {}
@@ -987,7 +1007,7 @@ fn agent_markdown_pass(markdown: &str, base_url: &str, page: Option<&str>) -> St
         }
     }
     for (span, dest) in definitions {
-        edits.extend(definition_edit(markdown, span, &dest, links, page));
+        edits.extend(definition_edit(markdown, span, &dest, links));
     }
     // Nested events (an image inside a link) can overlap; keep the outermost edit, so
     // an unsafe link around an image is removed whole. Outermost first: by start, then
@@ -1030,12 +1050,13 @@ impl OpenLink {
         kind: UrlKind,
         link_type: LinkType,
         dest_url: CowStr<'_>,
-        page: Option<&str>,
+        links: SiteLinks<'_>,
     ) -> Self {
         // `![` opens an image's text, `[` a link's.
         let text_start = range.start + markdown[range.clone()].find('[').unwrap_or(0) + 1;
         let site_path = if link_type == LinkType::Inline {
-            site_path_of(&dest_url, &kind, page).map(|path| (dest_url.into_string(), path))
+            let path = links.site_path(&dest_url, &kind).map(Cow::into_owned);
+            path.map(|path| (dest_url.into_string(), path))
         } else {
             None
         };
@@ -1058,16 +1079,6 @@ impl OpenLink {
     }
 }
 
-/// The site path a destination of `kind` leads to, when the agent Markdown makes it
-/// absolute: a site path itself, or a fragment-only link on `page`.
-fn site_path_of(dest: &str, kind: &UrlKind, page: Option<&str>) -> Option<String> {
-    match (kind, page) {
-        (UrlKind::SiteRoot, _) => Some(dest.to_owned()),
-        (UrlKind::Fragment, Some(page)) => Some(format!("{page}{dest}")),
-        _ => None,
-    }
-}
-
 /// The edit a reference definition needs: a site path made absolute, an unsafe
 /// destination (or one off the site without a scheme) replaced by `#`.
 fn definition_edit(
@@ -1075,11 +1086,10 @@ fn definition_edit(
     span: Range<usize>,
     dest: &str,
     links: SiteLinks<'_>,
-    page: Option<&str>,
 ) -> Option<(Range<usize>, String)> {
     let written = definition_destination(markdown, span);
     let kind = classify(dest);
-    if let Some(path) = site_path_of(dest, &kind, page) {
+    if let Some(path) = links.site_path(dest, &kind) {
         return destination_edit(markdown, written, dest, &path, links);
     }
     match kind {
@@ -1985,7 +1995,7 @@ mod tests {
         fn text_without_angle_or_square_brackets_needs_no_agent_edits(
             text in "([^<\\[]|[*_`()\\]!:/#&;\\\\\n >|~-]){0,120}"
         ) {
-            proptest::prop_assert_eq!(agent_markdown_pass(&text, "https://x.test", None), text.clone());
+            proptest::prop_assert_eq!(agent_markdown_pass(&text, SiteLinks::Absolute("https://x.test")), text.clone());
             proptest::prop_assert!(!has_unsafe_markup(&text));
         }
 
