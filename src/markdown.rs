@@ -950,11 +950,9 @@ fn escape_all_punctuation(markdown: &str) -> String {
 fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let parser = Parser::new_ext(markdown, parser_options());
-    let definitions: Vec<(Range<usize>, String)> = parser
-        .reference_definitions()
-        .iter()
-        .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
-        .collect();
+    let Some(definitions) = every_definition(markdown, &parser) else {
+        return escape_all_punctuation(markdown);
+    };
     // The links and images around the current event, innermost last.
     let mut open: Vec<OpenLink> = Vec::new();
     for (event, range) in parser.into_offset_iter() {
@@ -1026,6 +1024,50 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
         }
     }
     out
+}
+
+/// Most rounds [`every_definition`] looks for repeated definitions of a label.
+const MAX_DEFINITION_ROUNDS: usize = 16;
+
+/// Every reference definition of `markdown` (`[label]: destination`), with its span and
+/// destination, a repeated one included, or `None` when a label is defined more than
+/// [`MAX_DEFINITION_ROUNDS`] times.
+///
+/// The parser lists the first definition of each label, the one links use. A repeated
+/// one is ignored by CommonMark, but its text is still in the agent Markdown, where an
+/// agent reads it as written, and another Markdown reader may take the last definition:
+/// it must be made absolute and safe like the first. Blanking the definitions found
+/// (spaces, line breaks kept, so every offset stays put) and parsing again makes the
+/// next definition of each label the first. Only text with definitions pays for it.
+fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<(Range<usize>, String)>> {
+    let listed = |parser: &Parser<'_>| -> Vec<(Range<usize>, String)> {
+        parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
+            .collect()
+    };
+    let mut all = listed(parser);
+    let mut found = all.len();
+    let mut blanked = markdown.as_bytes().to_vec();
+    for _ in 0..MAX_DEFINITION_ROUNDS {
+        if found == 0 {
+            return Some(all);
+        }
+        for (span, _) in &all[all.len() - found..] {
+            for byte in &mut blanked[span.clone()] {
+                if !matches!(*byte, b'\n' | b'\r') {
+                    *byte = b' ';
+                }
+            }
+        }
+        // Bytes of a character are all blanked or none: a span is whole characters.
+        let text = std::str::from_utf8(&blanked).ok()?;
+        let again = listed(&Parser::new_ext(text, parser_options()));
+        found = again.len();
+        all.extend(again);
+    }
+    (found == 0).then_some(all)
 }
 
 /// A link or image [`agent_markdown_pass`] is inside of.
@@ -1783,6 +1825,42 @@ mod tests {
             to_agent_markdown("[a][r]\n\n[r]: &#106;avascript:x\n", "https://d.example"),
             "\\[a\\]\\[r\\]\n\n[r]: #\n"
         );
+    }
+
+    #[test]
+    fn a_repeated_definition_is_made_absolute_and_safe_like_the_first() {
+        // CommonMark ignores the second `[g]:`, but its text is still in the Markdown an
+        // agent reads, and another reader may take the last definition.
+        let written = "See [the guide][g] and [h].\n\n\
+                       [g]: /errors/a/\n[g]: javascript:alert(1)\n[g]: /errors/b/\n\
+                       [h]: &#106;avascript:x\n> [h]: /llms.txt\n";
+        assert_eq!(
+            to_agent_markdown(written, "https://d.example"),
+            "See [the guide][g] and \\[h\\].\n\n\
+             [g]: https://d.example/errors/a/\n[g]: #\n[g]: https://d.example/errors/b/\n\
+             [h]: #\n> [h]: https://d.example/llms.txt\n"
+        );
+    }
+
+    #[test]
+    fn a_label_defined_past_the_rounds_makes_the_whole_text_inert() {
+        let mut written = "[g]\n\n".to_owned();
+        for _ in 0..MAX_DEFINITION_ROUNDS {
+            written.push_str("[g]: /errors/a/\n");
+        }
+        let within = to_agent_markdown(&written, "https://d.example");
+        assert_eq!(
+            within.matches("]: https://d.example/errors/a/").count(),
+            MAX_DEFINITION_ROUNDS
+        );
+
+        written.push_str("[g]: javascript:alert(1)\n");
+        let past = to_agent_markdown(&written, "https://d.example");
+        assert!(
+            past.contains("\\[g\\]\\: javascript\\:alert\\(1\\)"),
+            "{past}"
+        );
+        assert!(!past.contains("]: javascript"), "{past}");
     }
 
     #[test]

@@ -272,6 +272,26 @@ fn markdown_destinations(markdown: &str) -> Vec<String> {
         .collect()
 }
 
+/// The destination of every line shaped like a reference definition (`[label]: dest`,
+/// in a block quote or not), a repeated one included: CommonMark ignores a repeated
+/// definition, so the parser does not list it, but an agent reads its text as written
+/// and another Markdown reader may take the last definition of a label.
+fn definition_lines(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start_matches([' ', '>']).strip_prefix('[')?;
+            let (_, after) = rest.split_once("]:")?;
+            let dest = after.split_whitespace().next()?;
+            Some(
+                dest.trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Every heading of a Markdown document: level and plain text.
 fn markdown_headings(markdown: &str) -> Vec<(HeadingLevel, String)> {
     let mut headings = Vec::new();
@@ -900,6 +920,12 @@ fn assert_inert(files: &Files) {
             for dest in markdown_destinations(text) {
                 assert!(classify(&dest).may_link(), "{path}: unsafe link {dest}");
             }
+            for dest in definition_lines(text) {
+                assert!(
+                    classify(&dest).may_link(),
+                    "{path}: unsafe definition {dest}"
+                );
+            }
         } else if path.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(text)
                 .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
@@ -960,6 +986,39 @@ fn replace_in(dir: &tempfile::TempDir, file: &str, from: &str, to: &str) {
 
 fn file<'a>(files: &'a Files, path: &str) -> &'a str {
     std::str::from_utf8(&files[path]).expect("UTF-8")
+}
+
+#[test]
+fn a_repeated_reference_definition_is_made_safe_and_absolute_in_every_output() {
+    let dir = copy_of(HOSTILE);
+    replace_in(
+        &dir,
+        "errors/xss.yaml",
+        "  and a link to [`other`](/errors/other/).\n",
+        "  and a link to [`other`](/errors/other/) and [the guide][g].\n\n  \
+         [g]: /errors/other/\n  [g]: javascript:alert(1)\n  [g]: /llms.txt\n",
+    );
+    let files = render(&load(path_of(&dir)));
+    assert_inert(&files);
+    for path in ["errors/xss.md", "llms-full.txt"] {
+        let text = file(&files, path);
+        assert!(
+            text.contains("[g]: https://docs.hostile.test/errors/other/\n[g]: #\n[g]: https://docs.hostile.test/llms.txt\n"),
+            "{path}: {text}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(file(&files, "errors.json")).expect("errors.json parses");
+    let description = json["errors"]
+        .as_array()
+        .and_then(|errors| errors.iter().find(|e| e["code"] == "xss"))
+        .and_then(|e| e["description"].as_str())
+        .expect("xss has a description");
+    assert!(
+        !description.contains("javascript")
+            && description.contains("[g]: https://docs.hostile.test/llms.txt"),
+        "{description}"
+    );
 }
 
 #[test]
