@@ -95,6 +95,7 @@ codes! {
     UnfinishedText = "W014", Warning, "A text is still a note to fill it in (`TODO …`), as `errdex new` writes.";
     NoEnvelopeNamed = "W015", Warning, "A response names no envelope in a catalog with several, so its body is not checked.";
     BrokenFragment = "W016", Warning, "A link's `#fragment` names no id on the error page it leads to.";
+    RepeatedDefinition = "W017", Warning, "A Markdown text defines a link label twice; links use the first definition.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

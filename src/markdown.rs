@@ -178,6 +178,14 @@ pub enum Finding {
     UnusableLink(String),
     /// A fenced code block the text opens at its top level and never closes.
     UnclosedFence(UnclosedFence),
+    /// A reference definition of a label defined earlier in the text: links use the
+    /// first definition, and CommonMark ignores this one.
+    RepeatedDefinition {
+        /// The label, as this definition writes it.
+        label: String,
+        /// Where the first definition of the label is written.
+        first: Option<Range<usize>>,
+    },
 }
 
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
@@ -309,7 +317,19 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
     let mut html_reported = false;
     let mut watch = FenceWatch::default();
-    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+    let parser = Parser::new_ext(markdown, parser_options());
+    // Past the rounds, the agent Markdown falls back to escaped text: nothing to report.
+    for definition in every_definition(markdown, &parser).unwrap_or_default() {
+        if definition.repeated {
+            let first = parser.reference_definitions().get(&definition.label);
+            let finding = Finding::RepeatedDefinition {
+                first: first.map(|first| first.span.clone()),
+                label: definition.label,
+            };
+            found.push((definition.span, finding));
+        }
+    }
+    for (event, range) in parser.into_offset_iter() {
         watch.see(&event, &range);
         match event {
             // The closing tag of HTML already reported is noise. Any other HTML is
@@ -359,6 +379,8 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     if let Some(open) = watch.open_fence(markdown) {
         found.push((open.opener.clone(), Finding::UnclosedFence(open)));
     }
+    // In the order of the text, as a writer reads the diagnostics.
+    found.sort_by_key(|(range, _)| range.start);
     found
 }
 
@@ -1004,7 +1026,7 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
             edits.extend(link.destination_edit(markdown, links));
         }
     }
-    for (span, dest) in definitions {
+    for Definition { span, dest, .. } in definitions {
         edits.extend(definition_edit(markdown, span, &dest, links));
     }
     // Nested events (an image inside a link) can overlap; keep the outermost edit, so
@@ -1029,9 +1051,19 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
 /// Most rounds [`every_definition`] looks for repeated definitions of a label.
 const MAX_DEFINITION_ROUNDS: usize = 16;
 
-/// Every reference definition of `markdown` (`[label]: destination`), with its span and
-/// destination, a repeated one included, or `None` when a label is defined more than
-/// [`MAX_DEFINITION_ROUNDS`] times.
+/// A reference definition, `[label]: destination`.
+struct Definition {
+    /// Where it is written.
+    span: Range<usize>,
+    /// Its label, as written.
+    label: String,
+    dest: String,
+    /// Whether an earlier definition of its label is the one links use.
+    repeated: bool,
+}
+
+/// Every reference definition of `markdown`, a repeated one included, or `None` when a
+/// label is defined more than [`MAX_DEFINITION_ROUNDS`] times.
 ///
 /// The parser lists the first definition of each label, the one links use. A repeated
 /// one is ignored by CommonMark, but its text is still in the agent Markdown, where an
@@ -1039,23 +1071,28 @@ const MAX_DEFINITION_ROUNDS: usize = 16;
 /// it must be made absolute and safe like the first. Blanking the definitions found
 /// (spaces, line breaks kept, so every offset stays put) and parsing again makes the
 /// next definition of each label the first. Only text with definitions pays for it.
-fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<(Range<usize>, String)>> {
-    let listed = |parser: &Parser<'_>| -> Vec<(Range<usize>, String)> {
+fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definition>> {
+    let listed = |parser: &Parser<'_>, repeated: bool| -> Vec<Definition> {
         parser
             .reference_definitions()
             .iter()
-            .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
+            .map(|(label, def)| Definition {
+                span: def.span.clone(),
+                label: label.to_owned(),
+                dest: def.dest.to_string(),
+                repeated,
+            })
             .collect()
     };
-    let mut all = listed(parser);
+    let mut all = listed(parser, false);
     let mut found = all.len();
     let mut blanked = markdown.as_bytes().to_vec();
     for _ in 0..MAX_DEFINITION_ROUNDS {
         if found == 0 {
             return Some(all);
         }
-        for (span, _) in &all[all.len() - found..] {
-            for byte in &mut blanked[span.clone()] {
+        for definition in &all[all.len() - found..] {
+            for byte in &mut blanked[definition.span.clone()] {
                 if !matches!(*byte, b'\n' | b'\r') {
                     *byte = b' ';
                 }
@@ -1063,7 +1100,7 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<(Range<us
         }
         // Bytes of a character are all blanked or none: a span is whole characters.
         let text = std::str::from_utf8(&blanked).ok()?;
-        let again = listed(&Parser::new_ext(text, parser_options()));
+        let again = listed(&Parser::new_ext(text, parser_options()), true);
         found = again.len();
         all.extend(again);
     }
@@ -1839,6 +1876,34 @@ mod tests {
             "See [the guide][g] and \\[h\\].\n\n\
              [g]: https://d.example/errors/a/\n[g]: #\n[g]: https://d.example/errors/b/\n\
              [h]: #\n> [h]: https://d.example/llms.txt\n"
+        );
+    }
+
+    #[test]
+    fn a_repeated_definition_is_found_with_the_first_one_links_use() {
+        let text = "[a] [b]\n\n[a]: /x\n[b]: /y\n[A]: /z\n> [a]: /w\n";
+        let repeated: Vec<_> = findings(text)
+            .into_iter()
+            .filter_map(|(at, f)| match f {
+                Finding::RepeatedDefinition { label, first } => {
+                    Some((&text[at], label, first.map(|first| &text[first])))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            repeated,
+            [
+                ("[A]: /z", "A".to_owned(), Some("[a]: /x")),
+                ("[a]: /w", "a".to_owned(), Some("[a]: /x")),
+            ]
+        );
+        let once = findings("[a]\n\n[a]: /x\n[b]: /y\n");
+        assert!(
+            !once
+                .iter()
+                .any(|(_, f)| matches!(f, Finding::RepeatedDefinition { .. })),
+            "{once:?}"
         );
     }
 

@@ -68,8 +68,15 @@ fn every_fixture_reports_its_diagnostic() {
             "{case} should report {code}:\n{}",
             run.stderr
         );
-        // Every diagnostic names a real place: `catalog/file.yaml:LINE:COL:`.
-        for line in run.stderr.lines().filter(|l| l.contains("]: ")) {
+        // Every diagnostic names a real place: `catalog/file.yaml:LINE:COL:`. (A line of
+        // the snippet under it, `10 |   [label]: url`, starts with its number or a `|`.)
+        let header = |l: &&str| {
+            l.contains("]: ")
+                && !l
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '|')
+        };
+        for line in run.stderr.lines().filter(header) {
             assert!(line.starts_with(&format!("{case}/")), "{case}: {line}");
         }
         if code.starts_with('W') {

@@ -92,6 +92,12 @@ fn check_field(
             diagnostics.push(unclosed_fence_diagnostic(source, field, open));
             continue;
         }
+        if let Finding::RepeatedDefinition { label, first } = finding {
+            diagnostics.push(repeated_definition_diagnostic(
+                source, field, range, &label, first,
+            ));
+            continue;
+        }
         let missing_id = page.and_then(|page| page.missing_id(&finding));
         let Some((code, message, help)) = problem(finding, codes).or(missing_id) else {
             continue;
@@ -118,6 +124,28 @@ fn check_field(
             )),
         );
     }
+}
+
+/// W017 for the definition at `range` of `label`, first defined at `first`.
+fn repeated_definition_diagnostic(
+    source: &SourceFile,
+    field: &S<String>,
+    range: std::ops::Range<usize>,
+    label: &str,
+    first: Option<std::ops::Range<usize>>,
+) -> crate::diagnostic::Diagnostic {
+    let code = Code::RepeatedDefinition;
+    let label = truncate(label);
+    let message = match first {
+        Some(first) => {
+            let line = at_markdown_range(source, field, first, code, "").start.line;
+            format!("`[{label}]` is defined again; links use its definition on line {line}")
+        }
+        None => format!("`[{label}]` is defined again; links use its first definition"),
+    };
+    at_markdown_range(source, field, range, code, message).with_help(
+        "remove this definition, or give it a label of its own and link to that; Markdown readers ignore a second definition, and agents reading the text cannot tell which one is meant",
+    )
 }
 
 /// W011 for a code block `field` leaves open.
@@ -184,6 +212,8 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
         }
         // Its help depends on the field; `check_field` reports it.
         Finding::UnclosedFence(_) => return None,
+        // Its message says where the first definition is; `check_field` reports it.
+        Finding::RepeatedDefinition { .. } => return None,
         // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
         Finding::FragmentLink(_) => return None,
         Finding::UnusableLink(url) => {
