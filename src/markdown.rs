@@ -1086,6 +1086,9 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definitio
     };
     let mut all = listed(parser, false);
     let mut found = all.len();
+    if found == 0 {
+        return Some(all);
+    }
     let mut blanked = markdown.as_bytes().to_vec();
     for _ in 0..MAX_DEFINITION_ROUNDS {
         if found == 0 {
