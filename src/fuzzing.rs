@@ -364,6 +364,14 @@ fn check_agent_markdown(text: &str, agent: &str) {
             _ => {}
         }
     }
+    // A repeated definition is no link to the parser, but an agent reads it as written.
+    for dest in markdown::definition_destinations(agent).unwrap_or_default() {
+        let kind = markdown::classify(&dest);
+        assert!(
+            kind.may_link() && kind != markdown::UrlKind::SiteRoot,
+            "definition {dest:?} in agent Markdown is unsafe or relative:\n{agent}\n--- from:\n{text}"
+        );
+    }
 }
 
 /// A template piece for the reference matcher (and the reference overlap search of

@@ -1051,6 +1051,15 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
 /// Most rounds [`every_definition`] looks for repeated definitions of a label.
 const MAX_DEFINITION_ROUNDS: usize = 16;
 
+/// The destination of every reference definition of `markdown`, a repeated one included
+/// (`None` past [`MAX_DEFINITION_ROUNDS`]): what the fuzz target asks of the agent
+/// Markdown, where each must be safe and absolute like a link.
+pub(crate) fn definition_destinations(markdown: &str) -> Option<Vec<String>> {
+    let parser = Parser::new_ext(markdown, parser_options());
+    let all = every_definition(markdown, &parser)?;
+    Some(all.into_iter().map(|d| d.dest).collect())
+}
+
 /// A reference definition, `[label]: destination`.
 struct Definition {
     /// Where it is written.
