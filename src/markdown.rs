@@ -1066,6 +1066,7 @@ struct Definition {
     span: Range<usize>,
     /// Its label, as written.
     label: String,
+    /// Its destination, as the parser reads it (escapes and references resolved).
     dest: String,
     /// Whether an earlier definition of its label is the one links use.
     repeated: bool,
