@@ -83,7 +83,8 @@ pub enum Command {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
-    /// The error code, e.g. `rate_limited`.
+    /// The error code, e.g. `rate_limited` (or `RATE_LIMITED`, as the API sends it), or a
+    /// diagnostic of `check` as it prints it, e.g. `W017`.
     pub code: String,
 }
 

@@ -343,6 +343,60 @@ fn explain_finds_a_code_written_as_the_api_sends_it() {
     assert!(help.contains("`rate_limited`"), "{help}");
 }
 
+/// `check` prints `warning[W017]`; `explain W017` tells what it means, with its example,
+/// as `rustc --explain` does, and needs no catalog to do so.
+#[test]
+fn explain_tells_what_a_checks_diagnostic_means() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let explained = errdex(&["explain", "W017"], dir.path());
+    assert_eq!(
+        explained.status.code(),
+        Some(0),
+        "{}",
+        text(&explained.stderr)
+    );
+    let out = text(&explained.stdout);
+    assert!(
+        out.starts_with("## W017\n\nA Markdown text defines a link label twice"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning[W017]: `[Limits]` is defined again"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("## W016") && !out.contains("## E001"),
+        "one section: {out}"
+    );
+    // The last section of the file, and the first, end where they should too.
+    let first = text(&errdex(&["explain", "E001"], dir.path()).stdout);
+    assert!(
+        first.starts_with("## E001\n") && !first.contains("## E002"),
+        "{first}"
+    );
+
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    for (asked, help) in [
+        (
+            "w017",
+            "write it as `check` prints it: `errdex explain W017`",
+        ),
+        (
+            "W999",
+            "`W999` is no diagnostic of `check` either: errors are E001–E",
+        ),
+        ("W999", ", warnings W001–W"),
+    ] {
+        let run = errdex(&["explain", asked, "--catalog", "c"], dir.path());
+        assert_eq!(run.status.code(), Some(1), "{asked}");
+        assert!(
+            text(&run.stderr).contains(help),
+            "{asked}: {}",
+            text(&run.stderr)
+        );
+    }
+}
+
 /// A `|` is escaped in a code span inside a table cell, where it would end the cell,
 /// and nowhere else, where the backslash would show.
 #[test]

@@ -7,6 +7,12 @@ use std::io::{IsTerminal, Write};
 
 pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let code = args.code.as_str();
+    // A check's diagnostic (`warning[W017]`), as rustc explains its own. Only as printed,
+    // in upper case: every error code of a catalog is lower case (E010).
+    if let Some(explained) = diagnostic_section(code) {
+        print_markdown(explained)?;
+        return Ok(Outcome::Success);
+    }
     // The file of the code asked for, whatever its extension, and whether the code is
     // written as in the catalog or as the API sends it (`INVALID_ARGUMENT` for the error
     // `invalid_argument`: E010 keeps codes lower case, logs and dashboards do not).
@@ -33,7 +39,8 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     });
     let Some(entry) = found else {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-        let hint = not_found_hint(&code.to_ascii_lowercase(), &codes);
+        let hint = diagnostic_hint(code)
+            .unwrap_or_else(|| not_found_hint(&code.to_ascii_lowercase(), &codes));
         eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
         // The code may be in one of them, under another file name (E011).
         if !readable.left_out.is_empty() {
@@ -45,15 +52,69 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         eprintln!("{}", left_out_note(readable.left_out.len(), "left out"));
     }
     let index = crate::render::views::Index::new(&catalog);
-    let markdown = crate::render::agent::error_markdown(&index, entry);
-    let stdout = std::io::stdout();
-    let text = if stdout.is_terminal() {
-        style_for_terminal(&markdown)
-    } else {
-        markdown
-    };
-    page(&text)?;
+    print_markdown(&crate::render::agent::error_markdown(&index, entry))?;
     Ok(Outcome::Success)
+}
+
+/// Markdown on stdout: styled for a terminal, as it is for a pipe.
+fn print_markdown(markdown: &str) -> std::io::Result<()> {
+    if std::io::stdout().is_terminal() {
+        page(&style_for_terminal(markdown))
+    } else {
+        page(markdown)
+    }
+}
+
+/// Every diagnostic explained, with an example of its output: the same file the
+/// documentation shows, whose examples a test keeps equal to the fixtures' output.
+const DIAGNOSTICS_DOC: &str = include_str!("../../docs/diagnostics.md");
+
+/// The help for a code no error of the catalog has, that looks like a check's
+/// diagnostic: written in lower case (`w017`), or one that does not exist (`W999`).
+fn diagnostic_hint(code: &str) -> Option<String> {
+    let upper = code.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    let shaped = bytes.len() == 4
+        && matches!(bytes[0], b'E' | b'W')
+        && bytes[1..].iter().all(u8::is_ascii_digit);
+    if !shaped {
+        return None;
+    }
+    if diagnostic_section(&upper).is_some() {
+        return Some(format!(
+            "to explain the check's diagnostic, write it as `check` prints it: `errdex explain {upper}`"
+        ));
+    }
+    let ids: Vec<&str> = crate::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .collect();
+    let range = |prefix: char| {
+        let of: Vec<&&str> = ids.iter().filter(|id| id.starts_with(prefix)).collect();
+        format!(
+            "{}–{}",
+            of.first().map_or("", |id| **id),
+            of.last().map_or("", |id| **id)
+        )
+    };
+    Some(format!(
+        "`{upper}` is no diagnostic of `check` either: errors are {}, warnings {} (docs/diagnostics.md)",
+        range('E'),
+        range('W')
+    ))
+}
+
+/// The section of `docs/diagnostics.md` about the diagnostic `id` (`W017`), from its
+/// `## W017` heading to the next section, when `id` is a diagnostic's code as printed.
+fn diagnostic_section(id: &str) -> Option<&'static str> {
+    let code = crate::diagnostic::Code::ALL.iter().find(|c| c.id() == id)?;
+    let heading = format!("## {}\n", code.id());
+    let start = DIAGNOSTICS_DOC.find(&heading)?;
+    let rest = &DIAGNOSTICS_DOC[start..];
+    let end = rest[heading.len()..]
+        .find("\n## ")
+        .map_or(rest.len(), |at| heading.len() + at + 1);
+    Some(&rest[..end])
 }
 
 /// Bold headings and dimmed blockquotes; the Markdown stays readable as it is.
