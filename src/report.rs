@@ -185,6 +185,16 @@ fn styled_header(place: &str, severity: Severity, rest: &str) -> String {
     format!("\x1b[1m{place}{colour}{word}\x1b[0m\x1b[1m{rest}\x1b[0m")
 }
 
+/// The line after the tally that says where each code is explained, naming the first
+/// code printed, as rustc names one after its errors: a writer who meets `W017` for
+/// the first time learns that `errdex explain W017` tells what it means.
+pub fn explain_hint(diagnostics: &[Diagnostic]) -> Option<String> {
+    let first = diagnostics.first()?.code.id();
+    Some(format!(
+        "For more about a code, run `errdex explain {first}`."
+    ))
+}
+
 /// The one-line tally printed after human diagnostics.
 pub fn tally(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| {
@@ -368,6 +378,32 @@ mod tests {
         assert!(
             plain.starts_with("catalog/errors/x.yaml:3:5: error[E040]: an error here\n"),
             "{plain}"
+        );
+    }
+
+    #[test]
+    fn the_report_ends_by_naming_how_its_first_code_is_explained() {
+        assert_eq!(explain_hint(&[]), None);
+        let at = Position { line: 1, column: 1 };
+        let diagnostics = [
+            Diagnostic::new(
+                crate::diagnostic::Code::BrokenLink,
+                "errors/a.yaml",
+                at,
+                at,
+                "x",
+            ),
+            Diagnostic::new(
+                crate::diagnostic::Code::NotRetryable,
+                "errors/b.yaml",
+                at,
+                at,
+                "y",
+            ),
+        ];
+        assert_eq!(
+            explain_hint(&diagnostics).as_deref(),
+            Some("For more about a code, run `errdex explain E042`.")
         );
     }
 

@@ -262,6 +262,9 @@ fn eprint_human(laid_out: &str, diagnostics: &[Diagnostic]) {
         .count();
     eprint!("{laid_out}");
     eprintln!("{}", report::tally(errors, diagnostics.len() - errors));
+    if let Some(hint) = report::explain_hint(diagnostics) {
+        eprintln!("{hint}");
+    }
 }
 
 #[cfg(test)]
