@@ -1095,15 +1095,13 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definitio
             .collect()
     };
     let mut all = listed(parser, false);
+    // The definitions the last parse found, at the end of `all`.
     let mut found = all.len();
     if found == 0 {
         return Some(all);
     }
     let mut blanked = markdown.as_bytes().to_vec();
     for _ in 0..MAX_DEFINITION_ROUNDS {
-        if found == 0 {
-            return Some(all);
-        }
         for definition in &all[all.len() - found..] {
             for byte in &mut blanked[definition.span.clone()] {
                 if !matches!(*byte, b'\n' | b'\r') {
@@ -1116,8 +1114,11 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definitio
         let again = listed(&Parser::new_ext(text, parser_options()), true);
         found = again.len();
         all.extend(again);
+        if found == 0 {
+            return Some(all);
+        }
     }
-    (found == 0).then_some(all)
+    None
 }
 
 /// A link or image [`agent_markdown_pass`] is inside of.

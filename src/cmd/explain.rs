@@ -85,17 +85,14 @@ fn diagnostic_hint(code: &str) -> Option<String> {
             "to explain the check's diagnostic, write it as `check` prints it: `errdex explain {upper}`"
         ));
     }
-    let ids: Vec<&str> = crate::diagnostic::Code::ALL
-        .iter()
-        .map(|c| c.id())
-        .collect();
+    // The first and last code of a kind: `E001–E044`.
     let range = |prefix: char| {
-        let of: Vec<&&str> = ids.iter().filter(|id| id.starts_with(prefix)).collect();
-        format!(
-            "{}–{}",
-            of.first().map_or("", |id| **id),
-            of.last().map_or("", |id| **id)
-        )
+        let mut ids = crate::diagnostic::Code::ALL
+            .iter()
+            .map(|c| c.id())
+            .filter(|id| id.starts_with(prefix));
+        let first = ids.next().unwrap_or_default();
+        format!("{first}–{}", ids.next_back().unwrap_or(first))
     };
     Some(format!(
         "`{upper}` is no diagnostic of `check` either: errors are {}, warnings {} (docs/diagnostics.md)",
