@@ -49,8 +49,23 @@ fn cases() -> Vec<String> {
 fn the_valid_fixture_is_clean() {
     let run = check("valid", &["--strict"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stderr, "Checked errdex.yaml and 2 error files: no errors or warnings\n",
+        "a clean check says so, in one line"
+    );
     assert_eq!(run.stdout, "");
+    let quiet = check("valid", &["--strict", "--quiet"]);
+    assert_eq!(
+        (quiet.code, quiet.stderr, quiet.stdout),
+        (0, String::new(), String::new())
+    );
+    for format in ["json", "github"] {
+        let tool = check("valid", &["--strict", "--format", format]);
+        assert_eq!(
+            tool.stderr, "",
+            "--format {format} is for tools: no status line"
+        );
+    }
 }
 
 #[test]

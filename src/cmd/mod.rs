@@ -41,7 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ui = Ui { quiet: cli.quiet };
     match cli.command {
         Command::Build(args) => build::run(&args, ui),
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => check::run(&args, ui),
         Command::Watch(args) => watch::run(&args, ui),
         Command::Serve(args) => serve::run(&args, ui),
         Command::Explain(args) => explain::run(&args),
@@ -215,6 +215,12 @@ impl Report {
         self.diagnostics
             .iter()
             .any(|d| strict || d.severity() == crate::diagnostic::Severity::Error)
+    }
+
+    /// Whether the report is for people and has nothing to say: the command then says
+    /// so in a line of its own, which tools reading the other formats have no use for.
+    pub(crate) fn is_clean_human(&self) -> bool {
+        self.format == Format::Human && self.diagnostics.is_empty()
     }
 
     /// Prints the report: nothing for a clean human run, `[]` for a clean JSON one.
