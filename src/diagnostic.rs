@@ -96,6 +96,7 @@ codes! {
     NoEnvelopeNamed = "W015", Warning, "A response names no envelope in a catalog with several, so its body is not checked.";
     BrokenFragment = "W016", Warning, "A link's `#fragment` names no id on the error page it leads to.";
     RepeatedDefinition = "W017", Warning, "A Markdown text defines a link label twice; links use the first definition.";
+    UnusedDefinition = "W018", Warning, "A Markdown text defines a link label that no link uses.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

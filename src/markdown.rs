@@ -12,6 +12,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -186,6 +187,9 @@ pub enum Finding {
         /// Where the first definition of the label is written.
         first: Option<Range<usize>>,
     },
+    /// A reference definition no link or image of the text uses, with its label as
+    /// written: the page never shows it, but agents reading the Markdown do.
+    UnusedDefinition(String),
 }
 
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
@@ -329,7 +333,14 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
             found.push((definition.span, finding));
         }
     }
-    for (event, range) in parser.into_offset_iter() {
+    // The definitions links use, by where they start, until a link or image uses them.
+    let mut unused: BTreeMap<usize, (Range<usize>, String)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (def.span.start, (def.span.clone(), label.to_owned())))
+        .collect();
+    let mut events = parser.into_offset_iter();
+    while let Some((event, range)) = events.next() {
         watch.see(&event, &range);
         match event {
             // The closing tag of HTML already reported is noise. Any other HTML is
@@ -345,14 +356,23 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
                 Tag::Link {
                     dest_url,
                     link_type,
+                    id,
                     ..
                 }
                 | Tag::Image {
                     dest_url,
                     link_type,
+                    id,
                     ..
                 },
             ) => {
+                if let LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut = link_type {
+                    // `id` is the label as the link writes it; the parser matches it to a
+                    // definition as CommonMark says (any case, runs of space as one).
+                    if let Some(used) = events.reference_definitions().get(&id) {
+                        unused.remove(&used.span.start);
+                    }
+                }
                 if link_type == LinkType::Email {
                     continue;
                 }
@@ -375,6 +395,9 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
             }
             _ => {}
         }
+    }
+    for (span, label) in unused.into_values() {
+        found.push((span, Finding::UnusedDefinition(label)));
     }
     if let Some(open) = watch.open_fence(markdown) {
         found.push((open.opener.clone(), Finding::UnclosedFence(open)));
@@ -1918,6 +1941,27 @@ mod tests {
                 .iter()
                 .any(|(_, f)| matches!(f, Finding::RepeatedDefinition { .. })),
             "{once:?}"
+        );
+    }
+
+    #[test]
+    fn a_definition_no_link_uses_is_found_whatever_way_links_write_labels() {
+        let text = "[full][One], [Two][], [three  four], ![logo] and `[spare]`\n\n\
+                    [one]: /a\n[two]: /b\n[Three Four]: /c\n[logo]: /l.png\n\
+                    [spare]: javascript:x\n[one]: /again\n";
+        let unused: Vec<_> = findings(text)
+            .into_iter()
+            .filter_map(|(at, f)| match f {
+                Finding::UnusedDefinition(label) => Some((&text[at], label)),
+                _ => None,
+            })
+            .collect();
+        // `[one]: /again` is a repeat (W017), which no link could use.
+        assert_eq!(unused, [("[spare]: javascript:x", "spare".to_owned())]);
+        assert!(
+            findings("[a](/x)\n\n[a]: /y\n")
+                .iter()
+                .any(|(_, f)| { matches!(f, Finding::UnusedDefinition(label) if label == "a") })
         );
     }
 

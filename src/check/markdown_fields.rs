@@ -214,6 +214,14 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
         Finding::UnclosedFence(_) => return None,
         // Its message says where the first definition is; `check_field` reports it.
         Finding::RepeatedDefinition { .. } => return None,
+        Finding::UnusedDefinition(label) => {
+            let label = truncate(&label);
+            let message = format!("`[{label}]` is defined, but no link uses it");
+            let help = format!(
+                "link to it (`[text][{label}]`, or `[{label}]` alone) or remove the definition; the page never shows it, while agents reading the Markdown see an address nothing points to"
+            );
+            return Some((Code::UnusedDefinition, message, help));
+        }
         // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
         Finding::FragmentLink(_) => return None,
         Finding::UnusableLink(url) => {
