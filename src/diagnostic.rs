@@ -97,6 +97,7 @@ codes! {
     BrokenFragment = "W016", Warning, "A link's `#fragment` names no id on the error page it leads to.";
     RepeatedDefinition = "W017", Warning, "A Markdown text defines a link label twice; links use the first definition.";
     UnusedDefinition = "W018", Warning, "A Markdown text defines a link label that no link uses.";
+    UndefinedReference = "W019", Warning, "A Markdown reference link names a label its text does not define, so it shows as written.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -10,7 +10,10 @@
 //! catalog; each output rewrites them for its reader (relative in HTML so the site
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, BrokenLinkCallback, CowStr, Event, HeadingLevel, LinkType, Options, Parser,
+    RefDefs, Tag, TagEnd,
+};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -190,6 +193,14 @@ pub enum Finding {
     /// A reference definition no link or image of the text uses, with its label as
     /// written: the page never shows it, but agents reading the Markdown do.
     UnusedDefinition(String),
+    /// A full or collapsed reference link (`[text][label]`, `[label][]`) to a label the
+    /// text does not define: it shows as written, brackets and all.
+    UndefinedReference {
+        /// The whole link, as written.
+        link: String,
+        /// The label it names.
+        label: String,
+    },
 }
 
 /// Whether `markdown` can hold raw HTML, a link, an image, an autolink or a reference
@@ -321,7 +332,15 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
     let mut html_reported = false;
     let mut watch = FenceWatch::default();
-    let parser = Parser::new_ext(markdown, parser_options());
+    // The parser asks this callback for an address when a reference link names a label
+    // the text does not define; without one, the link stays text, brackets and all.
+    let mut undefined = Vec::new();
+    let note_undefined = |link: BrokenLink<'_>| {
+        undefined.push((link.span, link.link_type, link.reference.into_string()));
+        None
+    };
+    let parser =
+        Parser::new_with_broken_link_callback(markdown, parser_options(), Some(note_undefined));
     // Past the rounds, the agent Markdown falls back to escaped text: nothing to report.
     for definition in every_definition(markdown, &parser).unwrap_or_default() {
         if definition.repeated {
@@ -396,15 +415,48 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
             _ => {}
         }
     }
+    drop(events);
     for (span, label) in unused.into_values() {
         found.push((span, Finding::UnusedDefinition(label)));
     }
+    found.extend(undefined_references(markdown, undefined));
     if let Some(open) = watch.open_fence(markdown) {
         found.push((open.opener.clone(), Finding::UnclosedFence(open)));
     }
     // In the order of the text, as a writer reads the diagnostics.
     found.sort_by_key(|(range, _)| range.start);
     found
+}
+
+/// The findings for the reference links the parser could not resolve: full and
+/// collapsed ones only, once each. `[optional]` alone is a shortcut link in form, but
+/// prose writes brackets like that, and so does an index, `items[0][1]`, which a letter
+/// or digit just before the first `[` tells apart from a link.
+fn undefined_references(
+    markdown: &str,
+    undefined: Vec<(Range<usize>, LinkType, String)>,
+) -> Vec<(Range<usize>, Finding)> {
+    let mut seen = std::collections::BTreeSet::new();
+    undefined
+        .into_iter()
+        .filter(|(span, link_type, _)| {
+            matches!(link_type, LinkType::Reference | LinkType::Collapsed)
+                && !markdown
+                    .get(..span.start)
+                    .and_then(|before| before.chars().next_back())
+                    .is_some_and(char::is_alphanumeric)
+                && seen.insert(span.start)
+        })
+        .filter_map(|(mut span, link_type, label)| {
+            // The parser's span of a collapsed link ends before its `[]`.
+            let then = markdown.get(span.end..).unwrap_or_default();
+            if link_type == LinkType::Collapsed && then.starts_with("[]") {
+                span.end += 2;
+            }
+            let link = markdown.get(span.clone())?.to_owned();
+            Some((span, Finding::UndefinedReference { link, label }))
+        })
+        .collect()
 }
 
 /// Whether `html` is one closing tag and nothing else, e.g. `</b>`.
@@ -1104,10 +1156,12 @@ struct Definition {
 /// it must be made absolute and safe like the first. Blanking the definitions found
 /// (spaces, line breaks kept, so every offset stays put) and parsing again makes the
 /// next definition of each label the first. Only text with definitions pays for it.
-fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definition>> {
-    let listed = |parser: &Parser<'_>, repeated: bool| -> Vec<Definition> {
-        parser
-            .reference_definitions()
+fn every_definition<'a, F: BrokenLinkCallback<'a>>(
+    markdown: &str,
+    parser: &Parser<'a, F>,
+) -> Option<Vec<Definition>> {
+    let listed = |definitions: &RefDefs<'_>, repeated: bool| -> Vec<Definition> {
+        definitions
             .iter()
             .map(|(label, def)| Definition {
                 span: def.span.clone(),
@@ -1117,7 +1171,7 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definitio
             })
             .collect()
     };
-    let mut all = listed(parser, false);
+    let mut all = listed(parser.reference_definitions(), false);
     // The definitions the last parse found, at the end of `all`.
     let mut found = all.len();
     if found == 0 {
@@ -1134,7 +1188,8 @@ fn every_definition(markdown: &str, parser: &Parser<'_>) -> Option<Vec<Definitio
         }
         // Bytes of a character are all blanked or none: a span is whole characters.
         let text = std::str::from_utf8(&blanked).ok()?;
-        let again = listed(&Parser::new_ext(text, parser_options()), true);
+        let parsed = Parser::new_ext(text, parser_options());
+        let again = listed(parsed.reference_definitions(), true);
         found = again.len();
         all.extend(again);
         if found == 0 {
@@ -1962,6 +2017,32 @@ mod tests {
             findings("[a](/x)\n\n[a]: /y\n")
                 .iter()
                 .any(|(_, f)| { matches!(f, Finding::UnusedDefinition(label) if label == "a") })
+        );
+    }
+
+    #[test]
+    fn a_reference_link_to_a_label_the_text_does_not_define_is_found() {
+        let text = "[full][nowhere], [collapsed][], [ok][Here], [shortcut], \
+                    a[0][1], \\[escaped][x], `[code][y]` and [again][nowhere]\n\n\
+                    [here]: /x\n";
+        let undefined: Vec<_> = findings(text)
+            .into_iter()
+            .filter_map(|(at, f)| match f {
+                Finding::UndefinedReference { link, label } => {
+                    assert_eq!(&text[at], link);
+                    Some((link, label))
+                }
+                _ => None,
+            })
+            .collect();
+        let owned = |link: &str, label: &str| (link.to_owned(), label.to_owned());
+        assert_eq!(
+            undefined,
+            [
+                owned("[full][nowhere]", "nowhere"),
+                owned("[collapsed][]", "collapsed"),
+                owned("[again][nowhere]", "nowhere"),
+            ]
         );
     }
 

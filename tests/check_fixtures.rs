@@ -84,12 +84,13 @@ fn every_fixture_reports_its_diagnostic() {
             run.stderr
         );
         // Every diagnostic names a real place: `catalog/file.yaml:LINE:COL:`. (A line of
-        // the snippet under it, `10 |   [label]: url`, starts with its number or a `|`.)
+        // the snippet under it, `10 |   [label]: url`, starts with its number or a `|`,
+        // and its help, which may quote one, with `=`.)
         let header = |l: &&str| {
             l.contains("]: ")
                 && !l
                     .trim_start()
-                    .starts_with(|c: char| c.is_ascii_digit() || c == '|')
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '|' || c == '=')
         };
         for line in run.stderr.lines().filter(header) {
             assert!(line.starts_with(&format!("{case}/")), "{case}: {line}");
