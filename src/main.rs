@@ -11,6 +11,13 @@ use tracing_subscriber::EnvFilter;
 // errdex allocates many short-lived strings from two or more rayon threads at once;
 // mimalloc's per-thread heaps cut the build's CPU time by about 15% against glibc malloc
 // (measured with benches/run.sh and ../shared/bench on 10,000 errors).
+//
+// Built without transparent huge pages (the `no_thp` feature in Cargo.toml): with them,
+// the kernel zeroes a whole 2 MiB page the first time errdex touches any byte of it, and
+// again after mimalloc returns part of one. That zeroing was 14% of a 10,000-error
+// build's CPU samples (`perf`), and `check` at 100,000 errors spent 6.5-7.3 s in the
+// kernel with huge pages against 1.5-2.5 s without, for 50 MB more at its peak
+// (docs/performance.md, the eleventh session).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
