@@ -328,15 +328,19 @@ pub fn findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
 }
 
 /// [`findings`], always parsing.
-fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
+fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
     let mut found = Vec::new();
     let mut html_reported = false;
     let mut watch = FenceWatch::default();
     // The parser asks this callback for an address when a reference link names a label
     // the text does not define; without one, the link stays text, brackets and all.
+    // Only full and collapsed links are kept (see `undefined_references`), with their
+    // label borrowed from the text: a pasted text can hold a hundred thousand.
     let mut undefined = Vec::new();
-    let note_undefined = |link: BrokenLink<'_>| {
-        undefined.push((link.span, link.link_type, link.reference.into_string()));
+    let note_undefined = |link: BrokenLink<'a>| {
+        if let LinkType::Reference | LinkType::Collapsed = link.link_type {
+            undefined.push((link.span, link.link_type, link.reference));
+        }
         None
     };
     let parser =
@@ -428,23 +432,22 @@ fn parsed_findings(markdown: &str) -> Vec<(Range<usize>, Finding)> {
     found
 }
 
-/// The findings for the reference links the parser could not resolve: full and
-/// collapsed ones only, once each. `[optional]` alone is a shortcut link in form, but
-/// prose writes brackets like that, and so does an index, `items[0][1]`, which a letter
-/// or digit just before the first `[` tells apart from a link.
+/// The findings for the full and collapsed reference links the parser could not
+/// resolve, once each. A shortcut link, `[optional]` alone, is not one: prose writes
+/// brackets like that. Nor is an index, `items[0][1]`, which a letter or digit just
+/// before the first `[` tells apart from a link.
 fn undefined_references(
     markdown: &str,
-    undefined: Vec<(Range<usize>, LinkType, String)>,
+    undefined: Vec<(Range<usize>, LinkType, CowStr<'_>)>,
 ) -> Vec<(Range<usize>, Finding)> {
     let mut seen = std::collections::BTreeSet::new();
     undefined
         .into_iter()
-        .filter(|(span, link_type, _)| {
-            matches!(link_type, LinkType::Reference | LinkType::Collapsed)
-                && !markdown
-                    .get(..span.start)
-                    .and_then(|before| before.chars().next_back())
-                    .is_some_and(char::is_alphanumeric)
+        .filter(|(span, _, _)| {
+            !markdown
+                .get(..span.start)
+                .and_then(|before| before.chars().next_back())
+                .is_some_and(char::is_alphanumeric)
                 && seen.insert(span.start)
         })
         .filter_map(|(mut span, link_type, label)| {
@@ -454,6 +457,7 @@ fn undefined_references(
                 span.end += 2;
             }
             let link = markdown.get(span.clone())?.to_owned();
+            let label = label.into_string();
             Some((span, Finding::UndefinedReference { link, label }))
         })
         .collect()
