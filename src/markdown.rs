@@ -200,6 +200,8 @@ pub enum Finding {
         link: String,
         /// The label it names.
         label: String,
+        /// The label the text does define that this one most likely misspells, if any.
+        closest: Option<String>,
     },
 }
 
@@ -362,6 +364,8 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
         .iter()
         .map(|(label, def)| (def.span.start, (def.span.clone(), label.to_owned())))
         .collect();
+    // Every label the text defines, for the one a link to an undefined label misspells.
+    let defined: Vec<String> = unused.values().map(|(_, label)| label.clone()).collect();
     let mut events = parser.into_offset_iter();
     while let Some((event, range)) = events.next() {
         watch.see(&event, &range);
@@ -420,10 +424,10 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
         }
     }
     drop(events);
+    found.extend(undefined_references(markdown, undefined, &defined));
     for (span, label) in unused.into_values() {
         found.push((span, Finding::UnusedDefinition(label)));
     }
-    found.extend(undefined_references(markdown, undefined));
     if let Some(open) = watch.open_fence(markdown) {
         found.push((open.opener.clone(), Finding::UnclosedFence(open)));
     }
@@ -439,7 +443,16 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
 fn undefined_references(
     markdown: &str,
     undefined: Vec<(Range<usize>, LinkType, CowStr<'_>)>,
+    defined: &[String],
 ) -> Vec<(Range<usize>, Finding)> {
+    // Labels match in any case, so they are compared in one.
+    let folded: Vec<String> = defined.iter().map(|label| label.to_lowercase()).collect();
+    let candidates: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let closest = |label: &str| {
+        let found = crate::load::closest(&label.to_lowercase(), &candidates)?;
+        let at = candidates.iter().position(|c| *c == found)?;
+        Some(defined[at].clone())
+    };
     let mut seen = std::collections::BTreeSet::new();
     undefined
         .into_iter()
@@ -458,7 +471,15 @@ fn undefined_references(
             }
             let link = markdown.get(span.clone())?.to_owned();
             let label = label.into_string();
-            Some((span, Finding::UndefinedReference { link, label }))
+            let closest = closest(&label);
+            Some((
+                span,
+                Finding::UndefinedReference {
+                    link,
+                    label,
+                    closest,
+                },
+            ))
         })
         .collect()
 }
@@ -2027,25 +2048,37 @@ mod tests {
     #[test]
     fn a_reference_link_to_a_label_the_text_does_not_define_is_found() {
         let text = "[full][nowhere], [collapsed][], [ok][Here], [shortcut], \
-                    a[0][1], \\[escaped][x], `[code][y]` and [again][nowhere]\n\n\
-                    [here]: /x\n";
+                    a[0][1], \\[escaped][x], `[code][y]`, [again][nowhere] \
+                    and [a typo][Rate-Limts]\n\n\
+                    [here]: /x\n[rate-limits]: /y\n";
         let undefined: Vec<_> = findings(text)
             .into_iter()
             .filter_map(|(at, f)| match f {
-                Finding::UndefinedReference { link, label } => {
+                Finding::UndefinedReference {
+                    link,
+                    label,
+                    closest,
+                } => {
                     assert_eq!(&text[at], link);
-                    Some((link, label))
+                    Some((link, label, closest))
                 }
                 _ => None,
             })
             .collect();
-        let owned = |link: &str, label: &str| (link.to_owned(), label.to_owned());
+        let owned = |link: &str, label: &str, closest: Option<&str>| {
+            (
+                link.to_owned(),
+                label.to_owned(),
+                closest.map(str::to_owned),
+            )
+        };
         assert_eq!(
             undefined,
             [
-                owned("[full][nowhere]", "nowhere"),
-                owned("[collapsed][]", "collapsed"),
-                owned("[again][nowhere]", "nowhere"),
+                owned("[full][nowhere]", "nowhere", None),
+                owned("[collapsed][]", "collapsed", None),
+                owned("[again][nowhere]", "nowhere", None),
+                owned("[a typo][Rate-Limts]", "Rate-Limts", Some("rate-limits")),
             ]
         );
     }

@@ -222,12 +222,23 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             );
             return Some((Code::UnusedDefinition, message, help));
         }
-        Finding::UndefinedReference { link, label } => {
+        Finding::UndefinedReference {
+            link,
+            label,
+            closest,
+        } => {
             let (link, label) = (truncate(&link), truncate(&label));
             let message = format!("`{link}` shows as written: this text defines no `[{label}]`");
-            let help = format!(
+            let mut help = match closest {
+                Some(closest) => format!(
+                    "did you mean `[{}]`, which this text defines? Otherwise, ",
+                    truncate(&closest)
+                ),
+                None => String::new(),
+            };
+            help.push_str(&format!(
                 "define it in the same text, on a line of its own (`[{label}]: https://…`; each field is a text of its own, so a definition in `description` does not serve `summary`), or write the address in the link (`[text](https://…)`); to show the brackets, write a backslash before the first"
-            );
+            ));
             return Some((Code::UndefinedReference, message, help));
         }
         // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
