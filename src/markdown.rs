@@ -193,8 +193,8 @@ pub enum Finding {
     /// A reference definition no link or image of the text uses, with its label as
     /// written: the page never shows it, but agents reading the Markdown do.
     UnusedDefinition(String),
-    /// A full or collapsed reference link (`[text][label]`, `[label][]`) to a label the
-    /// text does not define: it shows as written, brackets and all.
+    /// A reference link (`[text][label]`, `[label][]`, `[label]`) to a label the text
+    /// does not define: it shows as written, brackets and all.
     UndefinedReference {
         /// The whole link, as written.
         link: String,
@@ -202,6 +202,10 @@ pub enum Finding {
         label: String,
         /// The label the text does define that this one most likely misspells, if any.
         closest: Option<String>,
+        /// Whether it is a label alone, `[label]`, which prose also writes as brackets
+        /// around a word: only context (a close label, one defined in another text)
+        /// says it was meant as a link.
+        shortcut: bool,
     },
 }
 
@@ -336,13 +340,10 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
     let mut watch = FenceWatch::default();
     // The parser asks this callback for an address when a reference link names a label
     // the text does not define; without one, the link stays text, brackets and all.
-    // Only full and collapsed links are kept (see `undefined_references`), with their
-    // label borrowed from the text: a pasted text can hold a hundred thousand.
+    // The label is borrowed from the text: a pasted text can hold a hundred thousand.
     let mut undefined = Vec::new();
     let note_undefined = |link: BrokenLink<'a>| {
-        if let LinkType::Reference | LinkType::Collapsed = link.link_type {
-            undefined.push((link.span, link.link_type, link.reference));
-        }
+        undefined.push((link.span, link.link_type, link.reference));
         None
     };
     let parser =
@@ -436,10 +437,26 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
     found
 }
 
-/// The findings for the full and collapsed reference links the parser could not
-/// resolve, once each. A shortcut link, `[optional]` alone, is not one: prose writes
-/// brackets like that. Nor is an index, `items[0][1]`, which a letter or digit just
-/// before the first `[` tells apart from a link.
+/// The labels `markdown` defines (`[label]: destination`), each with where its first
+/// definition is written. Without a `]:` the text defines none, and is not parsed.
+pub fn defined_labels(markdown: &str) -> Vec<(Range<usize>, String)> {
+    if memchr::memmem::find(markdown.as_bytes(), b"]:").is_none() {
+        return Vec::new();
+    }
+    let parser = Parser::new_ext(markdown, parser_options());
+    let mut labels: Vec<_> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (def.span.clone(), label.to_owned()))
+        .collect();
+    labels.sort_by_key(|(span, _)| span.start);
+    labels
+}
+
+/// The findings for the reference links the parser could not resolve, once each. An
+/// index, `items[0][1]`, is not one: a letter or digit just before the first `[` tells
+/// it apart from a link. The parser also tries each part of a full link that failed as
+/// a label alone (`[y]` of `[x][y]`); those are left out.
 fn undefined_references(
     markdown: &str,
     undefined: Vec<(Range<usize>, LinkType, CowStr<'_>)>,
@@ -454,14 +471,29 @@ fn undefined_references(
         Some(defined[at].clone())
     };
     let mut seen = std::collections::BTreeSet::new();
+    // Where the full and collapsed links are (a collapsed one's span ends before its `[]`).
+    let whole: Vec<Range<usize>> = undefined
+        .iter()
+        .filter(|(_, link_type, _)| *link_type != LinkType::Shortcut)
+        .map(|(span, _, _)| span.start..span.end + 2)
+        .collect();
+    let part_of_whole = |span: &Range<usize>| {
+        whole
+            .iter()
+            .any(|w| w.start <= span.start && span.end <= w.end)
+    };
     undefined
         .into_iter()
-        .filter(|(span, _, _)| {
-            !markdown
+        .filter(|(span, link_type, _)| {
+            let after_word = markdown
                 .get(..span.start)
                 .and_then(|before| before.chars().next_back())
-                .is_some_and(char::is_alphanumeric)
-                && seen.insert(span.start)
+                .is_some_and(char::is_alphanumeric);
+            let part = *link_type == LinkType::Shortcut && part_of_whole(span);
+            if after_word || part {
+                return false;
+            }
+            seen.insert(span.start)
         })
         .filter_map(|(mut span, link_type, label)| {
             // The parser's span of a collapsed link ends before its `[]`.
@@ -471,15 +503,13 @@ fn undefined_references(
             }
             let link = markdown.get(span.clone())?.to_owned();
             let label = label.into_string();
-            let closest = closest(&label);
-            Some((
-                span,
-                Finding::UndefinedReference {
-                    link,
-                    label,
-                    closest,
-                },
-            ))
+            let finding = Finding::UndefinedReference {
+                closest: closest(&label),
+                shortcut: link_type == LinkType::Shortcut,
+                link,
+                label,
+            };
+            Some((span, finding))
         })
         .collect()
 }
@@ -2058,29 +2088,50 @@ mod tests {
                     link,
                     label,
                     closest,
+                    shortcut,
                 } => {
                     assert_eq!(&text[at], link);
-                    Some((link, label, closest))
+                    Some((link, label, closest, shortcut))
                 }
                 _ => None,
             })
             .collect();
-        let owned = |link: &str, label: &str, closest: Option<&str>| {
-            (
-                link.to_owned(),
-                label.to_owned(),
-                closest.map(str::to_owned),
-            )
+        let owned = |link: &str, label: &str, closest: Option<&str>, shortcut| {
+            let closest = closest.map(str::to_owned);
+            (link.to_owned(), label.to_owned(), closest, shortcut)
         };
+        // Not the parts of a full link (`[nowhere]`), an index or code; `[x]` after an
+        // escaped bracket is a label alone, which `check` weighs with the file's context.
         assert_eq!(
             undefined,
             [
-                owned("[full][nowhere]", "nowhere", None),
-                owned("[collapsed][]", "collapsed", None),
-                owned("[again][nowhere]", "nowhere", None),
-                owned("[a typo][Rate-Limts]", "Rate-Limts", Some("rate-limits")),
+                owned("[full][nowhere]", "nowhere", None, false),
+                owned("[collapsed][]", "collapsed", None, false),
+                owned("[shortcut]", "shortcut", None, true),
+                owned("[x]", "x", None, true),
+                owned("[again][nowhere]", "nowhere", None, false),
+                owned(
+                    "[a typo][Rate-Limts]",
+                    "Rate-Limts",
+                    Some("rate-limits"),
+                    false
+                ),
             ]
         );
+    }
+
+    #[test]
+    fn the_labels_a_text_defines_are_listed_only_when_it_may_define_one() {
+        let text = "[a] and [B]\n\n[a]: /x\n[B]: /y\n[a]: /again\n";
+        let labels: Vec<_> = defined_labels(text)
+            .into_iter()
+            .map(|(at, label)| (&text[at], label))
+            .collect();
+        assert_eq!(
+            labels,
+            [("[a]: /x", "a".to_owned()), ("[B]: /y", "B".to_owned())]
+        );
+        assert!(defined_labels("[a] without a definition").is_empty());
     }
 
     #[test]

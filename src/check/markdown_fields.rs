@@ -33,8 +33,11 @@ pub(super) fn check_config_markdown(
 ) {
     // A `#fragment` in these texts is not checked: they are shown on the overview,
     // whose ids depend on the whole catalog.
-    for field in config_fields(config.raw) {
-        check_field(config.source, field, codes, None, diagnostics);
+    let fields = config_fields(config.raw);
+    let labels = Labels::of(config.source, &fields);
+    for (i, field) in fields.into_iter().enumerate() {
+        let elsewhere = |label: &str| labels.defined_outside(i, label);
+        check_field(config.source, field, codes, None, &elsewhere, diagnostics);
     }
     check_link_urls(config.source, config.raw.links.as_ref(), codes, diagnostics);
 }
@@ -46,8 +49,18 @@ pub(super) fn check_entry_markdown(
     diagnostics: &mut Diagnostics,
 ) {
     let page = OwnPage::of(file.raw, envelopes);
-    for field in entry_fields(file.raw) {
-        check_field(file.source, field, codes, Some(&page), diagnostics);
+    let fields = entry_fields(file.raw);
+    let labels = Labels::of(file.source, &fields);
+    for (i, field) in fields.into_iter().enumerate() {
+        let elsewhere = |label: &str| labels.defined_outside(i, label);
+        check_field(
+            file.source,
+            field,
+            codes,
+            Some(&page),
+            &elsewhere,
+            diagnostics,
+        );
     }
     check_link_urls(file.source, file.raw.links.as_ref(), codes, diagnostics);
 }
@@ -77,12 +90,53 @@ fn check_link_urls(
 /// more than the first few.
 const MAX_LISTED_PER_FIELD: usize = 20;
 
+/// The link labels each Markdown text of one file defines: a reference link to a label
+/// its own text does not define may mean one that another text of the file does.
+struct Labels {
+    /// Per text, in the order given: each label folded to one case, with the line of
+    /// its definition.
+    defined: Vec<Vec<(String, usize)>>,
+}
+
+impl Labels {
+    fn of(source: &SourceFile, fields: &[&S<String>]) -> Self {
+        let defined = fields
+            .iter()
+            .map(|field| {
+                crate::markdown::defined_labels(&field.value)
+                    .into_iter()
+                    .map(|(span, label)| {
+                        let code = Code::UndefinedReference;
+                        let line = at_markdown_range(source, field, span, code, "").start.line;
+                        (label.to_lowercase(), line)
+                    })
+                    .collect()
+            })
+            .collect();
+        Labels { defined }
+    }
+
+    /// The line where a text other than the `text`-th defines `label`, if one does.
+    fn defined_outside(&self, text: usize, label: &str) -> Option<usize> {
+        let label = label.to_lowercase();
+        self.defined
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != text)
+            .flat_map(|(_, labels)| labels)
+            .find(|(defined, _)| *defined == label)
+            .map(|(_, line)| *line)
+    }
+}
+
 /// `page`: the error page the text is shown on, whose ids a `#fragment` must name.
+/// `elsewhere(label)`: the line where another text of the file defines `label`.
 fn check_field(
     source: &SourceFile,
     field: &S<String>,
     codes: &BTreeSet<&str>,
     page: Option<&OwnPage<'_>>,
+    elsewhere: &dyn Fn(&str) -> Option<usize>,
     diagnostics: &mut Diagnostics,
 ) {
     let mut listed = 0;
@@ -98,8 +152,19 @@ fn check_field(
             ));
             continue;
         }
-        let missing_id = page.and_then(|page| page.missing_id(&finding));
-        let Some((code, message, help)) = problem(finding, codes).or(missing_id) else {
+        let reported = match finding {
+            Finding::UndefinedReference {
+                link,
+                label,
+                closest,
+                shortcut,
+            } => undefined_reference(&link, &label, closest, shortcut, elsewhere(&label)),
+            finding => {
+                let missing_id = page.and_then(|page| page.missing_id(&finding));
+                problem(finding, codes).or(missing_id)
+            }
+        };
+        let Some((code, message, help)) = reported else {
             continue;
         };
         if listed == MAX_LISTED_PER_FIELD {
@@ -146,6 +211,43 @@ fn repeated_definition_diagnostic(
     at_markdown_range(source, field, range, code, message).with_help(
         "remove this definition, or give it a label of its own and link to that; Markdown readers ignore a second definition, and agents reading the text cannot tell which one is meant",
     )
+}
+
+/// W019 for a reference link to `label`, which its text does not define: `closest` is
+/// the text's label it most likely misspells, `elsewhere` the line where another text
+/// of the file defines it. A label alone (`shortcut`) is reported only with one of the
+/// two: prose writes brackets around a word for other reasons.
+fn undefined_reference(
+    link: &str,
+    label: &str,
+    closest: Option<String>,
+    shortcut: bool,
+    elsewhere: Option<usize>,
+) -> Option<(Code, String, String)> {
+    if shortcut && closest.is_none() && elsewhere.is_none() {
+        return None;
+    }
+    let (link, label) = (truncate(link), truncate(label));
+    let mut message = format!("`{link}` shows as written: this text defines no `[{label}]`");
+    let mut help = match closest {
+        Some(closest) => format!(
+            "did you mean `[{}]`, which this text defines? Otherwise, ",
+            truncate(&closest)
+        ),
+        None => String::new(),
+    };
+    if let Some(line) = elsewhere {
+        message.push_str(&format!(" (the text on line {line} does)"));
+        help.push_str(&format!(
+            "each field is a text of its own, whose links see only its own definitions: copy the definition line `[{label}]: …` into this text"
+        ));
+    } else {
+        help.push_str(&format!(
+            "define it in the same text, on a line of its own (`[{label}]: https://…`; each field is a text of its own, so a definition in `description` does not serve `summary`)"
+        ));
+    }
+    help.push_str(", or write the address in the link (`[text](https://…)`); to show the brackets, write a backslash before the first");
+    Some((Code::UndefinedReference, message, help))
 }
 
 /// W011 for a code block `field` leaves open.
@@ -222,25 +324,8 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             );
             return Some((Code::UnusedDefinition, message, help));
         }
-        Finding::UndefinedReference {
-            link,
-            label,
-            closest,
-        } => {
-            let (link, label) = (truncate(&link), truncate(&label));
-            let message = format!("`{link}` shows as written: this text defines no `[{label}]`");
-            let mut help = match closest {
-                Some(closest) => format!(
-                    "did you mean `[{}]`, which this text defines? Otherwise, ",
-                    truncate(&closest)
-                ),
-                None => String::new(),
-            };
-            help.push_str(&format!(
-                "define it in the same text, on a line of its own (`[{label}]: https://…`; each field is a text of its own, so a definition in `description` does not serve `summary`), or write the address in the link (`[text](https://…)`); to show the brackets, write a backslash before the first"
-            ));
-            return Some((Code::UndefinedReference, message, help));
-        }
+        // Whether it is reported depends on the file's other texts; `check_field` tells.
+        Finding::UndefinedReference { .. } => return None,
         // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
         Finding::FragmentLink(_) => return None,
         Finding::UnusableLink(url) => {
