@@ -465,6 +465,9 @@ fn undefined_references(
     undefined: Vec<(Range<usize>, LinkType, CowStr<'_>)>,
     defined: &[String],
 ) -> Vec<(Range<usize>, Finding)> {
+    if undefined.is_empty() {
+        return Vec::new();
+    }
     // Labels match in any case, so they are compared in one.
     let folded: Vec<String> = defined.iter().map(|label| label.to_lowercase()).collect();
     let candidates: Vec<&str> = folded.iter().map(String::as_str).collect();

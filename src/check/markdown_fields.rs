@@ -105,11 +105,7 @@ impl Labels {
             .map(|field| {
                 crate::markdown::defined_labels(&field.value)
                     .into_iter()
-                    .map(|(span, label)| {
-                        let code = Code::UndefinedReference;
-                        let line = at_markdown_range(source, field, span, code, "").start.line;
-                        (label.to_lowercase(), line)
-                    })
+                    .map(|(span, label)| (label.to_lowercase(), line_of(source, field, span)))
                     .collect()
             })
             .collect();
@@ -191,6 +187,15 @@ fn check_field(
     }
 }
 
+/// The line of the file where the Markdown field `field` writes its bytes `range`, for
+/// a message that points at a second place: found as a diagnostic's start is.
+fn line_of(source: &SourceFile, field: &S<String>, range: std::ops::Range<usize>) -> usize {
+    // The code and message of this throwaway diagnostic play no part in where it starts.
+    at_markdown_range(source, field, range, Code::RepeatedDefinition, "")
+        .start
+        .line
+}
+
 /// W017 for the definition at `range` of `label`, first defined at `first`.
 fn repeated_definition_diagnostic(
     source: &SourceFile,
@@ -203,7 +208,7 @@ fn repeated_definition_diagnostic(
     let label = truncate(label);
     let message = match first {
         Some(first) => {
-            let line = at_markdown_range(source, field, first, code, "").start.line;
+            let line = line_of(source, field, first);
             format!("`[{label}]` is defined again; links use its definition on line {line}")
         }
         None => format!("`[{label}]` is defined again; links use its first definition"),
