@@ -1175,12 +1175,28 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
             kept.push(edit);
         }
     }
-    let mut out = markdown.to_owned();
-    for (range, replacement) in kept.into_iter().rev() {
-        if out.is_char_boundary(range.start) && out.is_char_boundary(range.end) {
-            out.replace_range(range, &replacement);
+    with_edits(markdown, kept)
+}
+
+/// `text` with each range replaced by its string. The edits are in order and do not
+/// overlap (one that does, or that would cut a character, is skipped). The result is
+/// laid out front to back in one go: replacing in place, even from the end, moves the
+/// rest of the text at every edit, and 140,000 links in a 1 MiB text took minutes.
+pub(crate) fn with_edits(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (range, replacement) in edits {
+        if range.start >= copied
+            && range.start <= range.end
+            && text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end)
+        {
+            out.push_str(&text[copied..range.start]);
+            out.push_str(&replacement);
+            copied = range.end;
         }
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -2484,6 +2500,31 @@ mod tests {
         // On the text's own page the link stays where it is.
         let own = to_html("[a](#limits)", SiteLinks::Relative("../../"));
         assert!(own.contains("href=\"#limits\""), "{own}");
+    }
+
+    #[test]
+    fn edits_are_laid_out_in_order_and_an_overlapping_or_cutting_one_is_skipped() {
+        let edit = |range: Range<usize>, to: &str| (range, to.to_owned());
+        assert_eq!(
+            with_edits(
+                "see [a](/x) and [b](/y)",
+                vec![edit(8..10, "https://e/x"), edit(20..22, "https://e/y")]
+            ),
+            "see [a](https://e/x) and [b](https://e/y)"
+        );
+        // The second overlaps the first, and the third would cut `é` in two.
+        assert_eq!(
+            with_edits(
+                "abcdé",
+                vec![edit(0..2, "X"), edit(1..3, "Y"), edit(4..5, "Z")]
+            ),
+            "Xcdé"
+        );
+        assert_eq!(
+            with_edits("abc", vec![edit(1..1, "-"), edit(3..3, "!")]),
+            "a-bc!"
+        );
+        assert_eq!(with_edits("abc", vec![edit(2..9, "!")]), "abc");
     }
 
     #[test]

@@ -467,11 +467,7 @@ fn demote_headings(markdown: &str) -> String {
             }
         }
     }
-    let mut out = markdown.to_owned();
-    for (range, replacement) in edits.into_iter().rev() {
-        out.replace_range(range, &replacement);
-    }
-    out
+    crate::markdown::with_edits(markdown, edits)
 }
 
 /// Errors in llms.txt order, with their section titles: catalog groups in order, then
