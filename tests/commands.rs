@@ -44,6 +44,31 @@ fn init_makes_a_catalog_that_checks_strictly_and_builds() {
 }
 
 #[test]
+fn build_names_a_theme_file_that_nothing_uses_and_keeps_the_policy() {
+    // A misspelt stylesheet replaced nothing, and took the built-in theme's
+    // Content-Security-Policy away without a word.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "docs"], dir.path()).status.success());
+    let templates = dir.path().join("docs/templates");
+    std::fs::create_dir(&templates).expect("templates folder");
+    std::fs::write(templates.join("styles.css"), "body { color: red }\n").expect("write");
+    let build = errdex(&["build", "--catalog", "docs", "--out", "site"], dir.path());
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    assert!(
+        text(&build.stderr).contains(
+            "warning: `templates/styles.css` is not a file of the theme, so nothing uses it: did you mean `style.css`?"
+        ),
+        "{}",
+        text(&build.stderr)
+    );
+    let page = std::fs::read_to_string(dir.path().join("site/index.html")).expect("overview");
+    assert!(
+        page.contains("Content-Security-Policy"),
+        "the policy is kept"
+    );
+}
+
+#[test]
 fn new_writes_a_valid_file_and_never_overwrites() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(errdex(&["init", "c"], dir.path()).status.success());

@@ -1625,7 +1625,22 @@ fn the_built_in_theme_states_its_policy_and_an_overridden_one_states_none() {
         "{headers}"
     );
 
-    // Any overridden file, even only the stylesheet, may load what errdex's policy
+    // A file no page uses (notes, a misspelt stylesheet) and a template of one's own
+    // that no replaced template includes change no page: the policy stays.
+    let unused = [
+        ("README.md".to_owned(), "# Our theme\n".to_owned()),
+        ("styles.css".to_owned(), "body { color: red }\n".to_owned()),
+        ("partial.html".to_owned(), "<p>partial</p>\n".to_owned()),
+    ];
+    let theme = Theme::new(&unused).expect("theme with files nothing uses");
+    assert_eq!(theme.unused_files(), ["README.md", "styles.css"]);
+    let kept = render_site(&catalog, &theme, &RenderOptions::default()).expect("renders");
+    for path in html_pages(&kept) {
+        assert!(file(&kept, &path).contains(policy_meta), "{path}");
+    }
+    assert_eq!(file(&kept, "_headers"), file(&built_in, "_headers"));
+
+    // Any replaced file, even only the stylesheet, may load what errdex's policy
     // forbids (a web font, say), so the policy goes from the pages and from _headers.
     let own_css = [(
         "style.css".to_owned(),

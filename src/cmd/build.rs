@@ -68,6 +68,9 @@ fn publish(
     report: &mut Report,
 ) -> anyhow::Result<Option<Stats>> {
     let theme = Theme::new(&crate::load::load_theme_overrides(&args.catalog.catalog)?)?;
+    for warning in theme.unused_file_warnings() {
+        eprintln!("warning: {warning}");
+    }
     let options = RenderOptions::default();
     let renderer = Renderer::new(catalog, &theme, &options);
     let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());

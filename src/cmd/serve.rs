@@ -35,6 +35,9 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
         options_for_render,
         Some(url.trim_end_matches('/').to_owned()),
     )?;
+    for warning in session.theme_warnings() {
+        eprintln!("warning: {warning}");
+    }
     // Watch before the first (full) build, so an edit saved while it runs is not lost.
     // Nothing is written, so there is no output folder for the watcher to ignore.
     let watcher = Watcher::start(

@@ -12,6 +12,9 @@ pub(super) fn run(args: &WatchArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let flags = &args.watch;
     let mut writer = OutputWriter::new(args)?;
     let mut session = Session::open(&flags.catalog.catalog, RenderOptions::default(), None)?;
+    for warning in session.theme_warnings() {
+        eprintln!("warning: {warning}");
+    }
     // Watch before the first (full) build, so an edit saved while it runs is not lost.
     let watcher = Watcher::start(&flags.catalog.catalog, &args.out, &options(flags))?;
     let first = session.rebuild(&Plan {

@@ -59,8 +59,11 @@ impl ThemeError {
 pub struct Theme {
     tera: Tera,
     assets: BTreeMap<String, String>,
-    /// Whether the user's folder replaced or added any file.
+    /// Whether the user's folder replaced a file of the built-in theme.
     overridden: bool,
+    /// Files of the user's folder that no page or asset uses: neither a file of the
+    /// built-in theme nor a template (`.html`) another template may include.
+    unused: Vec<String>,
 }
 
 impl Theme {
@@ -88,15 +91,49 @@ impl Theme {
         }
         tera.add_raw_templates(templates)
             .map_err(|e| ThemeError::from_tera(&e))?;
+        let is_builtin = |name: &str| BUILTIN.iter().any(|(builtin, _)| *builtin == name);
         Ok(Theme {
             tera,
             assets,
-            overridden: !overrides.is_empty(),
+            // A template of the user's own (`macros.html`) changes a page only through a
+            // replaced one that includes it, and a file of any other name is never
+            // published: neither takes the built-in theme's policy away on its own.
+            overridden: overrides.iter().any(|(name, _)| is_builtin(name)),
+            unused: overrides
+                .iter()
+                .map(|(name, _)| name)
+                .filter(|name| !is_builtin(name) && !name.ends_with(".html"))
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// The files of the user's `templates/` folder that nothing uses (a `README.md`, a
+    /// misspelt `styles.css`), by name, so the writer can be told the theme ignored
+    /// them rather than wonder why the page did not change.
+    pub fn unused_files(&self) -> &[String] {
+        &self.unused
+    }
+
+    /// What to tell the writer about each of [`Theme::unused_files`], one line each.
+    pub fn unused_file_warnings(&self) -> impl Iterator<Item = String> + '_ {
+        let names: Vec<&str> = BUILTIN.iter().map(|(name, _)| *name).collect();
+        let (last, first) = names.split_last().unwrap_or((&"", &[]));
+        let known = format!("{} and {last}", first.join(", "));
+        self.unused.iter().map(move |name| {
+            match crate::load::closest(name, &names) {
+                Some(meant) => format!(
+                    "`templates/{name}` is not a file of the theme, so nothing uses it: did you mean `{meant}`?"
+                ),
+                None => format!(
+                    "`templates/{name}` is not a file of the theme, so nothing uses it: the theme's files are {known}, and templates (`.html`) of your own that they include"
+                ),
+            }
         })
     }
 
     /// The policy the pages keep to: [`CONTENT_SECURITY_POLICY`] for the built-in theme,
-    /// none once any file is overridden. A theme of one's own may well load a web font,
+    /// none once any of its files is replaced. A theme of one's own may well load a web font,
     /// an analytics script or an inline style, and a policy errdex wrote for its own
     /// theme would break those pages without a word; its owner writes the policy.
     pub fn content_security_policy(&self) -> Option<&'static str> {
@@ -180,6 +217,25 @@ mod tests {
         ] {
             assert_eq!(ours(input), teras(input), "input {input:?}");
         }
+    }
+
+    #[test]
+    fn a_file_of_the_folder_that_nothing_uses_is_named_with_what_was_meant() {
+        let file = |name: &str| (name.to_owned(), String::new());
+        let theme = Theme::new(&[file("styles.css"), file("NOTES.txt"), file("nav.html")])
+            .expect("the theme compiles");
+        let warnings: Vec<String> = theme.unused_file_warnings().collect();
+        assert_eq!(
+            warnings,
+            [
+                "`templates/styles.css` is not a file of the theme, so nothing uses it: did you mean `style.css`?",
+                "`templates/NOTES.txt` is not a file of the theme, so nothing uses it: the theme's files are base.html, error.html, overview.html, 404.html, style.css, search.js and favicon.svg, and templates (`.html`) of your own that they include",
+            ]
+        );
+        assert_eq!(
+            theme.content_security_policy(),
+            Some(CONTENT_SECURITY_POLICY)
+        );
     }
 
     #[test]

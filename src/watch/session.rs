@@ -90,6 +90,12 @@ impl Session {
         })
     }
 
+    /// A line for each file of the catalog's `templates/` folder that nothing uses
+    /// ([`Theme::unused_file_warnings`]), as the theme was last loaded.
+    pub fn theme_warnings(&self) -> Vec<String> {
+        self.theme.unused_file_warnings().collect()
+    }
+
     /// The last good output.
     pub fn files(&self) -> &Files {
         &self.files
