@@ -98,6 +98,7 @@ codes! {
     RepeatedDefinition = "W017", Warning, "A Markdown text defines a link label twice; links use the first definition.";
     UnusedDefinition = "W018", Warning, "A Markdown text defines a link label that no link uses.";
     UndefinedReference = "W019", Warning, "A Markdown reference link names a label its text does not define, so it shows as written.";
+    UncheckedMediaType = "W020", Warning, "An envelope's `media_type` is not a JSON one (or no media type at all) though it has `pointers` or looks misspelt, so its bodies are not checked.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

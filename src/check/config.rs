@@ -65,6 +65,7 @@ pub(super) fn check_config(
                     }
                 }
             }
+            check_media_type(source, envelope, diagnostics);
             if is_json_media_type(envelope.media_type()) {
                 match super::json_keys::parse(&envelope.example.value) {
                     Ok(parsed) => super::json_keys::warn_repeated(
@@ -464,6 +465,79 @@ pub fn normalize_base_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_owned()
 }
 
+/// W020: an envelope whose bodies are not checked, though it looks meant to be: its
+/// `media_type` is not JSON and it has `pointers` (which only JSON has), or is close
+/// to a JSON type (`aplication/json`), or is no media type at all. Each of these turns
+/// off, without a word, every check of the bodies that follow the envelope.
+fn check_media_type(
+    source: &SourceFile,
+    envelope: &crate::load::raw::RawEnvelope,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(media_type) = &envelope.media_type else {
+        return; // The default is `application/json`.
+    };
+    let written = media_type.value.as_str();
+    if is_json_media_type(written) {
+        return;
+    }
+    let essence = written.split(';').next().unwrap_or("").trim();
+    let lower = essence.to_ascii_lowercase();
+    let meant = crate::load::closest(&lower, &["application/json", "application/problem+json"])
+        // `json`, `text/json`: JSON, written another way.
+        .or_else(|| lower.contains("json").then_some("application/json"));
+    let has_pointers = envelope.pointers.as_ref().is_some_and(|p| {
+        [&p.code, &p.message, &p.docs_url, &p.status]
+            .iter()
+            .any(|pointer| pointer.is_some())
+    });
+    let well_formed = is_media_type(essence);
+    if well_formed && !has_pointers && meant.is_none() {
+        return; // A body in another format (`text/html`), named as such.
+    }
+    let what = if well_formed {
+        "not a JSON one"
+    } else {
+        "not a media type"
+    };
+    let help = match (meant, has_pointers) {
+        (Some(meant), _) => format!(
+            "did you mean `{meant}`? JSON bodies are `application/json` or a `+json` type, such as `application/problem+json`"
+        ),
+        (None, true) => "`pointers` are read from JSON bodies: write `application/json` or a `+json` type (`application/problem+json`) if the bodies are JSON, or leave `pointers` out for bodies in another format".to_owned(),
+        (None, false) => "write a media type as `type/subtype`, e.g. `application/json` or `text/html`".to_owned(),
+    };
+    diagnostics.push(
+        at(
+            source,
+            media_type,
+            Code::UncheckedMediaType,
+            format!(
+                "media type `{}` is {what}, so the bodies that follow envelope `{}` are not checked",
+                visible(written),
+                visible(&envelope.id.value)
+            ),
+        )
+        .with_help(help),
+    );
+}
+
+/// Whether `essence` is `type/subtype`, each a name of RFC 6838 (a letter or digit,
+/// then letters, digits and `!#$&-^_.+`, 127 characters at most).
+fn is_media_type(essence: &str) -> bool {
+    let name = |part: &str| {
+        part.len() <= 127
+            && part
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_alphanumeric() || (i > 0 && b"!#$&-^_.+".contains(&b)))
+            && !part.is_empty()
+    };
+    essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| name(kind) && name(subtype))
+}
+
 /// Whether bodies of this media type are JSON (`application/json`, `…+json`).
 pub fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type
@@ -647,5 +721,28 @@ mod tests {
             "application/problem+json; charset=utf-8"
         ));
         assert!(!is_json_media_type("text/plain"));
+    }
+
+    #[test]
+    fn a_media_type_is_type_slash_subtype_of_rfc_6838_names() {
+        for good in [
+            "text/html",
+            "application/vnd.api+json",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert!(is_media_type(good), "{good}");
+        }
+        for bad in [
+            "json",
+            "application/",
+            "/json",
+            "text/html/x",
+            "text /html",
+            "-a/b",
+            "a/b c",
+            "",
+        ] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
     }
 }
