@@ -89,11 +89,11 @@ pub(super) fn check_body(
         }
         Err(e) => {
             diagnostics.push(
-                at(
+                json_keys::not_parsed(
                     source,
                     &response.body,
-                    Code::BodyNotParsed,
-                    format!("response body is not valid {media_type}: {e}"),
+                    &e,
+                    &format!("response body is not valid {media_type}"),
                 )
                 .with_help(
                     "write the body as JSON in a `|` block scalar, exactly as the API returns it",
@@ -106,6 +106,12 @@ pub(super) fn check_body(
         return;
     };
     let envelope_id = envelope.map_or("", |e| e.id.value.as_str());
+    // A diagnostic at the value at `pointer`, on the line of the file that holds it.
+    let at_value =
+        |pointer: &str, code: Code, message: String| match json_keys::value_range(text, pointer) {
+            Some(range) => super::at_markdown_range(source, &response.body, range, code, message),
+            None => at(source, &response.body, code, message),
+        };
     let missing = |pointer: &str| {
         at(
             source,
@@ -124,18 +130,16 @@ pub(super) fn check_body(
         match body.pointer(&pointer.value) {
             Some(found) if code_matches(found, code) => {}
             Some(found @ (Value::String(_) | Value::Number(_))) => diagnostics.push(
-                at(
-                    source,
-                    &response.body,
+                at_value(
+                    &pointer.value,
                     Code::BodyCodeMismatch,
                     format!("the body's code is {found}, but this error is `{code}`"),
                 )
                 .with_help(mismatch_help(&pointer.value, found, code)),
             ),
             Some(found) => diagnostics.push(
-                at(
-                    source,
-                    &response.body,
+                at_value(
+                    &pointer.value,
                     Code::BodyCodeMismatch,
                     format!(
                         "the body's code is {}, but this error's code `{code}` can only match a string or a number",
@@ -159,18 +163,16 @@ pub(super) fn check_body(
             Some(Value::Number(n)) if n.as_i64() == Some(status) => {}
             Some(Value::String(s)) if s.trim() == status.to_string() => {}
             Some(found @ (Value::String(_) | Value::Number(_))) => diagnostics.push(
-                at(
-                    source,
-                    &response.body,
+                at_value(
+                    &pointer.value,
                     Code::BodyStatusMismatch,
                     format!("the body's status is {found}, but this error's status is {status}"),
                 )
                 .with_help(format!("set the value at `{}` to {status}", pointer.value)),
             ),
             Some(found) => diagnostics.push(
-                at(
-                    source,
-                    &response.body,
+                at_value(
+                    &pointer.value,
                     Code::BodyStatusMismatch,
                     format!(
                         "the body's status is {}, but a status can only match a number or a string of digits",
@@ -191,9 +193,8 @@ pub(super) fn check_body(
             // cannot be a body copied from one, and real APIs send it for some errors.
             Some(Value::String(url)) if url == ABOUT_BLANK => {}
             Some(found) => diagnostics.push(
-                at(
-                    source,
-                    &response.body,
+                at_value(
+                    &pointer.value,
                     Code::BodyDocsUrlMismatch,
                     format!("the body's docs URL is {found}, not this error's page"),
                 )
@@ -214,7 +215,7 @@ pub(super) fn check_body(
             Some(Value::String(text)) if !messages.is_empty() => {
                 if !messages.iter().any(|m| Template::parse(m).matches(text)) {
                     diagnostics.push(
-                            at(source, &response.body, Code::BodyMessageUnknown, format!("the body's message \"{}\" is none of this error's `messages`", super::excerpt(text, super::messages::MESSAGE_EXCERPT)))
+                            at_value(&pointer.value, Code::BodyMessageUnknown, format!("the body's message \"{}\" is none of this error's `messages`", super::excerpt(text, super::messages::MESSAGE_EXCERPT)))
                                 .with_help("add the message to `messages` (use `{name}` for variable parts), or fix the example"),
                         );
                 }

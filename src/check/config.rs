@@ -76,11 +76,11 @@ pub(super) fn check_config(
                         diagnostics,
                     ),
                     Err(e) => diagnostics.push(
-                        at(
+                        super::json_keys::not_parsed(
                             source,
                             &envelope.example,
-                            Code::BodyNotParsed,
-                            format!("envelope example is not valid JSON: {e}"),
+                            &e,
+                            "envelope example is not valid JSON",
                         )
                         .with_help("write the example body as JSON, in a `|` block scalar"),
                     ),

@@ -42,6 +42,81 @@ pub(super) fn parse(text: &str) -> Result<Parsed, serde_json::Error> {
     Ok(Parsed { value, repeated })
 }
 
+/// Where the value at `pointer` (RFC 6901) is written in `text`, a JSON text: the byte
+/// range of its spelling, so a diagnostic can point at the line that holds it rather than
+/// at the body's first. serde_json finds it: a `RawValue` borrows each value's text, and
+/// the pointer is followed one level at a time. Of a key written twice, the last is
+/// found, as [`parse`] keeps it. `None` when `text` is not JSON or holds nothing there.
+pub(super) fn value_range(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
+    let mut raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let inner = raw.get();
+        raw = if inner.starts_with('[') {
+            let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(inner).ok()?;
+            items.get(segment.parse::<usize>().ok()?).copied()?
+        } else {
+            let members: BTreeMap<String, &serde_json::value::RawValue> =
+                serde_json::from_str(inner).ok()?;
+            members.get(&segment).copied()?
+        };
+    }
+    // The value's text is a part of `text`: where it starts is how far its first byte is
+    // from `text`'s.
+    let start = (raw.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start + raw.get().len();
+    (end <= text.len()).then_some(start..end)
+}
+
+/// E021 for `json`, which did not parse: `what` names it ("response body is not valid
+/// application/json"). At the place the parser stopped, where the file holds it; then
+/// the parser's own "at line 4 column 19", counted in the text, would only confuse.
+pub(super) fn not_parsed(
+    source: &SourceFile,
+    json: &S<String>,
+    error: &serde_json::Error,
+    what: &str,
+) -> crate::diagnostic::Diagnostic {
+    let text = json.value.as_str();
+    let reason = error.to_string();
+    match error_offset(text, error) {
+        Some(offset) => {
+            let next = text[offset..].chars().next().map_or(0, char::len_utf8);
+            let reason = reason
+                .rsplit_once(" at line ")
+                .map_or(reason.as_str(), |(r, _)| r);
+            super::at_markdown_range(
+                source,
+                json,
+                offset..offset + next,
+                Code::BodyNotParsed,
+                format!("{what}: {reason}"),
+            )
+        }
+        None => at(
+            source,
+            json,
+            Code::BodyNotParsed,
+            format!("{what}: {reason}"),
+        ),
+    }
+}
+
+/// The byte offset in `text` of a parse error's line and column (serde_json counts both
+/// from 1, the column in bytes), on a character boundary.
+pub(super) fn error_offset(text: &str, error: &serde_json::Error) -> Option<usize> {
+    let line_start = if error.line() <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(error.line() - 2)?.0 + 1
+    };
+    let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    Some(at)
+}
+
 /// A W009 warning for each key `json` repeats; `what` names it ("the body").
 pub(super) fn warn_repeated(
     source: &SourceFile,
@@ -176,6 +251,35 @@ impl<'de> Visitor<'de> for Node<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pointer_finds_where_its_value_is_written() {
+        let body = "{\n  \"error\": {\n    \"code\": \"gone\",\n    \"a/b\": [1, {\"x~\": null}],\n    \"code\": 7\n  }\n}";
+        let spelt = |pointer: &str| value_range(body, pointer).map(|r| &body[r]);
+        // Of a key written twice, the last, as the parsed value keeps it.
+        assert_eq!(spelt("/error/code"), Some("7"));
+        assert_eq!(spelt("/error/a~1b/0"), Some("1"));
+        assert_eq!(spelt("/error/a~1b/1/x~0"), Some("null"));
+        assert_eq!(spelt(""), Some(body));
+        for nothing in [
+            "/error/missing",
+            "/error/a~1b/2",
+            "/error/code/0",
+            "/error/a~1b/x",
+        ] {
+            assert_eq!(spelt(nothing), None, "{nothing}");
+        }
+        assert_eq!(value_range("{not json", "/a"), None);
+    }
+
+    #[test]
+    fn a_parse_error_is_placed_at_its_line_and_column() {
+        let body = "{\n  \"é\": 1,,\n}";
+        let error = serde_json::from_str::<Value>(body).expect_err("two commas");
+        let at = error_offset(body, &error).expect("a place");
+        assert_eq!(&body[at..at + 1], ",");
+        assert_eq!(body[..at].matches('\n').count(), 1, "on the second line");
+    }
 
     fn repeated(text: &str) -> Vec<String> {
         parse(text)
