@@ -425,6 +425,36 @@ fn explain_tells_what_a_checks_diagnostic_means() {
 /// A `|` is escaped in a code span inside a table cell, where it would end the cell,
 /// and nowhere else, where the backslash would show.
 #[test]
+fn explain_and_lookup_never_echo_a_terminal_control_sequence() {
+    // A message pasted from a log may hold escape sequences (`\e]52;…` writes the
+    // clipboard, `\e[2J` clears the screen): they are quoted escaped.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "docs"], dir.path()).status.success());
+    for args in [
+        ["lookup", "--catalog", "docs", "boom \u{1b}[2J"],
+        ["explain", "--catalog", "docs", "x\u{1b}]52;c;aGk=\u{7}"],
+    ] {
+        let run = errdex(&args, dir.path());
+        let stderr = text(&run.stderr);
+        assert!(!stderr.contains('\u{1b}'), "{args:?}: {stderr:?}");
+        assert!(stderr.contains("\\u{1b}"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn explain_takes_a_diagnostic_in_lower_case_outside_a_catalog() {
+    // Inside a catalog, `e001` may be one of its error codes (they are lower case).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = errdex(&["explain", "e001"], dir.path());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).starts_with("## E001"),
+        "{}",
+        text(&run.stdout)
+    );
+}
+
+#[test]
 fn explain_escapes_pipes_in_table_cells_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(errdex(&["init", "c"], dir.path()).status.success());

@@ -13,6 +13,15 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         print_markdown(explained)?;
         return Ok(Outcome::Success);
     }
+    // Outside a catalog, `e001` can only mean the diagnostic.
+    let no_catalog = !args.catalog.catalog.join(crate::load::CONFIG_FILE).exists();
+    if let Some(explained) = diagnostic_section(&code.to_ascii_uppercase()).filter(|_| no_catalog) {
+        print_markdown(explained)?;
+        return Ok(Outcome::Success);
+    }
+    // Quoted in the messages below; a code pasted from a log can hold a terminal's
+    // control sequences.
+    let shown = crate::check::printable(code);
     // The file of the code asked for, whatever its extension, and whether the code is
     // written as in the catalog or as the API sends it (`INVALID_ARGUMENT` for the error
     // `invalid_argument`: E010 keeps codes lower case, logs and dashboards do not).
@@ -29,7 +38,7 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::CatalogErrors);
     };
     if readable.left_out.iter().any(|path| is_its_file(path)) {
-        eprintln!("error: `{code}` has errors (above); fix them to explain it");
+        eprintln!("error: `{shown}` has errors (above); fix them to explain it");
         return Ok(Outcome::CatalogErrors);
     }
     // The code as written, else the one error it spells.
@@ -41,7 +50,7 @@ pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
         let hint = diagnostic_hint(code)
             .unwrap_or_else(|| not_found_hint(&code.to_ascii_lowercase(), &codes));
-        eprintln!("error: no error with code `{code}` in the catalog\n  help: {hint}");
+        eprintln!("error: no error with code `{shown}` in the catalog\n  help: {hint}");
         // The code may be in one of them, under another file name (E011).
         if !readable.left_out.is_empty() {
             eprintln!("{}", left_out_note(readable.left_out.len(), "left out"));

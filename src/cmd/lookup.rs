@@ -86,7 +86,8 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     } else if matches.is_empty() {
         eprintln!(
             "no error in the catalog has a message matching \"{}\"",
-            crate::check::excerpt(&pasted.text, 200)
+            // A pasted message can hold a terminal's control sequences (`\e]52;…`).
+            crate::check::printable(&crate::check::excerpt(&pasted.text, 200))
         );
         if let Some(help) = suggestion(&catalog, &pasted) {
             eprintln!("{help}");
