@@ -168,6 +168,57 @@ pub(super) fn check_cross_file(
             );
         }
     }
+    replaced_in_a_circle(&by_code, diagnostics);
+}
+
+/// E016 for each error whose `replaced_by` leads, error after error, back to itself
+/// (`a` → `b` → `a`): none of them is the current error a reader is sent to. Each is
+/// reported in its own file, as each file's `replaced_by` is part of the loop.
+fn replaced_in_a_circle(
+    by_code: &BTreeMap<&str, Vec<&ErrorFile<'_>>>,
+    diagnostics: &mut Diagnostics,
+) {
+    let next = |code: &str| {
+        let file = by_code.get(code)?.first()?;
+        file.raw.replaced_by.as_ref().map(|r| r.value.as_str())
+    };
+    for files in by_code.values() {
+        let Some(file) = files.first() else { continue };
+        let start = file.raw.code.value.as_str();
+        let Some(replaced_by) = &file.raw.replaced_by else {
+            continue;
+        };
+        // A loop has at most one step per error; one reached otherwise, never back to
+        // `start`, is another error's to report.
+        let mut chain = vec![start];
+        let mut at_code = replaced_by.value.as_str();
+        while at_code != start && chain.len() <= by_code.len() {
+            chain.push(at_code);
+            match next(at_code) {
+                Some(following) => at_code = following,
+                None => break,
+            }
+        }
+        // `replaced_by` naming the error itself is reported above.
+        if at_code != start || chain.len() < 2 {
+            continue;
+        }
+        chain.push(start);
+        let path: Vec<String> = chain.iter().map(|c| format!("`{}`", visible(c))).collect();
+        diagnostics.push(
+            at(
+                file.source,
+                replaced_by,
+                Code::UnknownRelated,
+                format!(
+                    "`replaced_by` leads back to `{}` ({}): none of these errors replaces the others",
+                    visible(start),
+                    path.join(" → ")
+                ),
+            )
+            .with_help("point `replaced_by` at the error to use now, which has no `replaced_by` of its own"),
+        );
+    }
 }
 
 fn known(what: &str, ids: &[&str]) -> String {
