@@ -219,6 +219,17 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
     if let Some((expected, help)) = expected_shape(&error.to_string()) {
         let key = key_of(source, start);
+        // Digits the parser could not take are digits past what a number holds
+        // (`99999999999999999999`): "must be a whole number" would be untrue.
+        let (expected, help) =
+            if expected.starts_with("must be a whole number") && written_digits(source, start) {
+                (
+                    "is too large a number",
+                    "write a number of at most 18 digits, e.g. `404`",
+                )
+            } else {
+                (expected, help)
+            };
         let message = match &key {
             Some((key, true)) => format!("each item of `{key}` {expected}"),
             Some((key, false)) => format!("`{key}` {expected}"),
@@ -537,6 +548,17 @@ fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Whether the plain value written at `at` is digits only (a `+` allowed before them).
+fn written_digits(source: &SourceFile, at: Position) -> bool {
+    let rest = source.text.get(source.offset_of(at)..).unwrap_or("");
+    let token = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+        .next()
+        .unwrap_or("");
+    let digits = token.strip_prefix('+').unwrap_or(token);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// How to make YAML read a value as text, for the helps of the mistakes below.
 const QUOTE_TEXT: &str =
     "quote the whole text (`'…'`, doubling any `'` inside, or `\"…\"`) or write it as a `|` block";
@@ -814,6 +836,11 @@ mod tests {
         says(
             "code: x\nstatus: 404.0\n",
             "`status` must be a whole number",
+            2,
+        );
+        says(
+            "code: x\nstatus: 99999999999999999999\n",
+            "`status` is too large a number",
             2,
         );
         says("code: x\nagent:\n  stop\n", "`agent` must be a mapping", 3);
