@@ -78,7 +78,7 @@ pub(super) fn not_parsed(
     what: &str,
 ) -> crate::diagnostic::Diagnostic {
     let text = json.value.as_str();
-    let reason = error.to_string();
+    let reason = reason_of(error);
     match error_offset(text, error) {
         Some(offset) => {
             let next = text[offset..].chars().next().map_or(0, char::len_utf8);
@@ -99,6 +99,27 @@ pub(super) fn not_parsed(
             Code::BodyNotParsed,
             format!("{what}: {reason}"),
         ),
+    }
+}
+
+/// What is wrong with a JSON text, in serde_json's words, but for two of its limits,
+/// which valid JSON can reach: they are said as limits, not as mistakes in the text.
+fn reason_of(error: &serde_json::Error) -> String {
+    let reason = error.to_string();
+    if reason.starts_with("recursion limit exceeded") {
+        reason.replacen(
+            "recursion limit exceeded",
+            "it nests deeper than the 127 levels errdex reads",
+            1,
+        )
+    } else if reason.starts_with("number out of range") {
+        reason.replacen(
+            "number out of range",
+            "a number is beyond what errdex reads (a 64-bit float, up to about 1.8e308)",
+            1,
+        )
+    } else {
+        reason
     }
 }
 
@@ -270,6 +291,18 @@ mod tests {
             assert_eq!(spelt(nothing), None, "{nothing}");
         }
         assert_eq!(value_range("{not json", "/a"), None);
+    }
+
+    #[test]
+    fn the_parsers_limits_are_said_as_limits() {
+        let said =
+            |json: &str| reason_of(&serde_json::from_str::<Value>(json).expect_err("a limit"));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(
+            said(&deep).starts_with("it nests deeper than the 127 levels errdex reads at line 1")
+        );
+        assert!(said("[1e400]").starts_with("a number is beyond what errdex reads"));
+        assert!(said("[1,]").starts_with("trailing comma"));
     }
 
     #[test]
