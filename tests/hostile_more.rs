@@ -52,6 +52,15 @@ fn catalog_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// [`catalog_with`] for files made at run time, as (name, YAML).
+fn catalog_of(files: &[(String, String)]) -> tempfile::TempDir {
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, yaml)| (name.as_str(), yaml.as_bytes()))
+        .collect();
+    catalog_with(&borrowed)
+}
+
 struct Run {
     exit: i32,
     stdout: String,
@@ -480,11 +489,7 @@ fn messages_that_all_overlap_are_listed_a_few_at_a_time() {
             (format!("e{i:03}.yaml"), yaml)
         })
         .collect();
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, yaml)| (name.as_str(), yaml.as_bytes()))
-        .collect();
-    let dir = catalog_with(&borrowed);
+    let dir = catalog_of(&files);
     let (exit, diagnostics) = check("400 files of overlapping messages", dir.path());
     assert_eq!(exit, 1);
     let mut per_message: std::collections::BTreeMap<(String, u64), usize> = Default::default();
@@ -519,11 +524,7 @@ fn files_of_many_overlapping_messages_are_listed_a_hundred_at_a_time() {
             )
         })
         .collect();
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, yaml)| (name.as_str(), yaml.as_bytes()))
-        .collect();
-    let dir = catalog_with(&borrowed);
+    let dir = catalog_of(&files);
     let (exit, diagnostics) = check("4 files of 5,000 overlapping messages", dir.path());
     assert_eq!(exit, 1);
     let mut per_file: std::collections::BTreeMap<String, usize> = Default::default();
