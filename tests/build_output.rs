@@ -440,10 +440,11 @@ fn a_catalog_of_many_batches_builds_the_same_as_in_memory() {
         std::fs::write(catalog.join(format!("errors/key_{i:03}.yaml")), text).expect("write");
     }
     let files = assert_build_matches_memory(&catalog, "704 errors");
-    // Beside each error's page and Markdown, 15 catalog-wide files: the overview, 404,
+    // Beside each error's page and Markdown, 16 catalog-wide files: the overview, 404,
     // llms.txt (twice), llms-full.txt, errors.json, its schema, the search index (as
-    // JSON and as a script), the sitemap, robots.txt, _headers and the three theme assets.
-    assert_eq!(files, 2 * 704 + 15, "every page and Markdown file");
+    // JSON and as a script), the sitemap, robots.txt, .nojekyll, _headers and the three
+    // theme assets.
+    assert_eq!(files, 2 * 704 + 16, "every page and Markdown file");
 }
 
 #[test]
@@ -918,6 +919,7 @@ fn every_file_the_site_serves_may_be_linked_to() {
         .filter(|path| !path.ends_with('/'))
         .filter(|path| !path.starts_with("errors/") && !path.starts_with("assets/"))
         .filter(|path| !path.starts_with('_') && !path.starts_with(".errdex"))
+        .filter(|path| path != ".nojekyll")
         .filter(|path| !path.ends_with(".js"))
         .collect();
     assert!(

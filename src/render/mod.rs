@@ -390,6 +390,11 @@ impl<'a> Renderer<'a> {
                 catalog.config.base_url
             ),
         )?;
+        // GitHub Pages, publishing from a branch, runs Jekyll first, which turns `.md`
+        // files into HTML and drops `_headers` and `.well-known/`; an empty `.nojekyll`
+        // turns that off. It is written here because one the user adds to the output by
+        // hand would not last: every build replaces the folder whole.
+        put(".nojekyll", String::new())?;
         put(
             "_headers",
             headers_file(
