@@ -905,6 +905,21 @@ fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
     assert_same_tree(&kept_tree, &after, "what is not errdex's own leftover");
 }
 
+#[test]
+fn a_build_that_fails_before_any_site_existed_does_not_speak_of_one() {
+    // `--out` below a regular file: there is no previous site to be "unchanged".
+    let (dir, catalog) = catalog_copy(SMALL);
+    std::fs::write(dir.path().join("file"), "x").expect("a file");
+    let run = build(&catalog, &dir.path().join("file/site"), &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing was written to"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("previous site"), "{}", run.stderr);
+}
+
 /// A link to any page or file the build writes for readers passes `check`: the list of
 /// files `check` knows (E042) cannot fall behind what `build` writes.
 #[test]

@@ -73,7 +73,16 @@ fn publish(
     }
     let options = RenderOptions::default();
     let renderer = Renderer::new(catalog, &theme, &options);
-    let unchanged = || format!("the previous site in `{}` is unchanged", args.out.display());
+    // What a failed build leaves: the previous site as it was, or, when there was none,
+    // nothing at all.
+    let had_site = out.exists();
+    let unchanged = || {
+        if had_site {
+            format!("the previous site in `{}` is unchanged", args.out.display())
+        } else {
+            format!("nothing was written to `{}`", args.out.display())
+        }
+    };
     let staging = Staging::begin(out).with_context(unchanged)?;
     let mut stats = Stats::default();
     renderer
