@@ -1165,17 +1165,11 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
     for Definition { span, dest, .. } in definitions {
         edits.extend(definition_edit(markdown, span, &dest, links));
     }
-    // Nested events (an image inside a link) can overlap; keep the outermost edit, so
-    // an unsafe link around an image is removed whole. Outermost first: by start, then
-    // the longest.
+    // Nested events (an image inside a link) can overlap; the outermost edit is kept,
+    // so an unsafe link around an image is removed whole: outermost first (by start,
+    // then the longest), and `with_edits` skips an edit that overlaps one before it.
     edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
-    let mut kept: Vec<(Range<usize>, String)> = Vec::with_capacity(edits.len());
-    for edit in edits {
-        if kept.last().is_none_or(|(last, _)| edit.0.start >= last.end) {
-            kept.push(edit);
-        }
-    }
-    with_edits(markdown, kept)
+    with_edits(markdown, edits)
 }
 
 /// `text` with each range replaced by its string. The edits are in order and do not

@@ -279,11 +279,7 @@ fn envelope_of_shape<'a>(envelopes: &[&'a RawEnvelope], body: &str) -> Option<&'
         let Some(p) = &envelope.pointers else {
             return false;
         };
-        let pointers: Vec<&str> = [&p.code, &p.message, &p.docs_url, &p.status]
-            .into_iter()
-            .flatten()
-            .map(|pointer| pointer.value.as_str())
-            .collect();
+        let pointers: Vec<&str> = p.set().map(|pointer| pointer.value.as_str()).collect();
         !pointers.is_empty()
             && pointers
                 .iter()

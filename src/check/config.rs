@@ -48,15 +48,7 @@ pub(super) fn check_config(
             check_id(source, &envelope.id, "envelope", "standard", diagnostics);
             duplicate_id(source, &envelope.id, "envelope", &mut seen, diagnostics);
             if let Some(pointers) = &envelope.pointers {
-                for pointer in [
-                    &pointers.code,
-                    &pointers.message,
-                    &pointers.docs_url,
-                    &pointers.status,
-                ]
-                .into_iter()
-                .flatten()
-                {
+                for pointer in pointers.set() {
                     if let Err(problem) = validate_pointer(&pointer.value) {
                         diagnostics.push(
                             at(source, pointer, Code::InvalidPointer, format!("`{}` is not a JSON Pointer: {problem}", pointer.value))
@@ -481,16 +473,15 @@ fn check_media_type(
     if is_json_media_type(written) {
         return;
     }
-    let essence = written.split(';').next().unwrap_or("").trim();
+    let essence = essence_of(written);
     let lower = essence.to_ascii_lowercase();
     let meant = crate::load::closest(&lower, &["application/json", "application/problem+json"])
         // `json`, `text/json`: JSON, written another way.
         .or_else(|| lower.contains("json").then_some("application/json"));
-    let has_pointers = envelope.pointers.as_ref().is_some_and(|p| {
-        [&p.code, &p.message, &p.docs_url, &p.status]
-            .iter()
-            .any(|pointer| pointer.is_some())
-    });
+    let has_pointers = envelope
+        .pointers
+        .as_ref()
+        .is_some_and(|p| p.set().next().is_some());
     let well_formed = is_media_type(essence);
     if well_formed && !has_pointers && meant.is_none() {
         return; // A body in another format (`text/html`), named as such.
@@ -540,13 +531,13 @@ fn is_media_type(essence: &str) -> bool {
 
 /// Whether bodies of this media type are JSON (`application/json`, `…+json`).
 pub fn is_json_media_type(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence_of(media_type).to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A media type without its parameters: `text/html` of `text/html; charset=utf-8`.
+fn essence_of(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or("").trim()
 }
 
 /// Validates RFC 6901 syntax: empty, or `/`-separated segments with `~` only as `~0`/`~1`.

@@ -148,6 +148,15 @@ pub struct RawPointers {
     pub status: Option<S<String>>,
 }
 
+impl RawPointers {
+    /// The pointers the envelope sets, in the order of the fields.
+    pub fn set(&self) -> impl Iterator<Item = &S<String>> {
+        [&self.code, &self.message, &self.docs_url, &self.status]
+            .into_iter()
+            .flatten()
+    }
+}
+
 /// An ordered section of the catalog, e.g. `auth` or `billing`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
