@@ -8,14 +8,12 @@ use std::io::{IsTerminal, Write};
 pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let code = args.code.as_str();
     // A check's diagnostic (`warning[W017]`), as rustc explains its own. Only as printed,
-    // in upper case: every error code of a catalog is lower case (E010).
-    if let Some(explained) = diagnostic_section(code) {
-        print_markdown(explained)?;
-        return Ok(Outcome::Success);
-    }
-    // Outside a catalog, `e001` can only mean the diagnostic.
-    let no_catalog = !args.catalog.catalog.join(crate::load::CONFIG_FILE).exists();
-    if let Some(explained) = diagnostic_section(&code.to_ascii_uppercase()).filter(|_| no_catalog) {
+    // in upper case: every error code of a catalog is lower case (E010). Outside a
+    // catalog, `e001` can only mean the diagnostic.
+    let no_catalog = || !args.catalog.catalog.join(crate::load::CONFIG_FILE).exists();
+    let diagnostic = diagnostic_section(code)
+        .or_else(|| diagnostic_section(&code.to_ascii_uppercase()).filter(|_| no_catalog()));
+    if let Some(explained) = diagnostic {
         print_markdown(explained)?;
         return Ok(Outcome::Success);
     }
