@@ -1,18 +1,22 @@
-//! Every unknown and every missing key of a file, at every level.
+//! Every unknown and every missing key of a file, and every value of the wrong type, at
+//! every level.
 //!
 //! serde stops at the first problem, so a writer who misspelt three keys would learn of
 //! them over three runs. When a file's typed parse has failed, it is parsed once more
 //! into a bare tree of mappings, lists and scalars with the place of every key, and the
 //! tree is walked together with the JSON Schema of the file's type: a key the schema's
 //! mapping does not list is unknown (E003), a key it requires and the mapping lacks is
-//! missing (E005). The schema is generated from the same Rust types as the parse, so
-//! the allowed keys cannot drift from them. A valid file never gets here.
+//! missing (E005), and a value of a type the schema does not take where it is (a list
+//! for a number, `maybe` for a boolean) is of the wrong type (E002). The schema is
+//! generated from the same Rust types as the parse, so the allowed keys and types
+//! cannot drift from them. A valid file never gets here.
 //!
 //! The tree takes any YAML the typed parse can read, whatever its keys and values: a key
 //! that is a list, a mapping or null names no field and is reported as such (E002), and
-//! the walk goes on past it; a value is a scalar, a list or a mapping, whatever it would
-//! be to the typed parse (`.inf` is text in a text field; a tag errdex does not know is
-//! the typed parse's to report).
+//! the walk goes on past it. A value is judged as loosely as the typed parse reads it:
+//! any scalar is text in a text field (`.inf`, `12`, `yes`), a number or boolean in
+//! quotes is taken (the checks report the quotes once the file parses), and a tag
+//! errdex does not know is the typed parse's to report.
 //!
 //! The tree keeps a key written twice in one mapping, which the walk reports (E004)
 //! naming the first, and where: the parser says only where the second is, and the
@@ -22,7 +26,8 @@
 
 use super::raw::OrderedMap;
 use super::yaml::{
-    closest, first_content_line, is_limit, missing_field, original_error, unknown_field,
+    Expected, Written, closest, first_content_line, is_limit, missing_field, original_error,
+    unknown_field, unknown_word, wrong_type,
 };
 use crate::check::repeated_header;
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -59,9 +64,15 @@ const WALK_MAX_REPLAYED_EVENTS: usize = 10_000;
 
 /// What the walk of a file found.
 pub enum KeyProblems {
-    /// Every unknown and every missing key, by position (none, when the file's problem
-    /// is elsewhere).
-    Found(Vec<Diagnostic>),
+    /// Every unknown and every missing key and every value of the wrong type, by
+    /// position (none, when the file's problem is elsewhere).
+    Found {
+        diagnostics: Vec<Diagnostic>,
+        /// From the start of each value of the wrong type to the start of the last
+        /// node inside it: the typed parse may have stopped anywhere in there (at the
+        /// `1` of `action: {stop: 1}`), at what is the same mistake.
+        wrong_values: Vec<(Position, Position)>,
+    },
     /// More than [`MAX_KEY_PROBLEMS`].
     TooMany,
     /// The file passes one of the walk's limits. They are tighter than the typed
@@ -106,14 +117,18 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
         defs: schema.get("$defs").and_then(Value::as_object),
         found: Vec::new(),
         seen: BTreeSet::new(),
+        wrong_values: Vec::new(),
     };
     if walk.node(&tree, schema.as_value(), true).is_break() {
         return KeyProblems::TooMany;
     }
-    let mut found = walk.found;
+    let mut found = std::mem::take(&mut walk.found);
     // By position; a mapping's missing keys stay in the schema's order.
     found.sort_by_key(|d| (d.start, d.code));
-    KeyProblems::Found(found)
+    KeyProblems::Found {
+        diagnostics: found,
+        wrong_values: walk.wrong_values,
+    }
 }
 
 /// The typed parse's `options` for reading a file without its types: every key kept,
@@ -197,16 +212,28 @@ struct Walk<'a> {
     found: Vec<Diagnostic>,
     /// The place, code and message of each of `found`.
     seen: BTreeSet<(Position, Code, String)>,
+    /// See [`KeyProblems::Found`].
+    wrong_values: Vec<(Position, Position)>,
 }
 
 impl<'a> Walk<'a> {
     /// Checks `node` and everything under it against `schema`. Breaks once more than
-    /// [`MAX_KEY_PROBLEMS`] are found. A node whose shape the schema does not expect (a
-    /// scalar for a mapping, a mapping for text) is passed over: the typed parse
-    /// reports that, and its keys would only be guesses.
+    /// [`MAX_KEY_PROBLEMS`] are found. A node of a type the schema does not take there
+    /// (a scalar for a mapping, a mapping for text) is reported, and nothing under it
+    /// is looked at.
     fn node(&mut self, node: &Spanned<Node>, schema: &'a Value, root: bool) -> ControlFlow<()> {
+        if let Some(wrong) = self.wrong_type(node, schema) {
+            // Nothing under a value of the wrong type is looked at: its keys would only
+            // be guesses.
+            let last = self
+                .source
+                .span_of(&Place::from(&last_inside(node).referenced))
+                .0;
+            self.wrong_values.push((wrong.start, last));
+            return self.push(wrong);
+        }
         match &node.value {
-            Node::Scalar => {}
+            Node::Scalar(_) => {}
             Node::List(items) => {
                 let Some(item_schema) = self.resolve(schema, "items") else {
                     return ControlFlow::Continue(());
@@ -277,6 +304,165 @@ impl<'a> Walk<'a> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// E002 for `node` if the typed parse does not take it where `schema` puts it: a
+    /// list for text, text for a number, a word not in the set (`retry_latr`). Only
+    /// what the typed parse refuses, read as loosely as it reads: text fields take any
+    /// scalar, and a number or boolean in quotes is taken (and reported by the checks
+    /// once the file parses).
+    fn wrong_type(&self, node: &Spanned<Node>, schema: &'a Value) -> Option<Diagnostic> {
+        let accepts = self.accepts(schema);
+        if accepts.anything {
+            return None;
+        }
+        let has = |t: &str| accepts.types.contains(&t);
+        let number = has("integer") || has("number");
+        let found = match &node.value {
+            Node::List(_) if has("array") => return None,
+            Node::Map(_) if has("object") => return None,
+            Node::List(_) | Node::Map(_) => Written::Nested,
+            Node::Scalar(scalar) => {
+                let taken = match scalar {
+                    Scalar::Null => has("null"),
+                    Scalar::Boolean => {
+                        has("string") || (has("boolean") && self.written_as_boolean(node))
+                    }
+                    Scalar::Integer { negative } => {
+                        has("string")
+                            || has("number")
+                            || (has("integer") && !(*negative && accepts.unsigned))
+                    }
+                    Scalar::Number => has("string") || has("number"),
+                    Scalar::Text(text) => {
+                        if has("string")
+                            && !accepts.free_text
+                            && !accepts.words.contains(&text.as_str())
+                        {
+                            let (start, end) = self.source.span_of(&Place::from(&node.referenced));
+                            return Some(unknown_word(
+                                self.source,
+                                start,
+                                end,
+                                text,
+                                &accepts.words,
+                            ));
+                        }
+                        has("string")
+                            || (number && is_number_text(text))
+                            || (has("boolean") && matches!(text.as_str(), "true" | "false"))
+                    }
+                };
+                if taken {
+                    return None;
+                }
+                if matches!(scalar, Scalar::Null) {
+                    Written::Null
+                } else {
+                    Written::Scalar
+                }
+            }
+        };
+        // What to ask for: a word of the set, text, a number, a boolean, a list or a
+        // mapping, the first the schema takes.
+        let expected = if has("string") && !accepts.free_text {
+            Expected::Word(&accepts.words)
+        } else if has("string") {
+            Expected::Text
+        } else if number {
+            Expected::WholeNumber {
+                unsigned: accepts.unsigned,
+            }
+        } else if has("boolean") {
+            Expected::Boolean
+        } else if has("array") {
+            Expected::List
+        } else if has("object") {
+            Expected::Mapping
+        } else {
+            return None;
+        };
+        let (start, end) = self.source.span_of(&Place::from(&node.referenced));
+        Some(wrong_type(self.source, start, end, expected, found))
+    }
+
+    /// Whether the boolean `node` is written `true` or `false`, which the typed parse
+    /// takes, and not `yes`, `off` or another YAML 1.1 spelling, which the untyped
+    /// reading resolves as well.
+    fn written_as_boolean(&self, node: &Spanned<Node>) -> bool {
+        let (start, _) = self.source.span_of(&Place::from(&node.referenced));
+        let written = self
+            .source
+            .text
+            .get(self.source.offset_of(start)..)
+            .unwrap_or("");
+        let word: String = written
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        matches!(word.as_str(), "true" | "false")
+    }
+
+    /// What `schema` takes, its `$ref`s followed and the branches of its `anyOf` and
+    /// `oneOf` joined. Bounded like [`Walk::resolve`].
+    fn accepts(&self, schema: &'a Value) -> Accepts<'a> {
+        let mut accepts = Accepts::default();
+        let mut pending = vec![schema];
+        let mut steps = 0;
+        while let Some(schema) = pending.pop() {
+            steps += 1;
+            if steps > 64 {
+                accepts.anything = true;
+                break;
+            }
+            let mut typed = false;
+            let types = match schema.get("type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            typed |= !types.is_empty();
+            let mut words: Vec<&str> = schema
+                .get("const")
+                .and_then(Value::as_str)
+                .into_iter()
+                .collect();
+            words.extend(
+                schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
+            typed |= !words.is_empty();
+            if types.contains(&"string") && words.is_empty() {
+                accepts.free_text = true;
+            }
+            accepts.types.extend(types);
+            accepts.words.extend(words);
+            accepts.unsigned |= schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|format| format.starts_with("uint"));
+            if let Some(name) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                typed = true;
+                pending.extend(self.defs.and_then(|defs| defs.get(name)));
+            }
+            for branches in ["anyOf", "oneOf"] {
+                if let Some(branches) = schema.get(branches).and_then(Value::as_array) {
+                    typed = true;
+                    pending.extend(branches.iter().rev());
+                }
+            }
+            // `{}` or `true`: any value.
+            accepts.anything |= !typed;
+        }
+        accepts
     }
 
     /// Checks the `entries` of an open mapping, whose keys are any text and whose values
@@ -532,14 +718,79 @@ impl<'de> Visitor<'de> for Seek<'_> {
     }
 }
 
+/// The node written last inside `node` (itself, if it holds none).
+fn last_inside(mut node: &Spanned<Node>) -> &Spanned<Node> {
+    loop {
+        node = match &node.value {
+            Node::List(items) => match items.last() {
+                Some(item) => item,
+                None => return node,
+            },
+            Node::Map(entries) => match entries.last() {
+                Some((_, value)) => value,
+                None => return node,
+            },
+            Node::Scalar(_) => return node,
+        };
+    }
+}
+
+/// What a schema takes, for [`Walk::wrong_type`].
+#[derive(Default)]
+struct Accepts<'a> {
+    /// JSON Schema types: `string`, `integer`, `null`, …
+    types: Vec<&'a str>,
+    /// The words a text must be one of, unless `free_text`.
+    words: Vec<&'a str>,
+    /// Some text is taken that is not one of `words`.
+    free_text: bool,
+    /// A number must not be below 0.
+    unsigned: bool,
+    /// Anything is taken: a part of the schema says nothing of the value.
+    anything: bool,
+}
+
+/// Whether `text` reads as a number, as the typed parse reads a number in quotes:
+/// `"429"`, `" -1 "`, `"0x1AD"`, `"4_29"`.
+fn is_number_text(text: &str) -> bool {
+    let text = text.trim();
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (digits, radix) = match digits.get(..2) {
+        Some("0x" | "0X") => (&digits[2..], 16),
+        Some("0o" | "0O") => (&digits[2..], 8),
+        Some("0b" | "0B") => (&digits[2..], 2),
+        _ => (digits, 10),
+    };
+    !digits.is_empty()
+        && digits
+            .chars()
+            .all(|c| c == '_' || c == '.' || c.is_digit(radix))
+        && digits.chars().any(|c| c.is_digit(radix))
+}
+
 /// A YAML node reduced to what the walk needs: its shape, and its keys with places.
 #[derive(Debug)]
 enum Node {
-    /// Any scalar, null included: the walk has nothing to look at in it.
-    Scalar,
+    /// Any scalar, null included.
+    Scalar(Scalar),
     List(Vec<Spanned<Node>>),
     /// Entries in the order written, merge keys expanded.
     Map(Vec<MapEntry>),
+}
+
+/// A scalar as the untyped reading resolves it, for the walk to tell whether the typed
+/// parse takes it where the schema puts it.
+#[derive(Debug)]
+enum Scalar {
+    Null,
+    Boolean,
+    /// A whole number, and whether it is below 0.
+    Integer {
+        negative: bool,
+    },
+    /// Another number (`4.5`, `.inf`).
+    Number,
+    Text(String),
 }
 
 /// A key of a mapping and its value.
@@ -711,34 +962,36 @@ impl<'de> Deserialize<'de> for Node {
                 f.write_str("any YAML value")
             }
             fn visit_bool<E: de::Error>(self, _: bool) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Boolean))
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Node, E> {
-                Ok(Node::Scalar)
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Integer { negative: n < 0 }))
             }
-            fn visit_i128<E: de::Error>(self, _: i128) -> Result<Node, E> {
-                Ok(Node::Scalar)
+            fn visit_i128<E: de::Error>(self, n: i128) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Integer { negative: n < 0 }))
             }
             fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Integer { negative: false }))
             }
             fn visit_u128<E: de::Error>(self, _: u128) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Integer { negative: false }))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Number))
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Node, E> {
-                Ok(Node::Scalar)
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Text(text.to_owned())))
             }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node, E> {
-                Ok(Node::Scalar)
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Text(
+                    String::from_utf8_lossy(bytes).into_owned(),
+                )))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Null))
             }
             fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-                Ok(Node::Scalar)
+                Ok(Node::Scalar(Scalar::Null))
             }
             fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Node, D::Error> {
                 Node::deserialize(inner)
@@ -1136,6 +1389,77 @@ mod tests {
                 "E003 8:1 unknown field `True`",
                 "E003 9:1 unknown field `.Inf`",
             ]
+        );
+    }
+
+    #[test]
+    fn every_value_of_the_wrong_type_is_reported_at_once() {
+        // serde stops at the title; the walk reads on along the schema, which knows a
+        // status is a number where serde's message called it text.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: [T]\nstatus: [429]\nsummary:\nretryable: maybe\nfix: Wait.\nagent:\n  action: retry_latr\n  guidance: g\nretry_after: {seconds: -5}\n"
+            ),
+            [
+                "E002 2:8 `title` must be text, not a list or mapping",
+                "E002 3:9 `status` must be a whole number, not a list or mapping",
+                "E002 4:8 `summary` is empty",
+                "E002 5:12 `retryable` must be `true` or `false`",
+                "E002 6:6 `fix` must be a list",
+                "E002 8:11 unknown value `retry_latr`",
+                "E002 10:24 `seconds` must be a whole number, 0 or more",
+            ]
+        );
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}fix:\n  - [a]\n  - ok\n  -\nagent: [stop]\n"
+            )),
+            [
+                "E002 7:5 each item of `fix` must be text, not a list or mapping",
+                "E002 9:4 each item of `fix` is empty",
+                "E002 10:8 `agent` must be a mapping",
+            ]
+        );
+        let helps = helps(&format!(
+            "{HEAD}fix:\n  -\nagent: {{action: [stop], guidance: g}}\n"
+        ));
+        assert_eq!(
+            helps[0],
+            "write the item after the `- `, or remove the line"
+        );
+        assert!(
+            helps[1].starts_with("write one of `stop`, `fix_request`"),
+            "{helps:?}"
+        );
+    }
+
+    #[test]
+    fn what_the_typed_parse_takes_is_left_to_the_checks() {
+        // A number or a boolean in quotes, `yes` in a text field, a number for text:
+        // the typed parse takes them (the checks report the quotes), so the walk must
+        // not call them wrong beside the one mistake.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: [T]\nstatus: \"429\"\nsummary: 12\nretryable: \"false\"\nsince: yes\nretry_after: {seconds: \"30\"}\nagent: {action: \"stop\", guidance: true}\n"
+            ),
+            ["E002 2:8 `title` must be text, not a list or mapping"]
+        );
+    }
+
+    #[test]
+    fn a_mistake_inside_a_value_of_the_wrong_type_is_reported_once() {
+        // serde stops at the `1`, inside the mapping the walk reports as a whole.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:\n  action: {{retry: 1}}\n  guidance: g\n"
+            )),
+            ["E002 7:11 `action` must be one word, not a list or mapping"]
+        );
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent:\n  action:\n    retry:\n      after: 1\n  guidance: g\n"
+            )),
+            ["E002 8:5 `action` must be one word, not a list or mapping"]
         );
     }
 

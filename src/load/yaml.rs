@@ -127,8 +127,11 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
         }
         _ => first,
     };
-    let mut all = match keys::key_problems::<T>(source, options()) {
-        KeyProblems::Found(all) => all,
+    let (mut all, wrong_values) = match keys::key_problems::<T>(source, options()) {
+        KeyProblems::Found {
+            diagnostics,
+            wrong_values,
+        } => (diagnostics, wrong_values),
         // Past the walk's own limits, which are tighter than the typed parse's: the file
         // is within the typed parse's, so nothing about them is the writer's to fix.
         KeyProblems::TooMany | KeyProblems::TooBig => return vec![first],
@@ -156,14 +159,22 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     // and a merged key where it is written, where serde puts it at the `<<`. The same
     // code and message is the same mistake. A key that is not text, serde reports as a
     // value that must be text, where the walk reports the key: at the same place. So
-    // the walk reports a repeated key, naming the first, which serde does not.
+    // the walk reports a repeated key, naming the first, which serde does not. A value
+    // of the wrong type, the walk reports from the schema, which knows what the value
+    // should be where serde's message may not (`status: [429]` is no text field): at
+    // the value, or around the place inside it where serde stopped.
     let found_again = match first.code {
         Code::UnknownField | Code::MissingField => all
             .iter()
             .any(|d| d.code == first.code && d.message == first.message),
-        Code::WrongType | Code::DuplicateKey => all
-            .iter()
-            .any(|d| d.code == first.code && d.start == first.start),
+        Code::WrongType | Code::DuplicateKey => {
+            all.iter()
+                .any(|d| d.code == first.code && d.start == first.start)
+                || (first.code == Code::WrongType
+                    && wrong_values
+                        .iter()
+                        .any(|(start, last)| (*start..=*last).contains(&first.start)))
+        }
         _ => false,
     };
     if !found_again {
@@ -217,39 +228,28 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     );
     let diagnostic =
         |code: Code, message: String| Diagnostic::new(code, &source.path, start, end, message);
-    if let Some((expected, help)) = expected_shape(&error.to_string()) {
-        let key = key_of(source, start);
-        // Digits the parser could not take are digits past what a number holds
-        // (`99999999999999999999`): "must be a whole number" would be untrue.
-        let (expected, help) =
-            if expected.starts_with("must be a whole number") && written_digits(source, start) {
-                (
-                    "is too large a number",
-                    "write a number of at most 18 digits, e.g. `404`",
-                )
-            } else {
-                (expected, help)
-            };
-        let message = match &key {
-            Some((key, true)) => format!("each item of `{key}` {expected}"),
-            Some((key, false)) => format!("`{key}` {expected}"),
-            None => format!("this value {expected}"),
-        };
-        let help = text_help(source, start, key.as_ref().map(|(key, _)| key.as_str()))
-            .unwrap_or_else(|| help.to_owned());
-        return diagnostic(Code::WrongType, message).with_help(help);
+    if let Some((expected, written)) = expected_shape(&error.to_string()) {
+        return wrong_type(source, start, end, expected, written);
     }
     match kind {
-        YamlError::SerdeUnknownField { field, expected, .. } => unknown_field(&source.path, start, end, field, expected),
-        YamlError::SerdeUnknownVariant { variant, expected, .. } => {
-            diagnostic(Code::WrongType, format!("unknown value `{variant}`")).with_help(did_you_mean(variant, expected))
-        }
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => unknown_field(&source.path, start, end, field, expected),
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => unknown_word(source, start, end, variant, expected),
         YamlError::SerdeMissingField { field, .. } => {
             // serde-saphyr notices a missing field at the end of its mapping; for the
             // file's top-level mapping, its first line is the clearer place to point at.
-            let line = lines(&source.text).nth(start.line.saturating_sub(1)).unwrap_or("");
+            let line = lines(&source.text)
+                .nth(start.line.saturating_sub(1))
+                .unwrap_or("");
             let top_level = !line.starts_with([' ', '\t', '-']);
-            let at = if top_level { first_content_line(source) } else { start };
+            let at = if top_level {
+                first_content_line(source)
+            } else {
+                start
+            };
             missing_field(&source.path, at, field)
         }
         YamlError::DuplicateMappingKey { key, .. } => {
@@ -259,12 +259,21 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         }
         // Valid YAML (`!!int 12`, `!!bool yes`) whose tag names another type than text.
         YamlError::TaggedScalarCannotDeserializeIntoString { .. } => {
-            let tag = tag_before(source, start).map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
+            let tag = tag_before(source, start)
+                .map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
             diagnostic(Code::WrongType, format!("this value is tagged {tag}, but must be text"))
                 .with_help("remove the tag; write `!!str` or quote the value if it could be read as a number or a boolean")
         }
-        YamlError::InvalidBooleanStrict { .. } => diagnostic(Code::WrongType, "expected `true` or `false`".to_owned())
-            .with_help("YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`"),
+        YamlError::InvalidBooleanStrict { .. } => {
+            wrong_type(source, start, end, Expected::Boolean, Written::Scalar)
+        }
+        // A list or mapping where one word of a set belongs (`action: [stop]`); the words
+        // are the walk's to name (see `keys`), from the schema.
+        YamlError::ExternallyTaggedEnumExpectedScalarOrMapping { .. }
+        | YamlError::ExpectedStringKeyForExternallyTaggedEnum { .. }
+        | YamlError::UnexpectedValueForUnitEnumVariant { .. } => {
+            wrong_type(source, start, end, Expected::Word(&[]), Written::Nested)
+        }
         YamlError::Budget { breach, .. } => {
             let (message, help) = budget_message(breach);
             diagnostic(Code::ResourceLimit, message).with_help(help)
@@ -272,10 +281,14 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
-            .with_help(limits_help()),
-        YamlError::MultipleDocuments { .. } => diagnostic(Code::YamlSyntax, "the file holds more than one YAML document".to_owned())
-            .with_help("remove the `---` separator: each error lives in its own file"),
+        | YamlError::AliasReplayCounterOverflow { .. } => {
+            diagnostic(Code::ResourceLimit, first_line(&error.to_string())).with_help(limits_help())
+        }
+        YamlError::MultipleDocuments { .. } => diagnostic(
+            Code::YamlSyntax,
+            "the file holds more than one YAML document".to_owned(),
+        )
+        .with_help("remove the `---` separator: each error lives in its own file"),
         YamlError::SerdeInvalidType { .. }
         | YamlError::SerdeInvalidValue { .. }
         | YamlError::SerdeInvalidLength { .. }
@@ -283,30 +296,47 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
         | YamlError::NullIntoString { .. }
         | YamlError::NonFiniteFloat { .. }
         | YamlError::UnsupportedTag { .. } => {
-            diagnostic(Code::WrongType, first_line(&error.to_string())).with_help(type_help(&error.to_string()))
+            diagnostic(Code::WrongType, first_line(&error.to_string()))
+                .with_help(type_help(&error.to_string()))
         }
         _ if error.to_string().contains("recursion") || error.to_string().contains("depth") => {
-            diagnostic(Code::ResourceLimit, first_line(&error.to_string()))
-                .with_help(format!("catalog files are limited to {MAX_DEPTH} levels of nesting; simplify the file"))
+            diagnostic(Code::ResourceLimit, first_line(&error.to_string())).with_help(format!(
+                "catalog files are limited to {MAX_DEPTH} levels of nesting; simplify the file"
+            ))
         }
         _ => {
             let text = error.to_string();
             // The scanner trips over a tab in the indentation while still reading the
             // line before, and says so there; the writer's mistake is the tab.
-            let tab = text.contains("tab").then(|| indenting_tab(source, start)).flatten();
+            let tab = text
+                .contains("tab")
+                .then(|| indenting_tab(source, start))
+                .flatten();
             if let Some(at) = tab {
                 return Diagnostic::new(Code::YamlSyntax, &source.path, at, at, "this line is indented with a tab".to_owned())
                     .with_help("YAML indents with spaces only: replace the tab with spaces, as many as the lines around it use");
             }
             if let Some(reserved) = reserved_start(source, start, &text) {
                 // A backtick quoted in backticks would read as an empty code span.
-                let name = if reserved == '`' { "a backtick".to_owned() } else { format!("`{reserved}`") };
-                return diagnostic(Code::YamlSyntax, format!("unquoted text cannot start with {name}"))
-                    .with_help(format!("YAML reserves {name} at the start of a value: {QUOTE_TEXT}"));
+                let name = if reserved == '`' {
+                    "a backtick".to_owned()
+                } else {
+                    format!("`{reserved}`")
+                };
+                return diagnostic(
+                    Code::YamlSyntax,
+                    format!("unquoted text cannot start with {name}"),
+                )
+                .with_help(format!(
+                    "YAML reserves {name} at the start of a value: {QUOTE_TEXT}"
+                ));
             }
             if let Some(help) = colon_in_value_help(source, start, &text) {
-                return diagnostic(Code::YamlSyntax, "`: ` in unquoted text reads as the start of a new key".to_owned())
-                    .with_help(help);
+                return diagnostic(
+                    Code::YamlSyntax,
+                    "`: ` in unquoted text reads as the start of a new key".to_owned(),
+                )
+                .with_help(help);
             }
             let help = match opened_quote(source, start) {
                 Some(open) => format!(
@@ -514,49 +544,164 @@ fn first_line(message: &str) -> String {
     trimmed.trim_end_matches(':').to_owned()
 }
 
-/// What a value should have been, and how to write it, for the parser's messages about
-/// a value of the wrong shape; they name parser events and Rust types (`expected
-/// sequence start`, `invalid i64`), which mean nothing to a docs writer.
-fn expected_shape(message: &str) -> Option<(&'static str, &'static str)> {
+/// What a value must be, for E002 (see [`wrong_type`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Expected<'a> {
+    List,
+    Mapping,
+    Text,
+    /// A whole number; `unsigned` when it cannot be below 0.
+    WholeNumber {
+        unsigned: bool,
+    },
+    Boolean,
+    /// One of these words (none when the typed parse, which does not know them, says so).
+    Word(&'a [&'a str]),
+}
+
+/// What a value of the wrong type is instead, as far as E002's words go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Written {
+    /// A list or a mapping.
+    Nested,
+    /// Nothing: `key:` or `~`.
+    Null,
+    /// Text, a number or a boolean.
+    Scalar,
+}
+
+/// E002 for the value at `start..end`, which is `found` where `expected` belongs, named
+/// by its key (``each item of `fix` ``) when the line shows it. One builder for the
+/// typed parse, which stops at the first such value, and the walk of the file's schema
+/// (see `keys`), which finds them all: the same mistake reads the same either way.
+pub(super) fn wrong_type(
+    source: &SourceFile,
+    start: Position,
+    end: Position,
+    expected: Expected,
+    written: Written,
+) -> Diagnostic {
+    const NESTED: &str = "must be text, not a list or mapping";
+    let (what, help): (&str, String) = match (expected, written) {
+        (Expected::List, _) => (
+            "must be a list",
+            "put each item on its own line under the key, starting with `- `".into(),
+        ),
+        (Expected::Mapping, _) => (
+            "must be a mapping",
+            "write its `key: value` lines on their own lines, indented under it".into(),
+        ),
+        (Expected::Text | Expected::Word(_), Written::Null) => (
+            "is empty",
+            "write the text after the colon, or remove the key if it is optional".into(),
+        ),
+        (Expected::Text, _) => (
+            NESTED,
+            "write plain text; quote it if it starts with `[` or `{`".into(),
+        ),
+        (Expected::WholeNumber { .. }, Written::Nested) => (
+            "must be a whole number, not a list or mapping",
+            "write digits only after the colon, e.g. `404`".into(),
+        ),
+        // Digits the parser could not take are digits past what a number holds
+        // (`99999999999999999999`): "must be a whole number" would be untrue.
+        (Expected::WholeNumber { .. }, _) if too_many_digits(source, start) => (
+            "is too large a number",
+            "write a number of at most 18 digits, e.g. `404`".into(),
+        ),
+        (Expected::WholeNumber { unsigned: false }, _) => (
+            "must be a whole number",
+            "write digits only, without quotes, a decimal point or a unit, e.g. `404`".into(),
+        ),
+        (Expected::WholeNumber { unsigned: true }, _) => (
+            "must be a whole number, 0 or more",
+            "write digits only, without quotes, a sign, a decimal point or a unit, e.g. `30`"
+                .into(),
+        ),
+        (Expected::Boolean, Written::Nested) => (
+            "must be `true` or `false`, not a list or mapping",
+            "write `true` or `false` after the colon".into(),
+        ),
+        (Expected::Boolean, _) => (
+            "must be `true` or `false`",
+            "YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`".into(),
+        ),
+        (Expected::Word(words), _) => (
+            "must be one word, not a list or mapping",
+            if words.is_empty() {
+                "write one of the values `docs/catalog.md` lists for this key".into()
+            } else {
+                format!("write one of {}", listed(words))
+            },
+        ),
+    };
+    let key = key_of(source, start);
+    let help = match (written, &key) {
+        (Written::Null, Some((_, true))) => {
+            "write the item after the `- `, or remove the line".into()
+        }
+        _ => help,
+    };
+    let message = match &key {
+        Some((key, true)) => format!("each item of `{key}` {what}"),
+        Some((key, false)) => format!("`{key}` {what}"),
+        None => format!("this value {what}"),
+    };
+    let help = text_help(source, start, key.as_ref().map(|(key, _)| key.as_str())).unwrap_or(help);
+    Diagnostic::new(Code::WrongType, &source.path, start, end, message).with_help(help)
+}
+
+/// E002 for `word`, written where one of `expected` belongs.
+pub(super) fn unknown_word(
+    source: &SourceFile,
+    start: Position,
+    end: Position,
+    word: &str,
+    expected: &[&str],
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::WrongType,
+        &source.path,
+        start,
+        end,
+        format!("unknown value `{word}`"),
+    )
+    .with_help(did_you_mean(word, expected))
+}
+
+/// What a value should have been, by the parser's messages about a value of the wrong
+/// shape; they name parser events and Rust types (`expected sequence start`, `invalid
+/// i64`), which mean nothing to a docs writer.
+fn expected_shape(message: &str) -> Option<(Expected<'static>, Written)> {
     let message = first_line(message);
     Some(match message.as_str() {
-        "expected sequence start" => (
-            "must be a list",
-            "put each item on its own line under the key, starting with `- `",
-        ),
-        "expected mapping start" => (
-            "must be a mapping",
-            "write its `key: value` lines on their own lines, indented under it",
-        ),
-        "expected string scalar" | "expected scalar" => (
-            "must be text, not a list or mapping",
-            "write plain text; quote it if it starts with `[` or `{`",
-        ),
-        m if m.starts_with("cannot deserialize null into string") => (
-            "is empty",
-            "write the text after the colon, or remove the key if it is optional",
-        ),
-        "invalid i64" | "invalid i32" => (
-            "must be a whole number",
-            "write digits only, without quotes, a decimal point or a unit, e.g. `404`",
-        ),
-        "invalid u64" | "invalid u32" => (
-            "must be a whole number, 0 or more",
-            "write digits only, without quotes, a sign, a decimal point or a unit, e.g. `30`",
-        ),
+        "expected sequence start" => (Expected::List, Written::Scalar),
+        "expected mapping start" => (Expected::Mapping, Written::Scalar),
+        "expected string scalar" | "expected scalar" => (Expected::Text, Written::Nested),
+        m if m.starts_with("cannot deserialize null into string") => {
+            (Expected::Text, Written::Null)
+        }
+        "invalid i64" | "invalid i32" => {
+            (Expected::WholeNumber { unsigned: false }, Written::Scalar)
+        }
+        "invalid u64" | "invalid u32" => {
+            (Expected::WholeNumber { unsigned: true }, Written::Scalar)
+        }
         _ => return None,
     })
 }
 
-/// Whether the plain value written at `at` is digits only (a `+` allowed before them).
-fn written_digits(source: &SourceFile, at: Position) -> bool {
+/// Whether the plain value written at `at` is digits only (a `+` allowed before them),
+/// more of them than a 64-bit number holds: 19 digits may, 20 never do.
+fn too_many_digits(source: &SourceFile, at: Position) -> bool {
     let rest = source.text.get(source.offset_of(at)..).unwrap_or("");
     let token = rest
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
         .next()
         .unwrap_or("");
     let digits = token.strip_prefix('+').unwrap_or(token);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    let digits = digits.trim_start_matches('0');
+    digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// How to make YAML read a value as text, for the helps of the mistakes below.
@@ -651,6 +796,8 @@ fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
     for width in [at.column.saturating_sub(1), at.column] {
         let before: String = line.chars().take(width).collect();
         if let Some(key) = before.trim_end().strip_suffix(':') {
+            // In a flow mapping, the key after its `{` or `,`: `{seconds: -5}`.
+            let key = key.rsplit(['{', ',']).next().unwrap_or(key);
             return clean(key).map(|key| (key, false));
         }
     }
@@ -687,15 +834,20 @@ fn type_help(message: &str) -> String {
 /// "did you mean `status`?" when a close match exists, else the list of valid names.
 pub fn did_you_mean(found: &str, expected: &[&str]) -> String {
     let best = closest(found, expected);
-    let list = expected
-        .iter()
-        .map(|e| format!("`{e}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = listed(expected);
     match best {
         Some(candidate) => format!("did you mean `{candidate}`? expected one of {list}"),
         None => format!("expected one of {list}"),
     }
+}
+
+/// `words` in backticks, separated by commas: `` `stop`, `fix_request` ``.
+fn listed(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|word| format!("`{word}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The one of `expected` that `found` is most likely a misspelling of, if any is close.
