@@ -1446,6 +1446,107 @@ mod tests {
         );
     }
 
+    /// The walk's problems for `source` read as an error file, or as errdex.yaml, but
+    /// for repeated headers.
+    fn walked(source: &SourceFile, config: bool) -> Vec<String> {
+        let options = super::super::yaml::options();
+        let problems = if config {
+            key_problems::<crate::load::raw::RawConfig>(source, options)
+        } else {
+            key_problems::<crate::load::raw::RawError>(source, options)
+        };
+        match problems {
+            // A header repeated in another case is the checks' to report in a file that
+            // parses; the walk reports it in one that does not.
+            KeyProblems::Found { diagnostics, .. } => found(diagnostics)
+                .into_iter()
+                .filter(|d| !d.starts_with("E004"))
+                .collect(),
+            _ => vec!["the walk did not read the file".to_owned()],
+        }
+    }
+
+    #[test]
+    fn the_walk_finds_nothing_in_a_file_the_typed_parse_takes() {
+        // Were the walk stricter than the typed parse anywhere, a file with one mistake
+        // would be told of others that are none. Every catalog file in the repository
+        // the typed parse takes, and values it takes however they are written.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut pending = vec![root.join("catalog"), root.join("tests/fixtures")];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut read = 0;
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let source = SourceFile::new(path.to_string_lossy(), text);
+            let config = path.file_name().is_some_and(|n| n == "errdex.yaml");
+            let taken = if config {
+                parse_config(&source).is_ok()
+            } else {
+                parse_error(&source).is_ok()
+            };
+            if taken {
+                read += 1;
+                assert_eq!(
+                    walked(&source, config),
+                    Vec::<String>::new(),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+        assert!(read > 100, "only {read} files read");
+        let values = [
+            "title: 12",
+            "title: yes",
+            "title: .inf",
+            "title: 1e999",
+            "title: !!str 12",
+            "status: 0x190",
+            "status: \"400\"",
+            "status: +400",
+            "retryable: \"false\"",
+            "retry_after: {seconds: \"30\"}",
+            "retry_after: {seconds: 0}",
+            "since: 2",
+            "since: 2.5",
+            "code: 20003",
+            "related: [12, x]",
+            "response: {body: '{}', headers: {X-A: 1, X-B: true, X-C: 1.5}}",
+            "agent: {action: \"stop\", guidance: 12}",
+            "when: []",
+            "causes: ~",
+            "fix:\n  - 12\n  - true",
+            "description: |\n  text",
+        ];
+        for value in values {
+            let key = value.split(':').next().unwrap_or_default();
+            let base = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: g}\n";
+            let kept: String = base
+                .lines()
+                .filter(|line| !line.starts_with(&format!("{key}:")))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            let source = SourceFile::new("errors/x.yaml", format!("{kept}{value}\n"));
+            assert!(
+                parse_error(&source).is_ok(),
+                "the typed parse refuses {value}"
+            );
+            assert_eq!(walked(&source, false), Vec::<String>::new(), "{value}");
+        }
+    }
+
     #[test]
     fn a_mistake_inside_a_value_of_the_wrong_type_is_reported_once() {
         // serde stops at the `1`, inside the mapping the walk reports as a whole.

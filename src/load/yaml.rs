@@ -19,7 +19,7 @@ const MAX_REPLAYED_EVENTS: usize = 100_000;
 /// errors, and budgets that stop alias bombs and deep nesting long before they cost
 /// memory or stack. E006's messages and help name the same limits, from the same
 /// constants.
-fn options() -> Options {
+pub(super) fn options() -> Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
