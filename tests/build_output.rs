@@ -753,6 +753,31 @@ fn a_folder_holding_the_current_or_home_folder_is_refused_even_with_force() {
 
 #[cfg(unix)]
 #[test]
+fn a_base_url_in_other_letters_is_ascii_in_the_sitemap_and_robots_txt_only() {
+    // The sitemap protocol wants its URLs escaped, and crawlers read robots.txt as ASCII;
+    // pages and llms.txt keep the address as the writer wrote it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("site");
+    let base = "https://bücher.example/fehler";
+    let run = build(Path::new(SMALL), &out, &["--base-url", base], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).expect(name);
+    let ascii = "https://xn--bcher-kva.example/fehler";
+    let sitemap = read("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{ascii}/</loc>")),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains(&format!("<loc>{ascii}/errors/")),
+        "{sitemap}"
+    );
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    assert!(read("robots.txt").contains(&format!("Sitemap: {ascii}/sitemap.xml\n")));
+    assert!(read("llms.txt").contains(base));
+}
+
+#[test]
 fn a_symlinked_out_folder_is_built_where_it_points_and_the_link_is_kept() {
     // Regression: the swap replaced the link `site -> realout` with a folder, so
     // realout (a web server's root, say) never saw another build.

@@ -361,8 +361,11 @@ pub fn validate_base_url(text: &str) -> Result<String, String> {
     // The URL parser accepts (and silently encodes or drops) characters that would break
     // out of a Markdown link or a line where `base_url` is written as is (llms.txt,
     // robots.txt): `https://x.example/a)<img src=x onerror=…>(`.
+    // Quoted in the messages below with what no one can see made visible (`\u{200b}`),
+    // and nothing else escaped: a `"` reads as itself.
+    let shown = super::visible::visible(text);
     let unencoded = text.chars().find(|&c| {
-        c.is_whitespace()
+        super::visible::is_invisible(c)
             || c.is_control()
             || matches!(
                 c,
@@ -370,39 +373,46 @@ pub fn validate_base_url(text: &str) -> Result<String, String> {
             )
     });
     if let Some(c) = unencoded {
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            c if super::visible::is_invisible(c) || c.is_control() => {
+                format!("the invisible character U+{:04X}", u32::from(c))
+            }
+            c => format!("`{c}`"),
+        };
         return Err(format!(
-            "`{}` contains `{}`, which must be percent-encoded",
-            text.escape_debug(),
-            c.escape_debug()
+            "`{shown}` contains {what}, which must be percent-encoded"
         ));
     }
     match url::Url::parse(text) {
         Ok(url) if !matches!(url.scheme(), "http" | "https") => {
-            Err(format!("`{text}` is not an http or https URL"))
+            Err(format!("`{shown}` is not an http or https URL"))
         }
-        Ok(url) if url.host_str().is_none_or(str::is_empty) => Err(format!("`{text}` has no host")),
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => {
+            Err(format!("`{shown}` has no host"))
+        }
         Ok(url) if url.query().is_some() || url.fragment().is_some() => {
-            Err(format!("`{text}` has a query or fragment"))
+            Err(format!("`{shown}` has a query or fragment"))
         }
         Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
-            "`{text}` holds a user name or password, which every page would publish"
+            "`{shown}` holds a user name or password, which every page would publish"
         )),
         Ok(url) => match written_path(text, url.scheme()) {
             // The parser reads `https:docs.example.com` and `https:/docs.example.com` as
             // `https://docs.example.com`, but `base_url` is written as is, and there a
             // browser reads them as paths relative to the page.
             None => Err(format!(
-                "`{text}` does not start with `{}://` and a host",
+                "`{shown}` does not start with `{}://` and a host",
                 url.scheme()
             )),
             // The parser resolves `/a/../b` to `/b`; the links would keep `/a/../b` while
             // `_headers` and the sitemap's readers see `/b`.
             Some(path) if path.split('/').any(is_dot_segment) => {
-                Err(format!("`{text}` has a `.` or `..` segment in its path"))
+                Err(format!("`{shown}` has a `.` or `..` segment in its path"))
             }
             Some(_) => Ok(normalize_base_url(text)),
         },
-        Err(e) => Err(format!("`{text}` is not an absolute URL: {e}")),
+        Err(e) => Err(format!("`{shown}` is not an absolute URL: {e}")),
     }
 }
 
@@ -675,6 +685,19 @@ mod tests {
             ("https://docs.example.com/a/./b", "`.` or `..` segment"),
             ("https://docs.example.com/a/%2E%2e/b", "`.` or `..` segment"),
             ("https://docs.example.com/..", "`.` or `..` segment"),
+            // Quoted as written, but for what cannot be seen.
+            (
+                "https://docs.example.com/a\"b",
+                "`https://docs.example.com/a\"b` contains `\"`",
+            ),
+            (
+                "https://docs.example.com/a b",
+                "`https://docs.example.com/a b` contains a space",
+            ),
+            (
+                "https://docs.example.com/\u{200b}x",
+                "`https://docs.example.com/\\u{200b}x` contains the invisible character U+200B",
+            ),
         ] {
             let message = validate_base_url(bad).expect_err(bad);
             assert!(message.contains(problem), "{bad}: {message}");

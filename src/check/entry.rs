@@ -305,7 +305,8 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// E002 for a number or a boolean written in quotes (`status: "404"`). The loader reads
+/// E002 for a number or a boolean written in quotes (`status: "404"`) or as a block
+/// (`status: >-` and `404` on the next line). The loader reads
 /// it as the number all the same, but in YAML a quoted value is text: the JSON Schema
 /// editors check against (`errdex schema`), and every other YAML tool, see a string
 /// where the format has a number. So `check` refuses it too, with the fix, and the two
@@ -318,21 +319,35 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
     diagnostics: &mut Diagnostics,
 ) {
     let (start, _) = source.span_of(&value.referenced);
-    let quoted = source
-        .text
-        .get(source.offset_of(start)..)
-        .is_some_and(|written| written.starts_with(['"', '\'']));
-    if quoted {
-        diagnostics.push(
-            at(
-                source,
-                value,
-                Code::WrongType,
-                format!("`{key}` is {kind}, but this one is in quotes, which YAML reads as text"),
-            )
-            .with_help(format!("write `{key}: {}`, without quotes", value.value)),
-        );
-    }
+    let offset = source.offset_of(start);
+    let written = source.text.get(offset..).unwrap_or("");
+    // A block scalar is text to YAML just as a quoted value is; its place is its first
+    // line, below its header (`|`, `>-`).
+    let header = source.text.get(..offset).unwrap_or("").trim_end();
+    let header = header.rsplit([' ', '\t', '\n']).next().unwrap_or(header);
+    let block = header.starts_with(['|', '>'])
+        && header[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '1'..='9'));
+    let how = match written.chars().next() {
+        _ if block => "a block (`|` or `>`)",
+        Some('"' | '\'') => "in quotes",
+        _ => return,
+    };
+    let without = if block {
+        " on one line, without `|` or `>`"
+    } else {
+        ", without quotes"
+    };
+    diagnostics.push(
+        at(
+            source,
+            value,
+            Code::WrongType,
+            format!("`{key}` is {kind}, but this one is {how}, which YAML reads as text"),
+        )
+        .with_help(format!("write `{key}: {}`{without}", value.value)),
+    );
 }
 
 /// What a text field holds instead of a yes/no word, for [`check_not_a_flag`].

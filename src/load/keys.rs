@@ -227,9 +227,11 @@ impl<'a> Walk<'a> {
             // be guesses.
             let last = self
                 .source
-                .span_of(&Place::from(&last_inside(node).referenced))
+                .span_of(&Place::from(&last_inside(node).defined))
                 .0;
-            self.wrong_values.push((wrong.start, last));
+            let used = self.source.span_of(&Place::from(&node.referenced)).0;
+            self.wrong_values.push((wrong.start, last.max(wrong.start)));
+            self.wrong_values.push((used, used));
             return self.push(wrong);
         }
         match &node.value {
@@ -318,39 +320,41 @@ impl<'a> Walk<'a> {
         }
         let has = |t: &str| accepts.types.contains(&t);
         let number = has("integer") || has("number");
-        let found = match &node.value {
+        // A set of words, and no other text (`agent.action`).
+        let words_only = has("string") && !accepts.free_text;
+        let written = match &node.value {
             Node::List(_) if has("array") => return None,
             Node::Map(_) if has("object") => return None,
             Node::List(_) | Node::Map(_) => Written::Nested,
+            Node::Scalar(Scalar::Text(text)) if words_only => {
+                if accepts.words.contains(&text.as_str()) {
+                    return None;
+                }
+                let (start, end) = self.place(node);
+                return Some(unknown_word(self.source, start, end, text, &accepts.words));
+            }
+            // `action: 5`: the typed parse names it as written.
+            Node::Scalar(Scalar::Boolean | Scalar::Integer(_) | Scalar::Number) if words_only => {
+                let (start, end) = self.place(node);
+                let word = self.written_token(node);
+                return Some(unknown_word(self.source, start, end, word, &accepts.words));
+            }
             Node::Scalar(scalar) => {
                 let taken = match scalar {
                     Scalar::Null => has("null"),
                     Scalar::Boolean => {
                         has("string") || (has("boolean") && self.written_as_boolean(node))
                     }
-                    Scalar::Integer { negative } => {
+                    Scalar::Integer(n) => {
                         has("string")
                             || has("number")
-                            || (has("integer") && !(*negative && accepts.unsigned))
+                            || (has("integer") && fits(*n, accepts.format))
                     }
                     Scalar::Number => has("string") || has("number"),
                     Scalar::Text(text) => {
-                        if has("string")
-                            && !accepts.free_text
-                            && !accepts.words.contains(&text.as_str())
-                        {
-                            let (start, end) = self.source.span_of(&Place::from(&node.referenced));
-                            return Some(unknown_word(
-                                self.source,
-                                start,
-                                end,
-                                text,
-                                &accepts.words,
-                            ));
-                        }
                         has("string")
                             || (number && is_number_text(text))
-                            || (has("boolean") && matches!(text.as_str(), "true" | "false"))
+                            || (has("boolean") && is_boolean_word(text))
                     }
                 };
                 if taken {
@@ -365,13 +369,13 @@ impl<'a> Walk<'a> {
         };
         // What to ask for: a word of the set, text, a number, a boolean, a list or a
         // mapping, the first the schema takes.
-        let expected = if has("string") && !accepts.free_text {
+        let expected = if words_only {
             Expected::Word(&accepts.words)
         } else if has("string") {
             Expected::Text
         } else if number {
             Expected::WholeNumber {
-                unsigned: accepts.unsigned,
+                unsigned: accepts.format.is_some_and(|f| f.starts_with("uint")),
             }
         } else if has("boolean") {
             Expected::Boolean
@@ -382,25 +386,51 @@ impl<'a> Walk<'a> {
         } else {
             return None;
         };
-        let (start, end) = self.source.span_of(&Place::from(&node.referenced));
-        Some(wrong_type(self.source, start, end, expected, found))
+        let (start, end) = self.place(node);
+        Some(wrong_type(self.source, start, end, expected, written))
     }
 
-    /// Whether the boolean `node` is written `true` or `false`, which the typed parse
-    /// takes, and not `yes`, `off` or another YAML 1.1 spelling, which the untyped
-    /// reading resolves as well.
-    fn written_as_boolean(&self, node: &Spanned<Node>) -> bool {
-        let (start, _) = self.source.span_of(&Place::from(&node.referenced));
+    /// Where a value of the wrong type is reported: where it is written, which for one
+    /// merged in (`<<: {status: x}`, `<<: *base`) is in the mapping merged, and is
+    /// reported once however often it is merged; but for an alias used as the value
+    /// (`fix: [*agent]`), where the alias is, as the typed parse does: the anchored value
+    /// may be right where it is defined, and wrong only where it is used.
+    fn place(&self, node: &Spanned<Node>) -> (Position, Position) {
+        let (start, end) = self.source.span_of(&Place::from(&node.referenced));
+        let offset = self.source.offset_of(start);
+        let at_alias = self
+            .source
+            .text
+            .get(offset..)
+            .is_some_and(|written| written.starts_with('*'));
+        let before = self.source.text.get(..offset).unwrap_or("");
+        let merged = before[before.rfind('\n').map_or(0, |i| i + 1)..].contains("<<");
+        if at_alias && !merged {
+            (start, end)
+        } else {
+            self.source.span_of(&Place::from(&node.defined))
+        }
+    }
+
+    /// The scalar `node` as written, up to the first space, comma, bracket or comment.
+    fn written_token(&self, node: &Spanned<Node>) -> &'a str {
+        let (start, _) = self.source.span_of(&Place::from(&node.defined));
         let written = self
             .source
             .text
             .get(self.source.offset_of(start)..)
             .unwrap_or("");
-        let word: String = written
-            .chars()
-            .take_while(char::is_ascii_alphabetic)
-            .collect();
-        matches!(word.as_str(), "true" | "false")
+        let end = written
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+            .unwrap_or(written.len());
+        &written[..end]
+    }
+
+    /// Whether the boolean `node` is written as the typed parse takes a boolean (see
+    /// [`is_boolean_word`]), and not `yes`, `off` or another YAML 1.1 spelling, which
+    /// the untyped reading resolves as well.
+    fn written_as_boolean(&self, node: &Spanned<Node>) -> bool {
+        is_boolean_word(self.written_token(node))
     }
 
     /// What `schema` takes, its `$ref`s followed and the branches of its `anyOf` and
@@ -441,10 +471,9 @@ impl<'a> Walk<'a> {
             }
             accepts.types.extend(types);
             accepts.words.extend(words);
-            accepts.unsigned |= schema
-                .get("format")
-                .and_then(Value::as_str)
-                .is_some_and(|format| format.starts_with("uint"));
+            if let Some(format) = schema.get("format").and_then(Value::as_str) {
+                accepts.format.get_or_insert(format);
+            }
             if let Some(name) = schema
                 .get("$ref")
                 .and_then(Value::as_str)
@@ -744,10 +773,32 @@ struct Accepts<'a> {
     words: Vec<&'a str>,
     /// Some text is taken that is not one of `words`.
     free_text: bool,
-    /// A number must not be below 0.
-    unsigned: bool,
+    /// The JSON Schema format of a number (`int64`, `uint64`): its range.
+    format: Option<&'a str>,
     /// Anything is taken: a part of the schema says nothing of the value.
     anything: bool,
+}
+
+/// Whether the whole number `n` is within the range of `format`, as the typed parse
+/// reads it into a Rust number of that size.
+fn fits(n: i128, format: Option<&str>) -> bool {
+    match format {
+        Some("int64") => i64::try_from(n).is_ok(),
+        Some("uint64") => u64::try_from(n).is_ok(),
+        Some("int32") => i32::try_from(n).is_ok(),
+        Some("uint32") => u32::try_from(n).is_ok(),
+        Some("int16") => i16::try_from(n).is_ok(),
+        Some("uint16") => u16::try_from(n).is_ok(),
+        Some("int8") => i8::try_from(n).is_ok(),
+        Some("uint8") => u8::try_from(n).is_ok(),
+        _ => true,
+    }
+}
+
+/// Whether `word` is a boolean to the typed parse: YAML 1.2's spellings, `true`,
+/// `True`, `TRUE` and the same of `false`.
+fn is_boolean_word(word: &str) -> bool {
+    matches!(word, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
 }
 
 /// Whether `text` reads as a number, as the typed parse reads a number in quotes:
@@ -784,10 +835,8 @@ enum Node {
 enum Scalar {
     Null,
     Boolean,
-    /// A whole number, and whether it is below 0.
-    Integer {
-        negative: bool,
-    },
+    /// A whole number (one past what 128 bits hold is at their limit).
+    Integer(i128),
     /// Another number (`4.5`, `.inf`).
     Number,
     Text(String),
@@ -965,16 +1014,18 @@ impl<'de> Deserialize<'de> for Node {
                 Ok(Node::Scalar(Scalar::Boolean))
             }
             fn visit_i64<E: de::Error>(self, n: i64) -> Result<Node, E> {
-                Ok(Node::Scalar(Scalar::Integer { negative: n < 0 }))
+                Ok(Node::Scalar(Scalar::Integer(n.into())))
             }
             fn visit_i128<E: de::Error>(self, n: i128) -> Result<Node, E> {
-                Ok(Node::Scalar(Scalar::Integer { negative: n < 0 }))
+                Ok(Node::Scalar(Scalar::Integer(n)))
             }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node, E> {
-                Ok(Node::Scalar(Scalar::Integer { negative: false }))
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Integer(n.into())))
             }
-            fn visit_u128<E: de::Error>(self, _: u128) -> Result<Node, E> {
-                Ok(Node::Scalar(Scalar::Integer { negative: false }))
+            fn visit_u128<E: de::Error>(self, n: u128) -> Result<Node, E> {
+                Ok(Node::Scalar(Scalar::Integer(
+                    i128::try_from(n).unwrap_or(i128::MAX),
+                )))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node, E> {
                 Ok(Node::Scalar(Scalar::Number))
@@ -1517,6 +1568,10 @@ mod tests {
             "status: \"400\"",
             "status: +400",
             "retryable: \"false\"",
+            "retryable: True",
+            "retryable: FALSE",
+            "<<: {retryable: true}",
+            "fix: &f [a]",
             "retry_after: {seconds: \"30\"}",
             "retry_after: {seconds: 0}",
             "since: 2",
@@ -1545,6 +1600,59 @@ mod tests {
             );
             assert_eq!(walked(&source, false), Vec::<String>::new(), "{value}");
         }
+    }
+
+    #[test]
+    fn merged_values_are_judged_where_they_are_written_and_aliases_where_used() {
+        // A merged value that is right is taken; one that is wrong is reported once,
+        // where it is written and under its own key, however often it is merged.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: T\n<<: {retryable: true}\nstatus: x\nsummary: S.\nagent: {action: stop, guidance: g}\n"
+            ),
+            ["E002 4:9 `status` must be a whole number"]
+        );
+        assert_eq!(
+            problems(
+                "code: x\ntitle: T\n<<: {status: [429]}\nsummary: S.\nretryable: true\nagent: {action: stop, guidance: g}\n"
+            ),
+            ["E002 3:14 `status` must be a whole number, not a list or mapping"]
+        );
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}causes:\n  - &c {{cause: [B], resolution: R}}\n  - <<: *c\n  - <<: *c\nfix: &f Wait.\nagent:\n  <<: {{action: {{stop: 1}}}}\n  guidance: g\n"
+            )),
+            [
+                "E002 7:16 `cause` must be text, not a list or mapping",
+                "E002 10:9 `fix` must be a list",
+                "E002 12:16 `action` must be one word, not a list or mapping",
+            ]
+        );
+        // An alias is wrong where it is used, not where its value is defined.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: &g {{action: stop, guidance: g}}\nfix: [*g]\nbogus: 1\n"
+            )),
+            [
+                "E002 7:7 each item of `fix` must be text, not a list or mapping",
+                "E003 8:1 unknown field `bogus`",
+            ]
+        );
+    }
+
+    #[test]
+    fn what_the_typed_parse_refuses_the_walk_refuses_too() {
+        assert_eq!(
+            problems(
+                "code: x\ntitle: [T]\nstatus: 9999999999999999999\nsummary: S.\nretryable: True\nagent: {action: 5, guidance: g}\nfields: [x]\n"
+            ),
+            [
+                "E002 2:8 `title` must be text, not a list or mapping",
+                "E002 3:9 `status` is too large a number",
+                "E002 6:17 unknown value `5`",
+                "E002 7:10 each item of `fields` must be a mapping",
+            ]
+        );
     }
 
     #[test]

@@ -537,6 +537,9 @@ pub(super) fn first_content_line(source: &SourceFile) -> Position {
 /// serde-saphyr appends "at line L column C"; our renderer prints the position itself.
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message);
+    // Through an alias, it says where the anchored value is too: "expected string scalar
+    // (defined at line 6 column 8)".
+    let line = line.split(" (defined at line ").next().unwrap_or(line);
     let trimmed = match line.find(" at line ") {
         Some(i) => &line[..i],
         None => line,
@@ -647,7 +650,12 @@ pub(super) fn wrong_type(
         Some((key, false)) => format!("`{key}` {what}"),
         None => format!("this value {what}"),
     };
-    let help = text_help(source, start, key.as_ref().map(|(key, _)| key.as_str())).unwrap_or(help);
+    // Why YAML read text as something else, where text belongs.
+    let help = match expected {
+        Expected::Text => text_help(source, start, key.as_ref().map(|(key, _)| key.as_str())),
+        _ => None,
+    }
+    .unwrap_or(help);
     Diagnostic::new(Code::WrongType, &source.path, start, end, message).with_help(help)
 }
 
@@ -792,16 +800,26 @@ fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
         let key = key.trim_matches(|c| c == '"' || c == '\'');
         (!key.is_empty() && !key.contains([':', ' '])).then(|| key.to_owned())
     };
-    // The value follows its key on the line; an empty value sits on the colon itself.
+    // The value follows its key on the line (after an anchor or a tag, `fix: &f …`); an
+    // empty value sits on the colon itself.
     for width in [at.column.saturating_sub(1), at.column] {
         let before: String = line.chars().take(width).collect();
-        if let Some(key) = before.trim_end().strip_suffix(':') {
+        let before = without_properties(&before);
+        if let Some(key) = before.strip_suffix(':') {
             // In a flow mapping, the key after its `{` or `,`: `{seconds: -5}`.
             let key = key.rsplit(['{', ',']).next().unwrap_or(key);
             return clean(key).map(|key| (key, false));
         }
     }
     let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
+    let before = without_properties(&before);
+    // An item of a flow list: `fields: [x]`, `fix: [a, [b]]` (the key of the list the
+    // item is in, if it is on this line).
+    if let Some(open) = open_flow_list(before) {
+        let key = without_properties(&before[..open]).strip_suffix(':')?;
+        let key = key.rsplit(['{', ',']).next().unwrap_or(key);
+        return clean(key).map(|key| (key, true));
+    }
     let item = match before.trim() {
         "" => false,
         "-" => true,
@@ -817,6 +835,46 @@ fn key_of(source: &SourceFile, at: Position) -> Option<(String, bool)> {
             indent(l) < own || (item && indent(l) == own && !l.trim_start().starts_with('-'))
         })?;
     clean(parent.trim_end().strip_suffix(':')?).map(|key| (key, item))
+}
+
+/// `before` (the line up to a value) without the anchor and tag written before the
+/// value (`&f`, `!!str`), and without trailing spaces.
+fn without_properties(before: &str) -> &str {
+    let mut before = before.trim_end();
+    for _ in 0..2 {
+        let (rest, last) = before.rsplit_once([' ', '\t']).unwrap_or(("", before));
+        if !(last.starts_with('&') || last.starts_with('!')) {
+            break;
+        }
+        before = rest.trim_end();
+    }
+    before
+}
+
+/// Where the flow list that `before` ends inside opens, if `before` ends where an item
+/// starts (just after its `[` or a `,`) and the innermost bracket open is a `[`.
+fn open_flow_list(before: &str) -> Option<usize> {
+    if !before.ends_with(['[', ',']) {
+        return None;
+    }
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote = None;
+    for (i, c) in before.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => open.push((i, c)),
+            (None, ']' | '}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(&(i, '[')) => Some(i),
+        _ => None,
+    }
 }
 
 fn type_help(message: &str) -> String {

@@ -10,6 +10,7 @@ use crate::render::agent::OVERVIEW;
 use crate::render::{Bytes, Content, ErrorParts};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Version of the `errors.json` layout; bumped on any incompatible change.
@@ -625,12 +626,32 @@ pub fn sitemap(catalog: &Catalog) -> String {
         xml.push_str(&escape_xml(loc));
         xml.push_str("</loc></url>\n");
     };
-    url(&format!("{}/", catalog.config.base_url));
+    url(&ascii_url(&format!("{}/", catalog.config.base_url)));
     for entry in &catalog.errors {
-        url(&catalog.page_url(&entry.code));
+        url(&ascii_url(&catalog.page_url(&entry.code)));
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// `url` in ASCII, as the sitemap protocol and robots.txt ask for it: a host in other
+/// letters in its punycode form (`https://xn--bcher-kva.example`), other characters of the
+/// path percent-encoded. `base_url` is written as is everywhere else, where browsers and
+/// readers take the letters as they are, and where a response body's `docs_url` written
+/// with them must match it (E024).
+pub fn ascii_url(url: &str) -> Cow<'_, str> {
+    if url.is_ascii() {
+        return Cow::Borrowed(url);
+    }
+    match url::Url::parse(url) {
+        // The parser gives a bare host a `/`, which `base_url` is written without.
+        Ok(parsed) if !url.ends_with('/') => {
+            Cow::Owned(parsed.as_str().trim_end_matches('/').to_owned())
+        }
+        Ok(parsed) => Cow::Owned(parsed.as_str().to_owned()),
+        // E018 lets no such `base_url` through.
+        Err(_) => Cow::Borrowed(url),
+    }
 }
 
 fn escape_xml(text: &str) -> String {

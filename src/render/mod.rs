@@ -387,7 +387,7 @@ impl<'a> Renderer<'a> {
             "robots.txt",
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
-                catalog.config.base_url
+                machine::ascii_url(&catalog.config.base_url)
             ),
         )?;
         // GitHub Pages, publishing from a branch, runs Jekyll first, which turns `.md`
