@@ -99,6 +99,7 @@ codes! {
     UnusedDefinition = "W018", Warning, "A Markdown text defines a link label that no link uses.";
     UndefinedReference = "W019", Warning, "A Markdown reference link names a label its text does not define, so it shows as written.";
     UncheckedMediaType = "W020", Warning, "An envelope's `media_type` is not a JSON one (or no media type at all) though it has `pointers` or looks misspelt, so its bodies are not checked.";
+    ReplacedInTurn = "W021", Warning, "`replaced_by` names an error that is itself replaced, so readers are sent on twice.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

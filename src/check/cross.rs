@@ -168,43 +168,112 @@ pub(super) fn check_cross_file(
             );
         }
     }
-    replaced_in_a_circle(&by_code, diagnostics);
+    replaced_by_chains(&by_code, diagnostics);
 }
 
-/// E016 for each error whose `replaced_by` leads, error after error, back to itself
-/// (`a` → `b` → `a`): none of them is the current error a reader is sent to. Each is
-/// reported in its own file, as each file's `replaced_by` is part of the loop.
-fn replaced_in_a_circle(
+/// The `replaced_by` chains: E016 for each error whose chain leads, error after error,
+/// back to itself (`a` → `b` → `a`), as none of them is the current error a reader is
+/// sent to, each reported in its own file, as each file's `replaced_by` is part of the
+/// loop; and W021 for a `replaced_by` that names an error replaced in turn (`a` → `b`
+/// → `c`), which sends a reader through a page that sends them on again.
+///
+/// Each error is walked once, so a chain of every error in the catalog costs one step
+/// per error: walked from each error on its own, a chain of 20,000 took 26 s.
+fn replaced_by_chains(
     by_code: &BTreeMap<&str, Vec<&ErrorFile<'_>>>,
     diagnostics: &mut Diagnostics,
 ) {
+    #[derive(Clone, Copy)]
+    enum Walked<'a> {
+        /// On the walk being made.
+        Now,
+        /// Its chain ends at this error, which has no `replaced_by`.
+        EndsAt(&'a str),
+        /// Its chain ends in a loop, or at a code that is no error (E016 either way).
+        Nowhere,
+    }
+    let file_of = |code: &str| by_code.get(code).and_then(|files| files.first().copied());
     let next = |code: &str| {
-        let file = by_code.get(code)?.first()?;
-        file.raw.replaced_by.as_ref().map(|r| r.value.as_str())
+        let replaced_by = file_of(code)?.raw.replaced_by.as_ref()?;
+        Some(replaced_by.value.as_str())
     };
-    for files in by_code.values() {
+    let mut walked: BTreeMap<&str, Walked<'_>> = BTreeMap::new();
+    for &start in by_code.keys() {
+        let mut walk: Vec<&str> = Vec::new();
+        let mut at_code = start;
+        let end = loop {
+            match walked.get(at_code) {
+                Some(Walked::Now) => {
+                    // A loop: from where `at_code` was first met on this walk.
+                    let from = walk.iter().position(|c| *c == at_code).unwrap_or(0);
+                    report_loop(&walk[from..], &file_of, diagnostics);
+                    break Walked::Nowhere;
+                }
+                Some(&end) => break end,
+                None if file_of(at_code).is_none() => break Walked::Nowhere,
+                None => {}
+            }
+            walked.insert(at_code, Walked::Now);
+            walk.push(at_code);
+            match next(at_code) {
+                Some(following) => at_code = following,
+                None => break Walked::EndsAt(at_code),
+            }
+        };
+        for code in walk {
+            walked.insert(code, end);
+        }
+    }
+    // W021, now that every chain's end is known.
+    for (&code, files) in by_code {
         let Some(file) = files.first() else { continue };
-        let start = file.raw.code.value.as_str();
+        let (Some(replaced_by), Some(Walked::EndsAt(current))) =
+            (&file.raw.replaced_by, walked.get(code))
+        else {
+            continue;
+        };
+        let Some(then) = next(&replaced_by.value) else {
+            continue;
+        };
+        diagnostics.push(
+            at(
+                file.source,
+                replaced_by,
+                Code::ReplacedInTurn,
+                format!(
+                    "`replaced_by` names `{}`, which is replaced in turn, by `{}`",
+                    visible(&replaced_by.value),
+                    visible(then)
+                ),
+            )
+            .with_help(format!(
+                "write `replaced_by: {}`, the error that replaces them all, so readers are not sent on twice",
+                visible(current)
+            )),
+        );
+    }
+}
+
+/// E016 for each error of `cycle`, in its own file, naming the loop from it.
+fn report_loop<'a, 'f>(
+    cycle: &[&'a str],
+    file_of: &impl Fn(&str) -> Option<&'f ErrorFile<'f>>,
+    diagnostics: &mut Diagnostics,
+) {
+    // `replaced_by` naming the error itself is reported on its own.
+    if cycle.len() < 2 {
+        return;
+    }
+    for (i, &code) in cycle.iter().enumerate() {
+        let Some(file) = file_of(code) else { continue };
         let Some(replaced_by) = &file.raw.replaced_by else {
             continue;
         };
-        // A loop has at most one step per error; one reached otherwise, never back to
-        // `start`, is another error's to report.
-        let mut chain = vec![start];
-        let mut at_code = replaced_by.value.as_str();
-        while at_code != start && chain.len() <= by_code.len() {
-            chain.push(at_code);
-            match next(at_code) {
-                Some(following) => at_code = following,
-                None => break,
-            }
-        }
-        // `replaced_by` naming the error itself is reported above.
-        if at_code != start || chain.len() < 2 {
-            continue;
-        }
-        chain.push(start);
-        let path: Vec<String> = chain.iter().map(|c| format!("`{}`", visible(c))).collect();
+        let path: Vec<String> = cycle[i..]
+            .iter()
+            .chain(&cycle[..=i])
+            .map(|c| format!("`{}`", visible(c)))
+            .collect();
         diagnostics.push(
             at(
                 file.source,
@@ -212,7 +281,7 @@ fn replaced_in_a_circle(
                 Code::UnknownRelated,
                 format!(
                     "`replaced_by` leads back to `{}` ({}): none of these errors replaces the others",
-                    visible(start),
+                    visible(code),
                     path.join(" → ")
                 ),
             )
