@@ -321,15 +321,16 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
     let (start, _) = source.span_of(&value.referenced);
     let offset = source.offset_of(start);
     let written = source.text.get(offset..).unwrap_or("");
-    // A block scalar is text to YAML just as a quoted value is; its place is its first
-    // line, below its header (`|`, `>-`).
-    let header = source.text.get(..offset).unwrap_or("").trim_end();
-    let header = header.rsplit([' ', '\t', '\n']).next().unwrap_or(header);
-    let block = header.starts_with(['|', '>'])
-        && header[1..]
-            .chars()
-            .all(|c| matches!(c, '-' | '+' | '1'..='9'));
+    let before = source.text.get(..offset).unwrap_or("");
+    // A tag makes it what it names, whatever the quotes: `!!int "429"` is a number.
+    let tagged = before
+        .trim_end()
+        .rsplit([' ', '\t', '\n'])
+        .next()
+        .is_some_and(|last| last.starts_with('!'));
+    let block = is_block_content(before);
     let how = match written.chars().next() {
+        _ if tagged => return,
         _ if block => "a block (`|` or `>`)",
         Some('"' | '\'') => "in quotes",
         _ => return,
@@ -348,6 +349,35 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
         )
         .with_help(format!("write `{key}: {}`{without}", value.value)),
     );
+}
+
+/// Whether the value that `before` is the text before is the first line of a block
+/// scalar: it starts its line, and the line above that is not blank is the block's
+/// header, `key: |` or `>-`, a comment after it aside. (A comment line there would be
+/// the block's text, so a value below one is no block.)
+fn is_block_content(before: &str) -> bool {
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if !before[line_start..].trim().is_empty() {
+        return false;
+    }
+    let Some(header) = before[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+    else {
+        return false;
+    };
+    // A comment starts at a `#` after a space or a tab.
+    let header = [" #", "\t#"]
+        .iter()
+        .filter_map(|mark| header.find(mark))
+        .min()
+        .map_or(header, |comment| &header[..comment]);
+    let last = header.trim_end().rsplit([' ', '\t']).next().unwrap_or("");
+    last.starts_with(['|', '>'])
+        && last[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '1'..='9'))
 }
 
 /// What a text field holds instead of a yes/no word, for [`check_not_a_flag`].
@@ -710,6 +740,34 @@ fn stem_mismatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_below_a_block_header_is_a_block_and_no_other() {
+        let block = |text: &str| {
+            let offset = text.find("429").expect("the value");
+            is_block_content(&text[..offset])
+        };
+        for written in [
+            "status: |\n  429",
+            "status: >-\n  429",
+            "status: |2+ # a comment\n  429",
+            "status: >-\t# c\n  429",
+            "status: |\n\n  429",
+            "status: |\r\n  429",
+        ] {
+            assert!(block(written), "{written:?}");
+        }
+        for written in [
+            "status: 429",
+            "status: \"429\"",
+            "status: # see |\n  429",
+            "status:\n  # |\n  429",
+            "status: &a # >\n  429",
+            "status: a|\n  429",
+        ] {
+            assert!(!block(written), "{written:?}");
+        }
+    }
 
     #[test]
     fn code_format() {

@@ -353,8 +353,8 @@ impl<'a> Walk<'a> {
                     Scalar::Number => has("string") || has("number"),
                     Scalar::Text(text) => {
                         has("string")
-                            || (number && is_number_text(text))
-                            || (has("boolean") && is_boolean_word(text))
+                            || (number && is_number_text(text, accepts.format))
+                            || (has("boolean") && is_boolean_word(text.trim()))
                     }
                 };
                 if taken {
@@ -405,11 +405,45 @@ impl<'a> Walk<'a> {
             .is_some_and(|written| written.starts_with('*'));
         let before = self.source.text.get(..offset).unwrap_or("");
         let merged = before[before.rfind('\n').map_or(0, |i| i + 1)..].contains("<<");
-        if at_alias && !merged {
+        if at_alias && !merged && self.is_anchored_as_used(node) {
             (start, end)
         } else {
             self.source.span_of(&Place::from(&node.defined))
         }
+    }
+
+    /// Whether `node` is the value an alias names (`*c` where `&c` is written just
+    /// before it), not a node inside that value, which is read through the alias as
+    /// well but is wrong where it is written.
+    fn is_anchored_as_used(&self, node: &Spanned<Node>) -> bool {
+        let token = |at: Position| {
+            let written = self
+                .source
+                .text
+                .get(self.source.offset_of(at)..)
+                .unwrap_or("");
+            let end = written
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+                .unwrap_or(written.len());
+            written[..end].to_owned()
+        };
+        let used = token(self.source.span_of(&Place::from(&node.referenced)).0);
+        let Some(name) = used.strip_prefix('*') else {
+            return false;
+        };
+        let (defined, _) = self.source.span_of(&Place::from(&node.defined));
+        let before = self
+            .source
+            .text
+            .get(..self.source.offset_of(defined))
+            .unwrap_or("");
+        // `&c`, or `&c !!map`, just before the value.
+        let mut properties = before.split_whitespace().rev();
+        let is_anchor =
+            |property: Option<&str>| property.and_then(|p| p.strip_prefix('&')) == Some(name);
+        let last = properties.next();
+        is_anchor(last)
+            || (last.is_some_and(|p| p.starts_with('!')) && is_anchor(properties.next()))
     }
 
     /// The scalar `node` as written, up to the first space, comma, bracket or comment.
@@ -801,22 +835,30 @@ fn is_boolean_word(word: &str) -> bool {
     matches!(word, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
 }
 
-/// Whether `text` reads as a number, as the typed parse reads a number in quotes:
-/// `"429"`, `" -1 "`, `"0x1AD"`, `"4_29"`.
-fn is_number_text(text: &str) -> bool {
+/// Whether `text` reads as a whole number within the range of `format`, as the typed
+/// parse reads a number in quotes: `"429"`, `" -1 "`, `"0x1AD"`, `"4_29"`. One with a
+/// decimal point is left to the typed parse.
+fn is_number_text(text: &str, format: Option<&str>) -> bool {
     let text = text.trim();
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
     let (digits, radix) = match digits.get(..2) {
         Some("0x" | "0X") => (&digits[2..], 16),
         Some("0o" | "0O") => (&digits[2..], 8),
         Some("0b" | "0B") => (&digits[2..], 2),
         _ => (digits, 10),
     };
-    !digits.is_empty()
-        && digits
-            .chars()
-            .all(|c| c == '_' || c == '.' || c.is_digit(radix))
-        && digits.chars().any(|c| c.is_digit(radix))
+    let valid = |c: char| c == '_' || c == '.' || c.is_digit(radix);
+    if !digits.chars().all(valid) || !digits.chars().any(|c| c.is_digit(radix)) {
+        return false;
+    }
+    if digits.contains('.') {
+        return true;
+    }
+    let digits: String = digits.chars().filter(|c| *c != '_').collect();
+    i128::from_str_radix(&digits, radix).is_ok_and(|n| fits(if negative { -n } else { n }, format))
 }
 
 /// A YAML node reduced to what the walk needs: its shape, and its keys with places.
@@ -1574,6 +1616,8 @@ mod tests {
             "fix: &f [a]",
             "retry_after: {seconds: \"30\"}",
             "retry_after: {seconds: 0}",
+            "retry_after: {seconds: \"0x1_F\"}",
+            "retryable: |\n  true",
             "since: 2",
             "since: 2.5",
             "code: 20003",
@@ -1628,6 +1672,13 @@ mod tests {
                 "E002 12:16 `action` must be one word, not a list or mapping",
             ]
         );
+        // A mistake inside an aliased value is where it is written, once.
+        assert_eq!(
+            problems(&format!(
+                "{HEAD}agent: {{action: stop, guidance: g}}\nmessages:\n  - &m {{message: [m]}}\n  - *m\n  - *m\n"
+            )),
+            ["E002 8:18 `message` must be text, not a list or mapping"]
+        );
         // An alias is wrong where it is used, not where its value is defined.
         assert_eq!(
             problems(&format!(
@@ -1644,13 +1695,14 @@ mod tests {
     fn what_the_typed_parse_refuses_the_walk_refuses_too() {
         assert_eq!(
             problems(
-                "code: x\ntitle: [T]\nstatus: 9999999999999999999\nsummary: S.\nretryable: True\nagent: {action: 5, guidance: g}\nfields: [x]\n"
+                "code: x\ntitle: [T]\nstatus: 9999999999999999999\nsummary: S.\nretryable: True\nagent: {action: 5, guidance: g}\nfields: [x]\nretry_after: {seconds: \"0x10000000000000000\"}\n"
             ),
             [
                 "E002 2:8 `title` must be text, not a list or mapping",
                 "E002 3:9 `status` is too large a number",
                 "E002 6:17 unknown value `5`",
                 "E002 7:10 each item of `fields` must be a mapping",
+                "E002 8:24 `seconds` must be a whole number, 0 or more",
             ]
         );
     }
