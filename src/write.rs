@@ -134,6 +134,19 @@ pub fn check_destination(out: &Path, catalog: &Path, force: bool) -> Result<Path
             }
         }
     }
+    // A file where a folder above the output must go (`--out notes.txt/site`): the
+    // system's own words for it ("File exists", "Not a directory") do not say which.
+    if let Some(file) = out_abs
+        .ancestors()
+        .skip(1)
+        .find(|above| above.symlink_metadata().is_ok())
+        .filter(|above| !above.is_dir())
+    {
+        return refuse(&format!(
+            "`{}` is a file, and the site's folder would have to be inside it",
+            file.display()
+        ));
+    }
     if out.exists() {
         if !out.is_dir() {
             return refuse("it is a file, not a folder");

@@ -215,6 +215,13 @@ fn a_failed_first_build_creates_nothing() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!out.exists(), "a failed build created {}", out.display());
     assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    // There is no previous site to be "unchanged".
+    assert!(
+        run.stderr.contains("nothing was written to"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("previous site"), "{}", run.stderr);
 }
 
 #[test]
@@ -931,18 +938,26 @@ fn a_later_build_removes_what_a_killed_build_left_and_nothing_else() {
 }
 
 #[test]
-fn a_build_that_fails_before_any_site_existed_does_not_speak_of_one() {
-    // `--out` below a regular file: there is no previous site to be "unchanged".
+fn an_out_folder_below_a_file_is_refused_naming_the_file() {
+    // `--out` below a regular file: the system says only "File exists" or "Not a
+    // directory", without which path; nor is there a previous site to be "unchanged".
     let (dir, catalog) = catalog_copy(SMALL);
     std::fs::write(dir.path().join("file"), "x").expect("a file");
-    let run = build(&catalog, &dir.path().join("file/site"), &[], &[]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("nothing was written to"),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("previous site"), "{}", run.stderr);
+    for out in ["file/site", "file/deeper/site"] {
+        let run = build(&catalog, &dir.path().join(out), &[], &[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let file = dir.path().join("file");
+        assert!(
+            run.stderr.contains(&format!(
+                "`{}` is a file, and the site's folder would have to be inside it",
+                file.display()
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("previous site"), "{}", run.stderr);
+        assert_eq!(std::fs::read_to_string(&file).expect("kept"), "x");
+    }
 }
 
 /// A link to any page or file the build writes for readers passes `check`: the list of

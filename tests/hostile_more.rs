@@ -1204,6 +1204,34 @@ fn a_named_pipe_is_reported_instead_of_waited_on() {
                 .contains("not a regular file"),
             "{d}"
         );
+        // errdex.yaml must end in `.yaml`: the help for it is to replace it.
+        let help = d["help"].as_str().unwrap_or("");
+        assert_eq!(help.contains("rename it"), pipe != "errdex.yaml", "{d}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_errdex_yaml_link_to_nothing_is_unreadable_not_missing() {
+    // A link that leads nowhere or in a circle was "not an errdex catalog: it has no
+    // errdex.yaml", though the file is right there.
+    for (case, target) in [("dangling", "nowhere.yaml"), ("circle", "errdex.yaml")] {
+        let dir = catalog_with(&[("x.yaml", entry("x", "").as_bytes())]);
+        let config = dir.path().join("errdex.yaml");
+        std::fs::remove_file(&config).expect("remove the config");
+        std::os::unix::fs::symlink(target, &config).expect("symlink");
+        let d = assert_reports(case, dir.path(), "E007");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("cannot read file"),
+            "{case}: {d}"
+        );
+        assert!(
+            d["help"].as_str().unwrap_or("").contains("symbolic link"),
+            "{case}: {d}"
+        );
     }
 }
 

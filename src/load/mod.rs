@@ -98,7 +98,9 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
         source,
     })?;
     let config_path = root.join(CONFIG_FILE);
-    if !config_path.exists() {
+    // A link that leads nowhere, or in a circle, is an errdex.yaml that cannot be read,
+    // which the file's diagnostic says, not a missing one.
+    if config_path.symlink_metadata().is_err() {
         return Err(LoadError::NoConfig(root.to_owned()));
     }
     let config = load_file(&canonical_root, root, &config_path, None, parse_config);
@@ -398,7 +400,11 @@ impl ReadProblem {
                 file,
                 "not a regular file (a named pipe, socket or device)",
             )
-            .with_help("replace it with a YAML file, or rename it so it does not end in `.yaml`"),
+            .with_help(if file.rsplit('/').next() == Some(CONFIG_FILE) {
+                "errdex.yaml is the file of the catalog's settings: replace it with a YAML file (`errdex init` writes one to start from)"
+            } else {
+                "replace it with a YAML file, or rename it so it does not end in `.yaml`"
+            }),
             ReadProblem::NotUtf8 { line, column } => {
                 let at = crate::diagnostic::Position { line, column };
                 Diagnostic::new(Code::Unreadable, file, at, at, "file is not valid UTF-8")
@@ -410,8 +416,16 @@ impl ReadProblem {
                 format!("file resolves outside the catalog, to `{}`", target.display()),
             )
             .with_help("copy the file into the catalog instead of linking to it"),
-            ReadProblem::Io(e) => Diagnostic::whole_file(Code::Unreadable, file, format!("cannot read file: {e}"))
-                .with_help("check the file's permissions"),
+            ReadProblem::Io(e) => {
+                let help = match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+                    std::io::ErrorKind::NotFound => {
+                        "the file is gone, or is a symbolic link that leads to no file: point the link at a file, or put the file in its place"
+                    }
+                    _ => "check that errdex can read it: a symbolic link must lead to a file, not to another link in a circle",
+                };
+                Diagnostic::whole_file(Code::Unreadable, file, format!("cannot read file: {e}")).with_help(help)
+            }
         }
     }
 }
