@@ -397,15 +397,9 @@ impl<'a> Walk<'a> {
     /// may be right where it is defined, and wrong only where it is used.
     fn place(&self, node: &Spanned<Node>) -> (Position, Position) {
         let (start, end) = self.source.span_of(&Place::from(&node.referenced));
-        let offset = self.source.offset_of(start);
-        let at_alias = self
-            .source
-            .text
-            .get(offset..)
-            .is_some_and(|written| written.starts_with('*'));
-        let before = self.source.text.get(..offset).unwrap_or("");
+        let before = self.text_before(start);
         let merged = before[before.rfind('\n').map_or(0, |i| i + 1)..].contains("<<");
-        if at_alias && !merged && self.is_anchored_as_used(node) {
+        if !merged && self.is_anchored_as_used(node) {
             (start, end)
         } else {
             self.source.span_of(&Place::from(&node.defined))
@@ -416,27 +410,11 @@ impl<'a> Walk<'a> {
     /// before it), not a node inside that value, which is read through the alias as
     /// well but is wrong where it is written.
     fn is_anchored_as_used(&self, node: &Spanned<Node>) -> bool {
-        let token = |at: Position| {
-            let written = self
-                .source
-                .text
-                .get(self.source.offset_of(at)..)
-                .unwrap_or("");
-            let end = written
-                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
-                .unwrap_or(written.len());
-            written[..end].to_owned()
-        };
-        let used = token(self.source.span_of(&Place::from(&node.referenced)).0);
+        let used = self.token_at(self.source.span_of(&Place::from(&node.referenced)).0);
         let Some(name) = used.strip_prefix('*') else {
             return false;
         };
-        let (defined, _) = self.source.span_of(&Place::from(&node.defined));
-        let before = self
-            .source
-            .text
-            .get(..self.source.offset_of(defined))
-            .unwrap_or("");
+        let before = self.text_before(self.source.span_of(&Place::from(&node.defined)).0);
         // `&c`, or `&c !!map`, just before the value.
         let mut properties = before.split_whitespace().rev();
         let is_anchor =
@@ -448,11 +426,22 @@ impl<'a> Walk<'a> {
 
     /// The scalar `node` as written, up to the first space, comma, bracket or comment.
     fn written_token(&self, node: &Spanned<Node>) -> &'a str {
-        let (start, _) = self.source.span_of(&Place::from(&node.defined));
+        self.token_at(self.source.span_of(&Place::from(&node.defined)).0)
+    }
+
+    /// The file's text before `at`.
+    fn text_before(&self, at: Position) -> &'a str {
+        let text: &'a str = &self.source.text;
+        text.get(..self.source.offset_of(at)).unwrap_or("")
+    }
+
+    /// The text written at `at`, up to the first space, comma, bracket or comment: a
+    /// scalar (`5`), or an alias (`*c`).
+    fn token_at(&self, at: Position) -> &'a str {
         let written = self
             .source
             .text
-            .get(self.source.offset_of(start)..)
+            .get(self.source.offset_of(at)..)
             .unwrap_or("");
         let end = written
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
