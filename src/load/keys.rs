@@ -47,7 +47,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 /// Most unknown and missing keys reported for one file. A file with more is not a
 /// writer's typos but generated or hostile input: the typed parse's one diagnostic is
 /// reported alone, and the walk stops counting once past this.
-const MAX_KEY_PROBLEMS: usize = 100;
+pub(super) const MAX_KEY_PROBLEMS: usize = 100;
 
 /// Most nodes the walk reads; a file with more is reported by the typed parse alone.
 const WALK_MAX_NODES: usize = 20_000;
@@ -73,8 +73,8 @@ pub enum KeyProblems {
         /// `1` of `action: {stop: 1}`), at what is the same mistake.
         wrong_values: Vec<(Position, Position)>,
     },
-    /// More than [`MAX_KEY_PROBLEMS`].
-    TooMany,
+    /// More than [`MAX_KEY_PROBLEMS`]; where the one past them is.
+    TooMany(Position),
     /// The file passes one of the walk's limits. They are tighter than the typed
     /// parse's, so this is no mistake of the writer's and must not be reported.
     TooBig,
@@ -120,7 +120,11 @@ pub fn key_problems<T: schemars::JsonSchema + 'static>(
         wrong_values: Vec::new(),
     };
     if walk.node(&tree, schema.as_value(), true).is_break() {
-        return KeyProblems::TooMany;
+        let past = walk
+            .found
+            .last()
+            .map_or(Position { line: 1, column: 1 }, |d| d.start);
+        return KeyProblems::TooMany(past);
     }
     let mut found = std::mem::take(&mut walk.found);
     // By position; a mapping's missing keys stay in the schema's order.
@@ -1770,13 +1774,17 @@ when: {deep}
             "{HEAD}agent:\n{keys}  action: stop\n  guidance: g\n"
         ));
         assert_eq!(listed.len(), MAX_KEY_PROBLEMS, "{listed:?}");
-        // One more: the typed parse's one diagnostic.
+        // One more: the typed parse's one diagnostic, and where the walk stopped
+        // counting, so the file is not taken for one with a single mistake.
         let keys = format!("{keys}  extra: v\n");
         assert_eq!(
             problems(&format!(
                 "{HEAD}agent:\n{keys}  action: stop\n  guidance: g\n"
             )),
-            ["E003 7:3 unknown field `k0`"]
+            [
+                "E003 7:3 unknown field `k0`",
+                "E003 107:3 this file has more than 100 problems (unknown, missing or repeated keys, values of the wrong type); only the first is listed",
+            ]
         );
     }
 }

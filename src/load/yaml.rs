@@ -134,7 +134,24 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
         } => (diagnostics, wrong_values),
         // Past the walk's own limits, which are tighter than the typed parse's: the file
         // is within the typed parse's, so nothing about them is the writer's to fix.
-        KeyProblems::TooMany | KeyProblems::TooBig => return vec![first],
+        KeyProblems::TooBig => return vec![first],
+        // Generated or foreign input more than a writer's typos: its problems would
+        // bury the rest of the catalog's, but the one problem alone would read as the
+        // file's only one.
+        KeyProblems::TooMany(past) => {
+            let more = Diagnostic::new(
+                first.code,
+                &source.path,
+                past,
+                past,
+                format!(
+                    "this file has more than {} problems (unknown, missing or repeated keys, values of the wrong type); only the first is listed",
+                    keys::MAX_KEY_PROBLEMS
+                ),
+            )
+            .with_help("fix the first and check again; a file this far from the format may not be an error file at all (`errdex new CODE --status N` writes one to start from)");
+            return vec![first, more];
+        }
         // The typed parse stopped before the syntax error or the limit the walk tripped
         // over (a quote left open further down, more aliases than the anchors allow),
         // which the writer will have to fix next.
