@@ -326,6 +326,8 @@ impl<'a> Walk<'a> {
         let number = has("integer") || has("number");
         // A set of words, and no other text (`agent.action`).
         let words_only = has("string") && !accepts.free_text;
+        // `-0` is 0, but the typed parse refuses any sign in an unsigned number.
+        let unsigned = accepts.format.is_some_and(|f| f.starts_with("uint"));
         let written = match &node.value {
             Node::List(_) if has("array") => return None,
             Node::Map(_) if has("object") => return None,
@@ -352,7 +354,9 @@ impl<'a> Walk<'a> {
                     Scalar::Integer(n) => {
                         has("string")
                             || has("number")
-                            || (has("integer") && fits(*n, accepts.format))
+                            || (has("integer")
+                                && fits(*n, accepts.format)
+                                && !(unsigned && self.written_token(node).starts_with('-')))
                     }
                     Scalar::Number => has("string") || has("number"),
                     Scalar::Text(text) => {
@@ -378,9 +382,7 @@ impl<'a> Walk<'a> {
         } else if has("string") {
             Expected::Text
         } else if number {
-            Expected::WholeNumber {
-                unsigned: accepts.format.is_some_and(|f| f.starts_with("uint")),
-            }
+            Expected::WholeNumber { unsigned }
         } else if has("boolean") {
             Expected::Boolean
         } else if has("array") {
@@ -1696,6 +1698,24 @@ mod tests {
                 "E002 6:17 unknown value `5`",
                 "E002 7:10 each item of `fields` must be a mapping",
                 "E002 8:24 `seconds` must be a whole number, 0 or more",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_signed_zero_is_no_unsigned_number() {
+        let text =
+            format!("{HEAD}agent: {{action: stop, guidance: g}}\nretry_after: {{seconds: -0}}\n");
+        assert_eq!(
+            problems(&text),
+            ["E002 7:24 `seconds` must be a whole number, 0 or more"]
+        );
+        // Beside another mistake, the walk finds it too.
+        assert_eq!(
+            problems(&text.replace("title: T", "title: [T]")),
+            [
+                "E002 2:8 `title` must be text, not a list or mapping",
+                "E002 7:24 `seconds` must be a whole number, 0 or more",
             ]
         );
     }
