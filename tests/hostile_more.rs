@@ -1004,6 +1004,40 @@ fn a_control_character_that_breaks_the_line_of_a_one_line_field_is_reported_once
 }
 
 #[test]
+fn an_unsafe_link_is_quoted_with_what_cannot_be_seen_made_visible() {
+    // A byte-order mark or a zero-width space, which the browser skips, showed as
+    // nothing in the message: `javascript:` looked like an allowed link.
+    let extra = "description: \"[a](\\uFEFFjavascript:alert(1)) and [b](java\\u200Bscript:x)\"\nlinks:\n  - title: L\n    url: \"\\u200Bjavascript:alert(1)\"\n";
+    let dir = catalog_with(&[("x.yaml", entry("x", extra).as_bytes())]);
+    let (exit, diagnostics) = check("invisible characters in links", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "E041")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 3, "{diagnostics:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`\\u{feff}javascript:alert(1)`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`java\\u{200b}script:x`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .all(|m| !m.contains(['\u{feff}', '\u{200b}'])),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn a_listed_link_without_a_scheme_is_refused() {
     // `//host/x` is a link off the site; written as a site path it would read
     // `https://docs.hostile.test//evil.example` in llms.txt and `./evil.example` in HTML.

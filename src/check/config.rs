@@ -128,11 +128,11 @@ pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &
                 );
             }
             UrlKind::Unsafe(scheme) => diagnostics.push(
-                at(source, &link.url, Code::UnsafeLink, format!("link uses the `{scheme}:` scheme"))
+                at(source, &link.url, Code::UnsafeLink, format!("link uses the `{}:` scheme", super::visible::visible(&scheme)))
                     .with_help(super::markdown_fields::unsafe_link_help()),
             ),
             UrlKind::Fragment | UrlKind::Relative => diagnostics.push(
-                at(source, &link.url, Code::BrokenLink, format!("link `{}` is not an absolute URL", link.url.value))
+                at(source, &link.url, Code::BrokenLink, format!("link `{}` is not an absolute URL", super::visible::visible(&link.url.value)))
                     .with_help("write a full URL such as `https://example.com/guide`, or a site path such as `/errors/not_found/`"),
             ),
         }

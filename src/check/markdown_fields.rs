@@ -301,7 +301,12 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             "raw HTML is shown as text, never run; use Markdown instead, or wrap it in backticks to show it as code",
         ),
         Finding::UnsafeLink { url, scheme } => {
-            let message = format!("link `{}` uses the `{scheme}:` scheme", truncate(&url));
+            // A zero-width space or a byte-order mark the browser skips would not show.
+            let message = format!(
+                "link `{}` uses the `{}:` scheme",
+                super::visible::visible(&truncate(&url)),
+                super::visible::visible(&scheme)
+            );
             return Some((Code::UnsafeLink, message, unsafe_link_help()));
         }
         Finding::ProtocolRelativeLink(url) => {
