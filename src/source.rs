@@ -199,6 +199,26 @@ impl SourceFile {
         line_start + within
     }
 
+    /// The text of the file before `position`.
+    pub fn text_before(&self, position: Position) -> &str {
+        self.text.get(..self.offset_of(position)).unwrap_or("")
+    }
+
+    /// The text of the file from `position` on.
+    pub fn text_from(&self, position: Position) -> &str {
+        self.text.get(self.offset_of(position)..).unwrap_or("")
+    }
+
+    /// What is written at `position` up to the first space, comma, closing bracket or
+    /// comment: a plain scalar (`5`, `0x1AD`) or an alias (`*base`).
+    pub fn token_at(&self, position: Position) -> &str {
+        let written = self.text_from(position);
+        let end = written
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+            .unwrap_or(written.len());
+        &written[..end]
+    }
+
     /// Number of lines in the file.
     pub fn line_count(&self) -> usize {
         self.line_starts().len()

@@ -319,9 +319,8 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
     diagnostics: &mut Diagnostics,
 ) {
     let (start, _) = source.span_of(&value.referenced);
-    let offset = source.offset_of(start);
-    let written = source.text.get(offset..).unwrap_or("");
-    let before = source.text.get(..offset).unwrap_or("");
+    let written = source.text_from(start);
+    let before = source.text_before(start);
     // A tag makes it what it names, whatever the quotes: `!!int "429"` is a number.
     let tagged = before
         .trim_end()

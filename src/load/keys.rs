@@ -44,9 +44,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-/// Most unknown and missing keys reported for one file. A file with more is not a
-/// writer's typos but generated or hostile input: the typed parse's one diagnostic is
-/// reported alone, and the walk stops counting once past this.
+/// Most unknown, missing and repeated keys and values of the wrong type reported for one
+/// file. A file with more is not a writer's typos but generated or hostile input: the
+/// typed parse's one diagnostic is reported, with a note that there are more, and the
+/// walk stops counting once past this.
 pub(super) const MAX_KEY_PROBLEMS: usize = 100;
 
 /// Most nodes the walk reads; a file with more is reported by the typed parse alone.
@@ -403,7 +404,7 @@ impl<'a> Walk<'a> {
     /// may be right where it is defined, and wrong only where it is used.
     fn place(&self, node: &Spanned<Node>) -> (Position, Position) {
         let (start, end) = self.source.span_of(&Place::from(&node.referenced));
-        let before = self.text_before(start);
+        let before = self.source.text_before(start);
         let merged = before[before.rfind('\n').map_or(0, |i| i + 1)..].contains("<<");
         if !merged && self.is_anchored_as_used(node) {
             (start, end)
@@ -416,11 +417,15 @@ impl<'a> Walk<'a> {
     /// before it), not a node inside that value, which is read through the alias as
     /// well but is wrong where it is written.
     fn is_anchored_as_used(&self, node: &Spanned<Node>) -> bool {
-        let used = self.token_at(self.source.span_of(&Place::from(&node.referenced)).0);
+        let used = self
+            .source
+            .token_at(self.source.span_of(&Place::from(&node.referenced)).0);
         let Some(name) = used.strip_prefix('*') else {
             return false;
         };
-        let before = self.text_before(self.source.span_of(&Place::from(&node.defined)).0);
+        let before = self
+            .source
+            .text_before(self.source.span_of(&Place::from(&node.defined)).0);
         // `&c`, or `&c !!map`, just before the value.
         let mut properties = before.split_whitespace().rev();
         let is_anchor =
@@ -432,27 +437,8 @@ impl<'a> Walk<'a> {
 
     /// The scalar `node` as written, up to the first space, comma, bracket or comment.
     fn written_token(&self, node: &Spanned<Node>) -> &'a str {
-        self.token_at(self.source.span_of(&Place::from(&node.defined)).0)
-    }
-
-    /// The file's text before `at`.
-    fn text_before(&self, at: Position) -> &'a str {
-        let text: &'a str = &self.source.text;
-        text.get(..self.source.offset_of(at)).unwrap_or("")
-    }
-
-    /// The text written at `at`, up to the first space, comma, bracket or comment: a
-    /// scalar (`5`), or an alias (`*c`).
-    fn token_at(&self, at: Position) -> &'a str {
-        let written = self
-            .source
-            .text
-            .get(self.source.offset_of(at)..)
-            .unwrap_or("");
-        let end = written
-            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
-            .unwrap_or(written.len());
-        &written[..end]
+        self.source
+            .token_at(self.source.span_of(&Place::from(&node.defined)).0)
     }
 
     /// Whether the boolean `node` is written as the typed parse takes a boolean (see

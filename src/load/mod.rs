@@ -378,6 +378,8 @@ enum ReadProblem {
 
 impl ReadProblem {
     fn into_diagnostic(self, file: &str) -> Diagnostic {
+        // errdex.yaml must keep its name: the help for it is never to rename it.
+        let config = file.rsplit('/').next() == Some(CONFIG_FILE);
         match self {
             ReadProblem::TooLarge(size) => Diagnostic::whole_file(
                 Code::ResourceLimit,
@@ -390,7 +392,7 @@ impl ReadProblem {
                 file,
                 "this is a folder, not a file",
             )
-            .with_help(if file.rsplit('/').next() == Some(CONFIG_FILE) {
+            .with_help(if config {
                 "errdex.yaml is the file of the catalog's settings: move the folder away and write the file (`errdex init` writes one to start from)"
             } else {
                 "move the folder out of `errors/`, or rename it so it does not end in `.yaml`"
@@ -400,7 +402,7 @@ impl ReadProblem {
                 file,
                 "not a regular file (a named pipe, socket or device)",
             )
-            .with_help(if file.rsplit('/').next() == Some(CONFIG_FILE) {
+            .with_help(if config {
                 "errdex.yaml is the file of the catalog's settings: replace it with a YAML file (`errdex init` writes one to start from)"
             } else {
                 "replace it with a YAML file, or rename it so it does not end in `.yaml`"

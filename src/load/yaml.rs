@@ -465,8 +465,7 @@ pub(super) fn is_limit(error: &YamlError) -> bool {
 /// in the file, often lines below, and the parser only complains where the string
 /// ends; the writer's mistake is where it opened.
 fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
-    let before = source.text.get(..source.offset_of(at))?;
-    let before = before.trim_end_matches([' ', '\t']);
+    let before = source.text_before(at).trim_end_matches([' ', '\t']);
     let quote = before
         .chars()
         .next_back()
@@ -482,7 +481,7 @@ fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
             loop {
                 let i = inside[..end].rfind('"')?;
                 let backslashes = inside[..i].len() - inside[..i].trim_end_matches('\\').len();
-                if backslashes % 2 == 0 {
+                if backslashes.is_multiple_of(2) {
                     break i;
                 }
                 end = i;
@@ -719,11 +718,7 @@ fn expected_shape(message: &str) -> Option<(Expected<'static>, Written)> {
 /// Whether the plain value written at `at` is digits only (a `+` allowed before them),
 /// more of them than a 64-bit number holds: 19 digits may, 20 never do.
 fn too_many_digits(source: &SourceFile, at: Position) -> bool {
-    let rest = source.text.get(source.offset_of(at)..).unwrap_or("");
-    let token = rest
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
-        .next()
-        .unwrap_or("");
+    let token = source.token_at(at);
     let digits = token.strip_prefix('+').unwrap_or(token);
     let digits = digits.trim_start_matches('0');
     digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit())
@@ -776,7 +771,7 @@ fn reserved_start(source: &SourceFile, at: Position, message: &str) -> Option<ch
     if !first_line(message).starts_with("unexpected character") {
         return None;
     }
-    let c = source.text.get(source.offset_of(at)..)?.chars().next()?;
+    let c = source.text_from(at).chars().next()?;
     matches!(c, '`' | '@').then_some(c)
 }
 
