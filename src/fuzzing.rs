@@ -84,7 +84,7 @@ pub fn catalog(data: &[u8]) -> bool {
             None => errors.push(loaded),
         }
     }
-    let checked = check_files(&config, &errors, &[]);
+    let checked = check_files(&config, &errors, &[], &Default::default());
     check_diagnostics(&checked, &config, &errors);
     if let Some(catalog) = &checked.catalog {
         let files = render_site(catalog, theme(), &RenderOptions::default())

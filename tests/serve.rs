@@ -856,3 +856,25 @@ fn edits_are_picked_up_when_the_catalog_is_named_by_a_relative_path() {
     });
     assert!(!server.log().contains("E012"), "{}", server.log());
 }
+
+#[test]
+fn a_static_file_is_served_with_its_type_and_follows_edits() {
+    let server = Server::start();
+    let image = server.catalog.join("static/images/flow.png");
+    std::fs::create_dir_all(image.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(&image, b"\x89PNG first").expect("write");
+    let response = server.wait_for("/images/flow.png", "served", |r| r.status == 200);
+    assert_eq!(response.header("content-type"), Some("image/png"));
+    assert_eq!(response.body, b"\x89PNG first");
+
+    let mut events = server.events();
+    std::fs::write(&image, b"\x89PNG second").expect("edit");
+    server.wait_for("/images/flow.png", "updated", |r| {
+        r.body == b"\x89PNG second"
+    });
+    events.wait_for("reload naming the file", |e| {
+        is_reload_of(e, "images/flow.png")
+    });
+    std::fs::remove_file(&image).expect("rm");
+    server.wait_for("/images/flow.png", "gone", |r| r.status == 404);
+}

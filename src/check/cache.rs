@@ -35,6 +35,9 @@ pub struct CheckCache {
     /// The codes (sorted) that the stage-6 results were computed with: a link to
     /// `/errors/<code>/` is broken or not depending on them.
     codes: Vec<String>,
+    /// The site paths of the static files (sorted) the stage-6 results were computed
+    /// with, which links may lead to too.
+    static_files: Vec<String>,
     /// The stems of the files that failed to parse, which count as codes in stage 3.
     unparsed: Vec<String>,
     cross: Option<CrossResults>,
@@ -131,20 +134,24 @@ impl CheckCache {
         &mut self,
         files: &[ErrorFile<'_>],
         config: Option<&str>,
-        codes: &BTreeSet<&str>,
+        targets: &super::markdown_fields::Targets<'_>,
         unparsed: &[String],
     ) -> (Vec<FileResults>, Option<CrossResults>) {
         let config_changed = self.config.as_deref() != config;
         if config_changed {
             self.config = config.map(str::to_owned);
         }
-        let codes_changed = !self
-            .codes
-            .iter()
-            .map(String::as_str)
-            .eq(codes.iter().copied());
+        let same = |kept: &[String], now: &BTreeSet<&str>| {
+            kept.iter().map(String::as_str).eq(now.iter().copied())
+        };
+        let owned = |now: &BTreeSet<&str>| now.iter().map(|c| (*c).to_owned()).collect();
+        let codes_changed = !same(&self.codes, targets.codes);
         if codes_changed {
-            self.codes = codes.iter().map(|c| (*c).to_owned()).collect();
+            self.codes = owned(targets.codes);
+        }
+        let static_changed = !same(&self.static_files, targets.static_files);
+        if static_changed {
+            self.static_files = owned(targets.static_files);
         }
         let unparsed_changed = self.unparsed != unparsed;
         if unparsed_changed {
@@ -186,7 +193,7 @@ impl CheckCache {
                         // The entry's `sent_as` is read through an envelope's pointer.
                         kept.model = None;
                     }
-                    if codes_changed || config_changed {
+                    if codes_changed || static_changed || config_changed {
                         *kept.stage(Stage::Markdown) = None;
                     }
                     return true;
@@ -272,8 +279,19 @@ mod tests {
     /// the same order, same catalog). Returns the diagnostics.
     fn check_both(cache: &mut CheckCache, catalog: &LoadedCatalog) -> Vec<Diagnostic> {
         let errors: Vec<&LoadedFile<RawError>> = catalog.errors.iter().collect();
-        let cached = check_borrowed(&catalog.config, &errors, &catalog.diagnostics, Some(cache));
-        let full = check_files(&catalog.config, &catalog.errors, &catalog.diagnostics);
+        let cached = check_borrowed(
+            &catalog.config,
+            &errors,
+            &catalog.diagnostics,
+            &catalog.static_files,
+            Some(cache),
+        );
+        let full = check_files(
+            &catalog.config,
+            &catalog.errors,
+            &catalog.diagnostics,
+            &catalog.static_files,
+        );
         let cached_diagnostics: Vec<Diagnostic> = cached.diagnostics.iter().cloned().collect();
         let full_diagnostics: Vec<Diagnostic> = full.diagnostics.iter().cloned().collect();
         assert_eq!(cached_diagnostics, full_diagnostics);
@@ -430,7 +448,13 @@ mod tests {
         code: &str,
     ) -> std::sync::Arc<crate::model::ErrorEntry> {
         let errors: Vec<&LoadedFile<RawError>> = catalog.errors.iter().collect();
-        let checked = check_borrowed(&catalog.config, &errors, &catalog.diagnostics, Some(cache));
+        let checked = check_borrowed(
+            &catalog.config,
+            &errors,
+            &catalog.diagnostics,
+            &catalog.static_files,
+            Some(cache),
+        );
         let catalog = checked.catalog.expect("the example is valid");
         let entry = catalog.errors.iter().find(|e| e.code == code);
         entry.cloned().expect("the example has this code")

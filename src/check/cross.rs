@@ -404,7 +404,12 @@ mod tests {
             raw,
             diagnostics: Vec::new(),
         });
-        let checked = check_files(&catalog.config, &catalog.errors, &catalog.diagnostics);
+        let checked = check_files(
+            &catalog.config,
+            &catalog.errors,
+            &catalog.diagnostics,
+            &catalog.static_files,
+        );
         let found: Vec<String> = checked
             .diagnostics
             .iter()

@@ -11,6 +11,37 @@ use crate::source::SourceFile;
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
+/// What a site-root link (`/errors/x/`, `/images/flow.png`) may lead to, besides the
+/// files errdex writes at the root ([`SITE_FILES`]).
+pub(super) struct Targets<'a> {
+    /// Codes with a page: of the files that parsed, and the stems of those that did
+    /// not, so one bad file does not make every link to it an error too.
+    pub codes: &'a BTreeSet<&'a str>,
+    /// The site paths of the catalog's static files (`images/flow.png`).
+    pub static_files: &'a BTreeSet<&'a str>,
+}
+
+impl Targets<'_> {
+    /// Whether `path` (without its leading `/`) is a static file, as written or
+    /// percent-decoded (`my%20flow.png` is `my flow.png`), or a folder of static files
+    /// with an `index.html`, which a host serves for the folder.
+    fn has_static_file(&self, path: &str) -> bool {
+        if self.static_files.is_empty() || path.is_empty() {
+            return false;
+        }
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8();
+        let decoded = decoded.as_deref().unwrap_or(path);
+        [path, decoded].into_iter().any(|path| {
+            let index = if path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                format!("{path}/index.html")
+            };
+            self.static_files.contains(path) || self.static_files.contains(index.as_str())
+        })
+    }
+}
+
 /// Files errdex writes at the site root, which Markdown may link to.
 const SITE_FILES: &[&str] = &[
     "",
@@ -28,7 +59,7 @@ const SITE_FILES: &[&str] = &[
 
 pub(super) fn check_config_markdown(
     config: &ConfigFile<'_>,
-    codes: &BTreeSet<&str>,
+    site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) {
     // A `#fragment` in these texts is not checked: they are shown on the overview,
@@ -37,15 +68,15 @@ pub(super) fn check_config_markdown(
     let labels = Labels::of(config.source, &fields);
     for (i, field) in fields.into_iter().enumerate() {
         let elsewhere = |label: &str| labels.defined_outside(i, label);
-        check_field(config.source, field, codes, None, &elsewhere, diagnostics);
+        check_field(config.source, field, site, None, &elsewhere, diagnostics);
     }
-    check_link_urls(config.source, config.raw.links.as_ref(), codes, diagnostics);
+    check_link_urls(config.source, config.raw.links.as_ref(), site, diagnostics);
 }
 
 pub(super) fn check_entry_markdown(
     file: &ErrorFile<'_>,
     envelopes: Option<&Envelopes<'_>>,
-    codes: &BTreeSet<&str>,
+    site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) {
     let page = OwnPage::of(file.raw, envelopes);
@@ -56,20 +87,20 @@ pub(super) fn check_entry_markdown(
         check_field(
             file.source,
             field,
-            codes,
+            site,
             Some(&page),
             &elsewhere,
             diagnostics,
         );
     }
-    check_link_urls(file.source, file.raw.links.as_ref(), codes, diagnostics);
+    check_link_urls(file.source, file.raw.links.as_ref(), site, diagnostics);
 }
 
 /// Site paths in `links:` lists must exist, like links inside Markdown.
 fn check_link_urls(
     source: &SourceFile,
     links: Option<&S<Vec<RawLink>>>,
-    codes: &BTreeSet<&str>,
+    site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) {
     for link in links.iter().flat_map(|l| &l.value) {
@@ -78,7 +109,7 @@ fn check_link_urls(
         if classify_raw(url) != UrlKind::SiteRoot {
             continue;
         }
-        if let Some((message, help)) = broken_site_path(url, codes) {
+        if let Some((message, help)) = broken_site_path(url, site) {
             diagnostics
                 .push(super::at(source, &link.url, Code::BrokenLink, message).with_help(help));
         }
@@ -130,7 +161,7 @@ impl Labels {
 fn check_field(
     source: &SourceFile,
     field: &S<String>,
-    codes: &BTreeSet<&str>,
+    site: &Targets<'_>,
     page: Option<&OwnPage<'_>>,
     elsewhere: &dyn Fn(&str) -> Option<usize>,
     diagnostics: &mut Diagnostics,
@@ -157,7 +188,7 @@ fn check_field(
             } => undefined_reference(&link, &label, closest, shortcut, elsewhere(&label)),
             finding => {
                 let missing_id = page.and_then(|page| page.missing_id(&finding));
-                problem(finding, codes).or(missing_id)
+                problem(finding, site).or(missing_id)
             }
         };
         let Some((code, message, help)) = reported else {
@@ -293,7 +324,7 @@ fn unclosed_fence_diagnostic(
 }
 
 /// What is wrong with a Markdown finding, if anything: code, message and help.
-fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, String)> {
+fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String)> {
     let (code, message, help) = match finding {
         Finding::RawHtml(html) => (
             Code::RawHtml,
@@ -319,7 +350,7 @@ fn problem(finding: Finding, codes: &BTreeSet<&str>) -> Option<(Code, String, St
             "the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`",
         ),
         Finding::SiteLink(url) => {
-            let (message, help) = broken_site_path(&url, codes)?;
+            let (message, help) = broken_site_path(&url, site)?;
             return Some((Code::BrokenLink, message, help));
         }
         // Its help depends on the field; `check_field` reports it.
@@ -526,12 +557,12 @@ pub(super) fn no_scheme(url: &str) -> (String, String) {
 
 /// Message and help for a site-root path that names nothing errdex writes, or `None`
 /// when it names something.
-fn broken_site_path(url: &str, codes: &BTreeSet<&str>) -> Option<(String, String)> {
-    if site_path_exists(url, codes) {
+fn broken_site_path(url: &str, site: &Targets<'_>) -> Option<(String, String)> {
+    if site_path_exists(url, site) {
         return None;
     }
     let quoted = truncate(url);
-    Some(match page_read_as_markdown(url, codes) {
+    Some(match page_read_as_markdown(url, site.codes) {
         // The page of the code `x.md`, written without its slash, reads as the Markdown
         // of `x`, as everywhere else: the help says what to write for the page instead.
         Some(code) => (
@@ -546,7 +577,7 @@ fn broken_site_path(url: &str, codes: &BTreeSet<&str>) -> Option<(String, String
         ),
         None => (
             format!("link `{quoted}` points at a page the site does not have"),
-            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json`, with a code that exists".to_owned(),
+            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json` with a code that exists, or to a file in the catalog's `static/` folder".to_owned(),
         ),
     })
 }
@@ -568,9 +599,9 @@ fn site_file(url: &str) -> &str {
 /// without its slash: agents are told that `/errors/<code>.md` is an error's Markdown,
 /// and what a link means must not depend on which other codes exist (a code `x.md`
 /// beside `x` is E012 anyway). The page of `x.md` is `errors/x.md/`.
-fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
+fn site_path_exists(url: &str, site: &Targets<'_>) -> bool {
     let path = site_file(url);
-    if SITE_FILES.contains(&path) {
+    if SITE_FILES.contains(&path) || site.has_static_file(path) {
         return true;
     }
     let Some(rest) = path.strip_prefix("errors/") else {
@@ -581,7 +612,7 @@ fn site_path_exists(url: &str, codes: &BTreeSet<&str>) -> bool {
         .or_else(|| rest.strip_suffix('/'))
         .or_else(|| rest.strip_suffix(".md"))
         .unwrap_or(rest);
-    codes.contains(code)
+    site.codes.contains(code)
 }
 
 /// The code `x.md` when `url` is `/errors/x.md` and `x.md` is a code: a link meant for
@@ -659,6 +690,11 @@ mod tests {
     #[test]
     fn site_paths() {
         let codes: BTreeSet<&str> = ["rate_limited"].into_iter().collect();
+        let none = BTreeSet::new();
+        let site = Targets {
+            codes: &codes,
+            static_files: &none,
+        };
         for ok in [
             "/",
             "/llms.txt",
@@ -670,27 +706,65 @@ mod tests {
             "/robots.txt",
             "/404.html",
         ] {
-            assert!(site_path_exists(ok, &codes), "{ok}");
+            assert!(site_path_exists(ok, &site), "{ok}");
         }
         for broken in ["/errors/nope/", "/docs/", "/errors/"] {
-            assert!(!site_path_exists(broken, &codes), "{broken}");
+            assert!(!site_path_exists(broken, &site), "{broken}");
+        }
+    }
+
+    #[test]
+    fn a_static_file_is_a_link_target_as_written_or_percent_encoded() {
+        let codes: BTreeSet<&str> = ["rate_limited"].into_iter().collect();
+        let statics: BTreeSet<&str> = ["images/my flow.png", "CNAME", "guide/index.html"]
+            .into_iter()
+            .collect();
+        let site = Targets {
+            codes: &codes,
+            static_files: &statics,
+        };
+        for ok in [
+            "/images/my flow.png",
+            "/images/my%20flow.png",
+            "/images/my%20flow.png#top",
+            "/CNAME",
+            "/guide/",
+            "/guide",
+            "/guide/index.html",
+            "/errors/rate_limited/",
+        ] {
+            assert!(site_path_exists(ok, &site), "{ok}");
+        }
+        for broken in [
+            "/images/",
+            "/images/my-flow.png",
+            "/cname",
+            "/guide/x.html",
+            "/images/my%2",
+        ] {
+            assert!(!site_path_exists(broken, &site), "{broken}");
         }
     }
 
     #[test]
     fn a_path_ending_in_md_is_an_errors_markdown_even_when_a_code_ends_in_md() {
         let codes: BTreeSet<&str> = ["rate_limited", "not_found.md"].into_iter().collect();
+        let none = BTreeSet::new();
+        let site = Targets {
+            codes: &codes,
+            static_files: &none,
+        };
         for ok in [
             "/errors/not_found.md/",
             "/errors/not_found.md/#fix",
             "/errors/not_found.md.md",
             "/errors/rate_limited.md",
         ] {
-            assert_eq!(broken_site_path(ok, &codes), None, "{ok}");
+            assert_eq!(broken_site_path(ok, &site), None, "{ok}");
         }
         // The page of `not_found.md` without its slash: the Markdown of `not_found`.
         let (message, help) =
-            broken_site_path("/errors/not_found.md#fix", &codes).expect("a broken link");
+            broken_site_path("/errors/not_found.md#fix", &site).expect("a broken link");
         assert_eq!(
             message,
             "link `/errors/not_found.md#fix` is read as the Markdown of `not_found`, which is not a code"
@@ -699,7 +773,7 @@ mod tests {
             help.contains("for the page of `not_found.md`, write `/errors/not_found.md/#fix`"),
             "{help}"
         );
-        let (message, help) = broken_site_path("/errors/nope.md", &codes).expect("a broken link");
+        let (message, help) = broken_site_path("/errors/nope.md", &site).expect("a broken link");
         assert!(
             message.contains("a page the site does not have"),
             "{message}"

@@ -41,6 +41,7 @@ mod visible;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::S;
 use crate::load::raw::{RawConfig, RawError};
+use crate::load::static_files::StaticFiles;
 use crate::load::{LoadedCatalog, LoadedFile};
 use crate::model::{Catalog, Config, ErrorEntry};
 use crate::source::SourceFile;
@@ -72,7 +73,12 @@ pub(crate) struct ConfigFile<'a> {
 
 /// Checks a loaded catalog.
 pub fn check(loaded: &LoadedCatalog) -> Checked {
-    check_files(&loaded.config, &loaded.errors, &loaded.diagnostics)
+    check_files(
+        &loaded.config,
+        &loaded.errors,
+        &loaded.diagnostics,
+        &loaded.static_files,
+    )
 }
 
 /// Checks a loaded catalog for its diagnostics only, without building the model: what
@@ -83,6 +89,7 @@ pub fn diagnose(loaded: &LoadedCatalog) -> Diagnostics {
         &loaded.config,
         &errors,
         &loaded.diagnostics,
+        &loaded.static_files,
         None,
         Model::Skip,
     )
@@ -157,9 +164,10 @@ pub fn check_files(
     config: &LoadedFile<RawConfig>,
     errors: &[LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
+    static_files: &StaticFiles,
 ) -> Checked {
     let errors: Vec<&LoadedFile<RawError>> = errors.iter().collect();
-    check_borrowed(config, &errors, folder_diagnostics, None)
+    check_borrowed(config, &errors, folder_diagnostics, static_files, None)
 }
 
 /// [`check_files`] over borrowed files, for callers that keep them in a map.
@@ -171,15 +179,24 @@ pub fn check_borrowed(
     config: &LoadedFile<RawConfig>,
     errors: &[&LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
+    static_files: &StaticFiles,
     cache: Option<&mut CheckCache>,
 ) -> Checked {
-    run(config, errors, folder_diagnostics, cache, Model::Build)
+    run(
+        config,
+        errors,
+        folder_diagnostics,
+        static_files,
+        cache,
+        Model::Build,
+    )
 }
 
 fn run(
     config: &LoadedFile<RawConfig>,
     errors: &[&LoadedFile<RawError>],
     folder_diagnostics: &[Diagnostic],
+    static_files: &StaticFiles,
     mut cache: Option<&mut CheckCache>,
     model: Model,
 ) -> Checked {
@@ -228,10 +245,15 @@ fn run(
         .map(|f| f.raw.code.value.as_str())
         .chain(unparsed.iter().map(String::as_str))
         .collect();
+    let static_paths: BTreeSet<&str> = static_files.site_paths().collect();
+    let targets = markdown_fields::Targets {
+        codes: &codes,
+        static_files: &static_paths,
+    };
     let (mut results, kept) = match cache.as_deref_mut() {
         Some(cache) => {
             let config_text = config.source.as_ref().map(|s| s.text.as_str());
-            cache.take(&error_files, config_text, &codes, &unparsed)
+            cache.take(&error_files, config_text, &targets, &unparsed)
         }
         None => (
             error_files.iter().map(|_| FileResults::default()).collect(),
@@ -282,7 +304,7 @@ fn run(
 
     // Stage 6: markdown.
     if let Some(config) = config_file.as_ref() {
-        markdown_fields::check_config_markdown(config, &codes, &mut diagnostics);
+        markdown_fields::check_config_markdown(config, &targets, &mut diagnostics);
     }
     let envelopes = config_file.as_ref().map(|c| bodies::Envelopes::of(c.raw));
     diagnostics.extend(per_file(
@@ -290,7 +312,7 @@ fn run(
         &mut results,
         Stage::Markdown,
         |file, found| {
-            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), &codes, found);
+            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), &targets, found);
         },
     ));
 

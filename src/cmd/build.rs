@@ -2,9 +2,11 @@
 
 use super::{Outcome, Report, Ui, free_at_exit, sources_of};
 use crate::cli::BuildArgs;
+use crate::load::static_files::StaticFiles;
 use crate::render::{Bytes, Content, Output, RenderOptions, Renderer, Theme};
 use crate::write::{Staging, Streamed, WriteError};
 use anyhow::Context as _;
+use rayon::prelude::*;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -16,13 +18,15 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
     let out = crate::write::check_destination(&args.out, root, args.force)?;
     let base_url_override = args.base_url.as_deref().map(parse_base_url).transpose()?;
 
-    let loaded = crate::load::load_catalog(root)?;
+    let mut loaded = crate::load::load_catalog(root)?;
     let found = crate::check::diagnose(&loaded);
     let mut report = Report::new(args.format, found.sorted(), &sources_of(&loaded));
     if report.fails(args.strict) {
         report.print();
         return Ok(Outcome::CatalogErrors);
     }
+    // The static files are published as they are, beside the model's pages.
+    let static_files = std::mem::take(&mut loaded.static_files);
     // The model takes the loaded values over, and the sources (needed only for the
     // diagnostics' snippets, laid out above) are freed on the way, before rendering.
     let Some(mut catalog) = crate::check::into_catalog(loaded) else {
@@ -33,7 +37,7 @@ pub(super) fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<Outcome> {
         catalog.config.base_url = base_url;
     }
     // The diagnostics are printed whatever happens next, and before the summary line.
-    let published = publish(args, &out, &catalog, &mut report);
+    let published = publish(args, &out, &catalog, &static_files, &mut report);
     report.print();
     let Some(stats) = published? else {
         return Ok(Outcome::CatalogErrors);
@@ -65,6 +69,7 @@ fn publish(
     args: &BuildArgs,
     out: &std::path::Path,
     catalog: &crate::model::Catalog,
+    static_files: &StaticFiles,
     report: &mut Report,
 ) -> anyhow::Result<Option<Stats>> {
     let theme = Theme::new(&crate::load::load_theme_overrides(&args.catalog.catalog)?)?;
@@ -85,10 +90,19 @@ fn publish(
     };
     let staging = Staging::begin(out).with_context(unchanged)?;
     let mut stats = Stats::default();
-    renderer
-        .render_streamed(&Site {
-            staging: &staging,
-            stats: &stats,
+    let site = Site {
+        staging: &staging,
+        stats: &stats,
+    };
+    renderer.render_streamed(&site).with_context(unchanged)?;
+    static_files
+        .files
+        .par_iter()
+        .try_for_each(|file| {
+            let bytes = static_files
+                .read(file)
+                .with_context(|| format!("cannot read `{}`", file.path.display()))?;
+            site.put(file.site_path.clone(), vec![bytes])
         })
         .with_context(unchanged)?;
 

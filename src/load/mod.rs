@@ -7,6 +7,7 @@
 
 mod keys;
 pub mod raw;
+pub mod static_files;
 mod yaml;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -76,6 +77,8 @@ pub struct LoadedCatalog {
     pub errors: Vec<LoadedFile<raw::RawError>>,
     /// Problems with the folder itself (e.g. a symlink leading outside).
     pub diagnostics: Vec<Diagnostic>,
+    /// The files of `static/` that can be published.
+    pub static_files: static_files::StaticFiles,
 }
 
 /// Loads the catalog at `root`.
@@ -112,11 +115,13 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
         .par_iter()
         .map(|found| load_file(&canonical_root, root, &found.path, found.inode, parse_error))
         .collect();
+    let static_files = static_files::discover(&canonical_root, root, &mut diagnostics)?;
     Ok(LoadedCatalog {
         root: root.to_owned(),
         config,
         errors,
         diagnostics,
+        static_files,
     })
 }
 

@@ -49,7 +49,7 @@ fn limits_help() -> String {
 }
 
 /// `n` with a comma between thousands, as prose writes it: `100,000`.
-fn with_commas(n: usize) -> String {
+pub(super) fn with_commas(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {

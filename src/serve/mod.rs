@@ -271,7 +271,10 @@ pub fn content_type(path: &str) -> &'static str {
         "js" => "text/javascript; charset=utf-8",
         "xml" => "application/xml; charset=utf-8",
         "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
+        // A file of the catalog's `static/` folder: by its extension.
+        _ => mime_guess::from_path(path)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
     }
 }
 
@@ -342,5 +345,8 @@ mod tests {
         assert_eq!(content_type("llms-full.txt"), "text/plain; charset=utf-8");
         assert_eq!(content_type("errors.json"), "application/json");
         assert_eq!(content_type("assets/favicon.0123abcd.svg"), "image/svg+xml");
+        assert_eq!(content_type("images/flow.png"), "image/png");
+        assert_eq!(content_type("favicon.ico"), "image/x-icon");
+        assert_eq!(content_type("CNAME"), "application/octet-stream");
     }
 }

@@ -9,9 +9,12 @@
 //! - Editor temp and backup files are ignored (Vim `.swp`/`~`, Emacs `#x#`/`.#x`,
 //!   JetBrains `___jb_tmp___`, the `.tmp` of atomic saves); the rename that completes an
 //!   atomic save arrives as an event on the real file name and is caught.
-//! - `errdex.yaml` or a theme file → rebuild everything; an error file → reload it
-//!   alone; a change to a folder under `errors/` (a rename, a delete) → rescan.
+//! - `errdex.yaml`, a theme file or anything under `static/` → rebuild everything; an
+//!   error file → reload it alone; a change to a folder under `errors/` (a rename, a
+//!   delete) → rescan. In `static/`, names the site leaves out (dot names but
+//!   `.well-known`, editor files) are ignored, as the loader leaves them out.
 
+use crate::load::static_files::{self, STATIC_DIR};
 use crate::load::{CONFIG_FILE, is_editor_artifact, is_error_file_name};
 use notify::EventKind;
 use std::collections::BTreeSet;
@@ -26,6 +29,8 @@ pub enum Change {
     Config,
     /// A theme file in `templates/` changed: every page depends on it.
     Theme,
+    /// Something in `static/` changed: it is listed again and copied as a whole.
+    Static,
     /// One error file was created, edited or deleted.
     ErrorFile(PathBuf),
     /// Something under `errors/` that is not a single file (a folder moved): rescan.
@@ -45,11 +50,19 @@ pub fn classify(path: &Path, root: &Path, out: &Path) -> Change {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let in_static = relative.starts_with(STATIC_DIR);
+    let left_out = |name: &str| match in_static {
+        true => static_files::left_out(name),
+        false => is_editor_artifact(name),
+    };
     if relative
         .components()
-        .any(|c| is_editor_artifact(&c.as_os_str().to_string_lossy()))
+        .any(|c| left_out(&c.as_os_str().to_string_lossy()))
     {
         return Change::Ignored;
+    }
+    if in_static {
+        return Change::Static;
     }
     let mut components = relative
         .components()
@@ -90,7 +103,7 @@ impl Plan {
     pub fn add(&mut self, change: Change) {
         match change {
             Change::Ignored => {}
-            Change::Config | Change::Theme | Change::Rescan => self.full = true,
+            Change::Config | Change::Theme | Change::Static | Change::Rescan => self.full = true,
             Change::ErrorFile(path) => {
                 self.files.insert(path);
             }
@@ -134,6 +147,14 @@ mod tests {
             ("/p/catalog/errdex.yaml", Change::Config),
             ("/p/catalog/templates/error.html", Change::Theme),
             ("/p/catalog/templates/style.css", Change::Theme),
+            ("/p/catalog/static", Change::Static),
+            ("/p/catalog/static/CNAME", Change::Static),
+            ("/p/catalog/static/images/flow.png", Change::Static),
+            ("/p/catalog/static/.well-known/security.txt", Change::Static),
+            ("/p/catalog/static/.DS_Store", Change::Ignored),
+            ("/p/catalog/static/images/.flow.png.swp", Change::Ignored),
+            ("/p/catalog/static/logo.svg~", Change::Ignored),
+            ("/p/catalog/statics/x.png", Change::Ignored),
             (
                 "/p/catalog/errors/rate_limited.yaml",
                 Change::ErrorFile("/p/catalog/errors/rate_limited.yaml".into()),

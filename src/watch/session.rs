@@ -12,10 +12,12 @@ use super::classify::Plan;
 use crate::check::check_borrowed;
 use crate::diagnostic::Diagnostic;
 use crate::load::raw::{RawConfig, RawError};
+use crate::load::static_files::StaticFiles;
 use crate::load::{LoadedFile, load_catalog, load_error_file, load_theme_overrides};
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::{Bytes, ErrorParts, Files, RenderOptions, Renderer, Theme};
 use crate::report::Sources;
+use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -44,6 +46,10 @@ pub struct Session {
     config: LoadedFile<RawConfig>,
     errors: BTreeMap<PathBuf, LoadedFile<RawError>>,
     folder_diagnostics: Vec<Diagnostic>,
+    /// The files of `static/`, as last listed.
+    static_files: StaticFiles,
+    /// Their bytes in `files`, by site path, as the last full render read them.
+    statics: Files,
     /// Per-file check results, so a rebuild re-checks only what an edit can affect.
     check_cache: crate::check::CheckCache,
     theme: Theme,
@@ -79,6 +85,8 @@ impl Session {
                 .map(|f| (root.join(&f.path), f))
                 .collect(),
             folder_diagnostics: loaded.diagnostics,
+            static_files: loaded.static_files,
+            statics: Files::new(),
             check_cache: crate::check::CheckCache::default(),
             theme,
             catalog: None,
@@ -148,6 +156,7 @@ impl Session {
                 .map(|f| (self.root.join(&f.path), f))
                 .collect();
             self.folder_diagnostics = loaded.diagnostics;
+            self.static_files = loaded.static_files;
             self.theme = Theme::new(&load_theme_overrides(&self.root)?)?;
         } else {
             for path in &plan.files {
@@ -174,6 +183,7 @@ impl Session {
             &self.config,
             &errors,
             &self.folder_diagnostics,
+            &self.static_files,
             Some(&mut self.check_cache),
         );
         let broken = checked.catalog.is_none();
@@ -215,7 +225,9 @@ impl Session {
         };
         let renderer = Renderer::new(catalog, &self.theme, &self.options);
         let shared = renderer.render_shared(&self.parts_in_order(&renderer, catalog))?;
-        let is_shared = |path: &str| !path.starts_with("errors/");
+        // The static files are read again only by a full render.
+        let statics = &self.statics;
+        let is_shared = |path: &str| !path.starts_with("errors/") && !statics.contains_key(path);
         let changed = changed_paths(&self.files, &shared, is_shared);
         self.files.retain(|path, _| !is_shared(path));
         self.files.extend(shared);
@@ -239,7 +251,14 @@ impl Session {
     /// Renders the whole site of `catalog` afresh; returns the paths whose bytes changed.
     fn render_everything(&mut self, catalog: &Catalog) -> anyhow::Result<Vec<String>> {
         let renderer = Renderer::new(catalog, &self.theme, &self.options);
-        let (files, parts) = renderer.render_all_with_parts()?;
+        let (mut files, parts) = renderer.render_all_with_parts()?;
+        let statics = read_static_files(&self.static_files)?;
+        files.extend(
+            statics
+                .iter()
+                .map(|(path, bytes)| (path.clone(), bytes.clone())),
+        );
+        self.statics = statics;
         self.parts = catalog
             .errors
             .iter()
@@ -337,6 +356,21 @@ impl Session {
         self.shared_stale = true;
         Ok(changed)
     }
+}
+
+/// The bytes of every static file, by site path. Check has vetted the list; a file
+/// that cannot be read now (deleted or replaced since) fails the render.
+fn read_static_files(found: &StaticFiles) -> anyhow::Result<Files> {
+    found
+        .files
+        .par_iter()
+        .map(|file| {
+            let bytes = found
+                .read(file)
+                .with_context(|| format!("cannot read `{}`", file.path.display()))?;
+            Ok((file.site_path.clone(), bytes))
+        })
+        .collect()
 }
 
 /// The paths among `in_scope` whose bytes differ between `old` and `new`, or that are

@@ -1,0 +1,442 @@
+//! The catalog's `static/` folder: files published as they are, at the same path in
+//! the site (`static/favicon.ico` → `favicon.ico`, `static/images/flow.png` →
+//! `images/flow.png`). It holds what a site needs besides its pages: the `CNAME` of a
+//! custom domain, the `favicon.ico` browsers ask for, the images a Markdown text shows,
+//! a `.well-known/security.txt`.
+//!
+//! The loader lists and vets the files (inside the catalog, plain files, within the
+//! limits, at a path errdex does not write itself) but does not read them: `check`
+//! costs a walk of the folder, and a build reads each file as it writes it.
+
+use super::{LoadError, is_editor_artifact, relative_path};
+use crate::diagnostic::{Code, Diagnostic};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The folder beside `errdex.yaml` whose files are published as they are.
+pub const STATIC_DIR: &str = "static";
+
+/// Largest static file: Cloudflare Pages' limit for one file, and far above a
+/// favicon, a logo or a diagram.
+pub const MAX_STATIC_FILE_BYTES: u64 = 25 * 1024 * 1024;
+
+/// Most static files a catalog may have. `serve` holds them in memory.
+pub const MAX_STATIC_FILES: usize = 10_000;
+
+/// Most bytes all static files together may have, for the same reason.
+pub const MAX_STATIC_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One file of `static/`, vetted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Where the site has it, with `/` separators: `images/flow.png`.
+    pub site_path: String,
+    /// Where the catalog has it.
+    pub path: PathBuf,
+}
+
+/// The vetted files of a catalog's `static/` folder, sorted by site path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaticFiles {
+    /// The catalog folder, resolved: a file must still be inside it when it is read.
+    canonical_root: PathBuf,
+    pub files: Vec<StaticFile>,
+}
+
+impl StaticFiles {
+    /// The site paths, for the check of links (`![flow](/images/flow.png)`).
+    pub fn site_paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.site_path.as_str())
+    }
+
+    /// Reads one file's bytes, vetted again: it may have changed since the walk (a
+    /// link put in its place, or grown past the limit).
+    pub fn read(&self, file: &StaticFile) -> std::io::Result<bytes::Bytes> {
+        let canonical = file.path.canonicalize()?;
+        if !canonical.starts_with(&self.canonical_root) {
+            return Err(std::io::Error::other(format!(
+                "`{}` now leads outside the catalog, to `{}`",
+                file.path.display(),
+                canonical.display()
+            )));
+        }
+        let (opened, metadata) = super::open(&canonical).map_err(|problem| match problem {
+            super::ReadProblem::Io(e) => e,
+            _ => std::io::Error::other("not a file"),
+        })?;
+        if !metadata.is_file() {
+            return Err(std::io::Error::other(format!(
+                "`{}` is no longer a plain file",
+                file.path.display()
+            )));
+        }
+        let size = metadata.len().min(MAX_STATIC_FILE_BYTES + 1);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        opened
+            .take(MAX_STATIC_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_STATIC_FILE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "`{}` grew past the {} MiB limit for a static file",
+                file.path.display(),
+                MAX_STATIC_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+        Ok(bytes::Bytes::from(bytes))
+    }
+}
+
+/// Lists `static/` under `root`, adding a diagnostic for each file that cannot be
+/// published. No folder → no files.
+pub(super) fn discover(
+    canonical_root: &Path,
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<StaticFiles, LoadError> {
+    let mut found = StaticFiles {
+        canonical_root: canonical_root.to_owned(),
+        files: Vec::new(),
+    };
+    let dir = root.join(STATIC_DIR);
+    let Ok(metadata) = dir.symlink_metadata() else {
+        return Ok(found);
+    };
+    if metadata.is_symlink() {
+        match dir.canonicalize() {
+            Ok(target) if !target.starts_with(canonical_root) => {
+                diagnostics.push(outside(STATIC_DIR, &target));
+                return Ok(found);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                diagnostics.push(broken_link(STATIC_DIR, &e));
+                return Ok(found);
+            }
+        }
+    }
+    if !dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::whole_file(
+                Code::Unreadable,
+                STATIC_DIR,
+                "`static` is a file, not a folder",
+            )
+            .with_help("files to publish as they are go in a folder `static/` beside errdex.yaml; rename this file"),
+        );
+        return Ok(found);
+    }
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !left_out(&e.file_name().to_string_lossy()));
+    let mut total: u64 = 0;
+    // Each path folded to lower case, with the first file that had it.
+    let mut folded: BTreeMap<String, String> = BTreeMap::new();
+    for entry in walker {
+        let entry = entry.map_err(|e| LoadError::Io {
+            path: e.path().map_or_else(|| dir.clone(), Path::to_owned),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("walk failed")),
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let display = relative_path(root, entry.path());
+        let size = match vet(canonical_root, &entry, &display) {
+            Ok(size) => size,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        let Some(site_path) = site_path(&dir, entry.path()) else {
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Code::Unreadable,
+                    &display,
+                    "this file's name cannot be part of a web address",
+                )
+                .with_help("rename it with letters, digits, `-`, `_` and `.`: its name holds a byte that is not UTF-8, a control character or a `\\`"),
+            );
+            continue;
+        };
+        if let Some(what) = reserved(&site_path) {
+            diagnostics.push(clash(&display, &site_path, what));
+            continue;
+        }
+        if let Some(first) = folded.get(&site_path.to_lowercase()) {
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Code::StaticClash,
+                    &display,
+                    format!("this file's path differs only in case from `{first}`"),
+                )
+                .with_help("rename one of them: on a case-insensitive file system (macOS, Windows) and on some hosts they are the same file"),
+            );
+            continue;
+        }
+        if found.files.len() == MAX_STATIC_FILES {
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Code::ResourceLimit,
+                    &display,
+                    format!(
+                        "`static/` holds more than {} files",
+                        super::yaml::with_commas(MAX_STATIC_FILES)
+                    ),
+                )
+                .with_help("a site needs few files besides its pages; publish large sets of files (downloads, another site) from elsewhere and link to them"),
+            );
+            break;
+        }
+        total += size;
+        if total > MAX_STATIC_BYTES {
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Code::ResourceLimit,
+                    &display,
+                    format!(
+                        "with this file, `static/` holds more than {} MiB",
+                        MAX_STATIC_BYTES / (1024 * 1024)
+                    ),
+                )
+                .with_help(
+                    "publish large files (videos, downloads) from elsewhere and link to them",
+                ),
+            );
+            break;
+        }
+        folded.insert(site_path.to_lowercase(), display);
+        found.files.push(StaticFile {
+            site_path,
+            path: entry.into_path(),
+        });
+    }
+    // The walk sorts each folder's entries, which is not the order of whole paths
+    // (`a/b` before `a-c`): sort them as the site's other maps are.
+    found.files.sort_by(|a, b| a.site_path.cmp(&b.site_path));
+    Ok(found)
+}
+
+/// Whether a name in `static/` is left out of the site: editor leftovers, and names
+/// that start with a dot (`.DS_Store`, `.gitkeep`, `.git/`), except `.well-known/`,
+/// whose files (`security.txt`) are meant to be published.
+pub fn left_out(name: &str) -> bool {
+    name != ".well-known" && is_editor_artifact(name)
+}
+
+/// The size of the file the walk found, or why it cannot be published: a link must
+/// lead to a file inside the catalog, and the file must be a plain one within the limit.
+fn vet(canonical_root: &Path, entry: &walkdir::DirEntry, display: &str) -> Result<u64, Diagnostic> {
+    if entry.path_is_symlink() {
+        match entry.path().canonicalize() {
+            Ok(target) if !target.starts_with(canonical_root) => {
+                return Err(outside(display, &target));
+            }
+            Ok(target) if target.is_dir() => {
+                return Err(Diagnostic::whole_file(
+                    Code::Unreadable,
+                    display,
+                    "symbolic link to a folder, which is not followed",
+                )
+                .with_help("copy the folder into `static/`, or link each file"));
+            }
+            Ok(_) => {}
+            Err(e) => return Err(broken_link(display, &e)),
+        }
+    }
+    let metadata = fs::metadata(entry.path()).map_err(|e| {
+        Diagnostic::whole_file(Code::Unreadable, display, format!("cannot read file: {e}"))
+            .with_help("check that errdex can read it")
+    })?;
+    if !metadata.is_file() {
+        return Err(Diagnostic::whole_file(
+            Code::Unreadable,
+            display,
+            "this is not a plain file (a named pipe, socket or device)",
+        )
+        .with_help("remove it from `static/`: only plain files are published"));
+    }
+    if metadata.len() > MAX_STATIC_FILE_BYTES {
+        return Err(Diagnostic::whole_file(
+            Code::ResourceLimit,
+            display,
+            format!(
+                "file is {} bytes, over the {} MiB limit for a static file",
+                metadata.len(),
+                MAX_STATIC_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_help("shrink it (compress the image, cut the video) or publish it from elsewhere and link to it"));
+    }
+    // Opened now so that `check` reports a file `build` could not read.
+    super::open(entry.path()).map_err(|problem| {
+        let message = match problem {
+            super::ReadProblem::Io(e) => format!("cannot read file: {e}"),
+            _ => "cannot read file".to_owned(),
+        };
+        Diagnostic::whole_file(Code::Unreadable, display, message)
+            .with_help("check the file's permissions")
+    })?;
+    Ok(metadata.len())
+}
+
+/// `path` (under `dir`) as a site path, or `None` when a name cannot be part of a URL
+/// path as it is: not UTF-8, or holding a control character or a `\` (a folder
+/// separator to Windows and to browsers).
+fn site_path(dir: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(dir).ok()?;
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        let name = component.as_os_str().to_str()?;
+        if name.contains(|c: char| c.is_control() || c == '\\') {
+            return None;
+        }
+        parts.push(name);
+    }
+    Some(parts.join("/"))
+}
+
+/// Root files errdex writes, with what each is.
+const ROOT_FILES: &[(&str, &str)] = &[
+    ("index.html", "the overview"),
+    ("404.html", "the not-found page"),
+    ("llms.txt", "the agent index"),
+    ("llms-full.txt", "the full text for agents"),
+    ("errors.json", "the machine-readable catalog"),
+    ("errors.schema.json", "the schema of errors.json"),
+    ("search-index.json", "the search index"),
+    ("search-index.js", "the search index"),
+    ("sitemap.xml", "the sitemap"),
+    ("robots.txt", "the crawler rules"),
+    (
+        "_headers",
+        "the response headers for Netlify and Cloudflare Pages",
+    ),
+    (
+        ".nojekyll",
+        "the marker that turns Jekyll off on GitHub Pages",
+    ),
+    (crate::write::MARKER, "the marker of an errdex site"),
+];
+
+/// Folders errdex writes, whole, with what each holds.
+const FOLDERS: &[(&str, &str)] = &[
+    ("errors", "each error's page and Markdown"),
+    ("assets", "the theme's stylesheet, script and icon"),
+    ("__errdex", "`serve`'s live-reload script"),
+];
+
+/// What errdex writes at `site_path` or at a folder on its way, which a static file
+/// would take: `Some(what)`, or `None` when the path is free. Letters are compared in
+/// any case, since on a case-insensitive file system `Index.html` is `index.html`.
+pub fn reserved(site_path: &str) -> Option<&'static str> {
+    let lower = site_path.to_lowercase();
+    let mut parts = lower.split('/');
+    let first = parts.next().unwrap_or_default();
+    let second = parts.next();
+    if let Some((_, what)) = FOLDERS.iter().find(|(name, _)| *name == first) {
+        return Some(what);
+    }
+    if let Some((_, what)) = ROOT_FILES.iter().find(|(name, _)| *name == first) {
+        return Some(what);
+    }
+    match (first, second) {
+        (".well-known", None | Some("llms.txt")) => {
+            Some("the agent index at `.well-known/llms.txt`")
+        }
+        _ => None,
+    }
+}
+
+/// E045 for a static file at a path errdex writes.
+fn clash(display: &str, site_path: &str, what: &str) -> Diagnostic {
+    let first = site_path.split('/').next().unwrap_or_default();
+    let folder = FOLDERS
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(first))
+        && site_path.contains('/');
+    let (message, help) = if folder {
+        (
+            format!("the site's `{first}/` folder is errdex's: it holds {what}"),
+            "move this file to a folder of your own, such as `static/images/`",
+        )
+    } else {
+        (
+            format!("errdex writes `{site_path}` itself: {what}"),
+            "rename this file, or remove it",
+        )
+    };
+    Diagnostic::whole_file(Code::StaticClash, display, message).with_help(help)
+}
+
+fn outside(display: &str, target: &Path) -> Diagnostic {
+    Diagnostic::whole_file(
+        Code::OutsideCatalog,
+        display,
+        format!(
+            "symbolic link leads outside the catalog, to `{}`",
+            target.display()
+        ),
+    )
+    .with_help("copy the file into the catalog instead of linking to it")
+}
+
+fn broken_link(display: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::whole_file(
+        Code::Unreadable,
+        display,
+        format!("broken symbolic link: {e}"),
+    )
+    .with_help("remove the link or point it at an existing file in the catalog")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_errdex_writes_are_reserved_in_any_case() {
+        for taken in [
+            "index.html",
+            "Index.HTML",
+            "llms.txt",
+            "errors/x.png",
+            "Errors/x.png",
+            "assets/logo.png",
+            "__errdex/live.js",
+            ".well-known/llms.txt",
+            ".well-known",
+            "robots.txt/x",
+            "_headers",
+            ".errdex-output",
+        ] {
+            assert!(reserved(taken).is_some(), "{taken}");
+        }
+        for free in [
+            "favicon.ico",
+            "CNAME",
+            "images/flow.png",
+            ".well-known/security.txt",
+            "errors.png",
+            "index.htm",
+            "docs/index.html",
+        ] {
+            assert_eq!(reserved(free), None, "{free}");
+        }
+    }
+
+    #[test]
+    fn dot_names_are_left_out_but_well_known() {
+        for out in [".DS_Store", ".gitkeep", ".git", "logo.png~", "x.swp"] {
+            assert!(left_out(out), "{out}");
+        }
+        for kept in [".well-known", "CNAME", "favicon.ico", "_redirects"] {
+            assert!(!left_out(kept), "{kept}");
+        }
+    }
+}
