@@ -388,6 +388,47 @@ pub struct RawResponse {
 #[derive(Debug, Clone, Default)]
 pub struct OrderedMap(pub Vec<(S<String>, S<String>)>);
 
+impl OrderedMap {
+    /// Whether YAML may read two of the names as one key, which only the strict parse
+    /// reports (E004): the same name twice, or names that are not plain text to YAML,
+    /// where two spellings are one value (`12` and `0x0C`, `null` and `~`). A header's
+    /// name starts with a letter, so this is false for every real one.
+    fn may_repeat_a_key(&self) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        self.0.iter().any(|(name, _)| {
+            let name = name.value.as_str();
+            !name.starts_with(|c: char| c.is_ascii_alphabetic())
+                || ["null", "true", "false"]
+                    .iter()
+                    .any(|word| name.eq_ignore_ascii_case(word))
+                || !seen.insert(name)
+        })
+    }
+}
+
+/// A file's typed form, and what the fast parse cannot tell about it (see
+/// `yaml::parse`).
+pub trait Parsed: serde::de::DeserializeOwned + JsonSchema + 'static {
+    /// Whether a key may be repeated in a mapping the file's types read freely: serde's
+    /// derived structs refuse a repeated field themselves, a free-form mapping keeps both.
+    fn may_repeat_a_key(&self) -> bool;
+}
+
+impl Parsed for RawConfig {
+    fn may_repeat_a_key(&self) -> bool {
+        false
+    }
+}
+
+impl Parsed for RawError {
+    fn may_repeat_a_key(&self) -> bool {
+        self.response
+            .iter()
+            .flat_map(|r| &r.value.headers)
+            .any(|h| h.value.may_repeat_a_key())
+    }
+}
+
 impl JsonSchema for OrderedMap {
     fn schema_name() -> Cow<'static, str> {
         "Headers".into()
