@@ -631,6 +631,19 @@ pub(super) fn wrong_type(
             "must be a mapping",
             "write its `key: value` lines on their own lines, indented under it".into(),
         ),
+        // `action: !stop`: a tag, which names a type, on an empty value.
+        (Expected::Text | Expected::Word(_), Written::Null)
+            if tag_before(source, start).is_some_and(|tag| !tag.starts_with("!!")) =>
+        {
+            let tag = tag_before(source, start).unwrap_or_default();
+            (
+                "is empty",
+                format!(
+                    "YAML reads `{tag}` as a tag, which names a type, and the value after it as empty; write `{}` without the `!`",
+                    tag.trim_start_matches('!')
+                ),
+            )
+        }
         (Expected::Text | Expected::Word(_), Written::Null) => (
             "is empty",
             "write the text after the colon, or remove the key if it is optional".into(),
@@ -661,6 +674,14 @@ pub(super) fn wrong_type(
         (Expected::Boolean, Written::Nested) => (
             "must be `true` or `false`, not a list or mapping",
             "write `true` or `false` after the colon".into(),
+        ),
+        // `retryable: !!str true`: the tag makes the word text.
+        (Expected::Boolean, _) if tag_before(source, start).is_some() => (
+            "must be `true` or `false`",
+            format!(
+                "remove the tag `{}`: with it, YAML reads the value as another type",
+                tag_before(source, start).unwrap_or_default()
+            ),
         ),
         (Expected::Boolean, _) => (
             "must be `true` or `false`",
@@ -732,17 +753,26 @@ fn expected_shape(message: &str) -> Option<(Expected<'static>, Written)> {
         "invalid u64" | "invalid u32" => {
             (Expected::WholeNumber { unsigned: true }, Written::Scalar)
         }
+        // `!!str true` where a boolean belongs: the tag makes it text.
+        "invalid boolean" => (Expected::Boolean, Written::Scalar),
         _ => return None,
     })
 }
 
-/// Whether the plain value written at `at` is digits only (a `+` allowed before them),
-/// more of them than a 64-bit number holds: 19 digits may, 20 never do.
+/// Whether the plain value written at `at` is a whole number as YAML writes one (digits,
+/// `0x` hexadecimal or `0o` octal, a sign allowed before them) past what a signed
+/// 64-bit number holds: 18 decimal digits always fit, 20 never do.
 fn too_many_digits(source: &SourceFile, at: Position) -> bool {
     let token = source.token_at(at);
-    let digits = token.strip_prefix('+').unwrap_or(token);
-    let digits = digits.trim_start_matches('0');
-    digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit())
+    let unsigned = token.strip_prefix(['+', '-']).unwrap_or(token);
+    let (digits, radix) = match (unsigned.strip_prefix("0x"), unsigned.strip_prefix("0o")) {
+        (Some(hex), _) => (hex, 16),
+        (_, Some(octal)) => (octal, 8),
+        _ => (unsigned, 10),
+    };
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_digit(radix))
+        && i64::from_str_radix(digits, radix).is_err()
 }
 
 /// How to make YAML read a value as text, for the helps of the mistakes below.
@@ -1163,6 +1193,43 @@ mod tests {
             "code: x\nstatus: 99999999999999999999\n",
             "`status` is too large a number",
             2,
+        );
+        for large in [
+            "9999999999999999999",
+            "0x1FFFFFFFFFFFFFFFF",
+            "-0o7777777777777777777777",
+        ] {
+            says(
+                &format!("code: x\nstatus: {large}\n"),
+                "`status` is too large a number",
+                2,
+            );
+        }
+        says(
+            "code: x\nretryable: !!str true\n",
+            "`retryable` must be `true` or `false`",
+            2,
+        );
+        says("code: x\nagent:\n  action: !stop\n", "`action` is empty", 3);
+        // Their helps name the tag.
+        let help = |text: &str| {
+            parse_error(&SourceFile::new("errors/x.yaml", text.to_owned()))
+                .err()
+                .and_then(|found| {
+                    found
+                        .into_iter()
+                        .find(|d| d.code == Code::WrongType)
+                        .and_then(|d| d.help)
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            help("code: x\nretryable: !!str true\n"),
+            "remove the tag `!!str`: with it, YAML reads the value as another type"
+        );
+        assert_eq!(
+            help("code: x\nagent:\n  action: !stop\n"),
+            "YAML reads `!stop` as a tag, which names a type, and the value after it as empty; write `stop` without the `!`"
         );
         says("code: x\nagent:\n  stop\n", "`agent` must be a mapping", 3);
         says(
