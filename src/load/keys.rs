@@ -27,7 +27,7 @@
 use super::raw::OrderedMap;
 use super::yaml::{
     Expected, Written, closest, first_content_line, is_limit, missing_field, original_error,
-    unknown_field, unknown_word, wrong_type,
+    tag_before, tagged_not_text, unknown_field, unknown_word, wrong_type,
 };
 use crate::check::repeated_header;
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -347,6 +347,15 @@ impl<'a> Walk<'a> {
                 return Some(unknown_word(self.source, start, end, word, &accepts.words));
             }
             Node::Scalar(scalar) => {
+                // A tag decides the type where it is written: `!!int 12` is no text, and
+                // `!!str true` no boolean, to the typed parse.
+                let (start, end) = self.place(node);
+                let tag = tag_before(self.source, start);
+                let tagged_other = matches!(tag, Some("!!int" | "!!float" | "!!bool"));
+                let tagged_text = tag == Some("!!str");
+                if has("string") && tagged_other && !matches!(scalar, Scalar::Text(_)) {
+                    return Some(tagged_not_text(self.source, start, end));
+                }
                 let taken = match scalar {
                     Scalar::Null => has("null"),
                     Scalar::Boolean => {
@@ -362,8 +371,9 @@ impl<'a> Walk<'a> {
                     Scalar::Number => has("string") || has("number"),
                     Scalar::Text(text) => {
                         has("string")
-                            || (number && is_number_text(text, accepts.format))
-                            || (has("boolean") && is_boolean_word(text.trim()))
+                            || (!tagged_text
+                                && ((number && is_number_text(text, accepts.format))
+                                    || (has("boolean") && is_boolean_word(text.trim()))))
                     }
                 };
                 if taken {
@@ -1127,6 +1137,44 @@ mod tests {
     }
 
     const HEAD: &str = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\n";
+
+    #[test]
+    fn a_tag_that_names_another_type_is_reported_beside_another_mistake() {
+        // The typed parse refuses these and stops at the first; the walk, which reads
+        // `!!int 12` as a number any text field takes and `!!str true` as the quoted
+        // boolean a boolean field takes, must look at the tag too.
+        let text = "code: x\ntitle: !!int 12\nstatus: !!str 400\nsummary: !!bool true\nretryable: !!str false\nagent: {action: stop, guidance: !!float 1.5}\ngotchs: [x]\n";
+        assert_eq!(
+            problems(text),
+            [
+                "E002 2:14 this value is tagged `!!int`, but must be text",
+                "E002 3:15 `status` must be a whole number",
+                "E002 4:17 this value is tagged `!!bool`, but must be text",
+                "E002 5:18 `retryable` must be `true` or `false`",
+                "E002 6:41 this value is tagged `!!float`, but must be text",
+                "E003 7:1 unknown field `gotchs`",
+            ]
+        );
+        assert_eq!(
+            helps(
+                "code: x\ntitle: T\nstatus: !!str 400\nsummary: S.\nretryable: !!str false\nagent: {action: stop, guidance: g}\n"
+            ),
+            [
+                "remove the tag `!!str`: with it, YAML reads the value as another type",
+                "remove the tag `!!str`: with it, YAML reads the value as another type",
+            ]
+        );
+        // The tag of the field's own type, or `!!str` on text, is no mistake.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: !!str 12\nstatus: !!int 400\nsummary: S.\nretryable: !!bool false\ngotchs: [x]\n"
+            ),
+            [
+                "E005 1:1 missing required field `agent`",
+                "E003 6:1 unknown field `gotchs`"
+            ]
+        );
+    }
 
     #[test]
     fn every_unknown_nested_key_is_reported_with_its_mappings_keys() {

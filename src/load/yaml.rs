@@ -295,12 +295,8 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             diagnostic(Code::DuplicateKey, format!("duplicate key `{key}`"))
                 .with_help("a key may appear once per mapping; merge the two values or delete one")
         }
-        // Valid YAML (`!!int 12`, `!!bool yes`) whose tag names another type than text.
         YamlError::TaggedScalarCannotDeserializeIntoString { .. } => {
-            let tag = tag_before(source, start)
-                .map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
-            diagnostic(Code::WrongType, format!("this value is tagged {tag}, but must be text"))
-                .with_help("remove the tag; write `!!str` or quote the value if it could be read as a number or a boolean")
+            tagged_not_text(source, start, end)
         }
         YamlError::InvalidBooleanStrict { .. } => {
             wrong_type(source, start, end, Expected::Boolean, Written::Scalar)
@@ -445,7 +441,7 @@ fn indenting_tab(source: &SourceFile, at: Position) -> Option<Position> {
 
 /// The tag (`!!int`) written just before `at` on its line, as the parser points at the
 /// value after it.
-fn tag_before(source: &SourceFile, at: Position) -> Option<&str> {
+pub(super) fn tag_before(source: &SourceFile, at: Position) -> Option<&str> {
     let line_start = source.offset_of(Position {
         line: at.line,
         column: 1,
@@ -675,14 +671,6 @@ pub(super) fn wrong_type(
             "must be `true` or `false`, not a list or mapping",
             "write `true` or `false` after the colon".into(),
         ),
-        // `retryable: !!str true`: the tag makes the word text.
-        (Expected::Boolean, _) if tag_before(source, start).is_some() => (
-            "must be `true` or `false`",
-            format!(
-                "remove the tag `{}`: with it, YAML reads the value as another type",
-                tag_before(source, start).unwrap_or_default()
-            ),
-        ),
         (Expected::Boolean, _) => (
             "must be `true` or `false`",
             "YAML 1.1 spellings such as `yes`, `no`, `on` and `off` are not booleans here; write `true` or `false`".into(),
@@ -708,13 +696,40 @@ pub(super) fn wrong_type(
         Some((key, false)) => format!("`{key}` {what}"),
         None => format!("this value {what}"),
     };
-    // Why YAML read text as something else, where text belongs.
-    let help = match expected {
-        Expected::Text => text_help(source, start, key.as_ref().map(|(key, _)| key.as_str())),
+    // Why YAML read text as something else, where text belongs; or a number or a
+    // boolean as something else (`retryable: !!str true`): the tag.
+    let help = match (expected, written) {
+        (Expected::Text, _) => text_help(source, start, key.as_ref().map(|(key, _)| key.as_str())),
+        (Expected::Boolean | Expected::WholeNumber { .. }, Written::Scalar) => {
+            let own = match expected {
+                Expected::Boolean => "!!bool",
+                _ => "!!int",
+            };
+            tag_before(source, start)
+                .filter(|tag| *tag != own)
+                .map(|tag| {
+                    format!("remove the tag `{tag}`: with it, YAML reads the value as another type")
+                })
+        }
         _ => None,
     }
     .unwrap_or(help);
     Diagnostic::new(Code::WrongType, &source.path, start, end, message).with_help(help)
+}
+
+/// E002 for valid YAML (`!!int 12`, `!!bool yes`) whose tag names another type than
+/// the text its field holds. One builder for the typed parse and the walk.
+pub(super) fn tagged_not_text(source: &SourceFile, start: Position, end: Position) -> Diagnostic {
+    let tag = tag_before(source, start)
+        .map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
+    Diagnostic::new(
+        Code::WrongType,
+        &source.path,
+        start,
+        end,
+        format!("this value is tagged {tag}, but must be text"),
+    )
+    .with_help("remove the tag; write `!!str` or quote the value if it could be read as a number or a boolean")
 }
 
 /// E002 for `word`, written where one of `expected` belongs.
@@ -1211,6 +1226,11 @@ mod tests {
             2,
         );
         says("code: x\nagent:\n  action: !stop\n", "`action` is empty", 3);
+        says(
+            "code: x\nstatus: !!str 404\n",
+            "`status` must be a whole number",
+            2,
+        );
         // Their helps name the tag.
         let help = |text: &str| {
             parse_error(&SourceFile::new("errors/x.yaml", text.to_owned()))
@@ -1225,6 +1245,10 @@ mod tests {
         };
         assert_eq!(
             help("code: x\nretryable: !!str true\n"),
+            "remove the tag `!!str`: with it, YAML reads the value as another type"
+        );
+        assert_eq!(
+            help("code: x\nstatus: !!str 404\n"),
             "remove the tag `!!str`: with it, YAML reads the value as another type"
         );
         assert_eq!(
