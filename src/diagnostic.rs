@@ -79,7 +79,7 @@ codes! {
     BrokenLink = "E042", Error, "A link leads nowhere: to a page the site does not have, or an address without a scheme or behind a space.";
     InvalidStatusRow = "E043", Error, "A `statuses` row has a status outside 100–599.";
     ReservedGroupTitle = "E044", Error, "A group is titled `Optional`, the llms.txt section agents may skip.";
-    StaticClash = "E045", Error, "A file in `static/` has a path errdex writes itself, or differs from another only in case.";
+    StaticClash = "E045", Error, "A file in `static/` has a path errdex writes itself, or differs from another only in case or accents.";
     NotRetryable = "W001", Warning, "A 429 or 503 error is marked `retryable: false`.";
     RetryAfterNotRetryable = "W002", Warning, "`retry_after` is set on an error that is not retryable.";
     EmptySection = "W003", Warning, "A section is present but empty.";

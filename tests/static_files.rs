@@ -177,11 +177,11 @@ fn a_static_file_errdex_cannot_publish_is_reported_and_stops_the_build() {
     );
     assert_eq!(
         found[0].2,
-        "errdex writes `Index.html` itself: the overview"
+        "errdex writes `index.html` itself: the overview"
     );
     assert_eq!(
         found[3].2,
-        "this file's path differs only in case from `static/images/Logo.png`"
+        "this path differs only in case or accents from `static/images/Logo.png`"
     );
     let out = dir.path().join("site");
     let run = errdex(&["build"], &catalog, Some(&out));
@@ -368,4 +368,94 @@ fn static_files_past_the_limits_are_refused() {
     let run = errdex(&["build"], &catalog, Some(&out));
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!out.exists());
+}
+
+/// What a case-insensitive, accent-folding file system (macOS, Windows) would make one
+/// path, folders included, and names Windows refuses, are reported; a folder named
+/// like a file errdex writes is named as a folder.
+#[test]
+fn paths_one_on_macos_or_windows_and_names_windows_refuses_are_reported() {
+    let (_dir, catalog) = catalog_with(&[
+        ("static/Images/a.png", b"1"),
+        ("static/images/b.png", b"2"),
+        ("static/docs", b"3"),
+        ("static/Docs/x.txt", b"4"),
+        ("static/caf\u{e9}.txt", b"5"),
+        ("static/cafe\u{301}.txt", b"6"),
+        ("static/a:b.txt", b"7"),
+        ("static/notes.", b"8"),
+        ("static/robots.txt/x.txt", b"9"),
+        ("static/docs2/.well-known/x.txt", b"10"),
+    ]);
+    let found = reported(&catalog);
+    let summary: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|(code, file, message)| (code.as_str(), file.as_str(), message.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "E007",
+                "static/a:b.txt",
+                "this name cannot be published: `a:b.txt` holds `:`, which Windows does not allow in a file name"
+            ),
+            // The walk reads names in byte order: `e` and a combining accent before `é`,
+            // `Docs/` before `docs`.
+            (
+                "E045",
+                "static/caf\u{e9}.txt",
+                "this path differs only in case or accents from `static/cafe\u{301}.txt`"
+            ),
+            (
+                "E045",
+                "static/docs",
+                "this path differs only in case or accents from `static/Docs/`"
+            ),
+            (
+                "E045",
+                "static/images/b.png",
+                "this path differs only in case or accents from `static/Images/`"
+            ),
+            (
+                "E007",
+                "static/notes.",
+                "this name cannot be published: `notes.` ends in a dot or a space, which Windows drops"
+            ),
+            (
+                "E045",
+                "static/robots.txt/x.txt",
+                "errdex writes `robots.txt` as a file (the crawler rules), so it cannot be a folder"
+            ),
+        ]
+    );
+}
+
+/// `static` may be a link to a folder inside the catalog, and a `links:` URL to a static
+/// file is checked like a Markdown link, but must write a space as `%20`.
+#[cfg(unix)]
+#[test]
+fn static_may_be_a_link_and_links_lists_lead_to_its_files() {
+    let (dir, catalog) = catalog_with(&[("public/guides/retry flow.pdf", b"%PDF")]);
+    std::os::unix::fs::symlink("public", catalog.join("static")).expect("link");
+    let source = catalog.join("errors/api_key_invalid.yaml");
+    let text = std::fs::read_to_string(&source).expect("read");
+    let with_links = |url: &str| format!("{text}links:\n  - title: Retry flow\n    url: {url}\n");
+    std::fs::write(&source, with_links("/guides/retry%20flow.pdf")).expect("edit");
+    assert_eq!(reported(&catalog), []);
+    let out = dir.path().join("site");
+    let run = errdex(&["build"], &catalog, Some(&out));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(out.join("guides/retry flow.pdf")).expect("published"),
+        b"%PDF"
+    );
+
+    std::fs::write(&source, with_links("/guides/retry flow.pdf")).expect("edit");
+    let found = reported(&catalog);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].2.as_str()),
+        ("E042", "link `/guides/retry flow.pdf` holds a space")
+    );
 }

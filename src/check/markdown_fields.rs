@@ -22,23 +22,34 @@ pub(super) struct Targets<'a> {
 }
 
 impl Targets<'_> {
-    /// Whether `path` (without its leading `/`) is a static file, as written or
-    /// percent-decoded (`my%20flow.png` is `my flow.png`), or a folder of static files
-    /// with an `index.html`, which a host serves for the folder.
+    /// Whether `path` (without its leading `/`) is a static file, or a folder of static
+    /// files with an `index.html`, which a host serves for the folder. A browser asks
+    /// for the path percent-decoded (`my%20flow.png` is `my flow.png`, and a file
+    /// named `p%20q.txt` is `/p%2520q.txt`); an encoded `/` (`%2F`) is not a folder
+    /// separator to every host, so it leads to no file.
     fn has_static_file(&self, path: &str) -> bool {
         if self.static_files.is_empty() || path.is_empty() {
             return false;
         }
-        let decoded = percent_encoding::percent_decode_str(path).decode_utf8();
-        let decoded = decoded.as_deref().unwrap_or(path);
-        [path, decoded].into_iter().any(|path| {
-            let index = if path.ends_with('/') {
-                format!("{path}index.html")
-            } else {
-                format!("{path}/index.html")
+        let mut decoded = String::with_capacity(path.len());
+        for (i, segment) in path.split('/').enumerate() {
+            let Ok(segment) = percent_encoding::percent_decode_str(segment).decode_utf8() else {
+                return false;
             };
-            self.static_files.contains(path) || self.static_files.contains(index.as_str())
-        })
+            if segment.contains('/') {
+                return false;
+            }
+            if i > 0 {
+                decoded.push('/');
+            }
+            decoded.push_str(&segment);
+        }
+        let index = if decoded.ends_with('/') {
+            format!("{decoded}index.html")
+        } else {
+            format!("{decoded}/index.html")
+        };
+        self.static_files.contains(decoded.as_str()) || self.static_files.contains(index.as_str())
     }
 }
 
@@ -107,6 +118,16 @@ fn check_link_urls(
         let url = link.url.value.trim();
         // `//host` and `/\host` have no scheme, which `check_links` reports.
         if classify_raw(url) != UrlKind::SiteRoot {
+            continue;
+        }
+        // Markdown writes a space in a link percent-encoded; a page writes this URL as
+        // it is, which is no valid address.
+        if url.contains(char::is_whitespace) {
+            let message = format!("link `{}` holds a space", truncate(url));
+            diagnostics.push(
+                super::at(source, &link.url, Code::BrokenLink, message)
+                    .with_help("write each space in the path as `%20`"),
+            );
             continue;
         }
         if let Some((message, help)) = broken_site_path(url, site) {
@@ -714,11 +735,16 @@ mod tests {
     }
 
     #[test]
-    fn a_static_file_is_a_link_target_as_written_or_percent_encoded() {
+    fn a_static_file_is_a_link_target_as_a_browser_decodes_the_path() {
         let codes: BTreeSet<&str> = ["rate_limited"].into_iter().collect();
-        let statics: BTreeSet<&str> = ["images/my flow.png", "CNAME", "guide/index.html"]
-            .into_iter()
-            .collect();
+        let statics: BTreeSet<&str> = [
+            "images/my flow.png",
+            "CNAME",
+            "guide/index.html",
+            "p%20q.txt",
+        ]
+        .into_iter()
+        .collect();
         let site = Targets {
             codes: &codes,
             static_files: &statics,
@@ -731,6 +757,7 @@ mod tests {
             "/guide/",
             "/guide",
             "/guide/index.html",
+            "/p%2520q.txt",
             "/errors/rate_limited/",
         ] {
             assert!(site_path_exists(ok, &site), "{ok}");
@@ -741,6 +768,8 @@ mod tests {
             "/cname",
             "/guide/x.html",
             "/images/my%2",
+            "/images%2Fmy%20flow.png",
+            "/p%20q.txt",
         ] {
             assert!(!site_path_exists(broken, &site), "{broken}");
         }

@@ -103,6 +103,8 @@ pub(super) fn discover(
     let Ok(metadata) = dir.symlink_metadata() else {
         return Ok(found);
     };
+    // `static` may be a link to a folder inside the catalog (`static -> ../public`); the
+    // walk follows it, and no link below it.
     if metadata.is_symlink() {
         match dir.canonicalize() {
             Ok(target) if !target.starts_with(canonical_root) => {
@@ -129,23 +131,37 @@ pub(super) fn discover(
     }
     let walker = walkdir::WalkDir::new(&dir)
         .follow_links(false)
+        .follow_root_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !left_out(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| e.depth() == 0 || !left_out(&e.file_name().to_string_lossy(), e.depth()));
     let mut total: u64 = 0;
-    // Each path folded to lower case, with the first file that had it.
-    let mut folded: BTreeMap<String, String> = BTreeMap::new();
+    let mut paths = Paths::default();
     for entry in walker {
-        let entry = entry.map_err(|e| LoadError::Io {
-            path: e.path().map_or_else(|| dir.clone(), Path::to_owned),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("walk failed")),
-        })?;
-        if entry.file_type().is_dir() {
+        // A folder that cannot be read is reported, and the walk goes on past it.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_owned);
+                diagnostics.push(
+                    Diagnostic::whole_file(
+                        Code::Unreadable,
+                        &relative_path(root, &path),
+                        format!(
+                            "cannot read this folder: {}",
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), ToString::to_string)
+                        ),
+                    )
+                    .with_help("check that errdex can read it, or move it out of `static/`"),
+                );
+                continue;
+            }
+        };
+        if entry.depth() == 0 || entry.file_type().is_dir() {
             continue;
         }
-        let display = relative_path(root, entry.path());
+        let display = format!("{STATIC_DIR}/{}", relative_path(&dir, entry.path()));
         let size = match vet(canonical_root, &entry, &display) {
             Ok(size) => size,
             Err(diagnostic) => {
@@ -153,29 +169,32 @@ pub(super) fn discover(
                 continue;
             }
         };
-        let Some(site_path) = site_path(&dir, entry.path()) else {
-            diagnostics.push(
-                Diagnostic::whole_file(
-                    Code::Unreadable,
-                    &display,
-                    "this file's name cannot be part of a web address",
-                )
-                .with_help("rename it with letters, digits, `-`, `_` and `.`: its name holds a byte that is not UTF-8, a control character or a `\\`"),
-            );
-            continue;
+        let site_path = match site_path(&dir, entry.path()) {
+            Ok(site_path) => site_path,
+            Err(why) => {
+                diagnostics.push(
+                    Diagnostic::whole_file(
+                        Code::Unreadable,
+                        &display,
+                        format!("this name cannot be published: {why}"),
+                    )
+                    .with_help("rename it with letters, digits, `-`, `_` and `.`: a name must work as a web address and as a file name on every system"),
+                );
+                continue;
+            }
         };
-        if let Some(what) = reserved(&site_path) {
-            diagnostics.push(clash(&display, &site_path, what));
+        if let Some(reserved) = reserved(&site_path) {
+            diagnostics.push(clash(&display, &site_path, &reserved));
             continue;
         }
-        if let Some(first) = folded.get(&site_path.to_lowercase()) {
+        if let Err(other) = paths.claim(&site_path) {
             diagnostics.push(
                 Diagnostic::whole_file(
                     Code::StaticClash,
                     &display,
-                    format!("this file's path differs only in case from `{first}`"),
+                    format!("this path differs only in case or accents from `{STATIC_DIR}/{other}`"),
                 )
-                .with_help("rename one of them: on a case-insensitive file system (macOS, Windows) and on some hosts they are the same file"),
+                .with_help("rename one of them: macOS and Windows, and so a checkout there, see the two as one file or folder (`Logo.png` is `logo.png`, and an accent written as one character is the same letter written as two)"),
             );
             continue;
         }
@@ -210,7 +229,6 @@ pub(super) fn discover(
             );
             break;
         }
-        folded.insert(site_path.to_lowercase(), display);
         found.files.push(StaticFile {
             site_path,
             path: entry.into_path(),
@@ -222,11 +240,57 @@ pub(super) fn discover(
     Ok(found)
 }
 
+/// The paths of the files published so far, and of their folders, by the name a
+/// file system that ignores case and accent composition (macOS, Windows) gives them.
+#[derive(Default)]
+struct Paths {
+    /// Folded path → the path as written, with `/` after a folder's.
+    by_folded: BTreeMap<String, String>,
+}
+
+impl Paths {
+    /// Records `site_path` and its folders; `Err` with the path written otherwise that
+    /// one of them would be the same as, file or folder.
+    fn claim(&mut self, site_path: &str) -> Result<(), String> {
+        let mut claims = Vec::new();
+        let mut end = 0;
+        for (i, part) in site_path.split('/').enumerate() {
+            end += part.len() + usize::from(i > 0);
+            let is_file = end == site_path.len();
+            let written = if is_file {
+                site_path.to_owned()
+            } else {
+                format!("{}/", &site_path[..end])
+            };
+            let folded = fold(&site_path[..end]);
+            match self.by_folded.get(&folded) {
+                Some(other) if *other != written => return Err(other.clone()),
+                Some(_) => {}
+                None => claims.push((folded, written)),
+            }
+        }
+        self.by_folded.extend(claims);
+        Ok(())
+    }
+}
+
+/// `path` as a file system that ignores case and accent composition names it: in
+/// lower case, each accented letter composed into one character (NFC).
+fn fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    path.nfd()
+        .collect::<String>()
+        .to_lowercase()
+        .nfc()
+        .collect()
+}
+
 /// Whether a name in `static/` is left out of the site: editor leftovers, and names
-/// that start with a dot (`.DS_Store`, `.gitkeep`, `.git/`), except `.well-known/`,
-/// whose files (`security.txt`) are meant to be published.
-pub fn left_out(name: &str) -> bool {
-    name != ".well-known" && is_editor_artifact(name)
+/// that start with a dot (`.DS_Store`, `.gitkeep`, `.git/`), except the `.well-known/`
+/// folder at the site's root (`depth` 1), whose files (`security.txt`) are meant to be
+/// published.
+pub fn left_out(name: &str, depth: usize) -> bool {
+    !(depth == 1 && name == ".well-known") && is_editor_artifact(name)
 }
 
 /// The size of the file the walk found, or why it cannot be published: a link must
@@ -285,20 +349,43 @@ fn vet(canonical_root: &Path, entry: &walkdir::DirEntry, display: &str) -> Resul
     Ok(metadata.len())
 }
 
-/// `path` (under `dir`) as a site path, or `None` when a name cannot be part of a URL
-/// path as it is: not UTF-8, or holding a control character or a `\` (a folder
-/// separator to Windows and to browsers).
-fn site_path(dir: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(dir).ok()?;
+/// Characters a name in the site may not hold: a folder separator to Windows and to
+/// browsers (`\`), and those Windows refuses in a file name, where a checkout of the
+/// catalog would fail (`:` also reads as a scheme in a relative link).
+const REFUSED_IN_NAMES: &[char] = &['\\', '<', '>', ':', '"', '|', '?', '*'];
+
+/// `path` (under `dir`) as a site path, or why a name in it cannot be one: not UTF-8,
+/// holding a control character or one of [`REFUSED_IN_NAMES`], or ending in a dot or
+/// a space, which Windows drops.
+fn site_path(dir: &Path, path: &Path) -> Result<String, String> {
+    let relative = path
+        .strip_prefix(dir)
+        .map_err(|_| "it is not inside `static/`".to_owned())?;
     let mut parts = Vec::new();
     for component in relative.components() {
-        let name = component.as_os_str().to_str()?;
-        if name.contains(|c: char| c.is_control() || c == '\\') {
-            return None;
+        let name = component
+            .as_os_str()
+            .to_str()
+            .ok_or_else(|| "it is not UTF-8".to_owned())?;
+        if let Some(c) = name.chars().find(|c| c.is_control()) {
+            return Err(format!(
+                "it holds the control character U+{:04X}",
+                u32::from(c)
+            ));
+        }
+        if let Some(c) = name.chars().find(|c| REFUSED_IN_NAMES.contains(c)) {
+            return Err(format!(
+                "`{name}` holds `{c}`, which Windows does not allow in a file name"
+            ));
+        }
+        if name.ends_with(['.', ' ']) {
+            return Err(format!(
+                "`{name}` ends in a dot or a space, which Windows drops"
+            ));
         }
         parts.push(name);
     }
-    Some(parts.join("/"))
+    Ok(parts.join("/"))
 }
 
 /// Root files errdex writes, with what each is.
@@ -322,6 +409,10 @@ const ROOT_FILES: &[(&str, &str)] = &[
         "the marker that turns Jekyll off on GitHub Pages",
     ),
     (crate::write::MARKER, "the marker of an errdex site"),
+    (
+        ".well-known/llms.txt",
+        "the agent index where agents look for it",
+    ),
 ];
 
 /// Folders errdex writes, whole, with what each holds.
@@ -331,45 +422,69 @@ const FOLDERS: &[(&str, &str)] = &[
     ("__errdex", "`serve`'s live-reload script"),
 ];
 
-/// What errdex writes at `site_path` or at a folder on its way, which a static file
-/// would take: `Some(what)`, or `None` when the path is free. Letters are compared in
-/// any case, since on a case-insensitive file system `Index.html` is `index.html`.
-pub fn reserved(site_path: &str) -> Option<&'static str> {
-    let lower = site_path.to_lowercase();
-    let mut parts = lower.split('/');
-    let first = parts.next().unwrap_or_default();
-    let second = parts.next();
-    if let Some((_, what)) = FOLDERS.iter().find(|(name, _)| *name == first) {
-        return Some(what);
-    }
-    if let Some((_, what)) = ROOT_FILES.iter().find(|(name, _)| *name == first) {
-        return Some(what);
-    }
-    match (first, second) {
-        (".well-known", None | Some("llms.txt")) => {
-            Some("the agent index at `.well-known/llms.txt`")
-        }
-        _ => None,
-    }
+/// A path errdex writes, which a static file would take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserved {
+    /// The path errdex writes: a root file (`robots.txt`, `.well-known/llms.txt`) or a
+    /// folder (`errors`), as errdex spells it.
+    pub name: &'static str,
+    /// What errdex has there, for the message.
+    pub what: &'static str,
+    pub folder: bool,
 }
 
-/// E045 for a static file at a path errdex writes.
-fn clash(display: &str, site_path: &str, what: &str) -> Diagnostic {
-    let first = site_path.split('/').next().unwrap_or_default();
-    let folder = FOLDERS
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case(first))
-        && site_path.contains('/');
-    let (message, help) = if folder {
-        (
-            format!("the site's `{first}/` folder is errdex's: it holds {what}"),
-            "move this file to a folder of your own, such as `static/images/`",
-        )
-    } else {
-        (
-            format!("errdex writes `{site_path}` itself: {what}"),
-            "rename this file, or remove it",
-        )
+/// What errdex writes at `site_path`, at a folder on its way, or below it, which a
+/// static file would take; `None` when the path is free. Letters are compared in any
+/// case, since on a case-insensitive file system `Index.html` is `index.html`.
+pub fn reserved(site_path: &str) -> Option<Reserved> {
+    let lower = site_path.to_lowercase();
+    let within = |name: &str| lower == name || lower.starts_with(&format!("{name}/"));
+    if let Some((name, what)) = FOLDERS.iter().find(|(name, _)| within(name)) {
+        return Some(Reserved {
+            name,
+            what,
+            folder: true,
+        });
+    }
+    if let Some((name, what)) = ROOT_FILES.iter().find(|(name, _)| within(name)) {
+        return Some(Reserved {
+            name,
+            what,
+            folder: false,
+        });
+    }
+    // A file `.well-known` where errdex writes a folder of that name.
+    (lower == ".well-known").then_some(Reserved {
+        name: ".well-known",
+        what: "the folder of `llms.txt` where agents look for it",
+        folder: true,
+    })
+}
+
+/// E045 for the static file `display` (at `site_path`) on a path errdex writes.
+fn clash(display: &str, site_path: &str, reserved: &Reserved) -> Diagnostic {
+    let Reserved { name, what, folder } = *reserved;
+    let exact = site_path.len() == name.len();
+    let (message, help) = match (folder, exact) {
+        (true, false) => (
+            format!("the site's `{name}/` folder is errdex's: it holds {what}"),
+            "move this file to a folder of your own, such as `static/images/`".to_owned(),
+        ),
+        (true, true) => (
+            format!("errdex writes a folder `{name}/` here: {what}"),
+            "rename this file".to_owned(),
+        ),
+        (false, true) => (
+            format!("errdex writes `{name}` itself: {what}"),
+            "rename this file, or remove it".to_owned(),
+        ),
+        (false, false) => (
+            format!("errdex writes `{name}` as a file ({what}), so it cannot be a folder"),
+            format!(
+                "rename the folder `{STATIC_DIR}/{}/`",
+                &site_path[..name.len()]
+            ),
+        ),
     };
     Diagnostic::whole_file(Code::StaticClash, display, message).with_help(help)
 }
@@ -432,11 +547,19 @@ mod tests {
 
     #[test]
     fn dot_names_are_left_out_but_well_known() {
-        for out in [".DS_Store", ".gitkeep", ".git", "logo.png~", "x.swp"] {
-            assert!(left_out(out), "{out}");
+        for out in [
+            ".DS_Store",
+            ".gitkeep",
+            ".git",
+            "logo.png~",
+            "x.swp",
+            "4913",
+        ] {
+            assert!(left_out(out, 1), "{out}");
         }
         for kept in [".well-known", "CNAME", "favicon.ico", "_redirects"] {
-            assert!(!left_out(kept), "{kept}");
+            assert!(!left_out(kept, 1), "{kept}");
         }
+        assert!(left_out(".well-known", 2), "only at the root");
     }
 }

@@ -263,7 +263,7 @@ fn host_allowed(shared: &Shared, headers: &HeaderMap) -> bool {
 /// The `Content-Type` of an output file, by extension.
 pub fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
+        "html" | "htm" => "text/html; charset=utf-8",
         "md" => "text/markdown; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
         "json" => "application/json",

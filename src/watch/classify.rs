@@ -50,14 +50,16 @@ pub fn classify(path: &Path, root: &Path, out: &Path) -> Change {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // In `static/`, a component's depth is counted from it (`static/.well-known` is 1).
     let in_static = relative.starts_with(STATIC_DIR);
-    let left_out = |name: &str| match in_static {
-        true => static_files::left_out(name),
+    let left_out = |depth: usize, name: &str| match in_static {
+        true => depth > 0 && static_files::left_out(name, depth),
         false => is_editor_artifact(name),
     };
     if relative
         .components()
-        .any(|c| left_out(&c.as_os_str().to_string_lossy()))
+        .enumerate()
+        .any(|(depth, c)| left_out(depth, &c.as_os_str().to_string_lossy()))
     {
         return Change::Ignored;
     }
@@ -151,6 +153,7 @@ mod tests {
             ("/p/catalog/static/CNAME", Change::Static),
             ("/p/catalog/static/images/flow.png", Change::Static),
             ("/p/catalog/static/.well-known/security.txt", Change::Static),
+            ("/p/catalog/static/docs/.well-known/x.txt", Change::Ignored),
             ("/p/catalog/static/.DS_Store", Change::Ignored),
             ("/p/catalog/static/images/.flow.png.swp", Change::Ignored),
             ("/p/catalog/static/logo.svg~", Change::Ignored),
