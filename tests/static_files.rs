@@ -91,6 +91,12 @@ fn static_files_are_published_as_they_are_and_dot_files_left_out() {
         ("static/.git/HEAD", b"ref: refs/heads/main\n"),
         ("static/images/notes.txt~", b"backup"),
     ]);
+    let run = errdex(&["check"], &catalog, None);
+    assert_eq!(
+        run.stderr,
+        "Checked errdex.yaml, 4 error files and 3 static files: no errors or warnings\n",
+        "the static files are counted, the left-out ones not"
+    );
     let out = dir.path().join("site");
     let run = errdex(&["build"], &catalog, Some(&out));
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -13,9 +13,14 @@ pub(super) fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<Outcome> {
         // A writer who ran `check` learns it ran and found nothing, not just silence.
         let files = loaded.errors.len();
         let plural = if files == 1 { "" } else { "s" };
-        ui.status(format_args!(
-            "Checked errdex.yaml and {files} error file{plural}: no errors or warnings"
-        ));
+        // Static files are counted only when there are some, so the writer sees they
+        // were found (a misspelt `statics/` would be silently not one).
+        let checked = match loaded.static_files.files.len() {
+            0 => format!("errdex.yaml and {files} error file{plural}"),
+            1 => format!("errdex.yaml, {files} error file{plural} and 1 static file"),
+            n => format!("errdex.yaml, {files} error file{plural} and {n} static files"),
+        };
+        ui.status(format_args!("Checked {checked}: no errors or warnings"));
     }
     let outcome = if report.fails(args.strict) {
         Outcome::CatalogErrors
