@@ -77,6 +77,14 @@ fn reported(catalog: &Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The code and file of each diagnostic [`reported`] returned.
+fn codes_and_files(found: &[(String, String, String)]) -> Vec<(&str, &str)> {
+    found
+        .iter()
+        .map(|(code, file, _)| (code.as_str(), file.as_str()))
+        .collect()
+}
+
 #[test]
 fn static_files_are_published_as_they_are_and_dot_files_left_out() {
     let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
@@ -167,10 +175,7 @@ fn a_static_file_errdex_cannot_publish_is_reported_and_stops_the_build() {
         ("static/fine.txt", b"fine"),
     ]);
     let found = reported(&catalog);
-    let summary: Vec<(&str, &str)> = found
-        .iter()
-        .map(|(code, file, _)| (code.as_str(), file.as_str()))
-        .collect();
+    let summary = codes_and_files(&found);
     assert_eq!(
         summary,
         [
@@ -211,10 +216,7 @@ fn a_static_link_must_stay_inside_the_catalog() {
     std::os::unix::fs::symlink(catalog.join("errors"), catalog.join("static/folder"))
         .expect("link");
     let found = reported(&catalog);
-    let summary: Vec<(&str, &str)> = found
-        .iter()
-        .map(|(code, file, _)| (code.as_str(), file.as_str()))
-        .collect();
+    let summary = codes_and_files(&found);
     assert_eq!(
         summary,
         [("E007", "static/folder"), ("E008", "static/secret.txt")]

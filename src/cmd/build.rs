@@ -96,12 +96,9 @@ fn publish(
     };
     renderer.render_streamed(&site).with_context(unchanged)?;
     static_files
-        .files
-        .par_iter()
-        .try_for_each(|file| {
-            let bytes = static_files
-                .read(file)
-                .with_context(|| format!("cannot read `{}`", file.path.display()))?;
+        .read_all()
+        .try_for_each(|read| {
+            let (file, bytes) = read?;
             site.put(file.site_path.clone(), vec![bytes])
         })
         .with_context(unchanged)?;

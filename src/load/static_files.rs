@@ -51,9 +51,26 @@ impl StaticFiles {
         self.files.iter().map(|f| f.site_path.as_str())
     }
 
+    /// Every file with its bytes, read on all cores. Check has vetted the list; a file
+    /// that cannot be read now (deleted or replaced since) is an error naming it.
+    pub fn read_all(
+        &self,
+    ) -> impl rayon::iter::ParallelIterator<Item = std::io::Result<(&StaticFile, bytes::Bytes)>> + '_
+    {
+        use rayon::prelude::*;
+        self.files.par_iter().map(|file| {
+            self.read(file).map(|bytes| (file, bytes)).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read `{}`: {e}", file.path.display()),
+                )
+            })
+        })
+    }
+
     /// Reads one file's bytes, vetted again: it may have changed since the walk (a
     /// link put in its place, or grown past the limit).
-    pub fn read(&self, file: &StaticFile) -> std::io::Result<bytes::Bytes> {
+    fn read(&self, file: &StaticFile) -> std::io::Result<bytes::Bytes> {
         let canonical = file.path.canonicalize()?;
         if !canonical.starts_with(&self.canonical_root) {
             return Err(std::io::Error::other(format!(

@@ -17,7 +17,6 @@ use crate::load::{LoadedFile, load_catalog, load_error_file, load_theme_override
 use crate::model::{Catalog, ErrorEntry};
 use crate::render::{Bytes, ErrorParts, Files, RenderOptions, Renderer, Theme};
 use crate::report::Sources;
-use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -358,19 +357,12 @@ impl Session {
     }
 }
 
-/// The bytes of every static file, by site path. Check has vetted the list; a file
-/// that cannot be read now (deleted or replaced since) fails the render.
+/// The bytes of every static file, by site path.
 fn read_static_files(found: &StaticFiles) -> anyhow::Result<Files> {
-    found
-        .files
-        .par_iter()
-        .map(|file| {
-            let bytes = found
-                .read(file)
-                .with_context(|| format!("cannot read `{}`", file.path.display()))?;
-            Ok((file.site_path.clone(), bytes))
-        })
-        .collect()
+    Ok(found
+        .read_all()
+        .map(|read| read.map(|(file, bytes)| (file.site_path.clone(), bytes)))
+        .collect::<std::io::Result<Files>>()?)
 }
 
 /// The paths among `in_scope` whose bytes differ between `old` and `new`, or that are
