@@ -394,6 +394,9 @@ fn paths_one_on_macos_or_windows_and_names_windows_refuses_are_reported() {
         ("static/notes.", b"8"),
         ("static/robots.txt/x.txt", b"9"),
         ("static/docs2/.well-known/x.txt", b"10"),
+        ("static/nul.txt", b"11"),
+        ("static/\u{3c3}.txt", b"12"),
+        ("static/\u{3c2}.txt", b"13"),
     ]);
     let found = reported(&catalog);
     let summary: Vec<(&str, &str, &str)> = found
@@ -431,9 +434,20 @@ fn paths_one_on_macos_or_windows_and_names_windows_refuses_are_reported() {
                 "this name cannot be published: `notes.` ends in a dot or a space, which Windows drops"
             ),
             (
+                "E007",
+                "static/nul.txt",
+                "this name cannot be published: `nul.txt` is the name of a device on Windows, which no file there may have"
+            ),
+            (
                 "E045",
                 "static/robots.txt/x.txt",
                 "errdex writes `robots.txt` as a file (the crawler rules), so it cannot be a folder"
+            ),
+            // Final and medial sigma: one letter in upper case.
+            (
+                "E045",
+                "static/\u{3c3}.txt",
+                "this path differs only in case or accents from `static/\u{3c2}.txt`"
             ),
         ]
     );
@@ -459,11 +473,16 @@ fn static_may_be_a_link_and_links_lists_lead_to_its_files() {
         b"%PDF"
     );
 
-    std::fs::write(&source, with_links("/guides/retry flow.pdf")).expect("edit");
-    let found = reported(&catalog);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(
-        (found[0].0.as_str(), found[0].2.as_str()),
-        ("E042", "link `/guides/retry flow.pdf` holds a space")
-    );
+    for url in [
+        "/guides/retry flow.pdf",
+        "https://example.com/retry flow.pdf",
+    ] {
+        std::fs::write(&source, with_links(url)).expect("edit");
+        let found = reported(&catalog);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].2.as_str()),
+            ("E042", format!("link `{url}` holds a space").as_str())
+        );
+    }
 }

@@ -118,6 +118,20 @@ pub(super) fn check_config(
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
         match classify_raw(&link.url.value) {
+            // Markdown writes a space in a link percent-encoded; a `links:` URL is
+            // written as it is, where a space makes no valid address.
+            UrlKind::External | UrlKind::SiteRoot
+                if link.url.value.trim().contains(char::is_whitespace) =>
+            {
+                let message = format!(
+                    "link `{}` holds a space",
+                    super::visible::visible(link.url.value.trim())
+                );
+                diagnostics.push(
+                    at(source, &link.url, Code::BrokenLink, message)
+                        .with_help("write each space in the address as `%20`"),
+                );
+            }
             UrlKind::External | UrlKind::SiteRoot => {}
             // `//host/x` leaves the site like a full URL, but reads like a site path:
             // demand the scheme, as for the same link in Markdown.

@@ -120,14 +120,8 @@ fn check_link_urls(
         if classify_raw(url) != UrlKind::SiteRoot {
             continue;
         }
-        // Markdown writes a space in a link percent-encoded; a page writes this URL as
-        // it is, which is no valid address.
+        // A space is `check_links`'s to report.
         if url.contains(char::is_whitespace) {
-            let message = format!("link `{}` holds a space", truncate(url));
-            diagnostics.push(
-                super::at(source, &link.url, Code::BrokenLink, message)
-                    .with_help("write each space in the path as `%20`"),
-            );
             continue;
         }
         if let Some((message, help)) = broken_site_path(url, site) {
@@ -583,6 +577,20 @@ fn broken_site_path(url: &str, site: &Targets<'_>) -> Option<(String, String)> {
         return None;
     }
     let quoted = truncate(url);
+    // `/a/../b`, `/./b`, `/a//b`: a browser resolves them, but errdex reads a site path
+    // as it is written, and the path written is what agents are handed.
+    let segments = site_file(url).split('/');
+    let count = segments.clone().count();
+    let unresolved = segments.enumerate().any(|(i, segment)| {
+        let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        matches!(segment.as_ref(), "." | "..") || (segment.is_empty() && i + 1 < count)
+    });
+    if unresolved {
+        return Some((
+            format!("link `{quoted}` has a `.` or `..` segment or a double `/`"),
+            "write the path it leads to, from the site root, e.g. `/images/flow.png` for `/guides/../images/flow.png`".to_owned(),
+        ));
+    }
     Some(match page_read_as_markdown(url, site.codes) {
         // The page of the code `x.md`, written without its slash, reads as the Markdown
         // of `x`, as everywhere else: the help says what to write for the page instead.
@@ -761,6 +769,21 @@ mod tests {
             "/errors/rate_limited/",
         ] {
             assert!(site_path_exists(ok, &site), "{ok}");
+        }
+        for (path, unresolved) in [
+            ("/images/../CNAME", true),
+            ("/./CNAME", true),
+            ("/images//my%20flow.png", true),
+            ("/images/%2e%2e/CNAME", true),
+            ("/images/nope.png", false),
+            ("/errors/nope/", false),
+        ] {
+            let (message, _) = broken_site_path(path, &site).expect("broken");
+            assert_eq!(
+                message.contains("segment or a double"),
+                unresolved,
+                "{path}"
+            );
         }
         for broken in [
             "/images/",

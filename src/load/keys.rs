@@ -1164,6 +1164,19 @@ mod tests {
                 "remove the tag `!!str`: with it, YAML reads the value as another type",
             ]
         );
+        // Beside an anchor, in either order, and written in full.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: !!int &t 12\nstatus: &s !!str 400\nsummary: !<tag:yaml.org,2002:float> 1.5\nretryable: !<tag:yaml.org,2002:str> true\nagent: {action: stop, guidance: g}\ngotchs: [x]\n"
+            ),
+            [
+                "E002 2:17 this value is tagged `!!int`, but must be text",
+                "E002 3:18 `status` must be a whole number",
+                "E002 4:37 this value is tagged `!!float`, but must be text",
+                "E002 5:37 `retryable` must be `true` or `false`",
+                "E003 7:1 unknown field `gotchs`",
+            ]
+        );
         // The tag of the field's own type, or `!!str` on text, is no mistake.
         assert_eq!(
             problems(

@@ -291,15 +291,21 @@ impl Paths {
     }
 }
 
-/// `path` as a file system that ignores case and accent composition names it: in
-/// lower case, each accented letter composed into one character (NFC).
+/// `path` as a file system that ignores case and accent composition names it: each
+/// letter as the lower case of its upper case (so `ς` and `σ`, `ſ` and `s`, the Kelvin
+/// sign and `k` are one), each accented letter composed into one character (NFC). A
+/// letter whose upper case is two (`ß`, `SS`) stays as it is, as both systems keep it.
 fn fold(path: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    path.nfd()
-        .collect::<String>()
-        .to_lowercase()
-        .nfc()
-        .collect()
+    let mut folded = String::with_capacity(path.len());
+    for c in path.nfd() {
+        let mut upper = c.to_uppercase();
+        match (upper.next(), upper.next()) {
+            (Some(u), None) => folded.extend(u.to_lowercase()),
+            _ => folded.extend(c.to_lowercase()),
+        }
+    }
+    folded.nfc().collect()
 }
 
 /// Whether a name in `static/` is left out of the site: editor leftovers, and names
@@ -400,9 +406,33 @@ fn site_path(dir: &Path, path: &Path) -> Result<String, String> {
                 "`{name}` ends in a dot or a space, which Windows drops"
             ));
         }
+        if is_device_name(name) {
+            return Err(format!(
+                "`{name}` is the name of a device on Windows, which no file there may have"
+            ));
+        }
         parts.push(name);
     }
     Ok(parts.join("/"))
+}
+
+/// Whether Windows reserves `name` for a device (`CON`, `nul.txt`, `COM1.log`): the
+/// part before the first dot is one of the device names, in any case.
+fn is_device_name(name: &str) -> bool {
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" | "CLOCK$"
+    ) || numbered("COM")
+        || numbered("LPT")
 }
 
 /// Root files errdex writes, with what each is.
@@ -559,6 +589,45 @@ mod tests {
             "docs/index.html",
         ] {
             assert_eq!(reserved(free), None, "{free}");
+        }
+    }
+
+    #[test]
+    fn paths_one_on_macos_or_windows_fold_alike() {
+        for (a, b) in [
+            ("Logo.png", "logo.png"),
+            ("\u{3c3}.txt", "\u{3c2}.txt"),
+            ("\u{17f}.txt", "s.txt"),
+            ("\u{212a}.txt", "k.txt"),
+            ("caf\u{e9}", "cafe\u{301}"),
+            ("\u{c5}", "\u{212b}"),
+        ] {
+            assert_eq!(fold(a), fold(b), "{a} {b}");
+        }
+        assert_ne!(fold("stra\u{df}e"), fold("STRASSE"));
+    }
+
+    #[test]
+    fn windows_device_names_are_not_names() {
+        for device in [
+            "CON",
+            "con.tar.gz",
+            "nul.txt",
+            "Aux.png",
+            "COM1.txt",
+            "lpt9",
+            "CLOCK$",
+        ] {
+            assert!(is_device_name(device), "{device}");
+        }
+        for name in [
+            "console.txt",
+            "COM0",
+            "COM10",
+            "nullable.md",
+            "aux-notes.txt",
+        ] {
+            assert!(!is_device_name(name), "{name}");
         }
     }
 

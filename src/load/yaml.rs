@@ -446,13 +446,31 @@ pub(super) fn tag_before(source: &SourceFile, at: Position) -> Option<&str> {
         line: at.line,
         column: 1,
     });
-    let before = source.text.get(line_start..source.offset_of(at))?;
-    let tag = before
-        .trim_end()
-        .rsplit([' ', '\t', '{', ',', '['])
-        .next()?;
+    let before = source
+        .text
+        .get(line_start..source.offset_of(at))?
+        .trim_end();
+    // A core tag written in full, `!<tag:yaml.org,2002:int>`, is `!!int` (its comma
+    // would split it below).
+    if let Some(core) = before
+        .rsplit_once("!<tag:yaml.org,2002:")
+        .and_then(|(_, t)| t.strip_suffix('>'))
+    {
+        return CORE_TAGS.iter().copied().find(|t| t[2..] == *core);
+    }
+    // The tag and an anchor may come in either order (`!!int &a 1`, `&a !!int 1`).
+    let mut words = before.rsplit([' ', '\t', '{', ',', '[']);
+    let tag = match words.next()? {
+        anchor if anchor.starts_with('&') => words.find(|w| !w.is_empty())?,
+        word => word,
+    };
     (tag.starts_with('!') && tag.len() > 1).then_some(tag)
 }
+
+/// The YAML core tags, as a message names them.
+const CORE_TAGS: &[&str] = &[
+    "!!str", "!!int", "!!float", "!!bool", "!!null", "!!binary", "!!seq", "!!map",
+];
 
 /// The error under any alias and snippet wrappers, which say where but not what.
 pub(super) fn original_error(mut error: &YamlError) -> &YamlError {

@@ -146,6 +146,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 /// The path is percent-decoded once; any `.` or `..` segment, backslash, NUL, or
 /// drive-letter segment (`c:`) is refused rather than normalised.
 pub fn resolve(path: &str) -> Option<String> {
+    // An encoded `/` is no folder separator to every static host, and `check` leads no
+    // link through one (E042): neither does the server.
+    if path.to_ascii_lowercase().contains("%2f") {
+        return None;
+    }
     let decoded = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()?;
@@ -337,6 +342,10 @@ mod tests {
             resolve("/errors/a%20b/").as_deref(),
             Some("errors/a b/index.html")
         );
+        // As `check` reads a link: an encoded `/` is no separator.
+        for encoded in ["/images%2Fflow.png", "/images%2fflow.png"] {
+            assert_eq!(resolve(encoded), None, "{encoded}");
+        }
     }
 
     #[test]
