@@ -118,20 +118,6 @@ pub(super) fn check_config(
 pub(super) fn check_links(source: &SourceFile, links: &[RawLink], diagnostics: &mut Diagnostics) {
     for link in links {
         match classify_raw(&link.url.value) {
-            // Markdown writes a space in a link percent-encoded; a `links:` URL is
-            // written as it is, where a space makes no valid address.
-            UrlKind::External | UrlKind::SiteRoot
-                if link.url.value.trim().contains(char::is_whitespace) =>
-            {
-                let message = format!(
-                    "link `{}` holds a space",
-                    super::visible::visible(link.url.value.trim())
-                );
-                diagnostics.push(
-                    at(source, &link.url, Code::BrokenLink, message)
-                        .with_help("write each space in the address as `%20`"),
-                );
-            }
             UrlKind::External | UrlKind::SiteRoot => {}
             // `//host/x` leaves the site like a full URL, but reads like a site path:
             // demand the scheme, as for the same link in Markdown.
@@ -657,7 +643,9 @@ pub(super) fn links_to_model(links: Option<&S<Vec<RawLink>>>) -> Vec<Link> {
         .flat_map(|l| &l.value)
         .map(|l| Link {
             title: l.title.value.trim().to_owned(),
-            url: l.url.value.trim().to_owned(),
+            // Written `%20` as Markdown writes a space in a link, so every output
+            // has the same, valid address.
+            url: l.url.value.trim().replace(' ', "%20"),
             description: l
                 .description
                 .as_ref()

@@ -120,10 +120,6 @@ fn check_link_urls(
         if classify_raw(url) != UrlKind::SiteRoot {
             continue;
         }
-        // A space is `check_links`'s to report.
-        if url.contains(char::is_whitespace) {
-            continue;
-        }
         if let Some((message, help)) = broken_site_path(url, site) {
             diagnostics
                 .push(super::at(source, &link.url, Code::BrokenLink, message).with_help(help));

@@ -356,6 +356,19 @@ impl<'a> Walk<'a> {
                 if has("string") && tagged_other && !matches!(scalar, Scalar::Text(_)) {
                     return Some(tagged_not_text(self.source, start, end));
                 }
+                // Tags the typed parse takes, but not as written: `!!binary` decodes
+                // base64 into other text, and `!!null` drops the text after it.
+                let lossy = match tag {
+                    Some("!!binary") => true,
+                    Some("!!null") => !matches!(
+                        self.written_token(node),
+                        "" | "~" | "null" | "Null" | "NULL"
+                    ),
+                    _ => false,
+                };
+                if has("string") && lossy {
+                    return Some(tagged_not_text(self.source, start, end));
+                }
                 let taken = match scalar {
                     Scalar::Null => has("null"),
                     Scalar::Boolean => {
@@ -1175,6 +1188,17 @@ mod tests {
                 "E002 4:37 this value is tagged `!!float`, but must be text",
                 "E002 5:37 `retryable` must be `true` or `false`",
                 "E003 7:1 unknown field `gotchs`",
+            ]
+        );
+        // Read without complaint by the typed parse, but not as written: base64
+        // decoded, text dropped. Reported in a file with no other mistake too.
+        assert_eq!(
+            problems(
+                "code: x\ntitle: !!binary aGVsbG8=\nstatus: 400\nsummary: S.\nretryable: false\nagent: {action: stop, guidance: g}\ndescription: !!null Text here.\nsince: !!null ~\ndeprecated: !!null\n"
+            ),
+            [
+                "E002 2:17 this value is tagged `!!binary`, but must be text",
+                "E002 7:21 this value is tagged `!!null`, but must be text",
             ]
         );
         // The tag of the field's own type, or `!!str` on text, is no mistake.

@@ -101,6 +101,14 @@ fn typed<T: Parsed>(source: &SourceFile) -> Result<T, YamlError> {
     serde_saphyr::from_str_with_options::<T>(&source.text, options())
 }
 
+/// Whether `text` may hold a tag the typed parse reads as something else than what is
+/// written (`!!binary`, `!!null`), in either spelling.
+fn has_lossy_tag(text: &str) -> bool {
+    ["!!binary", "!!null", "2002:binary>", "2002:null>"]
+        .iter()
+        .any(|tag| text.contains(tag))
+}
+
 /// Parses a file; `when_empty` is the help for a file with nothing in it.
 fn parse<T: Parsed>(source: &SourceFile, when_empty: &str) -> Result<T, Vec<Diagnostic>> {
     // A file of comments only is as empty: YAML would call it an unexpected end.
@@ -112,7 +120,17 @@ fn parse<T: Parsed>(source: &SourceFile, when_empty: &str) -> Result<T, Vec<Diag
                 .with_help(when_empty),
         ]);
     }
-    typed::<T>(source).map_err(|e| {
+    let parsed = typed::<T>(source);
+    // `!!binary` and `!!null` are read without complaint, as other text or none: the
+    // walk, which knows where each value is, says so (only files that have them).
+    if parsed.is_ok()
+        && has_lossy_tag(&source.text)
+        && let KeyProblems::Found { diagnostics, .. } = keys::key_problems::<T>(source, options())
+        && !diagnostics.is_empty()
+    {
+        return Err(diagnostics);
+    }
+    parsed.map_err(|e| {
         // A second document is the writer's mistake, whatever the parser tripped over
         // first (often a field the first document lacks, as it ends at the `---`).
         match second_document(source) {
