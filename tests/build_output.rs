@@ -401,15 +401,24 @@ fn site_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Builds `catalog` with `errdex build` and asserts the site is the one `render_site`
 /// renders in memory; returns how many files it has.
 fn assert_build_matches_memory(catalog: &Path, what: &str) -> usize {
+    use rayon::iter::ParallelIterator;
     let loaded = errdex::load::load_catalog(catalog).expect("loads");
     let model = errdex::check::check(&loaded).catalog.expect("valid");
     let theme = errdex::render::Theme::new(&[]).expect("built-in theme");
-    let rendered: BTreeMap<String, Vec<u8>> =
+    let mut rendered: BTreeMap<String, Vec<u8>> =
         errdex::render::render_site(&model, &theme, &Default::default())
             .expect("renders")
             .into_iter()
             .map(|(path, bytes)| (path, bytes.to_vec()))
             .collect();
+    // With the catalog's static files, as they are.
+    let statics: Vec<(String, Vec<u8>)> = loaded
+        .static_files
+        .read_all()
+        .map(|read| read.map(|(file, bytes)| (file.site_path.clone(), bytes.to_vec())))
+        .collect::<std::io::Result<_>>()
+        .expect("static files read");
+    rendered.extend(statics);
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("site");
     build_ok(catalog, &out);

@@ -456,6 +456,7 @@ async function checkEveryPage(browser, local) {
   const broken = [];
   const notes = [];
   let linkCount = 0;
+  let imageCount = 0;
   const sink = { problems: [], allowNotFound: false };
   watchPage(page, sink);
   for (const file of HTML_FILES.filter((f) => f !== "404.html")) {
@@ -482,6 +483,13 @@ async function checkEveryPage(browser, local) {
     if (!(await requested(sink, "/search-index."))) problems.push("focusing the search box did not load the search index");
     await requestsDone(sink);
     problems.push(...(await cspViolations(page)).map((v) => `CSP violation: ${v}`));
+    // Every image shown (the catalog's own, from its static/ folder) loaded and decoded
+    // under the policy, which loads images from the site only.
+    const images = await page.evaluate(() =>
+      Array.from(document.images, (img) => ({ src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0 })),
+    );
+    imageCount += images.length;
+    problems.push(...images.filter((i) => !i.ok).map((i) => `image not shown: ${i.src}`));
     const links = await brokenLinks(page, local.origin);
     linkCount += links.internal;
     broken.push(...links.broken.map((b) => `${file}: ${b}`));
@@ -526,6 +534,7 @@ async function checkEveryPage(browser, local) {
     perPage,
   );
   check(external.length === 0, "no page requests anything outside the site", [...new Set(external)]);
+  check(imageCount > 0, `${imageCount} images from the catalog's static/ folder are shown`, []);
   check(
     broken.length === 0 && linkCount > 0,
     `${linkCount} links and resources into the site (relative, and absolute under base_url) name files and ids that exist`,
