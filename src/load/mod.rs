@@ -115,7 +115,7 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
         .par_iter()
         .map(|found| load_file(&canonical_root, root, &found.path, found.inode, parse_error))
         .collect();
-    let static_files = static_files::discover(&canonical_root, root, &mut diagnostics)?;
+    let static_files = static_files::discover(&canonical_root, root, &mut diagnostics);
     Ok(LoadedCatalog {
         root: root.to_owned(),
         config,

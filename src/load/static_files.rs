@@ -8,7 +8,7 @@
 //! limits, at a path errdex does not write itself) but does not read them: `check`
 //! costs a walk of the folder, and a build reads each file as it writes it.
 
-use super::{LoadError, is_editor_artifact, relative_path};
+use super::{is_editor_artifact, relative_path};
 use crate::diagnostic::{Code, Diagnostic};
 use std::collections::BTreeMap;
 use std::fs;
@@ -74,8 +74,7 @@ impl StaticFiles {
         let canonical = file.path.canonicalize()?;
         if !canonical.starts_with(&self.canonical_root) {
             return Err(std::io::Error::other(format!(
-                "`{}` now leads outside the catalog, to `{}`",
-                file.path.display(),
+                "it now leads outside the catalog, to `{}`",
                 canonical.display()
             )));
         }
@@ -84,10 +83,7 @@ impl StaticFiles {
             _ => std::io::Error::other("not a file"),
         })?;
         if !metadata.is_file() {
-            return Err(std::io::Error::other(format!(
-                "`{}` is no longer a plain file",
-                file.path.display()
-            )));
+            return Err(std::io::Error::other("it is no longer a plain file"));
         }
         let size = metadata.len().min(MAX_STATIC_FILE_BYTES + 1);
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
@@ -96,8 +92,7 @@ impl StaticFiles {
             .read_to_end(&mut bytes)?;
         if bytes.len() as u64 > MAX_STATIC_FILE_BYTES {
             return Err(std::io::Error::other(format!(
-                "`{}` grew past the {} MiB limit for a static file",
-                file.path.display(),
+                "it grew past the {} MiB limit for a static file",
                 MAX_STATIC_FILE_BYTES / (1024 * 1024)
             )));
         }
@@ -105,20 +100,20 @@ impl StaticFiles {
     }
 }
 
-/// Lists `static/` under `root`, adding a diagnostic for each file that cannot be
-/// published. No folder → no files.
+/// Lists `static/` under `root`, adding a diagnostic for each file (or folder) that
+/// cannot be published. No folder → no files.
 pub(super) fn discover(
     canonical_root: &Path,
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<StaticFiles, LoadError> {
+) -> StaticFiles {
     let mut found = StaticFiles {
         canonical_root: canonical_root.to_owned(),
         files: Vec::new(),
     };
     let dir = root.join(STATIC_DIR);
     let Ok(metadata) = dir.symlink_metadata() else {
-        return Ok(found);
+        return found;
     };
     // `static` may be a link to a folder inside the catalog (`static -> ../public`); the
     // walk follows it, and no link below it.
@@ -126,12 +121,12 @@ pub(super) fn discover(
         match dir.canonicalize() {
             Ok(target) if !target.starts_with(canonical_root) => {
                 diagnostics.push(outside(STATIC_DIR, &target));
-                return Ok(found);
+                return found;
             }
             Ok(_) => {}
             Err(e) => {
                 diagnostics.push(broken_link(STATIC_DIR, &e));
-                return Ok(found);
+                return found;
             }
         }
     }
@@ -144,7 +139,7 @@ pub(super) fn discover(
             )
             .with_help("files to publish as they are go in a folder `static/` beside errdex.yaml; rename this file"),
         );
-        return Ok(found);
+        return found;
     }
     let walker = walkdir::WalkDir::new(&dir)
         .follow_links(false)
@@ -179,42 +174,14 @@ pub(super) fn discover(
             continue;
         }
         let display = format!("{STATIC_DIR}/{}", relative_path(&dir, entry.path()));
-        let size = match vet(canonical_root, &entry, &display) {
-            Ok(size) => size,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                continue;
-            }
-        };
-        let site_path = match site_path(&dir, entry.path()) {
-            Ok(site_path) => site_path,
-            Err(why) => {
-                diagnostics.push(
-                    Diagnostic::whole_file(
-                        Code::Unreadable,
-                        &display,
-                        format!("this name cannot be published: {why}"),
-                    )
-                    .with_help("rename it with letters, digits, `-`, `_` and `.`: a name must work as a web address and as a file name on every system"),
-                );
-                continue;
-            }
-        };
-        if let Some(reserved) = reserved(&site_path) {
-            diagnostics.push(clash(&display, &site_path, &reserved));
-            continue;
-        }
-        if let Err(other) = paths.claim(&site_path) {
-            diagnostics.push(
-                Diagnostic::whole_file(
-                    Code::StaticClash,
-                    &display,
-                    format!("this path differs only in case or accents from `{STATIC_DIR}/{other}`"),
-                )
-                .with_help("rename one of them: macOS and Windows, and so a checkout there, see the two as one file or folder (`Logo.png` is `logo.png`, and an accent written as one character is the same letter written as two)"),
-            );
-            continue;
-        }
+        let (site_path, size) =
+            match publishable(canonical_root, &dir, &entry, &display, &mut paths) {
+                Ok(publishable) => publishable,
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
         if found.files.len() == MAX_STATIC_FILES {
             diagnostics.push(
                 Diagnostic::whole_file(
@@ -254,7 +221,40 @@ pub(super) fn discover(
     // The walk sorts each folder's entries, which is not the order of whole paths
     // (`a/b` before `a-c`): sort them as the site's other maps are.
     found.files.sort_by(|a, b| a.site_path.cmp(&b.site_path));
-    Ok(found)
+    found
+}
+
+/// The site path and size of the file the walk found at `entry` (shown as
+/// `display`), or why it cannot be published: see [`vet`], [`site_path`], [`reserved`]
+/// and [`Paths::claim`]. A file that can be is claimed in `paths`.
+fn publishable(
+    canonical_root: &Path,
+    dir: &Path,
+    entry: &walkdir::DirEntry,
+    display: &str,
+    paths: &mut Paths,
+) -> Result<(String, u64), Diagnostic> {
+    let size = vet(canonical_root, entry, display)?;
+    let site_path = site_path(dir, entry.path()).map_err(|why| {
+        Diagnostic::whole_file(
+            Code::Unreadable,
+            display,
+            format!("this name cannot be published: {why}"),
+        )
+        .with_help("rename it with letters, digits, `-`, `_` and `.`: a name must work as a web address and as a file name on every system")
+    })?;
+    if let Some(reserved) = reserved(&site_path) {
+        return Err(clash(display, &site_path, &reserved));
+    }
+    paths.claim(&site_path).map_err(|other| {
+        Diagnostic::whole_file(
+            Code::StaticClash,
+            display,
+            format!("this path differs only in case or accents from `{STATIC_DIR}/{other}`"),
+        )
+        .with_help("rename one of them: macOS and Windows, and so a checkout there, see the two as one file or folder (`Logo.png` is `logo.png`, and an accent written as one character is the same letter written as two)")
+    })?;
+    Ok((site_path, size))
 }
 
 /// The paths of the files published so far, and of their folders, by the name a
