@@ -758,12 +758,19 @@ pub(super) fn wrong_type(
 pub(super) fn tagged_not_text(source: &SourceFile, start: Position, end: Position) -> Diagnostic {
     let tag = tag_before(source, start)
         .map_or_else(|| "with another type".to_owned(), |t| format!("`{t}`"));
+    // `!!int title: x` tags the key: the word is followed by its colon.
+    let line = source.text_from(start).lines().next().unwrap_or_default();
+    let token = source.token_at(start);
+    let what = match token.ends_with(':') || line[token.len().min(line.len())..].starts_with(':') {
+        true => "key",
+        false => "value",
+    };
     Diagnostic::new(
         Code::WrongType,
         &source.path,
         start,
         end,
-        format!("this value is tagged {tag}, but must be text"),
+        format!("this {what} is tagged {tag}, but must be text"),
     )
     .with_help("remove the tag; write `!!str` or quote the value if it could be read as a number or a boolean")
 }
@@ -1282,6 +1289,11 @@ mod tests {
         assert_eq!(
             help("code: x\nretryable: !!str true\n"),
             "remove the tag `!!str`: with it, YAML reads the value as another type"
+        );
+        says(
+            "code: x\n!!int title: T\n",
+            "this key is tagged `!!int`, but must be text",
+            2,
         );
         assert_eq!(
             help("code: x\nstatus: !!str 404\n"),
