@@ -602,6 +602,27 @@ impl SiteLinks<'_> {
     }
 }
 
+/// A site path as a browser asks for it: each `/`-separated segment percent-decoded
+/// once (`my%20flow.png` is `my flow.png`). `None` when a segment is not UTF-8 once
+/// decoded, or holds an encoded `/` (`%2F`), which not every static host reads as a
+/// folder separator: `check` leads no link through one, and `serve` answers none.
+pub(crate) fn decode_site_path(path: &str) -> Option<String> {
+    let mut decoded = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        let segment = percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .ok()?;
+        if segment.contains('/') {
+            return None;
+        }
+        if i > 0 {
+            decoded.push('/');
+        }
+        decoded.push_str(&segment);
+    }
+    Some(decoded)
+}
+
 /// A site path split before its `?query` or `#fragment`: (`/errors/x`, `#fix`).
 pub(crate) fn path_and_rest(url: &str) -> (&str, &str) {
     url.split_at(url.find(['?', '#']).unwrap_or(url.len()))

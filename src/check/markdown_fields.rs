@@ -31,19 +31,9 @@ impl Targets<'_> {
         if self.static_files.is_empty() || path.is_empty() {
             return false;
         }
-        let mut decoded = String::with_capacity(path.len());
-        for (i, segment) in path.split('/').enumerate() {
-            let Ok(segment) = percent_encoding::percent_decode_str(segment).decode_utf8() else {
-                return false;
-            };
-            if segment.contains('/') {
-                return false;
-            }
-            if i > 0 {
-                decoded.push('/');
-            }
-            decoded.push_str(&segment);
-        }
+        let Some(decoded) = crate::markdown::decode_site_path(path) else {
+            return false;
+        };
         let index = if decoded.ends_with('/') {
             format!("{decoded}index.html")
         } else {
@@ -575,11 +565,11 @@ fn broken_site_path(url: &str, site: &Targets<'_>) -> Option<(String, String)> {
     let quoted = truncate(url);
     // `/a/../b`, `/./b`, `/a//b`: a browser resolves them, but errdex reads a site path
     // as it is written, and the path written is what agents are handed.
-    let segments = site_file(url).split('/');
-    let count = segments.clone().count();
-    let unresolved = segments.enumerate().any(|(i, segment)| {
-        let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-        matches!(segment.as_ref(), "." | "..") || (segment.is_empty() && i + 1 < count)
+    let unresolved = crate::markdown::decode_site_path(site_file(url)).is_some_and(|path| {
+        let count = path.split('/').count();
+        path.split('/').enumerate().any(|(i, segment)| {
+            matches!(segment, "." | "..") || (segment.is_empty() && i + 1 < count)
+        })
     });
     if unresolved {
         return Some((

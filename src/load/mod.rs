@@ -311,28 +311,36 @@ enum Found {
 fn vet_link(canonical_root: &Path, root: &Path, path: &Path) -> Found {
     let display = relative_path(root, path);
     match path.canonicalize() {
-        Ok(target) if !target.starts_with(canonical_root) => Found::Problem(
-            Diagnostic::whole_file(
-                Code::OutsideCatalog,
-                &display,
-                format!(
-                    "symbolic link leads outside the catalog, to `{}`",
-                    target.display()
-                ),
-            )
-            .with_help("copy the file into the catalog instead of linking to it"),
-        ),
+        Ok(target) if !target.starts_with(canonical_root) => {
+            Found::Problem(link_outside(&display, &target))
+        }
         Ok(target) if !target.is_file() => Found::Skip,
         Ok(_) => Found::File,
-        Err(e) => Found::Problem(
-            Diagnostic::whole_file(
-                Code::Unreadable,
-                &display,
-                format!("broken symbolic link: {e}"),
-            )
-            .with_help("remove the link or point it at an existing file in the catalog"),
-        ),
+        Err(e) => Found::Problem(broken_link(&display, &e)),
     }
+}
+
+/// E008 for the symbolic link `display`, which leads to `target`, outside the catalog.
+fn link_outside(display: &str, target: &Path) -> Diagnostic {
+    Diagnostic::whole_file(
+        Code::OutsideCatalog,
+        display,
+        format!(
+            "symbolic link leads outside the catalog, to `{}`",
+            target.display()
+        ),
+    )
+    .with_help("copy the file into the catalog instead of linking to it")
+}
+
+/// E007 for the symbolic link `display`, which leads nowhere (or round a loop).
+fn broken_link(display: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::whole_file(
+        Code::Unreadable,
+        display,
+        format!("broken symbolic link: {e}"),
+    )
+    .with_help("remove the link or point it at an existing file in the catalog")
 }
 
 /// Reads and parses one file, turning every failure into diagnostics.

@@ -8,7 +8,7 @@
 //! limits, at a path errdex does not write itself) but does not read them: `check`
 //! costs a walk of the folder, and a build reads each file as it writes it.
 
-use super::{is_editor_artifact, relative_path};
+use super::{broken_link, is_editor_artifact, link_outside, relative_path};
 use crate::diagnostic::{Code, Diagnostic};
 use std::collections::BTreeMap;
 use std::fs;
@@ -120,7 +120,7 @@ pub(super) fn discover(
     if metadata.is_symlink() {
         match dir.canonicalize() {
             Ok(target) if !target.starts_with(canonical_root) => {
-                diagnostics.push(outside(STATIC_DIR, &target));
+                diagnostics.push(link_outside(STATIC_DIR, &target));
                 return found;
             }
             Ok(_) => {}
@@ -322,7 +322,7 @@ fn vet(canonical_root: &Path, entry: &walkdir::DirEntry, display: &str) -> Resul
     if entry.path_is_symlink() {
         match entry.path().canonicalize() {
             Ok(target) if !target.starts_with(canonical_root) => {
-                return Err(outside(display, &target));
+                return Err(link_outside(display, &target));
             }
             Ok(target) if target.is_dir() => {
                 return Err(Diagnostic::whole_file(
@@ -534,27 +534,6 @@ fn clash(display: &str, site_path: &str, reserved: &Reserved) -> Diagnostic {
         ),
     };
     Diagnostic::whole_file(Code::StaticClash, display, message).with_help(help)
-}
-
-fn outside(display: &str, target: &Path) -> Diagnostic {
-    Diagnostic::whole_file(
-        Code::OutsideCatalog,
-        display,
-        format!(
-            "symbolic link leads outside the catalog, to `{}`",
-            target.display()
-        ),
-    )
-    .with_help("copy the file into the catalog instead of linking to it")
-}
-
-fn broken_link(display: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::whole_file(
-        Code::Unreadable,
-        display,
-        format!("broken symbolic link: {e}"),
-    )
-    .with_help("remove the link or point it at an existing file in the catalog")
 }
 
 #[cfg(test)]

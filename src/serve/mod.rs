@@ -146,14 +146,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 /// The path is percent-decoded once; any `.` or `..` segment, backslash, NUL, or
 /// drive-letter segment (`c:`) is refused rather than normalised.
 pub fn resolve(path: &str) -> Option<String> {
-    // An encoded `/` is no folder separator to every static host, and `check` leads no
-    // link through one (E042): neither does the server.
-    if path.to_ascii_lowercase().contains("%2f") {
-        return None;
-    }
-    let decoded = percent_encoding::percent_decode_str(path)
-        .decode_utf8()
-        .ok()?;
+    // Decoded as `check` reads a link: an encoded `/` leads nowhere.
+    let decoded = crate::markdown::decode_site_path(path)?;
     if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {
         return None;
     }
