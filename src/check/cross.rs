@@ -152,7 +152,21 @@ pub(super) fn check_cross_file(
             }
         }
         if let Some(replaced_by) = &raw.replaced_by
-            && (!codes.contains(replaced_by.value.as_str()) || replaced_by.value == raw.code.value)
+            && replaced_by.value == raw.code.value
+        {
+            diagnostics.push(
+                at(
+                    source,
+                    replaced_by,
+                    Code::UnknownRelated,
+                    "`replaced_by` names this error itself",
+                )
+                .with_help(
+                    "name the error that replaces this one, or remove `replaced_by` if nothing does",
+                ),
+            );
+        } else if let Some(replaced_by) = &raw.replaced_by
+            && !codes.contains(replaced_by.value.as_str())
         {
             diagnostics.push(
                 at(
@@ -366,13 +380,13 @@ mod tests {
     use crate::load::{LoadedFile, load_catalog, parse_error};
     use crate::source::SourceFile;
 
-    #[test]
-    fn names_with_invisible_characters_are_shown_escaped() {
+    /// The diagnostics of `path` once the example's `original` file is edited by `edit`
+    /// and saved as `path`, each as `code: message (help)`.
+    fn check_edited(original: &str, path: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
         let Ok(mut catalog) = load_catalog(&root) else {
             panic!("the example catalog loads");
         };
-        let original = "errors/account_restricted.yaml";
         let text = catalog
             .errors
             .iter()
@@ -380,21 +394,7 @@ mod tests {
             .and_then(|f| f.source.as_ref())
             .map(|s| s.text.clone())
             .unwrap_or_default();
-        // The same file under a name with a zero-width space, naming a group, an
-        // envelope and two codes that hide one too.
-        let text = text
-            .replace("group: auth", "group: \"auth\\u200b\"")
-            .replace("envelope: standard", "envelope: \"standard\\u2060\"")
-            .replace(
-                "  - permission_denied\n",
-                "  - \"permission\\u200b_denied\"\n",
-            )
-            .replace(
-                "since:",
-                "replaced_by: \"insufficient_balance\\ufe0f\"\nsince:",
-            );
-        let path = "errors/account\u{200b}_restricted.yaml";
-        let source = SourceFile::new(path, text);
+        let source = SourceFile::new(path, edit(&text));
         let raw = parse_error(&source).ok();
         assert!(raw.is_some(), "the edited file parses");
         catalog.errors.retain(|f| f.path != original);
@@ -410,7 +410,7 @@ mod tests {
             &catalog.diagnostics,
             &catalog.static_files,
         );
-        let found: Vec<String> = checked
+        checked
             .diagnostics
             .iter()
             .filter(|d| d.file == path)
@@ -422,7 +422,29 @@ mod tests {
                     d.help.as_deref().unwrap_or("")
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn names_with_invisible_characters_are_shown_escaped() {
+        // The same file under a name with a zero-width space, naming a group, an
+        // envelope and two codes that hide one too.
+        let found = check_edited(
+            "errors/account_restricted.yaml",
+            "errors/account\u{200b}_restricted.yaml",
+            |text| {
+                text.replace("group: auth", "group: \"auth\\u200b\"")
+                    .replace("envelope: standard", "envelope: \"standard\\u2060\"")
+                    .replace(
+                        "  - permission_denied\n",
+                        "  - \"permission\\u200b_denied\"\n",
+                    )
+                    .replace(
+                        "since:",
+                        "replaced_by: \"insufficient_balance\\ufe0f\"\nsince:",
+                    )
+            },
+        );
         let expected = [
             "E011: code `account_restricted` does not match the file name `account\\u{200b}_restricted` (rename the file to `account_restricted.yaml`)",
             "E014: group `auth\\u{200b}` is not defined in errdex.yaml",
@@ -436,5 +458,20 @@ mod tests {
                 "{expected}\nnot among\n{found:#?}"
             );
         }
+    }
+
+    #[test]
+    fn an_error_replaced_by_itself_is_told_so_without_a_suggestion_of_itself() {
+        let found = check_edited(
+            "errors/account_restricted.yaml",
+            "errors/account_restricted.yaml",
+            |text| text.replace("since:", "replaced_by: account_restricted\nsince:"),
+        );
+        assert_eq!(
+            found,
+            [
+                "E016: `replaced_by` names this error itself (name the error that replaces this one, or remove `replaced_by` if nothing does)"
+            ]
+        );
     }
 }

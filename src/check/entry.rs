@@ -552,7 +552,14 @@ fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-        if looks_like_name && next != Some('}') && !matches!(next, Some('"' | ':' | '\'')) {
+        // `{"a": 1}`, `{a: 1}`, `{a:'x'}`: an object written out, shown as it is. But a
+        // colon straight before a placeholder (`{owner:{branch}`) is an open one.
+        let object_like = match next {
+            Some('"' | '\'') => true,
+            Some(':') => !starts_with_placeholder(&after[name_len + 1..]),
+            _ => false,
+        };
+        if looks_like_name && next != Some('}') && !object_like {
             // A `}` before any other `{` closes it: the name is what is wrong.
             let tail = &after[name_len..];
             return Some(match (next, tail.find(['{', '}'])) {
@@ -566,6 +573,11 @@ fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
         rest = after;
     }
     None
+}
+
+/// Whether `text` starts with a placeholder, as [`parts`] reads one.
+fn starts_with_placeholder(text: &str) -> bool {
+    text.starts_with('{') && matches!(parts(text).first(), Some(Part::Placeholder(_)))
 }
 
 /// A character as a message names it: `a space`, `` `/` ``, `` `é` (U+00E9) ``.
@@ -867,6 +879,15 @@ mod tests {
         assert_eq!(malformed_placeholder("Branch {branch} ok"), None);
         assert_eq!(malformed_placeholder("Body {\"a\": 1}"), None);
         assert_eq!(malformed_placeholder("Value {x"), unclosed("x"));
+        // A colon before another placeholder: `{owner}` lost its brace.
+        assert_eq!(
+            malformed_placeholder("A pull request exists for {owner:{branch}."),
+            unclosed("owner")
+        );
+        // An object written out stays text, nested or not.
+        assert_eq!(malformed_placeholder("Body {a: 1}"), None);
+        assert_eq!(malformed_placeholder("Body {a:{b:1}}"), None);
+        assert_eq!(malformed_placeholder("Body {a:'x'}"), None);
         // The next brace opens another placeholder, so this one is still open.
         assert_eq!(
             malformed_placeholder("Branch {branch does not match {other}"),
