@@ -11,8 +11,8 @@
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
 
 use pulldown_cmark::{
-    BrokenLink, BrokenLinkCallback, CowStr, Event, HeadingLevel, LinkType, Options, Parser,
-    RefDefs, Tag, TagEnd,
+    Alignment, BrokenLink, BrokenLinkCallback, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, RefDefs, Tag, TagEnd,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -709,17 +709,59 @@ pub(crate) const TABLE_BOX_OPEN: &str =
 /// cut off, so its cells need not break words anywhere to fit. A scrolling box must be
 /// reachable by keyboard, hence `tabindex`. The box is HTML of errdex's own, added after
 /// the writer's HTML became text.
+///
+/// A column's alignment (`|:--|--:|`) becomes a class on its cells: pulldown-cmark
+/// writes it as a `style` attribute, which the pages' Content-Security-Policy refuses
+/// (`style-src 'self'`), so the alignment was lost and the browser reported each cell.
 fn in_scrolling_tables<'e>(
     events: impl Iterator<Item = Event<'e>>,
 ) -> impl Iterator<Item = Event<'e>> {
     let html = |html: &'static str| Some(Event::Html(CowStr::Borrowed(html)));
+    let mut alignments: Vec<Alignment> = Vec::new();
+    let mut in_head = false;
+    let mut column = 0;
     events.flat_map(move |event| {
         let pair = match event {
-            Event::Start(Tag::Table(_)) => [html(TABLE_BOX_OPEN), Some(event)],
+            Event::Start(Tag::Table(columns)) => {
+                let unaligned = vec![Alignment::None; columns.len()];
+                alignments = columns;
+                [html(TABLE_BOX_OPEN), Some(Event::Start(Tag::Table(unaligned)))]
+            }
             Event::End(TagEnd::Table) => [Some(event), html("</div>\n")],
+            Event::Start(Tag::TableHead) => {
+                (in_head, column) = (true, 0);
+                [Some(event), None]
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                [Some(event), None]
+            }
+            Event::Start(Tag::TableRow) => {
+                column = 0;
+                [Some(event), None]
+            }
+            Event::Start(Tag::TableCell) => {
+                let aligned = aligned_cell(in_head, alignments.get(column));
+                column += 1;
+                [aligned.map_or(Some(event), html), None]
+            }
             other => [Some(other), None],
         };
         pair.into_iter().flatten()
+    })
+}
+
+/// The start tag of a cell in a column with an alignment, which the theme's style sheet
+/// gives; `None` for a column without one, which the writer's own tag serves.
+fn aligned_cell(in_head: bool, alignment: Option<&Alignment>) -> Option<&'static str> {
+    Some(match (in_head, alignment?) {
+        (_, Alignment::None) => return None,
+        (true, Alignment::Left) => "<th class=\"align-left\">",
+        (true, Alignment::Center) => "<th class=\"align-center\">",
+        (true, Alignment::Right) => "<th class=\"align-right\">",
+        (false, Alignment::Left) => "<td class=\"align-left\">",
+        (false, Alignment::Center) => "<td class=\"align-center\">",
+        (false, Alignment::Right) => "<td class=\"align-right\">",
     })
 }
 
@@ -1663,6 +1705,25 @@ mod tests {
             SiteLinks::Relative(""),
         );
         assert!(!typed.contains("<div"), "{typed}");
+    }
+
+    #[test]
+    fn a_column_alignment_is_a_class_the_content_security_policy_allows() {
+        let table = "| a | b | c |\n|:--|:-:|---|\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n";
+        let html = to_html(table, SiteLinks::Relative(""));
+        assert!(!html.contains("style="), "{html}");
+        assert!(
+            html.contains(
+                "<thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th><th>c</th></tr></thead>"
+            ),
+            "{html}"
+        );
+        // Each row counts its columns afresh.
+        assert_eq!(html.matches("<td class=\"align-left\">").count(), 2, "{html}");
+        assert_eq!(html.matches("<td class=\"align-center\">").count(), 2, "{html}");
+        assert!(html.contains("<td>3</td>") && html.contains("<td>6</td>"), "{html}");
+        let right = to_html("| n |\n|--:|\n| 1 |\n", SiteLinks::Relative(""));
+        assert!(right.contains("<td class=\"align-right\">1</td>"), "{right}");
     }
 
     #[test]
