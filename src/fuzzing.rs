@@ -241,8 +241,8 @@ const HTML_TAGS: &[(&str, &[&str])] = &[
     ("thead", &[]),
     ("tbody", &[]),
     ("tr", &[]),
-    ("th", &["style"]),
-    ("td", &["style"]),
+    ("th", &["class"]),
+    ("td", &["class"]),
 ];
 
 /// Checks that `html` is only markup pulldown-cmark generates, with safe URLs.
