@@ -725,7 +725,10 @@ fn in_scrolling_tables<'e>(
             Event::Start(Tag::Table(columns)) => {
                 let unaligned = vec![Alignment::None; columns.len()];
                 alignments = columns;
-                [html(TABLE_BOX_OPEN), Some(Event::Start(Tag::Table(unaligned)))]
+                [
+                    html(TABLE_BOX_OPEN),
+                    Some(Event::Start(Tag::Table(unaligned))),
+                ]
             }
             Event::End(TagEnd::Table) => [Some(event), html("</div>\n")],
             Event::Start(Tag::TableHead) => {
@@ -1719,11 +1722,25 @@ mod tests {
             "{html}"
         );
         // Each row counts its columns afresh.
-        assert_eq!(html.matches("<td class=\"align-left\">").count(), 2, "{html}");
-        assert_eq!(html.matches("<td class=\"align-center\">").count(), 2, "{html}");
-        assert!(html.contains("<td>3</td>") && html.contains("<td>6</td>"), "{html}");
+        assert_eq!(
+            html.matches("<td class=\"align-left\">").count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<td class=\"align-center\">").count(),
+            2,
+            "{html}"
+        );
+        assert!(
+            html.contains("<td>3</td>") && html.contains("<td>6</td>"),
+            "{html}"
+        );
         let right = to_html("| n |\n|--:|\n| 1 |\n", SiteLinks::Relative(""));
-        assert!(right.contains("<td class=\"align-right\">1</td>"), "{right}");
+        assert!(
+            right.contains("<td class=\"align-right\">1</td>"),
+            "{right}"
+        );
     }
 
     #[test]

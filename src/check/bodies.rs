@@ -9,27 +9,127 @@ use super::config::is_json_media_type;
 use super::visible::visible;
 use super::{ErrorFile, at, json_keys};
 use crate::diagnostic::{Code, Diagnostics};
+use crate::load::closest;
 use crate::load::raw::{DEFAULT_MEDIA_TYPE, RawConfig, RawEnvelope, RawError, RawResponse, S};
 use crate::message_template::Template;
 use crate::model::is_no_body;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The catalog's envelopes, gathered once for every file.
-pub(super) struct Envelopes<'a>(Vec<&'a RawEnvelope>);
+pub(super) struct Envelopes<'a> {
+    all: Vec<&'a RawEnvelope>,
+    /// Each envelope's pointers at which its own example has nothing (by envelope id):
+    /// reported once in errdex.yaml, not again in every body that follows the example.
+    unmet: BTreeSet<(&'a str, &'a str)>,
+}
 
 impl<'a> Envelopes<'a> {
     pub(super) fn of(config: &'a RawConfig) -> Self {
-        Envelopes(config.envelopes.iter().flat_map(|e| &e.value).collect())
+        let all: Vec<&RawEnvelope> = config.envelopes.iter().flat_map(|e| &e.value).collect();
+        let unmet = all
+            .iter()
+            .flat_map(|e| {
+                pointers_the_example_lacks(e)
+                    .into_iter()
+                    .map(|(pointer, _)| (e.id.value.as_str(), pointer.value.as_str()))
+            })
+            .collect();
+        Envelopes { all, unmet }
     }
 
     /// The envelope a response follows: the one it names (`named`), or, when it names
     /// none, the catalog's only envelope, every response's default.
     pub(super) fn followed_by(&self, named: Option<&S<String>>) -> Option<&'a RawEnvelope> {
         match named {
-            Some(id) => self.0.iter().find(|e| e.id.value == id.value).copied(),
-            None if self.0.len() == 1 => Some(self.0[0]),
+            Some(id) => self.all.iter().find(|e| e.id.value == id.value).copied(),
+            None if self.all.len() == 1 => Some(self.all[0]),
             None => None,
         }
+    }
+}
+
+/// The pointers of `envelope` at which its own `example` has nothing, each with the
+/// closest pointer the example has, when the example is JSON that parses: a pointer
+/// mistyped in errdex.yaml (`/error/error_code`), which every body that rightly follows
+/// the example would otherwise be blamed for.
+pub(super) fn pointers_the_example_lacks(
+    envelope: &RawEnvelope,
+) -> Vec<(&S<String>, Option<String>)> {
+    let Some(pointers) = &envelope.pointers else {
+        return Vec::new();
+    };
+    if !is_json_media_type(envelope.media_type()) {
+        return Vec::new();
+    }
+    let Ok(example) = serde_json::from_str::<Value>(&envelope.example.value) else {
+        return Vec::new();
+    };
+    let unmet: Vec<&S<String>> = pointers
+        .set()
+        .filter(|p| super::config::validate_pointer(&p.value).is_ok())
+        .filter(|p| example.pointer(&p.value).is_none())
+        .collect();
+    if unmet.is_empty() {
+        return Vec::new();
+    }
+    let mut held = Vec::new();
+    pointers_in(&example, &mut String::new(), &mut held);
+    let held: Vec<&str> = held.iter().map(String::as_str).collect();
+    unmet
+        .into_iter()
+        .map(|p| (p, closest(&p.value, &held).map(str::to_owned)))
+        .collect()
+}
+
+/// The last segment of a JSON Pointer, unescaped: `code` of `/error/code`.
+fn last_segment(pointer: &str) -> String {
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    last.replace("~1", "/").replace("~0", "~")
+}
+
+/// A key of the object that should hold `pointer`'s last segment, close to it in
+/// spelling, with its own pointer: `docs_url` in a body whose envelope reads
+/// `/error/doc_url`.
+fn key_written_otherwise<'b>(body: &'b Value, pointer: &str) -> Option<(String, &'b str)> {
+    let (parent, _) = pointer.rsplit_once('/')?;
+    let Value::Object(map) = body.pointer(parent)? else {
+        return None;
+    };
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let key = closest(&last_segment(pointer), &keys)?;
+    Some((format!("{parent}/{}", escaped_segment(key)), key))
+}
+
+/// A key as a JSON Pointer segment (RFC 6901): `~` as `~0`, `/` as `~1`.
+fn escaped_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Most pointers listed from one example, to suggest one: an example is a few keys, and
+/// a pasted giant one need not be walked whole.
+const MAX_POINTERS_LISTED: usize = 10_000;
+
+/// Every JSON Pointer at which `value` has a value under `prefix`, depth first.
+fn pointers_in(value: &Value, prefix: &mut String, found: &mut Vec<String>) {
+    let mut visit = |segment: &str, child: &Value, found: &mut Vec<String>| {
+        if found.len() >= MAX_POINTERS_LISTED {
+            return;
+        }
+        let length = prefix.len();
+        prefix.push('/');
+        prefix.push_str(&escaped_segment(segment));
+        found.push(prefix.clone());
+        pointers_in(child, prefix, found);
+        prefix.truncate(length);
+    };
+    match value {
+        Value::Object(map) => map.iter().for_each(|(key, child)| visit(key, child, found)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, child)| visit(&i.to_string(), child, found)),
+        _ => {}
     }
 }
 
@@ -73,7 +173,7 @@ pub(super) fn check_body(
     let response = &response.value;
     let envelope = envelopes.followed_by(response.envelope.as_ref());
     if envelope.is_none() && response.envelope.is_none() {
-        warn_no_envelope_named(&envelopes.0, file, diagnostics);
+        warn_no_envelope_named(&envelopes.all, file, diagnostics);
     }
     // JSON when no envelope applies.
     let media_type = envelope.map_or(DEFAULT_MEDIA_TYPE, RawEnvelope::media_type);
@@ -112,14 +212,26 @@ pub(super) fn check_body(
             Some(range) => super::at_markdown_range(source, &response.body, range, code, message),
             None => at(source, &response.body, code, message),
         };
-    let missing = |pointer: &str| {
-        at(
-            source,
-            &response.body,
-            Code::PointerMissing,
-            format!("the body has nothing at `{pointer}`, where envelope `{envelope_id}` keeps it"),
-        )
-        .with_help("make the body follow the envelope's shape (see its `example` in errdex.yaml)")
+    // A pointer the envelope's own example lacks is reported in errdex.yaml instead.
+    let missing = |pointer: &str, diagnostics: &mut Diagnostics| {
+        if envelopes.unmet.contains(&(envelope_id, pointer)) {
+            return;
+        }
+        let message =
+            format!("the body has nothing at `{pointer}`, where envelope `{envelope_id}` keeps it");
+        // A key spelt otherwise is pointed at; otherwise the whole body is.
+        let diagnostic = match key_written_otherwise(&body, pointer) {
+            Some((written, key)) => at_value(&written, Code::PointerMissing, message).with_help(
+                format!(
+                    "the body has `{key}` there: did you mean `{}`, as envelope `{envelope_id}` names it?",
+                    last_segment(pointer)
+                ),
+            ),
+            None => at(source, &response.body, Code::PointerMissing, message).with_help(
+                "make the body follow the envelope's shape (see its `example` in errdex.yaml)",
+            ),
+        };
+        diagnostics.push(diagnostic);
     };
 
     // A code that is itself invalid (E010) is not compared with the body: the help would
@@ -152,7 +264,7 @@ pub(super) fn check_body(
                     code_as_json(found, code)
                 )),
             ),
-            None => diagnostics.push(missing(&pointer.value)),
+            None => missing(&pointer.value, diagnostics),
         }
     }
     if let Some(pointer) = &pointers.status {
@@ -181,7 +293,7 @@ pub(super) fn check_body(
                 )
                 .with_help(format!("set the value at `{}` to {status}", pointer.value)),
             ),
-            None => diagnostics.push(missing(&pointer.value)),
+            None => missing(&pointer.value, diagnostics),
         }
     }
     if let Some(pointer) = pointers.docs_url.as_ref().filter(|_| code_valid) {
@@ -200,7 +312,7 @@ pub(super) fn check_body(
                 )
                 .with_help(docs_url_help(&pointer.value, &page)),
             ),
-            None => diagnostics.push(missing(&pointer.value)),
+            None => missing(&pointer.value, diagnostics),
         }
     }
     if let Some(pointer) = &pointers.message {
@@ -221,7 +333,7 @@ pub(super) fn check_body(
                 }
             }
             Some(_) => {}
-            None => diagnostics.push(missing(&pointer.value)),
+            None => missing(&pointer.value, diagnostics),
         }
     }
 }
