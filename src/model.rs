@@ -4,6 +4,7 @@
 //! fields hold their CommonMark source; rendering decides how to present it.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// What an agent should do when it receives an error.
@@ -275,6 +276,27 @@ pub fn page_path(code: &str) -> String {
     format!("/errors/{code}/")
 }
 
+/// `url` in ASCII, a URI: a host in other letters in its punycode form
+/// (`https://xn--bcher-kva.example`), other characters of the path percent-encoded. The
+/// sitemap protocol and robots.txt ask for it, and `errors.json`'s URLs are URIs (its
+/// schema says `format: uri`, and RFC 9457 holds a problem's `type` to one). `base_url`
+/// is written as is in the pages and the Markdown, where browsers and readers take the
+/// letters as they are; a response body's `docs_url` may be written either way (E024).
+pub fn ascii_url(url: &str) -> Cow<'_, str> {
+    if url.is_ascii() {
+        return Cow::Borrowed(url);
+    }
+    match url::Url::parse(url) {
+        // The parser gives a bare host a `/`, which `base_url` is written without.
+        Ok(parsed) if !url.ends_with('/') => {
+            Cow::Owned(parsed.as_str().trim_end_matches('/').to_owned())
+        }
+        Ok(parsed) => Cow::Owned(parsed.as_str().to_owned()),
+        // E018 lets no such `base_url` through.
+        Err(_) => Cow::Borrowed(url),
+    }
+}
+
 impl Catalog {
     /// The page URL of an error: `{base_url}/errors/{code}/`.
     pub fn page_url(&self, code: &str) -> String {
@@ -284,5 +306,20 @@ impl Catalog {
     /// The Markdown URL of an error: `{base_url}/errors/{code}.md`.
     pub fn markdown_url(&self, code: &str) -> String {
         format!("{}/errors/{}.md", self.config.base_url, code)
+    }
+
+    /// `base_url` as a URI, in ASCII (see [`ascii_url`]).
+    pub fn base_uri(&self) -> Cow<'_, str> {
+        ascii_url(&self.config.base_url)
+    }
+
+    /// [`Catalog::page_url`] as a URI, in ASCII (a code is ASCII already).
+    pub fn page_uri(&self, code: &str) -> String {
+        format!("{}{}", self.base_uri(), page_path(code))
+    }
+
+    /// [`Catalog::markdown_url`] as a URI, in ASCII.
+    pub fn markdown_uri(&self, code: &str) -> String {
+        format!("{}/errors/{}.md", self.base_uri(), code)
     }
 }

@@ -769,9 +769,10 @@ fn a_folder_holding_the_current_or_home_folder_is_refused_even_with_force() {
 
 #[cfg(unix)]
 #[test]
-fn a_base_url_in_other_letters_is_ascii_in_the_sitemap_and_robots_txt_only() {
-    // The sitemap protocol wants its URLs escaped, and crawlers read robots.txt as ASCII;
-    // pages and llms.txt keep the address as the writer wrote it.
+fn a_base_url_in_other_letters_is_ascii_where_a_uri_is_wanted() {
+    // The sitemap protocol wants its URLs escaped, crawlers read robots.txt as ASCII, and
+    // errors.json's URLs are URIs (its schema says `format: uri`, and a JSON Schema `$id`
+    // must be one); pages and llms.txt keep the address as the writer wrote it.
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("site");
     let base = "https://bücher.example/fehler";
@@ -791,6 +792,22 @@ fn a_base_url_in_other_letters_is_ascii_in_the_sitemap_and_robots_txt_only() {
     assert!(sitemap.is_ascii(), "{sitemap}");
     assert!(read("robots.txt").contains(&format!("Sitemap: {ascii}/sitemap.xml\n")));
     assert!(read("llms.txt").contains(base));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&read("errors.json")).expect("errors.json parses");
+    assert_eq!(json["base_url"], ascii);
+    assert_eq!(json["$schema"], format!("{ascii}/errors.schema.json"));
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(!errors.is_empty());
+    for error in errors {
+        let code = error["code"].as_str().expect("code");
+        assert_eq!(error["type"], format!("{ascii}/errors/{code}/"));
+        assert_eq!(error["doc_url"], format!("{ascii}/errors/{code}/"));
+        assert_eq!(error["markdown_url"], format!("{ascii}/errors/{code}.md"));
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("errors.schema.json")).expect("the schema parses");
+    assert_eq!(schema["$id"], format!("{ascii}/errors.schema.json"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostics};
 use crate::load::closest;
 use crate::load::raw::{DEFAULT_MEDIA_TYPE, RawConfig, RawEnvelope, RawError, RawResponse, S};
 use crate::message_template::Template;
-use crate::model::is_no_body;
+use crate::model::{ascii_url, is_no_body};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -299,7 +299,7 @@ pub(super) fn check_body(
     if let Some(pointer) = pointers.docs_url.as_ref().filter(|_| code_valid) {
         let page = format!("{base_url}/errors/{}/", raw.code.value);
         match body.pointer(&pointer.value) {
-            Some(Value::String(url)) if *url == page || *url == page.trim_end_matches('/') => {}
+            Some(Value::String(url)) if is_page(url, &page) => {}
             // RFC 9457 §4.2.1: a problem `type` of "about:blank" means the problem has no
             // semantics beyond its status code. It names no other error's page, so it
             // cannot be a body copied from one, and real APIs send it for some errors.
@@ -310,7 +310,7 @@ pub(super) fn check_body(
                     Code::BodyDocsUrlMismatch,
                     format!("the body's docs URL is {found}, not this error's page"),
                 )
-                .with_help(docs_url_help(&pointer.value, &page)),
+                .with_help(docs_url_help(&pointer.value, &page, envelope_id)),
             ),
             None => missing(&pointer.value, diagnostics),
         }
@@ -405,15 +405,29 @@ fn envelope_of_shape<'a>(envelopes: &[&'a RawEnvelope], body: &str) -> Option<&'
 
 /// The help of E024. At `/type`, RFC 9457's member, the body may be a problem with no
 /// page of its own, so `about:blank` is offered beside the page URL.
-fn docs_url_help(pointer: &str, page: &str) -> String {
+fn docs_url_help(pointer: &str, page: &str, envelope_id: &str) -> String {
     let set = format!("set the value at `{pointer}` to \"{page}\"");
-    if pointer == "/type" {
+    let blank = if pointer == "/type" {
         format!(
-            "{set}, or to \"{ABOUT_BLANK}\" for a problem with no meaning beyond its status (RFC 9457)"
+            ", or to \"{ABOUT_BLANK}\" for a problem with no meaning beyond its status (RFC 9457)"
         )
     } else {
-        set
-    }
+        String::new()
+    };
+    // An API already live sends its own documentation URL, which no setting of errdex
+    // makes this page's: the check is then the envelope's to drop.
+    format!(
+        "{set}{blank}; or, if the API sends another URL there, drop `docs_url` from the pointers of envelope `{envelope_id}` in errdex.yaml"
+    )
+}
+
+/// Whether `url` is the page `page`, with or without its final `/`, and in either
+/// form of a `base_url` in other letters than ASCII: as written, or as a URI
+/// (`xn--bcher-kva.example`), which is what `errors.json` and an API send.
+fn is_page(url: &str, page: &str) -> bool {
+    let same = |url: &str, page: &str| url == page || url == page.trim_end_matches('/');
+    same(url, page)
+        || ((!page.is_ascii() || !url.is_ascii()) && same(&ascii_url(url), &ascii_url(page)))
 }
 
 /// Whether the body's value at the `code` pointer is this error's code.
@@ -476,8 +490,36 @@ fn described(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_as_json, code_matches};
+    use super::{code_as_json, code_matches, is_page};
     use serde_json::{Value, json};
+
+    #[test]
+    fn a_docs_url_is_the_page_in_either_form_of_a_base_url_in_other_letters() {
+        let page = "https://bücher.example/fehler/errors/x/";
+        for url in [
+            page,
+            "https://bücher.example/fehler/errors/x",
+            "https://xn--bcher-kva.example/fehler/errors/x/",
+            "https://xn--bcher-kva.example/fehler/errors/x",
+        ] {
+            assert!(is_page(url, page), "{url}");
+        }
+        assert!(is_page(
+            "https://xn--bcher-kva.example/errors/x/",
+            "https://bücher.example/errors/x/"
+        ));
+        for url in [
+            "https://bucher.example/fehler/errors/x/",
+            "https://xn--bcher-kva.example/fehler/errors/y/",
+            "https://bücher.example/fehler/errors/x/#fix",
+        ] {
+            assert!(!is_page(url, page), "{url}");
+        }
+        assert!(is_page(
+            "https://a.example/errors/x",
+            "https://a.example/errors/x/"
+        ));
+    }
 
     #[test]
     fn a_number_matches_a_code_with_the_same_decimal_text() {

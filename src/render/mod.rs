@@ -387,7 +387,7 @@ impl<'a> Renderer<'a> {
             "robots.txt",
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
-                machine::ascii_url(&catalog.config.base_url)
+                catalog.base_uri()
             ),
         )?;
         // GitHub Pages, publishing from a branch, runs Jekyll first, which turns `.md`
