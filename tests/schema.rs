@@ -84,6 +84,69 @@ fn every_field_has_a_description_for_editor_hover() {
     }
 }
 
+/// Every `format` anywhere in `value`, with its JSON path.
+fn formats(value: &serde_json::Value, path: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                if key == "format"
+                    && let Some(format) = child.as_str()
+                {
+                    found.push((path.to_owned(), format.to_owned()));
+                }
+                formats(child, &format!("{path}/{key}"), found);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                formats(child, &format!("{path}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_format_is_one_json_schema_defines() {
+    // ajv, in its default strict mode, refuses a schema with a format it does not know,
+    // such as the `int64` schemars gives a Rust integer.
+    const DEFINED: &[&str] = &[
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "iri-reference",
+        "uuid",
+        "uri-template",
+        "json-pointer",
+        "relative-json-pointer",
+        "regex",
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    for flag in [None, Some("--catalog-file")] {
+        let path = schema(flag, dir.path());
+        let parsed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+        let mut found = Vec::new();
+        formats(&parsed, "", &mut found);
+        for (path, format) in found {
+            assert!(
+                DEFINED.contains(&format.as_str()),
+                "{flag:?}: `{format}` at {path} is no JSON Schema format"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_agent_actions_are_an_enum() {
     let dir = tempfile::tempdir().expect("temp dir");

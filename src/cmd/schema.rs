@@ -21,6 +21,7 @@ pub(super) fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
 pub fn schema_json(kind: SchemaKind) -> anyhow::Result<String> {
     let generator = SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(text_accepts_numbers_and_booleans))
+        .with_transform(RecursiveTransform(no_numeric_formats))
         .into_generator();
     let mut schema = match kind {
         SchemaKind::Error => generator.into_root_schema_for::<RawError>(),
@@ -39,6 +40,31 @@ pub fn schema_json(kind: SchemaKind) -> anyhow::Result<String> {
     schema.insert("title".to_owned(), title.into());
     schema.insert("description".to_owned(), description.into());
     Ok(serde_json::to_string_pretty(&schema)?)
+}
+
+/// Removes the `format` schemars gives a Rust integer (`int64`, `uint64`, …).
+///
+/// JSON Schema defines no such format, and ajv, the usual validator in CI, refuses a
+/// schema with a format it does not know (its strict mode, the default). The type
+/// `integer` and the `minimum` beside it already say what they said.
+fn no_numeric_formats(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let numeric = |format: &str| {
+        let bits = format
+            .strip_prefix("uint")
+            .or_else(|| format.strip_prefix("int"));
+        bits.is_some_and(|bits| bits.is_empty() || bits.parse::<u8>().is_ok())
+            || matches!(format, "float" | "double")
+    };
+    if object
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(numeric)
+    {
+        object.remove("format");
+    }
 }
 
 /// Widens every free-text field (`"type": "string"`) to accept numbers and booleans.
