@@ -374,7 +374,9 @@ fn opens_fence(line: &str) -> bool {
 /// Plain text (a title, a name) made fit for Markdown: one line, with every character
 /// Markdown reads as markup escaped, so it shows as written and can never open an HTML
 /// tag, a link or a code span. `<` becomes an entity because not every Markdown renderer
-/// honours `\<`.
+/// honours `\<`. A final `#` is escaped too: at the end of a heading (`# x: Retry #`),
+/// CommonMark reads a run of `#` after a space as the heading's closing sequence, and
+/// drops it.
 fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in one_line(text).chars() {
@@ -386,6 +388,9 @@ fn plain_text(text: &str) -> String {
             }
             _ => out.push(c),
         }
+    }
+    if out.ends_with('#') {
+        out.insert(out.len() - 1, '\\');
     }
     out
 }
@@ -682,6 +687,19 @@ mod tests {
         assert_eq!(code_span("GET /a|b"), "`GET /a|b`");
         assert_eq!(code_span("`x`"), "`` `x` ``");
         assert_eq!(code_span("a ``b`` c"), "```a ``b`` c```");
+    }
+
+    #[test]
+    fn a_final_hash_is_kept_in_a_heading() {
+        assert_eq!(plain_text("Retry #"), "Retry \\#");
+        assert_eq!(plain_text("C# ##"), "C# #\\#");
+        assert_eq!(plain_text("C#"), "C\\#");
+        assert_eq!(plain_text("#1 in line"), "#1 in line");
+        for title in ["Retry #", "C# ##", "#", "Issue #  "] {
+            let heading = format!("# x: {}", plain_text(title));
+            let html = crate::markdown::to_html(&heading, crate::markdown::SiteLinks::Relative(""));
+            assert_eq!(html, format!("<h2>x: {}</h2>\n", title.trim()), "{heading}");
+        }
     }
 
     #[test]
