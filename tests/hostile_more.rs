@@ -788,6 +788,25 @@ fn a_byte_order_mark_does_not_shift_positions() {
 }
 
 #[test]
+fn a_file_saved_as_utf16_by_windows_powershell_is_read_as_its_text() {
+    // PowerShell 5's `>` writes UTF-16LE with a byte order mark; YAML 1.2 allows it.
+    let utf16 = |text: &str| -> Vec<u8> {
+        "\u{feff}"
+            .encode_utf16()
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    let dir = catalog_with(&[("x.yaml", &utf16(&entry("x", "")))]);
+    let (exit, diagnostics) = check("UTF-16 error file", dir.path());
+    assert_eq!(exit, 0, "{diagnostics:#?}");
+    // A mistake in it is found at its line, as in UTF-8.
+    let dir = catalog_with(&[("x.yaml", &utf16(&entry("x", "bogus: 1\n")))]);
+    let d = assert_reports("UTF-16 with a mistake", dir.path(), "E003");
+    assert_eq!(at(&d), (9, 1), "{d}");
+}
+
+#[test]
 fn tab_indentation_is_reported_at_its_line() {
     let yaml = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n\taction: stop\n\tguidance: Stop.\n";
     let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);

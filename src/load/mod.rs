@@ -385,6 +385,12 @@ enum ReadProblem {
         line: usize,
         column: usize,
     },
+    /// UTF-16 (by its byte order mark or its zero bytes) with a lone surrogate or half
+    /// a character at the end.
+    NotUtf16 {
+        line: usize,
+        column: usize,
+    },
     Outside(PathBuf),
     Io(std::io::Error),
 }
@@ -424,6 +430,11 @@ impl ReadProblem {
                 let at = crate::diagnostic::Position { line, column };
                 Diagnostic::new(Code::Unreadable, file, at, at, "file is not valid UTF-8")
                     .with_help("save the file as UTF-8 (most editors: \"Save with encoding\")")
+            }
+            ReadProblem::NotUtf16 { line, column } => {
+                let at = crate::diagnostic::Position { line, column };
+                Diagnostic::new(Code::Unreadable, file, at, at, "file is UTF-16, but not valid UTF-16 here")
+                    .with_help("save the file as UTF-8 (most editors: \"Save with encoding\"; in PowerShell, `Out-File -Encoding utf8`)")
             }
             ReadProblem::Outside(target) => Diagnostic::whole_file(
                 Code::OutsideCatalog,
@@ -491,6 +502,9 @@ fn read_bounded(
             metadata.len().max(bytes.len() as u64),
         ));
     }
+    if let Some(big_endian) = utf16_order(&bytes) {
+        return from_utf16(&bytes, big_endian);
+    }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
@@ -503,6 +517,51 @@ fn read_bounded(
         let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         ReadProblem::NotUtf8 { line, column }
     })
+}
+
+/// Whether `bytes` are UTF-16, and in which order (`true`: big-endian), as YAML 1.2
+/// (§5.2) tells: by a byte order mark, or, without one, by the zero byte beside the
+/// first character, which YAML requires to be ASCII. Windows PowerShell 5 writes UTF-16
+/// with a mark (`>`, `Out-File`), so a file saved there is read as the text it is.
+fn utf16_order(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFE, 0xFF, ..] => Some(true),
+        // `FF FE 00 00` is UTF-32's mark, which no editor writes a YAML file in: left to
+        // be reported as not UTF-8.
+        [0xFF, 0xFE, 0, 0, ..] => None,
+        [0xFF, 0xFE, ..] => Some(false),
+        [0, first, ..] if *first != 0 => Some(true),
+        [first, 0, ..] if *first != 0 => Some(false),
+        _ => None,
+    }
+}
+
+/// The text of UTF-16 `bytes`, without its byte order mark.
+fn from_utf16(bytes: &[u8], big_endian: bool) -> Result<String, ReadProblem> {
+    let units = bytes.chunks(2).map(|pair| match (pair, big_endian) {
+        ([high, low], true) | ([low, high], false) => u16::from_be_bytes([*high, *low]),
+        // An odd last byte is half a character, which no character can be.
+        _ => 0xDC00,
+    });
+    let mut text = String::with_capacity(bytes.len());
+    let (mut line, mut column) = (1, 1);
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => {
+                text.push(c);
+                if c == '\n' {
+                    (line, column) = (line + 1, 1);
+                } else {
+                    column += 1;
+                }
+            }
+            Err(_) => return Err(ReadProblem::NotUtf16 { line, column }),
+        }
+    }
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }
 
 /// Opens a file for reading, with what it is. Without blocking: opening a named pipe
@@ -589,6 +648,57 @@ mod tests {
         assert!(matches!(
             read_bounded(&root, &plain, Some(inode)),
             Err(ReadProblem::Outside(_))
+        ));
+    }
+
+    /// `text` in UTF-16, with a byte order mark when `mark`.
+    fn utf16(text: &str, big_endian: bool, mark: bool) -> Vec<u8> {
+        let mark = mark.then_some('\u{feff}');
+        mark.into_iter()
+            .chain(text.chars())
+            .collect::<String>()
+            .encode_utf16()
+            .flat_map(|unit| {
+                if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_file_saved_as_utf16_is_read_as_its_text() {
+        let text = "code: x\r\ntitle: Größe – 🚦\n";
+        for big_endian in [false, true] {
+            for mark in [true, false] {
+                assert_eq!(
+                    read(&utf16(text, big_endian, mark)).ok().as_deref(),
+                    Some(text),
+                    "big-endian {big_endian}, mark {mark}"
+                );
+            }
+        }
+        // A lone surrogate on line 2, after `ti`: reported where it is.
+        let mut broken = utf16("code: x\nti", false, true);
+        broken.extend([0x00, 0xD8]);
+        broken.extend(utf16("tle: T\n", false, false));
+        assert!(matches!(
+            read(&broken),
+            Err(ReadProblem::NotUtf16 { line: 2, column: 3 })
+        ));
+        // Half a character at the end.
+        let mut odd = utf16("code: x\n", false, true);
+        odd.push(b'a');
+        assert!(matches!(
+            read(&odd),
+            Err(ReadProblem::NotUtf16 { line: 2, column: 1 })
+        ));
+        // UTF-32's mark is not taken for UTF-16's.
+        assert!(matches!(
+            read(b"\xFF\xFE\x00\x00c\x00\x00\x00"),
+            Err(ReadProblem::NotUtf8 { .. })
         ));
     }
 
