@@ -837,7 +837,12 @@ fn invalid_utf8_anywhere_is_reported_at_its_position() {
             b"code: x\ntitle: \xe2\x82".to_vec(),
             2,
         ),
-        ("UTF-16 file", b"\xff\xfec\0o\0d\0e\0".to_vec(), 1),
+        // UTF-16 is read (see `a_file_saved_as_utf16_…`); a lone surrogate is not text.
+        (
+            "UTF-16 file with a lone surrogate on line 2",
+            b"\xff\xfec\0:\0 \0x\0\n\0t\0\x00\xd8".to_vec(),
+            2,
+        ),
     ] {
         let dir = catalog_with(&[("x.yaml", &bytes)]);
         let d = assert_reports(case, dir.path(), "E007");
