@@ -478,6 +478,8 @@ pub struct Reserved {
     /// What errdex has there, for the message.
     pub what: &'static str,
     pub folder: bool,
+    /// Whether the static file is at that path itself, not below it.
+    pub exact: bool,
 }
 
 /// What errdex writes at `site_path`, at a folder on its way, or below it, which a
@@ -491,6 +493,7 @@ pub fn reserved(site_path: &str) -> Option<Reserved> {
             name,
             what,
             folder: true,
+            exact: lower == *name,
         });
     }
     if let Some((name, what)) = ROOT_FILES.iter().find(|(name, _)| within(name)) {
@@ -498,6 +501,20 @@ pub fn reserved(site_path: &str) -> Option<Reserved> {
             name,
             what,
             folder: false,
+            exact: lower == *name,
+        });
+    }
+    // The parts of a sitemap past 50,000 pages (`render::machine::sitemaps`).
+    if lower
+        .strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(Reserved {
+            name: "sitemap-N.xml",
+            what: "the parts of the sitemap of a site past 50,000 pages",
+            folder: false,
+            exact: true,
         });
     }
     // A file `.well-known` where errdex writes a folder of that name.
@@ -505,13 +522,18 @@ pub fn reserved(site_path: &str) -> Option<Reserved> {
         name: ".well-known",
         what: "the folder of `llms.txt` where agents look for it",
         folder: true,
+        exact: true,
     })
 }
 
 /// E045 for the static file `display` (at `site_path`) on a path errdex writes.
 fn clash(display: &str, site_path: &str, reserved: &Reserved) -> Diagnostic {
-    let Reserved { name, what, folder } = *reserved;
-    let exact = site_path.len() == name.len();
+    let Reserved {
+        name,
+        what,
+        folder,
+        exact,
+    } = *reserved;
     let (message, help) = match (folder, exact) {
         (true, false) => (
             format!("the site's `{name}/` folder is errdex's: it holds {what}"),
@@ -555,6 +577,8 @@ mod tests {
             "robots.txt/x",
             "_headers",
             ".errdex-output",
+            "sitemap-1.xml",
+            "Sitemap-12.XML",
         ] {
             assert!(reserved(taken).is_some(), "{taken}");
         }
@@ -566,6 +590,9 @@ mod tests {
             "errors.png",
             "index.htm",
             "docs/index.html",
+            "sitemap-.xml",
+            "sitemap-a.xml",
+            "sitemaps/1.xml",
         ] {
             assert_eq!(reserved(free), None, "{free}");
         }

@@ -11,6 +11,7 @@ use crate::render::{Bytes, Content, ErrorParts};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Version of the `errors.json` layout; bumped on any incompatible change.
@@ -616,21 +617,59 @@ fn script_safe(json: Bytes) -> Bytes {
     Bytes::from(out)
 }
 
-/// `sitemap.xml`: the overview and every error page.
-pub fn sitemap(catalog: &Catalog) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut url = |loc: &str| {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape_xml(loc));
-        xml.push_str("</loc></url>\n");
-    };
-    url(&format!("{}/", catalog.base_uri()));
-    for entry in &catalog.errors {
-        url(&catalog.page_uri(&entry.code));
+/// Most URLs one sitemap file may list: the sitemaps.org protocol's limit, past which
+/// search engines stop reading it.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The sitemap, as files: the overview and every error page in `sitemap.xml`, or, for a
+/// site of more than [`SITEMAP_URLS`] pages, in `sitemap-1.xml`, `sitemap-2.xml`…, of
+/// which `sitemap.xml` is then the index (robots.txt names it either way).
+pub fn sitemaps(catalog: &Catalog) -> Vec<(String, String)> {
+    let base = catalog.base_uri();
+    let urls: Vec<String> = std::iter::once(format!("{base}/"))
+        .chain(catalog.errors.iter().map(|e| catalog.page_uri(&e.code)))
+        .collect();
+    if urls.len() <= SITEMAP_URLS {
+        return vec![(
+            "sitemap.xml".to_owned(),
+            sitemap_xml("urlset", "url", &urls),
+        )];
     }
-    xml.push_str("</urlset>\n");
+    let parts: Vec<(String, String)> = urls
+        .chunks(SITEMAP_URLS)
+        .enumerate()
+        .map(|(i, chunk)| {
+            (
+                format!("sitemap-{}.xml", i + 1),
+                sitemap_xml("urlset", "url", chunk),
+            )
+        })
+        .collect();
+    let index: Vec<String> = parts
+        .iter()
+        .map(|(name, _)| format!("{base}/{name}"))
+        .collect();
+    let mut files = vec![(
+        "sitemap.xml".to_owned(),
+        sitemap_xml("sitemapindex", "sitemap", &index),
+    )];
+    files.extend(parts);
+    files
+}
+
+/// A sitemap document: `<urlset>` of `<url>`s, or `<sitemapindex>` of `<sitemap>`s.
+fn sitemap_xml(list: &str, item: &str, locations: &[String]) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{list} xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    );
+    for location in locations {
+        let _ = writeln!(
+            xml,
+            "  <{item}><loc>{}</loc></{item}>",
+            escape_xml(location)
+        );
+    }
+    let _ = writeln!(xml, "</{list}>");
     xml
 }
 
@@ -645,7 +684,7 @@ fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Agent, AgentAction};
+    use crate::model::{Agent, AgentAction, Config};
 
     fn entry(code: &str, title: &str, messages: &[&str]) -> ErrorEntry {
         ErrorEntry {
@@ -685,6 +724,45 @@ mod tests {
             replaced_by: None,
             source: format!("errors/{code}.yaml"),
         }
+    }
+
+    #[test]
+    fn a_sitemap_past_50000_pages_is_split_under_an_index() {
+        let catalog_of = |errors: usize| Catalog {
+            config: Config {
+                title: "T".to_owned(),
+                summary: "S.".to_owned(),
+                base_url: "https://d.example/a&b".to_owned(),
+                intro: None,
+                auth: None,
+                agent_instructions: None,
+                envelopes: Vec::new(),
+                groups: Vec::new(),
+                statuses: Vec::new(),
+                tips: Vec::new(),
+                links: Vec::new(),
+            },
+            errors: (0..errors)
+                .map(|i| Arc::new(entry(&format!("e{i}"), "T", &[])))
+                .collect(),
+        };
+        // The overview and 49,999 errors: one file.
+        let files = sitemaps(&catalog_of(SITEMAP_URLS - 1));
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert_eq!(files[0].1.matches("<url>").count(), SITEMAP_URLS);
+        // One page more: an index of two parts, every page in one of them, in order.
+        let files = sitemaps(&catalog_of(SITEMAP_URLS));
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
+        assert_eq!(
+            files[0].1,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <sitemap><loc>https://d.example/a&amp;b/sitemap-1.xml</loc></sitemap>\n  <sitemap><loc>https://d.example/a&amp;b/sitemap-2.xml</loc></sitemap>\n</sitemapindex>\n"
+        );
+        assert_eq!(files[1].1.matches("<url>").count(), SITEMAP_URLS);
+        assert!(files[1].1.contains("<loc>https://d.example/a&amp;b/</loc>"));
+        assert_eq!(files[2].1.matches("<url>").count(), 1, "{}", files[2].1);
+        assert!(files[2].1.contains("/errors/e49999/</loc>"));
     }
 
     fn text(content: &Content) -> String {

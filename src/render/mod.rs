@@ -382,7 +382,9 @@ impl<'a> Renderer<'a> {
             "search-index.js".to_owned(),
             machine::search_index_script(search),
         )?;
-        put("sitemap.xml", machine::sitemap(catalog))?;
+        for (name, xml) in machine::sitemaps(catalog) {
+            put(&name, xml)?;
+        }
         put(
             "robots.txt",
             format!(
