@@ -254,8 +254,9 @@ fn lookup_forgives_what_people_paste() {
         lookup("2026-11-30T17:02:11Z ERROR api: Widget w_42 not found (req_9)"),
         found("inside")
     );
+    // A body whose code is unknown is searched for the message.
     assert_eq!(
-        lookup(r#"{"error": {"code": "not_found", "message": "Widget w_42 not found"}}"#),
+        lookup(r#"{"error": {"code": "nope", "message": "Widget w_42 not found"}}"#),
         found("inside")
     );
     assert_eq!(lookup("Nothing like it"), (Some(1), String::new()));
@@ -296,6 +297,72 @@ fn lookup_forgives_what_people_paste() {
     assert_eq!(
         text(&human.stderr),
         "note: matched ignoring case and spacing\n"
+    );
+}
+
+#[test]
+fn lookup_names_the_error_a_pasted_body_names_by_its_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let lookup = |pasted: &str| lookup_json(dir.path(), pasted);
+    // The code at the envelope's `code` pointer decides, whatever the message says.
+    let body = r#"{"error": {"code": "rate_limited", "message": "Widget w_42 not found"}}"#;
+    assert_eq!(
+        lookup(body),
+        (Some(0), "\"rate_limited\" \"code\"".to_owned())
+    );
+    // In a log line, and spelt as the API sends it.
+    let logged =
+        r#"12:00 WARN {"error": {"code": "NOT_FOUND", "message": "Widget w_1 not found"}}"#;
+    assert_eq!(
+        lookup(logged),
+        (Some(0), "\"not_found\" \"code\"".to_owned())
+    );
+    let run = errdex(&["lookup", logged, "--catalog", "c"], dir.path());
+    assert_eq!(
+        text(&run.stderr),
+        "note: found by the code in the response body\n"
+    );
+    // The message of the body, when one of the error's fits it.
+    let out = text(&run.stdout);
+    assert!(
+        out.contains("\n  message: Widget {id} not found\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn lookup_searches_files_that_share_a_message_and_names_them_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    // Two codes send one message: E030 in check, but both are what lookup is asked.
+    let twin = std::fs::read_to_string(dir.path().join("c/errors/not_found.yaml"))
+        .expect("init wrote not_found.yaml")
+        .replace("code: not_found", "code: gone")
+        .replace("\"code\": \"not_found\"", "\"code\": \"gone\"")
+        .replace("errors/not_found/", "errors/gone/");
+    std::fs::write(dir.path().join("c/errors/gone.yaml"), twin).expect("write gone.yaml");
+    let check = errdex(&["check", "--catalog", "c"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stderr).contains("error[E030]"),
+        "{}",
+        text(&check.stderr)
+    );
+    assert_eq!(
+        lookup_json(dir.path(), "Widget w_42 not found"),
+        (
+            Some(0),
+            "\"gone\" \"exact\", \"not_found\" \"exact\"".to_owned()
+        )
+    );
+    let run = errdex(
+        &["lookup", "Widget w_42 not found", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(
+        text(&run.stderr),
+        "note: 2 errors claim this message; `errdex check` reports it (E030) until one does\n"
     );
 }
 

@@ -27,7 +27,9 @@ struct Match<'a> {
     status: u16,
     title: &'a str,
     summary: String,
-    message: &'a str,
+    /// The message that fits; with [`Fit::Code`], the one the body's strings fit, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
     url: String,
     fit: Fit,
 }
@@ -36,6 +38,10 @@ struct Match<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 enum Fit {
+    /// The text is a response body (or holds one) whose value at an envelope's `code`
+    /// pointer is the error's code, as the API spells it: the body says which error it
+    /// is, whatever its message.
+    Code,
     /// The text, trimmed of spaces and enclosing quotes, is an instance of the message,
     /// each placeholder a value without spaces. `check` (E030) makes sure no two codes
     /// have such an instance, so this fit names one error.
@@ -94,6 +100,10 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
         }
     } else {
         match matches[0].fit {
+            Fit::Exact if matches.len() > 1 => eprintln!(
+                "note: {} errors claim this message; `errdex check` reports it (E030) until one does",
+                matches.len()
+            ),
             Fit::Exact => {}
             Fit::Spaced if matches.len() > 1 => eprintln!(
                 "note: each of these messages fits only with a placeholder holding several words"
@@ -101,15 +111,20 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             Fit::Spaced => {}
             Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
+            Fit::Code => eprintln!("note: found by the code in the response body"),
         }
         for m in &matches {
             let sent_as = m
                 .sent_as
                 .map(|sent| format!(", sent as {sent}"))
                 .unwrap_or_default();
+            let message = m
+                .message
+                .map(|message| format!("\n  message: {message}"))
+                .unwrap_or_default();
             println!(
-                "{} (HTTP {}{sent_as}): {}\n  {}\n  message: {}\n  {}",
-                m.code, m.status, m.title, m.summary, m.message, m.url
+                "{} (HTTP {}{sent_as}): {}\n  {}{message}\n  {}",
+                m.code, m.status, m.title, m.summary, m.url
             );
         }
     }
@@ -120,8 +135,24 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Every message that fits the text in the best way any does, in catalog order.
+/// The errors a pasted response body names by its code, or every message that fits the
+/// text in the best way any does, in catalog order.
 fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
+    let named = named_by_body(catalog, pasted);
+    if !named.is_empty() {
+        return named
+            .into_iter()
+            .map(|entry| {
+                // The message of the body, when one of the error's fits it.
+                let message = entry
+                    .messages
+                    .iter()
+                    .map(|m| m.message.as_str())
+                    .find(|m| pasted.fit(m).is_some());
+                matched(catalog, entry, message, Fit::Code)
+            })
+            .collect();
+    }
     let fitting: Vec<(&ErrorEntry, &str, Fit)> = messages(catalog)
         .filter_map(|(entry, message)| Some((entry, message, pasted.fit(message)?)))
         .collect();
@@ -131,15 +162,53 @@ fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
     fitting
         .into_iter()
         .filter(|(_, _, fit)| *fit == best)
-        .map(|(entry, message, fit)| Match {
-            code: &entry.code,
-            sent_as: entry.sent_as.as_deref(),
-            status: entry.status,
-            title: &entry.title,
-            summary: crate::markdown::to_plain_text(&entry.summary),
-            message,
-            url: catalog.page_url(&entry.code),
-            fit,
+        .map(|(entry, message, fit)| matched(catalog, entry, Some(message), fit))
+        .collect()
+}
+
+fn matched<'a>(
+    catalog: &'a Catalog,
+    entry: &'a ErrorEntry,
+    message: Option<&'a str>,
+    fit: Fit,
+) -> Match<'a> {
+    Match {
+        code: &entry.code,
+        sent_as: entry.sent_as.as_deref(),
+        status: entry.status,
+        title: &entry.title,
+        summary: crate::markdown::to_plain_text(&entry.summary),
+        message,
+        url: catalog.page_url(&entry.code),
+        fit,
+    }
+}
+
+/// The errors whose code the pasted body holds at an envelope's `code` pointer, as the
+/// API spells it (`INVALID_ARGUMENT`, or a number for a numeric code), in catalog order.
+fn named_by_body<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
+    let Some(body) = &pasted.json else {
+        return Vec::new();
+    };
+    let sent: Vec<String> = catalog
+        .config
+        .envelopes
+        .iter()
+        .filter_map(|envelope| body.pointer(envelope.pointers.code.as_deref()?))
+        .filter_map(|value| match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        })
+        .collect();
+    catalog
+        .errors
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|entry| {
+            sent.iter().any(|text| {
+                spells_code(text, &entry.code) || entry.sent_as.as_deref() == Some(text.as_str())
+            })
         })
         .collect()
 }
@@ -159,17 +228,27 @@ struct Pasted {
     text: String,
     /// `text` in the loose form ([`loose`]).
     loose: String,
-    /// The strings in the JSON the text holds, if any (a response body), loose.
+    /// The JSON the text is or holds, if any (a response body).
+    json: Option<Value>,
+    /// The strings in that JSON, loose.
     json_strings: Vec<String>,
 }
 
 impl Pasted {
     fn new(raw: &str) -> Self {
         let text = unquoted(raw).to_owned();
-        let json_strings = json_strings(&text).iter().map(|s| loose(s)).collect();
+        let json = json_in(&text);
+        let json_strings = json
+            .as_ref()
+            .map(json_strings)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| loose(s))
+            .collect();
         Pasted {
             loose: loose(&text),
             text,
+            json,
             json_strings,
         }
     }
@@ -232,22 +311,23 @@ fn identifies(template: &Template) -> bool {
         .is_some()
 }
 
-/// The strings in the JSON value the text is, or holds from its first `{` to its last
-/// `}` (a log line ending in a body); none when there is no such JSON.
-fn json_strings(text: &str) -> Vec<String> {
+/// The JSON value the text is, or holds from its first `{` to its last `}` (a log line
+/// ending in a body); `None` when there is no such JSON.
+fn json_in(text: &str) -> Option<Value> {
     let object = text
         .find('{')
         .zip(text.rfind('}'))
         .and_then(|(start, end)| text.get(start..=end));
-    let Some(value) = [Some(text), object]
+    [Some(text), object]
         .into_iter()
         .flatten()
         .find_map(|json| serde_json::from_str::<Value>(json).ok())
-    else {
-        return Vec::new();
-    };
+}
+
+/// The strings in a JSON value, at any depth.
+fn json_strings(value: &Value) -> Vec<String> {
     let mut strings = Vec::new();
-    let mut stack = vec![&value];
+    let mut stack = vec![value];
     while let Some(value) = stack.pop() {
         match value {
             Value::String(s) => strings.push(s.clone()),

@@ -126,6 +126,9 @@ pub(crate) struct Readable {
 /// Loads and checks a catalog for a command that reads entries. An error in one file
 /// leaves that file out rather than stopping the command; the diagnostics are printed
 /// for the files `show` picks (by catalog-relative path), the ones the user asked about.
+///
+/// A message two codes claim (E030) does not leave a file out: each file is sound on
+/// its own, and which codes send that message is what `lookup` is asked.
 pub(crate) fn readable_catalog(
     root: &std::path::Path,
     show: impl Fn(&str) -> bool,
@@ -135,6 +138,7 @@ pub(crate) fn readable_catalog(
     let with_errors: std::collections::BTreeSet<&str> = diagnostics
         .iter()
         .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+        .filter(|d| d.code != crate::diagnostic::Code::MessageClaimedTwice)
         .map(|d| d.file.as_str())
         .collect();
     let errors_in = |path: &str| with_errors.contains(path);
