@@ -772,6 +772,8 @@ fn aligned_cell(in_head: bool, alignment: Option<&Alignment>) -> Option<&'static
 /// dropped (their text kept), site links resolved, headings one level down.
 fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Item = Event<'m>> {
     let mut dropped_links: Vec<bool> = Vec::new();
+    // The level of the field's last heading; the page's title before the first.
+    let mut previous_heading = HeadingLevel::H1;
     Parser::new_ext(markdown, parser_options()).filter_map(move |event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
         Event::Start(Tag::Link {
@@ -814,21 +816,27 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
         Event::End(TagEnd::Image) => {
             (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Image))
         }
-        // The page's own headings come first: its title is the one `<h1>`.
+        // The page's own headings come first: its title is the one `<h1>`. And no level
+        // is skipped: a field may follow the `<h1>` itself (a description), so its first
+        // heading is at most an `<h2>`, and each next at most one level below the one
+        // before it (`# A` then `### B` is `<h2>` then `<h3>`). A skipped level is an
+        // error to the Nu HTML Checker, and a gap in a screen reader's outline.
         Event::Start(Tag::Heading {
             level,
             id,
             classes,
             attrs,
-        }) => Some(Event::Start(Tag::Heading {
-            level: one_level_down(level),
-            id,
-            classes,
-            attrs,
-        })),
-        Event::End(TagEnd::Heading(level)) => {
-            Some(Event::End(TagEnd::Heading(one_level_down(level))))
+        }) => {
+            let level = one_level_down(level).min(one_level_down(previous_heading));
+            previous_heading = level;
+            Some(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }))
         }
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Heading(previous_heading))),
         other => Some(other),
     })
 }
@@ -1770,9 +1778,29 @@ mod tests {
         assert!(may_hold_heading("- text\n  ==="));
         // A setext title whose text starts with hashes is a setext title.
         assert_eq!(down("#x\n==="), "#x\n---");
-        // HTML agrees: no heading of the writer's is the page's `<h1>`.
+        // HTML agrees: no heading of the writer's is the page's `<h1>`. Nor does one skip
+        // a level, which the Nu HTML Checker reports: `######` after `##` is one below it.
         let html = to_html("# A\n\n## B\n\n###### F", SiteLinks::Relative(""));
-        assert_eq!(html, "<h2>A</h2>\n<h3>B</h3>\n<h6>F</h6>\n");
+        assert_eq!(html, "<h2>A</h2>\n<h3>B</h3>\n<h4>F</h4>\n");
+    }
+
+    #[test]
+    fn no_heading_level_is_skipped_on_a_page() {
+        let links = SiteLinks::Relative("");
+        // A description follows the page's `<h1>`: its first heading is an `<h2>`.
+        assert_eq!(
+            to_html("## Limits\n\ntext\n\n#### Per key", links),
+            "<h2>Limits</h2>\n<p>text</p>\n<h3>Per key</h3>\n"
+        );
+        // Going back up is no skip, and each heading is then read from there.
+        assert_eq!(
+            to_html("# A\n\n### B\n\n# C\n\n#### D\n\n###### E", links),
+            "<h2>A</h2>\n<h3>B</h3>\n<h2>C</h2>\n<h3>D</h3>\n<h4>E</h4>\n"
+        );
+        // With ids, the same levels (the events are held there).
+        let html =
+            to_html_with_heading_ids("### Deep\n\ntext", links, &mut HeadingIds::new(&|_| false));
+        assert_eq!(html, "<h2 id=\"deep\">Deep</h2>\n<p>text</p>\n");
     }
 
     use super::*;
