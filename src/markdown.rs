@@ -772,8 +772,8 @@ fn aligned_cell(in_head: bool, alignment: Option<&Alignment>) -> Option<&'static
 /// dropped (their text kept), site links resolved, headings one level down.
 fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Item = Event<'m>> {
     let mut dropped_links: Vec<bool> = Vec::new();
-    // The level of the field's last heading; the page's title before the first.
-    let mut previous_heading = HeadingLevel::H1;
+    // The headings the next one may be under: each as written and as shown.
+    let mut outline: Vec<(HeadingLevel, HeadingLevel)> = Vec::new();
     Parser::new_ext(markdown, parser_options()).filter_map(move |event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
         Event::Start(Tag::Link {
@@ -817,26 +817,35 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
             (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Image))
         }
         // The page's own headings come first: its title is the one `<h1>`. And no level
-        // is skipped: a field may follow the `<h1>` itself (a description), so its first
-        // heading is at most an `<h2>`, and each next at most one level below the one
-        // before it (`# A` then `### B` is `<h2>` then `<h3>`). A skipped level is an
-        // error to the Nu HTML Checker, and a gap in a screen reader's outline.
+        // is skipped: a field may follow the `<h1>` itself (a description), so its top
+        // headings are `<h2>`s, and a heading under another is one level below it,
+        // however many `#` it skips (`# A` then `### B` is `<h2>` then `<h3>`). A skipped
+        // level is an error to the Nu HTML Checker, and a gap in a screen reader's
+        // outline. Headings written at one level stay at one level.
         Event::Start(Tag::Heading {
             level,
             id,
             classes,
             attrs,
         }) => {
-            let level = one_level_down(level).min(one_level_down(previous_heading));
-            previous_heading = level;
+            while outline.last().is_some_and(|&(written, _)| written >= level) {
+                outline.pop();
+            }
+            let shown = outline
+                .last()
+                .map_or(HeadingLevel::H2, |&(_, shown)| one_level_down(shown));
+            outline.push((level, shown));
             Some(Event::Start(Tag::Heading {
-                level,
+                level: shown,
                 id,
                 classes,
                 attrs,
             }))
         }
-        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Heading(previous_heading))),
+        Event::End(TagEnd::Heading(_)) => {
+            let shown = outline.last().map_or(HeadingLevel::H2, |&(_, shown)| shown);
+            Some(Event::End(TagEnd::Heading(shown)))
+        }
         other => Some(other),
     })
 }
@@ -1796,6 +1805,11 @@ mod tests {
         assert_eq!(
             to_html("# A\n\n### B\n\n# C\n\n#### D\n\n###### E", links),
             "<h2>A</h2>\n<h3>B</h3>\n<h2>C</h2>\n<h3>D</h3>\n<h4>E</h4>\n"
+        );
+        // Headings written at one level stay siblings, however deep the first was shown.
+        assert_eq!(
+            to_html("## A\n\n## B\n\n#### C\n\n### D", links),
+            "<h2>A</h2>\n<h2>B</h2>\n<h3>C</h3>\n<h3>D</h3>\n"
         );
         // With ids, the same levels (the events are held there).
         let html =

@@ -1942,11 +1942,13 @@ fn headings_in_fields_can_be_linked_to_by_their_slug() {
     let files = render(&catalog);
 
     let page = file(&files, "errors/card_declined/index.html");
+    // The description follows the page's `<h1>`, so its `##` headings are `<h2>`s: an
+    // `<h3>` there would skip a level.
     for heading in [
-        "<h3 id=\"decline-codes\">Decline codes</h3>",
+        "<h2 id=\"decline-codes\">Decline codes</h2>",
         // "How to fix" is the page's own section heading, so the writer's gets `-1`.
-        "<h3 id=\"how-to-fix-1\">How to fix</h3>",
-        "<h3 id=\"décline-codes\">Décline codes</h3>",
+        "<h2 id=\"how-to-fix-1\">How to fix</h2>",
+        "<h2 id=\"décline-codes\">Décline codes</h2>",
         // Fields share the page's ids: the guidance comes after the description.
         "<h2 id=\"decline-codes-1\">Decline codes</h2>",
         // `ex-curl` is the tab of the `curl` example.
