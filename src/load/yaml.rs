@@ -725,6 +725,11 @@ pub(super) fn wrong_type(
         (Written::Null, Some((_, true))) => {
             "write the item after the `- `, or remove the line".into()
         }
+        // `messages: - "Gone"` and `related: not_found`: the shape, shown with what
+        // was written, says more than "must be a mapping".
+        (Written::Scalar, Some((key, item))) => {
+            shape_help(expected, key, *item, source.text_from(start)).unwrap_or(help)
+        }
         _ => help,
     };
     let message = match &key {
@@ -751,6 +756,47 @@ pub(super) fn wrong_type(
     }
     .unwrap_or(help);
     Diagnostic::new(Code::WrongType, &source.path, start, end, message).with_help(help)
+}
+
+/// The field that names an item of the list `key`, in a catalog file.
+fn item_field(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "messages" => "message",
+        "causes" => "cause",
+        "fields" => "field",
+        "examples" | "links" => "title",
+        "envelopes" | "groups" => "id",
+        "statuses" => "status",
+        _ => return None,
+    })
+}
+
+/// The help for a text or number written where a mapping (as a list's item) or a list
+/// belongs, showing the shape with what was written (`written`, from the value on).
+fn shape_help(expected: Expected, key: &str, item: bool, written: &str) -> Option<String> {
+    let value = written.lines().next().unwrap_or_default().trim();
+    // A long value is shown by its start: the help shows a shape, not the text.
+    let value = match value.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    };
+    match expected {
+        Expected::Mapping if item => item_field(key).map(|field| {
+            format!(
+                "each item of `{key}` is a mapping: write `- {field}: {value}`, with the item's other keys on the lines below, lined up with `{field}`"
+            )
+        }),
+        // `[a, b]` is a list too, but text with a comma or a colon would not stay one item.
+        Expected::List if !item && !value.contains([',', ':', '[', ']', '{', '}', '#']) => {
+            Some(format!(
+                "write a list: `- {value}` on its own line under `{key}:`, or `{key}: [{value}]`"
+            ))
+        }
+        Expected::List if !item => Some(format!(
+            "write a list: `- {value}` on its own line under `{key}:`"
+        )),
+        _ => None,
+    }
 }
 
 /// E002 for valid YAML (`!!int 12`, `!!bool yes`) whose tag names another type than
@@ -1304,6 +1350,20 @@ mod tests {
             "YAML reads `!stop` as a tag, which names a type, and the value after it as empty; write `stop` without the `!`"
         );
         says("code: x\nagent:\n  stop\n", "`agent` must be a mapping", 3);
+        // A value where a list or a list of mappings belongs: the help shows the shape.
+        assert_eq!(
+            help("code: x\nmessages:\n  - \"Gone\"\n"),
+            "each item of `messages` is a mapping: write `- message: \"Gone\"`, with the item's other keys on the lines below, lined up with `message`"
+        );
+        assert_eq!(
+            help("code: x\nrelated: not_found\n"),
+            "write a list: `- not_found` on its own line under `related:`, or `related: [not_found]`"
+        );
+        // Text that would not stay one item in `[…]` gets the block form only.
+        assert_eq!(
+            help("code: x\nwhen: The key is old, or revoked\n"),
+            "write a list: `- The key is old, or revoked` on its own line under `when:`"
+        );
         says(
             "code: x\nretry_after:\n  seconds: -5\n",
             "`seconds` must be a whole number, 0 or more",
