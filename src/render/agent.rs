@@ -149,17 +149,25 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
                 out.push_str("\n\n");
             }
         }
-        if !response.headers.is_empty() {
-            out.push_str(&fence(
-                "http",
-                &response
-                    .headers
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ));
-        }
+        // The status line and the headers, as the page shows them: with a body, its
+        // `Content-Type` when the headers do not give one.
+        let status_line = format!("HTTP/1.1 {} {}", entry.status, reason_phrase(entry.status));
+        let content_type = (response.has_body()
+            && !response
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type")))
+        .then(|| {
+            let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
+                e.media_type.as_str()
+            });
+            format!("Content-Type: {media_type}")
+        });
+        let head: Vec<String> = std::iter::once(status_line.trim_end().to_owned())
+            .chain(content_type)
+            .chain(response.headers.iter().map(|(k, v)| format!("{k}: {v}")))
+            .collect();
+        out.push_str(&fence("http", &head.join("\n")));
         if response.has_body() {
             let lang = if envelope.is_none_or(|e| crate::check::is_json_media_type(&e.media_type)) {
                 "json"

@@ -589,7 +589,9 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         let envelope = envelope_of(catalog, entry);
         ResponseView {
             envelope: envelope.map(|e| envelope_view(e, &mut blocks)),
-            media_type: envelope.map_or("application/json", |e| e.media_type.as_str()),
+            media_type: envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
+                e.media_type.as_str()
+            }),
             headers: r
                 .headers
                 .iter()
