@@ -87,9 +87,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     if let Some(since) = &entry.since {
         let _ = writeln!(out, "- **Since:** {}", plain_text(since));
     }
-    // An autolink: a bare URL is text to CommonMark, which links only `<…>`. E018 keeps
-    // `<`, `>` and spaces out of `base_url`, and a code has none.
-    let _ = writeln!(out, "- **Page:** <{}>", catalog.page_url(&entry.code));
+    let _ = writeln!(out, "- **Page:** {}", catalog.page_url(&entry.code));
     out.push('\n');
     out.push_str(&md(&entry.summary));
     out.push_str("\n\n");
