@@ -807,6 +807,28 @@ fn a_file_saved_as_utf16_by_windows_powershell_is_read_as_its_text() {
 }
 
 #[test]
+fn a_wrong_base_url_does_not_hide_the_bodies_other_mistakes() {
+    // Only the docs URL needs base_url; a body's status is checked without it.
+    let config = format!(
+        "{}envelopes:\n  - id: e\n    title: E\n    example: '{{\"status\": 400, \"url\": \"https://x.test/errors/x/\"}}'\n    pointers:\n      status: /status\n      docs_url: /url\n",
+        CONFIG.replace("https://docs.hostile.test", "docs.hostile.test")
+    );
+    let x = entry(
+        "x",
+        "response:\n  body: '{\"status\": 403, \"url\": \"https://elsewhere.test/\"}'\n",
+    );
+    let dir = catalog_with(&[("x.yaml", x.as_bytes())]);
+    std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
+    let (exit, diagnostics) = check("wrong base_url and a wrong status", dir.path());
+    assert_eq!(exit, 1, "{diagnostics:#?}");
+    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"E018"), "{codes:?}");
+    assert!(codes.contains(&"E023"), "{codes:?}");
+    // The docs URL has no page URL to be compared with.
+    assert!(!codes.contains(&"E024"), "{codes:?}");
+}
+
+#[test]
 fn tab_indentation_is_reported_at_its_line() {
     let yaml = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n\taction: stop\n\tguidance: Stop.\n";
     let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);

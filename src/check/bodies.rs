@@ -164,7 +164,7 @@ fn json_body<'r>(media_type: &str, response: &'r RawResponse) -> Option<&'r str>
 pub(super) fn check_body(
     envelopes: &Envelopes<'_>,
     file: &ErrorFile<'_>,
-    base_url: &str,
+    base_url: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) {
     let Some(response) = &file.raw.response else {
@@ -296,7 +296,10 @@ pub(super) fn check_body(
             None => missing(&pointer.value, diagnostics),
         }
     }
-    if let Some(pointer) = pointers.docs_url.as_ref().filter(|_| code_valid) {
+    // A `base_url` that is itself wrong (E018) makes no page URL to compare with.
+    if let (Some(pointer), Some(base_url)) =
+        (pointers.docs_url.as_ref().filter(|_| code_valid), base_url)
+    {
         let page = format!("{base_url}/errors/{}/", raw.code.value);
         match body.pointer(&pointer.value) {
             Some(Value::String(url)) if is_page(url, &page) => {}

@@ -285,9 +285,11 @@ fn run(
     });
     diagnostics.extend(cross.iter().cloned());
 
-    // Stage 4: envelope bodies (needs the config for envelopes and base_url).
-    if let (Some(config), Some(base_url)) = (config_file.as_ref(), base_url.as_deref()) {
+    // Stage 4: envelope bodies (needs the config for envelopes, and base_url for the
+    // docs URL: while base_url is wrong, the rest of each body is still checked).
+    if let Some(config) = config_file.as_ref() {
         let envelopes = bodies::Envelopes::of(config.raw);
+        let base_url = base_url.as_deref();
         diagnostics.extend(per_file(
             &error_files,
             &mut results,
