@@ -821,7 +821,10 @@ fn a_wrong_base_url_does_not_hide_the_bodies_other_mistakes() {
     std::fs::write(dir.path().join("errdex.yaml"), config).expect("config");
     let (exit, diagnostics) = check("wrong base_url and a wrong status", dir.path());
     assert_eq!(exit, 1, "{diagnostics:#?}");
-    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
     assert!(codes.contains(&"E018"), "{codes:?}");
     assert!(codes.contains(&"E023"), "{codes:?}");
     // The docs URL has no page URL to be compared with.

@@ -284,7 +284,7 @@ impl<'a> Walk<'a> {
                             // where the fix goes.
                             let (start, end) = self.source.span_of(&Place::from(&key.defined));
                             misspelt.extend(closest(name, &known));
-                            let found = unknown_field(&self.source.path, start, end, name, &known);
+                            let found = unknown_field(self.source, start, end, name, &known);
                             self.push(found)?;
                         }
                         None => {}

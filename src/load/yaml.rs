@@ -290,7 +290,7 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
     match kind {
         YamlError::SerdeUnknownField {
             field, expected, ..
-        } => unknown_field(&source.path, start, end, field, expected),
+        } => unknown_field(source, start, end, field, expected),
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
         } => unknown_word(source, start, end, variant, expected),
@@ -562,20 +562,71 @@ fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
 /// of the file's keys for the others, in the same words (serde's is recognised among
 /// the walk's by them).
 pub(super) fn unknown_field(
-    path: &str,
+    source: &SourceFile,
     start: Position,
     end: Position,
     key: &str,
     expected: &[&str],
 ) -> Diagnostic {
+    let help = match block_ended_by(source, start) {
+        Some(block) => format!(
+            "this line is less indented than the `{block}` block above it, so YAML ended the block here and read the line as a key; indent it as far as the block's other lines"
+        ),
+        None => did_you_mean(key, expected),
+    };
     Diagnostic::new(
         Code::UnknownField,
-        path,
+        &source.path,
         start,
         end,
         format!("unknown field `{key}`"),
     )
-    .with_help(did_you_mean(key, expected))
+    .with_help(help)
+}
+
+/// The key and indicator of the block scalar (`body: |`) that the line at `at` ends by
+/// being less indented than its text, when the line is JSON's (it opens with `"`, `{`
+/// or `}`, as a pasted body's lines do): a body pasted into `body: |` keeps the pasted
+/// indentation, and a line of it at the key's own indentation ends the block.
+fn block_ended_by(source: &SourceFile, at: Position) -> Option<String> {
+    let all: Vec<&str> = lines(&source.text).collect();
+    let line = *all.get(at.line.checked_sub(1)?)?;
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    if !line.trim_start().starts_with(['"', '{', '}']) {
+        return None;
+    }
+    let own = indent(line);
+    // Up through the block's text, which is more indented than the line, to its header.
+    let mut text_indent = usize::MAX;
+    for above in all[..at.line - 1].iter().rev() {
+        if above.trim().is_empty() {
+            continue;
+        }
+        let at_indent = indent(above);
+        if let Some(header) = block_header(above)
+            && at_indent < text_indent
+            && own < text_indent
+            && text_indent != usize::MAX
+        {
+            return Some(header);
+        }
+        if at_indent <= own {
+            return None;
+        }
+        text_indent = text_indent.min(at_indent);
+    }
+    None
+}
+
+/// `body: |` of a line that opens a block scalar (`key: |`, `- key: >-`), if it does.
+fn block_header(line: &str) -> Option<String> {
+    let (key, indicator) = line.trim().rsplit_once(": ")?;
+    let indicator = indicator.trim();
+    let modifiers = indicator.strip_prefix(['|', '>'])?;
+    modifiers
+        .chars()
+        .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+        .then(|| format!("{}: {indicator}", key.trim_start_matches("- ")))
 }
 
 /// E005 for a required `field` the mapping at `at` lacks.
@@ -1350,6 +1401,26 @@ mod tests {
             "YAML reads `!stop` as a tag, which names a type, and the value after it as empty; write `stop` without the `!`"
         );
         says("code: x\nagent:\n  stop\n", "`agent` must be a mapping", 3);
+        // A pasted body's line less indented than its `|` block ends the block.
+        let unknown = |text: &str| {
+            parse_error(&SourceFile::new("errors/x.yaml", text.to_owned()))
+                .err()
+                .and_then(|found| found.into_iter().find(|d| d.code == Code::UnknownField))
+                .and_then(|d| d.help)
+                .unwrap_or_default()
+        };
+        let pasted = "code: x\nresponse:\n  body: |\n    {\n      \"status\": 404,\n  \"detail\": \"Gone.\"\n    }\n";
+        assert!(
+            unknown(pasted)
+                .starts_with("this line is less indented than the `body: |` block above it"),
+            "{}",
+            unknown(pasted)
+        );
+        // Further left than the key too; and a key that is no JSON gets the field names.
+        assert!(unknown(&pasted.replace("\n  \"detail", "\n\"detail")).starts_with("this line"));
+        assert!(
+            unknown("code: x\ndescription: |\n  Text.\ndetial: x\n").contains("expected one of")
+        );
         // A value where a list or a list of mappings belongs: the help shows the shape.
         assert_eq!(
             help("code: x\nmessages:\n  - \"Gone\"\n"),
