@@ -832,6 +832,23 @@ fn a_wrong_base_url_does_not_hide_the_bodies_other_mistakes() {
 }
 
 #[test]
+fn a_template_beside_the_errors_is_told_how_to_stay_out() {
+    let x = entry("x", "");
+    let dir = catalog_with(&[("x.yaml", x.as_bytes()), ("_template.yaml", x.as_bytes())]);
+    let d = assert_reports("a template named _template.yaml", dir.path(), "E011");
+    let help = d["help"].as_str().unwrap_or_default();
+    assert!(help.contains("`.template.yaml`"), "{help}");
+    // Named so, it is left out, and the catalog is clean.
+    std::fs::rename(
+        dir.path().join("errors/_template.yaml"),
+        dir.path().join("errors/.template.yaml"),
+    )
+    .expect("rename");
+    let (exit, diagnostics) = check("a template named .template.yaml", dir.path());
+    assert_eq!(exit, 0, "{diagnostics:#?}");
+}
+
+#[test]
 fn tab_indentation_is_reported_at_its_line() {
     let yaml = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n\taction: stop\n\tguidance: Stop.\n";
     let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);

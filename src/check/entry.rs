@@ -733,6 +733,12 @@ fn stem_mismatch(
     // `code: <stem>` is offered only when it would be a valid code (not E010).
     let help = if is_valid_code(stem) {
         format!("rename the file to `{code_text}.yaml`, or set `code: {stem}`")
+    } else if stem.starts_with(['_', '~', '-']) {
+        // `_template.yaml`, `~draft.yaml`: a file kept beside the errors on purpose.
+        format!(
+            "rename the file to `{code_text}.yaml`; a file that is no error (a template, a draft) is left out of the catalog when its name starts with a dot: `.{}.yaml`",
+            stem.trim_start_matches(['_', '~', '-'])
+        )
     } else {
         format!("rename the file to `{code_text}.yaml`")
     };
