@@ -849,6 +849,29 @@ fn a_template_beside_the_errors_is_told_how_to_stay_out() {
 }
 
 #[test]
+fn a_code_windows_gives_no_file_is_a_warning() {
+    // Made at run time: a fixture named `con.yaml` would not check out on Windows.
+    for (code, says) in [
+        ("con", "is the name of a device on Windows"),
+        ("com1.v2", "is the name of a device on Windows"),
+        ("v2.", "ends in `.`"),
+    ] {
+        let dir = catalog_of(&[(format!("{code}.yaml"), entry(code, ""))]);
+        let (exit, diagnostics) = check(code, dir.path());
+        assert_eq!(exit, 0, "{code}: a warning only: {diagnostics:#?}");
+        let d = diagnostics
+            .iter()
+            .find(|d| d["code"] == "W022")
+            .unwrap_or_else(|| panic!("{code}: no W022 in {diagnostics:#?}"));
+        assert!(d["message"].as_str().unwrap_or("").contains(says), "{d}");
+    }
+    // Names that only start like a device are names.
+    let dir = catalog_of(&[("console.yaml".to_owned(), entry("console", ""))]);
+    let (exit, diagnostics) = check("console", dir.path());
+    assert_eq!((exit, diagnostics.len()), (0, 0), "{diagnostics:#?}");
+}
+
+#[test]
 fn tab_indentation_is_reported_at_its_line() {
     let yaml = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent:\n\taction: stop\n\tguidance: Stop.\n";
     let dir = catalog_with(&[("x.yaml", yaml.as_bytes())]);

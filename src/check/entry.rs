@@ -81,6 +81,38 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     } else if *code != file.stem {
         diagnostics.push(stem_mismatch(source, &raw.code, file.stem));
     }
+    // The code names the error's file and its pages (`errors/con.yaml`, `errors/con/`),
+    // which Windows refuses for a device name and strips a final dot from.
+    if is_valid_code(code)
+        && (crate::load::static_files::is_device_name(code) || code.ends_with('.'))
+    {
+        let (why, so) = if code.ends_with('.') {
+            (
+                "ends in `.`, which Windows drops from a file name",
+                format!(
+                    "a build on Windows writes its pages where no link leads (`errors/{code}/` is `errors/{}/` there)",
+                    code.trim_end_matches('.')
+                ),
+            )
+        } else {
+            (
+                "is the name of a device on Windows, which no file there may have",
+                "writers on Windows can neither check out this error's file nor build its pages"
+                    .to_owned(),
+            )
+        };
+        diagnostics.push(
+            at(
+                source,
+                &raw.code,
+                Code::NotAWindowsName,
+                format!("code `{code}` {why}"),
+            )
+            .with_help(format!(
+                "{so}; if the API does not send this code yet, choose another"
+            )),
+        );
+    }
 
     check_unquoted(source, &raw.status, "status", "a number", diagnostics);
     check_unquoted(

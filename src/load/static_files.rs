@@ -418,7 +418,7 @@ fn site_path(dir: &Path, path: &Path) -> Result<String, String> {
 
 /// Whether Windows reserves `name` for a device (`CON`, `nul.txt`, `COM1.log`): the
 /// part before the first dot is one of the device names, in any case.
-fn is_device_name(name: &str) -> bool {
+pub(crate) fn is_device_name(name: &str) -> bool {
     let stem = name
         .split('.')
         .next()
