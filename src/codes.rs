@@ -20,6 +20,20 @@ pub fn is_valid_code(code: &str) -> bool {
         && !code.contains("..")
 }
 
+/// Whether a response body's value at an envelope's `code` pointer is `code`, as the
+/// API spells it (see [`spells_code`]): what `check` (E022) and `lookup` both read.
+///
+/// Numeric codes (Twilio's `20003`) are text in the catalog (`code: 20003` is read as written) but sent
+/// as JSON numbers, so a number matches when its decimal text is the code.
+pub fn value_spells_code(found: &serde_json::Value, code: &str) -> bool {
+    match found {
+        // `INVALID_ARGUMENT` in the body is the error `invalid_argument`: see `spells_code`.
+        serde_json::Value::String(text) => spells_code(text, code),
+        serde_json::Value::Number(number) => number.to_string() == code,
+        _ => false,
+    }
+}
+
 /// Whether `text` is the error code `code` as an API may spell it: the same letters and
 /// digits in the same order, in any case, with any ASCII punctuation between them.
 /// Punctuation between two digits still separates numbers (`1.2` is not `12`). Text with

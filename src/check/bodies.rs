@@ -8,6 +8,7 @@
 use super::config::is_json_media_type;
 use super::visible::visible;
 use super::{ErrorFile, at, json_keys};
+use crate::codes::value_spells_code;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::closest;
 use crate::load::raw::{DEFAULT_MEDIA_TYPE, RawConfig, RawEnvelope, RawError, RawResponse, S};
@@ -29,10 +30,12 @@ impl<'a> Envelopes<'a> {
         let all: Vec<&RawEnvelope> = config.envelopes.iter().flat_map(|e| &e.value).collect();
         let unmet = all
             .iter()
-            .flat_map(|e| {
-                pointers_the_example_lacks(e)
+            .filter(|e| is_json_media_type(e.media_type()))
+            .filter_map(|e| Some((e, serde_json::from_str::<Value>(&e.example.value).ok()?)))
+            .flat_map(|(e, example)| {
+                pointers_the_example_lacks(e, &example)
                     .into_iter()
-                    .map(|(pointer, _)| (e.id.value.as_str(), pointer.value.as_str()))
+                    .map(|pointer| (e.id.value.as_str(), pointer.value.as_str()))
             })
             .collect();
         Envelopes { all, unmet }
@@ -49,37 +52,28 @@ impl<'a> Envelopes<'a> {
     }
 }
 
-/// The pointers of `envelope` at which its own `example` has nothing, each with the
-/// closest pointer the example has, when the example is JSON that parses: a pointer
-/// mistyped in errdex.yaml (`/error/error_code`), which every body that rightly follows
-/// the example would otherwise be blamed for.
-pub(super) fn pointers_the_example_lacks(
-    envelope: &RawEnvelope,
-) -> Vec<(&S<String>, Option<String>)> {
-    let Some(pointers) = &envelope.pointers else {
-        return Vec::new();
-    };
-    if !is_json_media_type(envelope.media_type()) {
-        return Vec::new();
-    }
-    let Ok(example) = serde_json::from_str::<Value>(&envelope.example.value) else {
-        return Vec::new();
-    };
-    let unmet: Vec<&S<String>> = pointers
-        .set()
+/// The pointers of `envelope` at which its own `example` (parsed: `example`) has
+/// nothing: a pointer mistyped in errdex.yaml (`/error/error_code`), which every body
+/// that rightly follows the example would otherwise be blamed for.
+pub(super) fn pointers_the_example_lacks<'e>(
+    envelope: &'e RawEnvelope,
+    example: &Value,
+) -> Vec<&'e S<String>> {
+    envelope
+        .pointers
+        .iter()
+        .flat_map(|pointers| pointers.set())
         .filter(|p| super::config::validate_pointer(&p.value).is_ok())
         .filter(|p| example.pointer(&p.value).is_none())
-        .collect();
-    if unmet.is_empty() {
-        return Vec::new();
-    }
-    let mut held = Vec::new();
-    pointers_in(&example, &mut String::new(), &mut held);
-    let held: Vec<&str> = held.iter().map(String::as_str).collect();
-    unmet
-        .into_iter()
-        .map(|p| (p, closest(&p.value, &held).map(str::to_owned)))
         .collect()
+}
+
+/// The pointer `example` has that is closest to `pointer`, to suggest.
+pub(super) fn closest_pointer(example: &Value, pointer: &str) -> Option<String> {
+    let mut held = Vec::new();
+    pointers_in(example, &mut String::new(), &mut held);
+    let held: Vec<&str> = held.iter().map(String::as_str).collect();
+    closest(pointer, &held).map(str::to_owned)
 }
 
 /// The last segment of a JSON Pointer, unescaped: `code` of `/error/code`.
@@ -240,7 +234,7 @@ pub(super) fn check_body(
     if let Some(pointer) = pointers.code.as_ref().filter(|_| code_valid) {
         let code = &raw.code.value;
         match body.pointer(&pointer.value) {
-            Some(found) if code_matches(found, code) => {}
+            Some(found) if value_spells_code(found, code) => {}
             Some(found @ (Value::String(_) | Value::Number(_))) => diagnostics.push(
                 at_value(
                     &pointer.value,
@@ -433,19 +427,6 @@ fn is_page(url: &str, page: &str) -> bool {
         || ((!page.is_ascii() || !url.is_ascii()) && same(&ascii_url(url), &ascii_url(page)))
 }
 
-/// Whether the body's value at the `code` pointer is this error's code.
-///
-/// Numeric codes (Twilio's `20003`) are text in the catalog (`code: 20003` is read as written) but sent
-/// as JSON numbers, so a number matches when its decimal text is the code.
-fn code_matches(found: &Value, code: &str) -> bool {
-    match found {
-        // `INVALID_ARGUMENT` in the body is the error `invalid_argument`: see `spells_code`.
-        Value::String(text) => crate::codes::spells_code(text, code),
-        Value::Number(number) => number.to_string() == code,
-        _ => false,
-    }
-}
-
 /// How to fix a body whose code is another one. The body may be a copy from another
 /// error, or it may be exactly what the API sends, and then the error's code is wrong:
 /// the API's own code is offered as an errdex code (`codes::code_for`), when it makes one.
@@ -493,7 +474,8 @@ fn described(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_as_json, code_matches, is_page};
+    use super::{code_as_json, is_page};
+    use crate::codes::value_spells_code as code_matches;
     use serde_json::{Value, json};
 
     #[test]

@@ -58,40 +58,46 @@ pub(super) fn check_config(
                 }
             }
             check_media_type(source, envelope, diagnostics);
-            for (pointer, held) in super::bodies::pointers_the_example_lacks(envelope) {
-                let help = match held {
-                    Some(held) => format!(
-                        "did you mean `{held}`, where the example has a value? Otherwise add the value at `{}` to the example",
-                        pointer.value
-                    ),
-                    None => format!(
-                        "write the pointer to where the example keeps the value, or add the value at `{}` to the example",
-                        pointer.value
-                    ),
-                };
-                diagnostics.push(
-                    at(
-                        source,
-                        pointer,
-                        Code::PointerMissing,
-                        format!(
-                            "envelope `{}`'s own example has nothing at `{}`",
-                            visible(&envelope.id.value),
-                            pointer.value
-                        ),
-                    )
-                    .with_help(help),
-                );
-            }
             if is_json_media_type(envelope.media_type()) {
                 match super::json_keys::parse(&envelope.example.value) {
-                    Ok(parsed) => super::json_keys::warn_repeated(
-                        source,
-                        &envelope.example,
-                        "the envelope example",
-                        &parsed.repeated,
-                        diagnostics,
-                    ),
+                    Ok(parsed) => {
+                        super::json_keys::warn_repeated(
+                            source,
+                            &envelope.example,
+                            "the envelope example",
+                            &parsed.repeated,
+                            diagnostics,
+                        );
+                        for pointer in
+                            super::bodies::pointers_the_example_lacks(envelope, &parsed.value)
+                        {
+                            let held =
+                                super::bodies::closest_pointer(&parsed.value, &pointer.value);
+                            let help = match held {
+                                Some(held) => format!(
+                                    "did you mean `{held}`, where the example has a value? Otherwise add the value at `{}` to the example",
+                                    pointer.value
+                                ),
+                                None => format!(
+                                    "write the pointer to where the example keeps the value, or add the value at `{}` to the example",
+                                    pointer.value
+                                ),
+                            };
+                            diagnostics.push(
+                                at(
+                                    source,
+                                    pointer,
+                                    Code::PointerMissing,
+                                    format!(
+                                        "envelope `{}`'s own example has nothing at `{}`",
+                                        visible(&envelope.id.value),
+                                        pointer.value
+                                    ),
+                                )
+                                .with_help(help),
+                            );
+                        }
+                    }
                     Err(e) => diagnostics.push(
                         super::json_keys::not_parsed(
                             source,

@@ -12,7 +12,7 @@
 
 use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
-use crate::codes::spells_code;
+use crate::codes::{spells_code, value_spells_code};
 use crate::message_template::{Part, Template, matches_values, parts};
 use crate::model::{Catalog, ErrorEntry};
 use serde::Serialize;
@@ -190,25 +190,20 @@ fn named_by_body<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntr
     let Some(body) = &pasted.json else {
         return Vec::new();
     };
-    let sent: Vec<String> = catalog
+    // `sent_as` is such a spelling too, so it needs no test of its own.
+    let sent: Vec<&Value> = catalog
         .config
         .envelopes
         .iter()
         .filter_map(|envelope| body.pointer(envelope.pointers.code.as_deref()?))
-        .filter_map(|value| match value {
-            Value::String(text) => Some(text.clone()),
-            Value::Number(number) => Some(number.to_string()),
-            _ => None,
-        })
         .collect();
     catalog
         .errors
         .iter()
         .map(AsRef::as_ref)
         .filter(|entry| {
-            sent.iter().any(|text| {
-                spells_code(text, &entry.code) || entry.sent_as.as_deref() == Some(text.as_str())
-            })
+            sent.iter()
+                .any(|value| value_spells_code(value, &entry.code))
         })
         .collect()
 }
