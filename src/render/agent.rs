@@ -333,7 +333,7 @@ fn code_span(text: &str) -> String {
 /// escaped as `\\|`, which the table reads as a `|` of the cell's text, before the code
 /// span is read.
 fn cell_code_span(text: &str) -> String {
-    span_of(&one_line(text).replace('|', "\\|"))
+    span_of(&escape_cell_pipes(&one_line(text)))
 }
 
 /// `text` (one line) between enough backticks that none inside ends the span.
@@ -349,7 +349,24 @@ fn span_of(text: &str) -> String {
 
 /// One line of Markdown made safe for a table cell: pipes escaped.
 fn table_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    escape_cell_pipes(text)
+}
+
+/// Every `|` of `text` that would end a table cell, escaped. One the writer escaped
+/// already (`\\|`, after an odd run of backslashes) is left as it is: another backslash
+/// would escape the backslash instead, and the `|` would end the cell. After an even run
+/// (`\\\\|`, a backslash shown, then a pipe), it needs its own.
+fn escape_cell_pipes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut backslashes = 0;
+    for c in text.chars() {
+        if c == '|' && backslashes % 2 == 0 {
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+    }
+    out
 }
 
 /// Markdown for one line inside other Markdown (a table cell, an llms.txt entry, a
@@ -387,10 +404,12 @@ fn opens_fence(line: &str) -> bool {
 /// drops it.
 fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in one_line(text).chars() {
+    let line = one_line(text);
+    for (at, c) in line.char_indices() {
         match c {
-            '<' => out.push_str("&lt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' => {
+            // A backslash escape, not `&lt;`: agents read the Markdown as it is written.
+            '&' if names_a_character(&line[at + 1..]) => out.push_str("\\&"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -401,6 +420,29 @@ fn plain_text(text: &str) -> String {
         out.insert(out.len() - 1, '\\');
     }
     out
+}
+
+/// Whether the text after a `&` would make it a character reference (`&amp;`, `&#38;`,
+/// `&#x26;`), which Markdown shows as the character it names.
+fn names_a_character(after: &str) -> bool {
+    let Some((name, _)) = after.split_once(';') else {
+        return false;
+    };
+    let name = name.as_bytes();
+    match name {
+        [b'#', b'x' | b'X', hex @ ..] => {
+            (1..=6).contains(&hex.len()) && hex.iter().all(u8::is_ascii_hexdigit)
+        }
+        [b'#', digits @ ..] => {
+            (1..=7).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)
+        }
+        [first, ..] => {
+            first.is_ascii_alphabetic()
+                && name.len() <= 32
+                && name.iter().all(u8::is_ascii_alphanumeric)
+        }
+        [] => false,
+    }
 }
 
 /// A URL as a Markdown link destination: absolute on `base` when it is a site path, and
@@ -688,6 +730,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pipe_the_writer_escaped_stays_in_its_cell() {
+        assert_eq!(table_cell("a | b"), "a \\| b");
+        assert_eq!(table_cell("a \\| b"), "a \\| b");
+        assert_eq!(table_cell("a \\\\| b"), "a \\\\\\| b");
+        assert_eq!(table_cell("`x|y` \\"), "`x\\|y` \\");
+        // Each cell, as a GFM table reads it, shows what the text outside a table shows.
+        for text in ["a | b", "a \\| b", "a \\\\| b", "no pipe \\"] {
+            let table = format!("| h | g |\n| --- | --- |\n| {} | end |\n", table_cell(text));
+            let html = crate::markdown::to_html(&table, crate::markdown::SiteLinks::Relative(""));
+            let alone = crate::markdown::to_html(text, crate::markdown::SiteLinks::Relative(""));
+            let shown = alone.trim_start_matches("<p>").trim_end_matches("</p>\n");
+            assert!(html.contains(&format!("<td>{shown}</td>")), "{text:?}: {html}");
+            assert!(html.contains("<td>end</td>"), "{text:?}: {html}");
+        }
+    }
+
+    #[test]
     fn code_spans_escape_pipes_in_table_cells_only() {
         assert_eq!(cell_code_span("a|b"), "`a\\|b`");
         assert_eq!(cell_code_span("`x`"), "`` `x` ``");
@@ -714,8 +773,21 @@ mod tests {
     fn plain_text_never_opens_a_tag_or_a_link() {
         assert_eq!(
             plain_text("a <img src=x>\n[b](javascript:x) *c*"),
-            "a &lt;img src=x> \\[b\\](javascript:x) \\*c\\*"
+            "a \\<img src=x> \\[b\\](javascript:x) \\*c\\*"
         );
+        // A title is shown as written, `&amp;` too; a lone `&` needs no escape.
+        assert_eq!(
+            plain_text("Use &amp; &#38; &#x26; & &; &a b;"),
+            "Use \\&amp; \\&#38; \\&#x26; & &; &a b;"
+        );
+        for (title, shown) in [
+            ("a <b> &amp; &#38; & c", "a &lt;b&gt; &amp;amp; &amp;#38; &amp; c"),
+            ("x < y && z", "x &lt; y &amp;&amp; z"),
+        ] {
+            let heading = format!("# {}", plain_text(title));
+            let html = crate::markdown::to_html(&heading, crate::markdown::SiteLinks::Relative(""));
+            assert_eq!(html, format!("<h2>{shown}</h2>\n"), "{heading}");
+        }
         assert_eq!(
             link_destination("https://a.test/x y(\"<>)", "https://b.test"),
             "https://a.test/x%20y%28%22%3C%3E%29"
