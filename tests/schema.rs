@@ -323,6 +323,93 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
     }
 }
 
+/// A value of the right type that `check` still refuses is flagged by the editor too:
+/// an empty or blank title, a title or message on two lines, `retry_after` naming
+/// nothing, a blank `agent.guidance`, a code with `..`. Each case is one file, so
+/// the schema's verdict is the case's own.
+#[test]
+fn what_check_refuses_in_a_text_the_schema_refuses_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error_schema = schema(None, dir.path());
+    let base = |code: &str| {
+        format!(
+            "code: {code}\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\n\
+             messages:\n  - message: Slow down\n\
+             agent:\n  action: retry_later\n  guidance: G.\n"
+        )
+    };
+    let cases: [(&str, &str, &str); 11] = [
+        ("good", "", ""),
+        ("good_trimmed", "title: \"  T  \"", ""),
+        ("good_block", "title: |\n  T\n", ""),
+        ("empty_title", "title: \"\"", "E019"),
+        ("blank_summary", "summary: \"   \"", "E019"),
+        ("two_line_title", "title: \"Too many\\nrequests\"", "E019"),
+        (
+            "two_line_message",
+            "  - message: \"Slow\\u2028down\"",
+            "E019",
+        ),
+        ("empty_retry_after", "retry_after: {}", "E005"),
+        ("blank_guidance", "  guidance: \" \"", "W003"),
+        ("a..b", "", "E010"),
+        ("good_dots", "", ""),
+    ];
+    for (code, line, refused_with) in cases {
+        let code = if code == "good_dots" { "v1.2_x" } else { code };
+        let mut text = base(code);
+        if let Some((key, _)) = line.trim_start().split_once(": ") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let prefix = format!("{indent}{key}: ");
+            let replaced = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with(&prefix) {
+                        line.to_owned()
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            text = if replaced.contains(line) {
+                replaced + "\n"
+            } else {
+                format!("{text}{line}\n")
+            };
+        }
+        let catalog = dir.path().join(format!("case_{}", code.replace('.', "_")));
+        let errors = catalog.join("errors");
+        std::fs::create_dir_all(&errors).expect("mkdir");
+        std::fs::write(
+            catalog.join("errdex.yaml"),
+            "title: T\nsummary: S.\nbase_url: https://docs.example.com\n",
+        )
+        .expect("write");
+        let file = errors.join(format!("{code}.yaml"));
+        std::fs::write(&file, &text).expect("write");
+        let check = check_strict(&catalog);
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        if refused_with.is_empty() {
+            assert!(check.status.success(), "check, {code}:\n{text}\n{stderr}");
+        } else {
+            assert!(!check.status.success(), "check, {code}:\n{text}");
+            assert!(
+                stderr.contains(&format!("[{refused_with}]")),
+                "{code}:\n{stderr}"
+            );
+        }
+        let Some(valid) = validate(&error_schema, &[file]) else {
+            return;
+        };
+        assert_eq!(
+            valid,
+            refused_with.is_empty(),
+            "the schema, {code}:\n{text}"
+        );
+    }
+}
+
 /// The same agreement in `errdex.yaml` and across the two files: numeric group and
 /// envelope ids, named by an error as numbers too, are read as written by `check` and
 /// accepted by both schemas.

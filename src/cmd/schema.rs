@@ -6,7 +6,7 @@
 
 use super::Outcome;
 use crate::cli::{SchemaArgs, SchemaKind};
-use crate::load::raw::{RawConfig, RawError};
+use crate::load::raw::{RawConfig, RawError, TEXT_PATTERNS};
 use schemars::Schema;
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
@@ -75,13 +75,20 @@ fn no_numeric_formats(schema: &mut Schema) {
 /// accepts. A string with a `pattern`, a `const` or an `enum`, and a type that already
 /// names numbers, were written by hand and are left alone: the codes', `since`'s and
 /// the header values' schemas in `load::raw` say which numbers and booleans they take.
+/// The text patterns ([`TEXT_PATTERNS`]: one line, not blank) are widened: a pattern
+/// holds only for a string, and a number or boolean is one line, and not blank.
 fn text_accepts_numbers_and_booleans(schema: &mut Schema) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if ["pattern", "const", "enum"]
-        .iter()
-        .any(|key| object.contains_key(*key))
+    let text_pattern = object
+        .get("pattern")
+        .and_then(Value::as_str)
+        .is_some_and(|pattern| TEXT_PATTERNS.contains(&pattern));
+    if !text_pattern
+        && ["pattern", "const", "enum"]
+            .iter()
+            .any(|key| object.contains_key(*key))
     {
         return;
     }

@@ -50,13 +50,27 @@ impl<T: JsonSchema> JsonSchema for S<T> {
     }
 }
 
+/// The schema pattern of a one-line field (a title, a summary, a message): some text,
+/// on one line once the whitespace around it is trimmed, as `check` demands (E019). A
+/// pattern holds only for a string; a number is one line anyway.
+const ONE_LINE: &str = r"^\s*[^\s\u0085](?:[^\n\r\u000B\u000C\u0085\u2028\u2029]*[^\s\u0085])?\s*$";
+
+/// The schema pattern of text that must not be blank (`agent.guidance`).
+const NOT_BLANK: &str = r"\S";
+
+/// The patterns that only narrow free text: `errdex schema` widens their type to
+/// numbers and booleans as it does any text's.
+pub const TEXT_PATTERNS: [&str; 2] = [ONE_LINE, NOT_BLANK];
+
 /// `errdex.yaml`: site-wide configuration.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// Site title; also the H1 of llms.txt.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// One line describing the API; the llms.txt blockquote and the HTML meta description.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub summary: S<String>,
     /// Absolute http(s) URL where the site is published, e.g. `https://docs.example.com/errors`. Every agent-facing link is absolute on it.
     pub base_url: S<String>,
@@ -104,6 +118,7 @@ pub struct RawEnvelope {
     /// Identifier that errors name in `response.envelope`.
     pub id: S<String>,
     /// Short name, e.g. "Standard error".
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// Markdown explanation of the shape.
     #[serde(default)]
@@ -164,6 +179,7 @@ pub struct RawGroup {
     /// Identifier that errors name in `group`.
     pub id: S<String>,
     /// Section title.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// Markdown introduction of the section.
     #[serde(default)]
@@ -185,6 +201,7 @@ pub struct RawStatus {
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     /// Link text.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// Absolute http(s) URL, or a site path such as `/errors/not_found/`.
     pub url: S<String>,
@@ -201,11 +218,13 @@ pub struct RawError {
     #[schemars(schema_with = "code_schema")]
     pub code: S<String>,
     /// Short human title.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// HTTP status, 400–599.
     #[schemars(range(min = 400, max = 599))]
     pub status: S<i64>,
     /// One Markdown sentence; used in llms.txt and tables (at most 200 characters).
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub summary: S<String>,
     /// Id of a group defined in errdex.yaml.
     #[serde(default)]
@@ -275,11 +294,14 @@ pub struct RawError {
 fn code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
         "anyOf": [
-            {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"},
+            {"type": "string", "pattern": CODE_PATTERN},
             {"type": ["number", "boolean"], "minimum": 0}
         ]
     })
 }
+
+/// The code rule (E010) as a schema pattern: `[a-z0-9][a-z0-9_.-]{0,63}`, without `..`.
+pub const CODE_PATTERN: &str = r"^(?!.*\.\.)[a-z0-9][a-z0-9_.-]{0,63}$";
 
 /// [`code_schema`] for an optional key, which may be left empty (null) as any other.
 fn optional_code_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -338,6 +360,7 @@ pub struct RawCause {
 #[serde(deny_unknown_fields)]
 pub struct RawMessage {
     /// The exact message; `{name}` matches any non-empty text.
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub message: S<String>,
     /// Markdown: why the API returns it.
     #[serde(default)]
@@ -477,6 +500,7 @@ impl<'de> Deserialize<'de> for OrderedMap {
 #[serde(deny_unknown_fields)]
 pub struct RawExample {
     /// Tab title, e.g. "curl".
+    #[schemars(extend("pattern" = ONE_LINE))]
     pub title: S<String>,
     /// Language of the code, e.g. `sh`, `typescript`, `python`.
     pub lang: S<String>,
@@ -487,6 +511,8 @@ pub struct RawExample {
 /// How long to wait before retrying.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// `retry_after: {}` says nothing; `check` asks for one of the two (E005).
+#[schemars(extend("minProperties" = 1))]
 pub struct RawRetryAfter {
     /// Response header that says how long to wait, e.g. `Retry-After`.
     #[serde(default)]
@@ -504,5 +530,6 @@ pub struct RawAgent {
     /// What to do: `stop`, `fix_request`, `retry`, `retry_later`, `reauthenticate`, `ask_user` or `contact_support`.
     pub action: S<crate::model::AgentAction>,
     /// Markdown: "If you're an AI agent".
+    #[schemars(extend("pattern" = NOT_BLANK))]
     pub guidance: S<String>,
 }

@@ -741,7 +741,10 @@ mod tests {
             let html = crate::markdown::to_html(&table, crate::markdown::SiteLinks::Relative(""));
             let alone = crate::markdown::to_html(text, crate::markdown::SiteLinks::Relative(""));
             let shown = alone.trim_start_matches("<p>").trim_end_matches("</p>\n");
-            assert!(html.contains(&format!("<td>{shown}</td>")), "{text:?}: {html}");
+            assert!(
+                html.contains(&format!("<td>{shown}</td>")),
+                "{text:?}: {html}"
+            );
             assert!(html.contains("<td>end</td>"), "{text:?}: {html}");
         }
     }
@@ -781,7 +784,10 @@ mod tests {
             "Use \\&amp; \\&#38; \\&#x26; & &; &a b;"
         );
         for (title, shown) in [
-            ("a <b> &amp; &#38; & c", "a &lt;b&gt; &amp;amp; &amp;#38; &amp; c"),
+            (
+                "a <b> &amp; &#38; & c",
+                "a &lt;b&gt; &amp;amp; &amp;#38; &amp; c",
+            ),
             ("x < y && z", "x &lt; y &amp;&amp; z"),
         ] {
             let heading = format!("# {}", plain_text(title));

@@ -422,7 +422,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         "additionalProperties": false,
         "required": ["code", "title", "status", "summary", "description", "type", "doc_url", "markdown_url", "retryable", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links"],
         "properties": {
-            "code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$", "description": "Stable error code; also the URL slug."},
+            "code": {"type": "string", "pattern": crate::load::raw::CODE_PATTERN, "description": "Stable error code; also the URL slug."},
             "sent_as": {"type": "string", "description": "The code as the API sends it in a response body, present when it is spelled otherwise than `code` (`INVALID_ARGUMENT` for `invalid_argument`). Match a response's code against this or `code`."},
             "title": {"type": "string"},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
