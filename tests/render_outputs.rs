@@ -2411,3 +2411,82 @@ fn the_api_spelling_of_a_code_is_in_every_output_that_names_the_code() {
     // The entries still follow the llms.txt format, read by the reference parser.
     check_llms_txt(path_of(&copy));
 }
+
+/// A message column no message fills is left out of the table, on the page, in the
+/// overview and in the agent Markdown; one that any message fills stays, with a dash (or
+/// an empty cell) where a message has nothing.
+#[test]
+fn a_message_column_no_message_fills_is_left_out() {
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "    resolution: Show the `decline_code` to the customer.\n",
+        "",
+    );
+    let site = build(path_of(&dir));
+    let messages_section = |html: &str| -> String {
+        let start = html.find("id=\"messages\"").expect("a messages section");
+        let end = start + html[start..].find("</section>").expect("its end");
+        html[start..end].to_owned()
+    };
+    let page = messages_section(&site.read("errors/card_declined/index.html"));
+    assert!(
+        page.contains(r#"<th scope="col">Message</th><th scope="col">Cause</th></tr>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Resolution"), "{page}");
+    assert_eq!(
+        page.matches("<td").count(),
+        4,
+        "two messages, two cells each:\n{page}"
+    );
+    // The page's own cause table keeps both of its columns.
+    let whole = site.read("errors/card_declined/index.html");
+    assert!(whole.contains(r#"<th scope="col">Cause</th><th scope="col">Resolution</th>"#));
+
+    let overview = site.read("index.html");
+    let card = &overview[overview
+        .find("card_declined: messages")
+        .expect("the overview's table")..];
+    let table = &card[..card.find("</table>").expect("its end")];
+    assert!(
+        table.contains(r#"<th scope="col">Message</th><th scope="col">Cause</th></tr>"#),
+        "{table}"
+    );
+
+    let markdown = site.read("errors/card_declined.md");
+    let start = markdown.find("## Messages").expect("a messages section");
+    let section = &markdown[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    assert!(
+        section.contains("| Message | Cause |\n| --- | --- |\n"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| `Card was declined` |  |\n"),
+        "{section}"
+    );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(section, markdown_options()));
+    let cells = html.matches("<td>").count() + html.matches("<th>").count();
+    assert_eq!(cells, 6, "a header and two rows of two cells:\n{html}");
+
+    // None filled: one column.
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "    cause: The issuer gave a reason.\n",
+        "",
+    );
+    let site = build(path_of(&dir));
+    let page = messages_section(&site.read("errors/card_declined/index.html"));
+    assert!(
+        page.contains(r#"<th scope="col">Message</th></tr>"#),
+        "{page}"
+    );
+    assert!(
+        site.read("errors/card_declined.md")
+            .contains("| Message |\n| --- |\n")
+    );
+}

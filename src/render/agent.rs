@@ -108,15 +108,33 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         out.push('\n');
     }
     if !entry.messages.is_empty() {
-        out.push_str("## Messages\n\nExact messages the API returns; `{name}` marks a part that varies.\n\n| Message | Cause | Resolution |\n| --- | --- | --- |\n");
+        out.push_str(
+            "## Messages\n\nExact messages the API returns; `{name}` marks a part that varies.\n\n",
+        );
+        // A column no message fills is left out, as on the page.
+        let filled = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let cause = entry.messages.iter().any(|m| filled(&m.cause));
+        let resolution = entry.messages.iter().any(|m| filled(&m.resolution));
+        let columns = [("Cause", cause), ("Resolution", resolution)];
+        out.push_str("| Message |");
+        for (name, shown) in columns {
+            if shown {
+                let _ = write!(out, " {name} |");
+            }
+        }
+        out.push_str("\n| --- |");
+        for _ in columns.iter().filter(|(_, shown)| *shown) {
+            out.push_str(" --- |");
+        }
+        out.push('\n');
         for m in &entry.messages {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                cell_code_span(&m.message),
-                m.cause.as_deref().map_or_else(String::new, cell),
-                m.resolution.as_deref().map_or_else(String::new, cell)
-            );
+            let _ = write!(out, "| {} |", cell_code_span(&m.message));
+            for (text, shown) in [(&m.cause, cause), (&m.resolution, resolution)] {
+                if shown {
+                    let _ = write!(out, " {} |", text.as_deref().map_or_else(String::new, cell));
+                }
+            }
+            out.push('\n');
         }
         out.push('\n');
     }

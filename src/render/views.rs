@@ -60,6 +60,16 @@ pub struct MessageView<'a> {
     pub resolution_html: Option<String>,
 }
 
+/// An error's messages, and which of their columns hold anything: a catalog that lists
+/// only the messages (most do, at first) gets a table of one column, not two columns of
+/// dashes.
+#[derive(Debug, Serialize)]
+pub struct MessagesView<'a> {
+    pub rows: Vec<MessageView<'a>>,
+    pub cause: bool,
+    pub resolution: bool,
+}
+
 /// One piece of a message.
 #[derive(Debug, Serialize)]
 pub struct MessagePart<'a> {
@@ -137,7 +147,7 @@ pub struct ErrorView<'a> {
     pub guidance_html: String,
     pub when_html: Vec<String>,
     pub causes: Vec<CauseView>,
-    pub messages: Vec<MessageView<'a>>,
+    pub messages: MessagesView<'a>,
     pub fields: Vec<FieldView<'a>>,
     pub endpoints: &'a [String],
     pub fix_html: Vec<String>,
@@ -293,8 +303,8 @@ pub fn causes(entry: &ErrorEntry, links: SiteLinks<'_>) -> Vec<CauseView> {
 }
 
 /// Messages for any page; `links` says where the page is, and whose page it is.
-pub fn messages<'a>(entry: &'a ErrorEntry, links: SiteLinks<'_>) -> Vec<MessageView<'a>> {
-    entry
+pub fn messages<'a>(entry: &'a ErrorEntry, links: SiteLinks<'_>) -> MessagesView<'a> {
+    let rows: Vec<MessageView<'a>> = entry
         .messages
         .iter()
         .map(|m| MessageView {
@@ -314,7 +324,13 @@ pub fn messages<'a>(entry: &'a ErrorEntry, links: SiteLinks<'_>) -> Vec<MessageV
             cause_html: m.cause.as_deref().map(|c| to_inline_html(c, links)),
             resolution_html: m.resolution.as_deref().map(|r| to_inline_html(r, links)),
         })
-        .collect()
+        .collect();
+    let shown = |html: &Option<String>| html.as_deref().is_some_and(|h| !h.is_empty());
+    MessagesView {
+        cause: rows.iter().any(|m| shown(&m.cause_html)),
+        resolution: rows.iter().any(|m| shown(&m.resolution_html)),
+        rows,
+    }
 }
 
 /// External or site links, made relative to the page when they are site paths. A link
@@ -720,7 +736,7 @@ pub struct OverviewError<'a> {
     pub action: &'static str,
     pub action_label: &'static str,
     pub causes: Vec<CauseView>,
-    pub messages: Vec<MessageView<'a>>,
+    pub messages: MessagesView<'a>,
     /// Whether to mark it "Deprecated" (see [`ErrorEntry::is_deprecated`]).
     pub deprecated: bool,
     /// Its successor, which the mark names.
