@@ -102,6 +102,7 @@ codes! {
     UncheckedMediaType = "W020", Warning, "An envelope's `media_type` is not a JSON one (or no media type at all) though it has `pointers` or looks misspelt, so its bodies are not checked.";
     ReplacedInTurn = "W021", Warning, "`replaced_by` names an error that is itself replaced, so readers are sent on twice.";
     NotAWindowsName = "W022", Warning, "An error's code is a name Windows gives no file (`con`, `nul`, `com1`, or ending in `.`), so its file and pages cannot be checked out or built there.";
+    ContentTypeDisagrees = "W023", Warning, "A response example's `Content-Type` header names another media type than the one its body is read as (its envelope's `media_type`).";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

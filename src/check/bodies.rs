@@ -154,6 +154,64 @@ fn json_body<'r>(media_type: &str, response: &'r RawResponse) -> Option<&'r str>
     (is_json_media_type(media_type) && !is_no_body(body)).then_some(body)
 }
 
+/// W023 when the example's `Content-Type` header names another media type than the one
+/// its body is read as (the envelope's, or JSON without one). The page shows both, and
+/// the body is checked, or not, by the envelope's; an API that sends
+/// `application/problem+json` under an envelope left at the default is the usual case.
+/// Parameters (`; charset=utf-8`) and case are not compared.
+fn warn_content_type_disagrees(
+    file: &ErrorFile<'_>,
+    response: &RawResponse,
+    envelope: Option<&RawEnvelope>,
+    media_type: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let essence = |value: &str| {
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        essence.to_ascii_lowercase()
+    };
+    let Some((_, header)) = response
+        .headers
+        .iter()
+        .flat_map(|h| &h.value.0)
+        .find(|(name, _)| name.value.trim().eq_ignore_ascii_case("content-type"))
+    else {
+        return;
+    };
+    let said = essence(&header.value);
+    if said.is_empty() || said == essence(media_type) {
+        return;
+    }
+    let said = super::text::printable(&said);
+    let (read_as, help) = match envelope {
+        Some(envelope) => (
+            format!(
+                "envelope `{}`'s media type, `{media_type}`",
+                envelope.id.value
+            ),
+            format!(
+                "if the API sends `{said}`, set `media_type: {said}` on envelope `{}` in errdex.yaml, so its bodies are read as that; otherwise correct the header",
+                envelope.id.value
+            ),
+        ),
+        None => (
+            format!("`{media_type}`, as no envelope applies"),
+            format!(
+                "name an envelope whose `media_type` is `{said}` with `response.envelope`, or correct the header"
+            ),
+        ),
+    };
+    diagnostics.push(
+        at(
+            file.source,
+            header,
+            Code::ContentTypeDisagrees,
+            format!("the `Content-Type` header says `{said}`, but the body is read as {read_as}"),
+        )
+        .with_help(help),
+    );
+}
+
 /// Checks one error's response body against its envelope.
 pub(super) fn check_body(
     envelopes: &Envelopes<'_>,
@@ -171,6 +229,7 @@ pub(super) fn check_body(
     }
     // JSON when no envelope applies.
     let media_type = envelope.map_or(DEFAULT_MEDIA_TYPE, RawEnvelope::media_type);
+    warn_content_type_disagrees(file, response, envelope, media_type, diagnostics);
     let Some(text) = json_body(media_type, response) else {
         return;
     };
@@ -474,7 +533,73 @@ fn described(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_as_json, is_page};
+    use super::{code_as_json, is_page, warn_content_type_disagrees};
+    use crate::check::ErrorFile;
+    use crate::diagnostic::Diagnostics;
+    use crate::source::SourceFile;
+
+    /// `code line:column message` of W023 for a response with these `headers` lines, its
+    /// body read as `media_type` with no envelope.
+    fn content_type_problems(headers: &str, media_type: &str) -> Vec<String> {
+        let text = format!(
+            "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {{action: stop, guidance: g}}\nresponse:\n  body: '{{}}'\n  headers:\n{headers}"
+        );
+        let source = SourceFile::new("errors/x.yaml", text);
+        let Ok(raw) = crate::load::parse_error(&source) else {
+            panic!("the response parses: {headers}");
+        };
+        let file = ErrorFile {
+            source: &source,
+            raw: &raw,
+            stem: "x",
+        };
+        let mut diagnostics = Diagnostics::default();
+        let response = &raw.response.as_ref().expect("a response").value;
+        warn_content_type_disagrees(&file, response, None, media_type, &mut diagnostics);
+        diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{} {}",
+                    d.code.id(),
+                    d.start.line,
+                    d.start.column,
+                    d.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_content_type_is_compared_without_its_parameters_or_case() {
+        for headers in [
+            "    Content-Type: application/json; charset=utf-8\n",
+            "    content-type: Application/JSON\n",
+            "    X-Request-Id: r1\n",
+            "    Content-Type: ''\n",
+        ] {
+            assert!(
+                content_type_problems(headers, "application/json").is_empty(),
+                "{headers}"
+            );
+        }
+        assert_eq!(
+            content_type_problems(
+                "    X-Request-Id: r1\n    CONTENT-TYPE: text/html\n",
+                "application/json"
+            ),
+            [
+                "W023 11:19 the `Content-Type` header says `text/html`, but the body is read as `application/json`, as no envelope applies"
+            ]
+        );
+        assert!(
+            content_type_problems(
+                "    Content-Type: text/plain\n",
+                "text/plain; charset=utf-8"
+            )
+            .is_empty()
+        );
+    }
     use crate::codes::value_spells_code as code_matches;
     use serde_json::{Value, json};
 
