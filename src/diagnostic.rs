@@ -60,7 +60,7 @@ codes! {
     DuplicateCode = "E012", Error, "Two files define the same error code, or codes whose pages clash (`x` and `x.md`).";
     StatusOutOfRange = "E013", Error, "An error's HTTP status is not between 400 and 599.";
     UnknownGroup = "E014", Error, "An error names a group that `errdex.yaml` does not define.";
-    UnknownEnvelope = "E015", Error, "A response names an envelope that `errdex.yaml` does not define.";
+    UnknownEnvelope = "E015", Error, "A response, or `default_envelope`, names an envelope that `errdex.yaml` does not define.";
     UnknownRelated = "E016", Error, "`related` or `replaced_by` names a code that does not exist, or `replaced_by` leads back to its own error.";
     DuplicateId = "E017", Error, "Two groups, envelopes or statuses share an id.";
     InvalidBaseUrl = "E018", Error, "`base_url` is not an absolute http(s) URL.";

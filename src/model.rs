@@ -99,6 +99,9 @@ pub struct Config {
     pub auth: Option<String>,
     pub agent_instructions: Option<String>,
     pub envelopes: Vec<Envelope>,
+    /// The envelope a response that names none follows: `default_envelope`, or the
+    /// only envelope; none when there are several and no default.
+    pub default_envelope: Option<String>,
     pub groups: Vec<Group>,
     pub statuses: Vec<StatusRow>,
     pub tips: Vec<String>,

@@ -777,3 +777,105 @@ fn only_unfinished_notes(dir: &Path) -> usize {
     assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stderr));
     diagnostics.len()
 }
+
+/// `default_envelope` names the envelope a response that names none follows, once
+/// errdex.yaml defines several: its body is checked against it, the page and
+/// `errors.json` name it, and `errdex new` leaves it unnamed. A default that names no
+/// envelope is one E015 in errdex.yaml, not a W015 in every file.
+#[test]
+fn a_default_envelope_serves_every_response_that_names_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let config = dir.path().join("c/errdex.yaml");
+    let original = std::fs::read_to_string(&config).expect("init wrote errdex.yaml");
+    let second = "  - id: problem\n    title: Problem details\n    media_type: application/problem+json\n    example: |\n      {\"type\": \"about:blank\", \"status\": 404}\n    pointers:\n      status: /status\ngroups:";
+    let two = original.replacen("groups:", second, 1);
+    let with_default = |default: &str| {
+        std::fs::write(&config, format!("{two}default_envelope: {default}\n")).expect("edit");
+    };
+    let check = |dir: &Path| {
+        let output = errdex(&["check", "--catalog", "c"], dir);
+        (output.status.code(), text(&output.stderr))
+    };
+
+    std::fs::write(&config, &two).expect("edit");
+    let (_, stderr) = check(dir.path());
+    assert_eq!(stderr.matches("warning[W015]").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "or, if most responses have that shape, `default_envelope: standard` in errdex.yaml"
+        ),
+        "{stderr}"
+    );
+
+    with_default("standard");
+    let (status, stderr) = check(dir.path());
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stderr.contains("no errors or warnings"), "{stderr}");
+    // The body is checked against the default: a wrong code there is found.
+    let file = dir.path().join("c/errors/not_found.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("init wrote it");
+    std::fs::write(
+        &file,
+        yaml.replacen("\"code\": \"not_found\"", "\"code\": \"missing\"", 1),
+    )
+    .expect("edit");
+    let (status, stderr) = check(dir.path());
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E022]: the body's code is \"missing\""),
+        "{stderr}"
+    );
+    std::fs::write(&file, &yaml).expect("restore");
+
+    let out = dir.path().join("site");
+    let build = errdex(
+        &[
+            "build",
+            "--catalog",
+            "c",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+        dir.path(),
+    );
+    assert!(build.status.success(), "{}", text(&build.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("errors.json")).expect("written"))
+            .expect("JSON");
+    let not_found = json["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .find(|e| e["code"] == "not_found")
+        .expect("not_found");
+    assert_eq!(not_found["response"]["envelope"], "standard");
+    let page = std::fs::read_to_string(out.join("errors/not_found/index.html")).expect("page");
+    assert!(
+        page.contains("#envelope-standard"),
+        "the page links its envelope"
+    );
+
+    let new = errdex(
+        &["new", "widget_locked", "--status", "423", "--catalog", "c"],
+        dir.path(),
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let stub =
+        std::fs::read_to_string(dir.path().join("c/errors/widget_locked.yaml")).expect("new");
+    assert!(stub.contains("# response:\n#   body: |\n"), "{stub}");
+    std::fs::remove_file(dir.path().join("c/errors/widget_locked.yaml")).expect("remove");
+
+    with_default("standrd");
+    let (status, stderr) = check(dir.path());
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("errdex.yaml:")
+            && stderr.contains(
+                "error[E015]: `default_envelope` names `standrd`, which is not one of the envelopes"
+            ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `standard`?"), "{stderr}");
+    assert!(!stderr.contains("W015"), "{stderr}");
+}

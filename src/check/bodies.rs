@@ -20,6 +20,11 @@ use std::collections::BTreeSet;
 /// The catalog's envelopes, gathered once for every file.
 pub(super) struct Envelopes<'a> {
     all: Vec<&'a RawEnvelope>,
+    /// What a response that names no envelope follows (see [`default_envelope`]).
+    default: Option<&'a RawEnvelope>,
+    /// Whether errdex.yaml sets `default_envelope`, even to an id it does not define
+    /// (E015 there): then a response without `envelope:` is not told to name one too.
+    default_set: bool,
     /// Each envelope's pointers at which its own example has nothing (by envelope id):
     /// reported once in errdex.yaml, not again in every body that follows the example.
     unmet: BTreeSet<(&'a str, &'a str)>,
@@ -38,17 +43,35 @@ impl<'a> Envelopes<'a> {
                     .map(|pointer| (e.id.value.as_str(), pointer.value.as_str()))
             })
             .collect();
-        Envelopes { all, unmet }
+        Envelopes {
+            all,
+            default: default_envelope(config),
+            default_set: config.default_envelope.is_some(),
+            unmet,
+        }
     }
 
     /// The envelope a response follows: the one it names (`named`), or, when it names
-    /// none, the catalog's only envelope, every response's default.
+    /// none, the catalog's default.
     pub(super) fn followed_by(&self, named: Option<&S<String>>) -> Option<&'a RawEnvelope> {
         match named {
             Some(id) => self.all.iter().find(|e| e.id.value == id.value).copied(),
-            None if self.all.len() == 1 => Some(self.all[0]),
-            None => None,
+            None => self.default,
         }
+    }
+}
+
+/// The envelope of a response that names none: the one `default_envelope` names, or,
+/// without that key, the catalog's only envelope. None when the key names no envelope
+/// (E015), or there are several and no default.
+pub fn default_envelope(config: &RawConfig) -> Option<&RawEnvelope> {
+    let mut all = config.envelopes.iter().flat_map(|e| &e.value);
+    match &config.default_envelope {
+        Some(id) => all.find(|e| e.id.value == id.value),
+        None => match (all.next(), all.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        },
     }
 }
 
@@ -224,7 +247,7 @@ pub(super) fn check_body(
     };
     let response = &response.value;
     let envelope = envelopes.followed_by(response.envelope.as_ref());
-    if envelope.is_none() && response.envelope.is_none() {
+    if envelope.is_none() && response.envelope.is_none() && !envelopes.default_set {
         warn_no_envelope_named(&envelopes.all, file, diagnostics);
     }
     // JSON when no envelope applies.
@@ -418,11 +441,12 @@ fn warn_no_envelope_named(
         .collect();
     let help = match envelope_of_shape(envelopes, &response.value.body.value) {
         Some(id) => format!(
-            "the body has the shape of envelope `{}`: add `envelope: {}` under `response:`",
+            "the body has the shape of envelope `{}`: add `envelope: {}` under `response:`, or, if most responses have that shape, `default_envelope: {}` in errdex.yaml",
+            visible(id),
             visible(id),
             visible(id)
         ),
-        None => "add `envelope: <id>` under `response:`; for a body in none of these shapes, define an envelope for it in errdex.yaml (its `pointers` may be left out)".to_owned(),
+        None => "add `envelope: <id>` under `response:`, or set `default_envelope: <id>` in errdex.yaml for every response that names none; for a body in none of these shapes, define an envelope for it in errdex.yaml (its `pointers` may be left out)".to_owned(),
     };
     diagnostics.push(
         at(

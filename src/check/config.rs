@@ -112,6 +112,33 @@ pub(super) fn check_config(
         }
     }
 
+    if let Some(default) = &raw.default_envelope {
+        let ids: Vec<&str> = raw
+            .envelopes
+            .iter()
+            .flat_map(|e| &e.value)
+            .map(|e| e.id.value.as_str())
+            .collect();
+        if !ids.contains(&default.value.as_str()) {
+            let help = match crate::load::closest(&default.value, &ids) {
+                Some(id) => format!("did you mean `{}`?", visible(id)),
+                None => super::cross::known("envelopes", &ids),
+            };
+            diagnostics.push(
+                at(
+                    source,
+                    default,
+                    Code::UnknownEnvelope,
+                    format!(
+                        "`default_envelope` names `{}`, which is not one of the envelopes",
+                        visible(&default.value)
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
+
     if let Some(statuses) = &raw.statuses {
         super::entry::warn_if_empty(source, statuses, "statuses", diagnostics);
         let mut seen = BTreeMap::new();
@@ -608,6 +635,7 @@ pub(super) fn to_model(raw: &RawConfig, base_url: String) -> Config {
         intro: text(&raw.intro),
         auth: text(&raw.auth),
         agent_instructions: text(&raw.agent_instructions),
+        default_envelope: super::bodies::default_envelope(raw).map(|e| e.id.value.clone()),
         envelopes: raw
             .envelopes
             .iter()

@@ -304,7 +304,7 @@ fn report_loop<'a, 'f>(
     }
 }
 
-fn known(what: &str, ids: &[&str]) -> String {
+pub(super) fn known(what: &str, ids: &[&str]) -> String {
     if ids.is_empty() {
         format!("errdex.yaml defines no {what}; add one under `{what}:`")
     } else {

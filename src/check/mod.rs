@@ -22,6 +22,7 @@
 mod bodies;
 mod cache;
 mod config;
+pub use bodies::default_envelope;
 pub use cache::CheckCache;
 pub(crate) use config::LINE_BREAKS;
 pub use config::{is_json_media_type, normalize_base_url, validate_base_url};

@@ -196,8 +196,8 @@ agent:\n  action: {action}\n  guidance: TODO tell an AI agent what to do when it
 
 /// The scaffold's example response, commented out.
 struct ResponseStub {
-    /// The envelope to name: the catalog's first when it has several, as a response
-    /// that names none is then checked against none (W015).
+    /// The envelope to name: the catalog's first when it has several and none is the
+    /// default, as a response that names none is then checked against none (W015).
     envelope: Option<String>,
     /// The example body, one line of JSON.
     body: String,
@@ -222,11 +222,15 @@ fn response_stub(catalog: &std::path::Path, code: &str, sent: &str, status: u16)
     let Ok(config) = crate::load::parse_config(&source) else {
         return generic(None);
     };
-    let envelopes = config.envelopes.map(|e| e.value).unwrap_or_default();
-    let Some(envelope) = envelopes.first() else {
-        return generic(None);
+    // The default envelope, which the response need not name; or, with several and no
+    // default, the first, named.
+    let (envelope, named) = match crate::check::default_envelope(&config) {
+        Some(default) => (default, None),
+        None => match config.envelopes.iter().flat_map(|e| &e.value).next() {
+            Some(first) => (first, Some(first.id.value.clone())),
+            None => return generic(None),
+        },
     };
-    let named = (envelopes.len() > 1).then(|| envelope.id.value.clone());
     let Some(pointers) = &envelope.pointers else {
         return generic(named);
     };

@@ -86,6 +86,9 @@ pub struct RawConfig {
     /// Response body shapes shared by many errors.
     #[serde(default)]
     pub envelopes: Option<S<Vec<RawEnvelope>>>,
+    /// Id of the envelope a response follows when it names none (`response.envelope`). With one envelope, that one is the default anyway.
+    #[serde(default)]
+    pub default_envelope: Option<S<String>>,
     /// Ordered sections (e.g. `auth`, `billing`); the overview and llms.txt follow this order.
     #[serde(default)]
     pub groups: Option<S<Vec<RawGroup>>>,

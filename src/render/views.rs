@@ -567,17 +567,18 @@ pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<St
 }
 
 /// The envelope that applies to an entry's response: the one it names, or the
-/// catalog's only envelope.
+/// catalog's default (`default_envelope`, or its only envelope).
 pub fn envelope_of<'a>(
     catalog: &'a Catalog,
     entry: &ErrorEntry,
 ) -> Option<&'a crate::model::Envelope> {
-    let envelopes = &catalog.config.envelopes;
-    match entry.response.as_ref().and_then(|r| r.envelope.as_deref()) {
-        Some(id) => envelopes.iter().find(|e| e.id == id),
-        None if envelopes.len() == 1 => envelopes.first(),
-        None => None,
-    }
+    let config = &catalog.config;
+    let id = entry
+        .response
+        .as_ref()
+        .and_then(|r| r.envelope.as_deref())
+        .or(config.default_envelope.as_deref())?;
+    config.envelopes.iter().find(|e| e.id == id)
 }
 
 /// The relative path from an error page (`errors/<code>/index.html`) to the site root.
