@@ -348,10 +348,18 @@ fn code_span(text: &str) -> String {
 }
 
 /// An inline code span inside a table cell, where a `|` would end the cell: it is
-/// escaped as `\\|`, which the table reads as a `|` of the cell's text, before the code
+/// escaped as `\|`, which the table reads as a `|` of the cell's text, before the code
 /// span is read.
+///
+/// A text holding `\|` is written as escaped text instead, not code: inside code, GFM
+/// tables disagree on it. GitHub's and markdown-it's show `\\|` as `\|`, micromark's
+/// (remark, MDX) ends the cell there; escaped text (`\\\|`) reads as `\|` in all three.
 fn cell_code_span(text: &str) -> String {
-    span_of(&escape_cell_pipes(&one_line(text)))
+    let line = one_line(text);
+    if line.contains("\\|") {
+        return table_cell(&plain_text(&line));
+    }
+    span_of(&line.replace('|', "\\|"))
 }
 
 /// `text` (one line) between enough backticks that none inside ends the span.
@@ -770,6 +778,11 @@ mod tests {
     #[test]
     fn code_spans_escape_pipes_in_table_cells_only() {
         assert_eq!(cell_code_span("a|b"), "`a\\|b`");
+        // A message holding `\|` is escaped text, which every GFM table reads alike.
+        assert_eq!(cell_code_span("a \\| b"), "a \\\\\\| b");
+        let table = format!("| h |\n| --- |\n| {} |\n", cell_code_span("a \\| b"));
+        let html = crate::markdown::to_html(&table, crate::markdown::SiteLinks::Relative(""));
+        assert!(html.contains("<td>a \\| b</td>"), "{html}");
         assert_eq!(cell_code_span("`x`"), "`` `x` ``");
         // In a list or running text, `\\|` would show its backslash.
         assert_eq!(code_span("GET /a|b"), "`GET /a|b`");
