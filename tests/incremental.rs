@@ -138,6 +138,8 @@ enum Op {
     Delete(Index),
     /// Rename to another code/folder; `true` also updates `code:` to the new name.
     Rename(Index, usize, usize, bool),
+    /// The site's title in errdex.yaml, which every page shows: a full rebuild.
+    SiteTitle(Vec<usize>),
     /// Several edits in one batch, as a debounced burst (e.g. a `git checkout`).
     Batch(Vec<Op>),
 }
@@ -171,6 +173,7 @@ fn single_op() -> impl Strategy<Value = Op> {
         2 => (0..CODES.len(), 0..DIRS.len(), 0..STATUSES.len())
             .prop_map(|(c, d, s)| Op::Create(c, d, s)),
         1 => any::<Index>().prop_map(Op::Delete),
+        1 => words().prop_map(Op::SiteTitle),
         2 => (any::<Index>(), 0..CODES.len(), 0..DIRS.len(), proptest::bool::weighted(0.8))
             .prop_map(|(i, c, d, u)| Op::Rename(i, c, d, u)),
     ]
@@ -343,6 +346,12 @@ impl World {
                 self.write(&to, written_code, spec);
                 vec![self.path(&from), self.path(&to)]
             }
+            Op::SiteTitle(w) => {
+                let config =
+                    CONFIG.replacen("title: Incremental", &format!("title: {}", sentence(w)), 1);
+                std::fs::write(self.root.join("errdex.yaml"), config).expect("write config");
+                vec![self.root.join("errdex.yaml")]
+            }
             Op::Batch(ops) => ops.iter().flat_map(|op| self.apply(op)).collect(),
         }
     }
@@ -395,9 +404,11 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         if touched.is_empty() {
             continue;
         }
+        // As the watcher classifies them: errdex.yaml reloads everything.
+        let config = world.root.join("errdex.yaml");
         let plan = Plan {
-            full: false,
-            files: touched.into_iter().collect(),
+            full: touched.contains(&config),
+            files: touched.into_iter().filter(|p| *p != config).collect(),
         };
         let before = session.files().clone();
         let (diagnostics, expected) = fresh(&world.root);
@@ -497,6 +508,8 @@ fn a_scripted_session_matches_full_builds() {
         Op::Title(any_index(0), vec![4, 5]),
         Op::Break(any_index(1), Breakage::Status),
         Op::Title(any_index(0), vec![6]),
+        // errdex.yaml saved while a file is broken: every page takes it once fixed.
+        Op::SiteTitle(vec![2, 3]),
         Op::Fix(any_index(1)),
         Op::Create(3, 0, 0),
         Op::Rename(any_index(0), 4, 1, true),

@@ -147,6 +147,11 @@ impl Session {
         let full = plan.full || self.catalog.is_none();
         tracing::debug!(full, files = plan.files.len(), "rebuilding");
         if plan.full {
+            // Until a full render succeeds, every page may be out of date: a change to
+            // errdex.yaml, the theme or `static/` saved while the catalog is broken
+            // must reach every page once it is fixed, not only the pages of the files
+            // edited since.
+            self.touched = None;
             let loaded = load_catalog(&self.root)?;
             self.config = loaded.config;
             self.errors = loaded
