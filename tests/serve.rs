@@ -517,6 +517,30 @@ fn head_sends_the_headers_of_get_and_no_body() {
     assert_eq!(missing.status, 404);
 }
 
+/// The not-found page links its style sheet, scripts and icon from the server's root,
+/// not on the base URL `serve` builds with (`http://127.0.0.1:PORT`): a browser that
+/// named the server `localhost` would have them refused by the page's CSP (`'self'`).
+#[test]
+fn the_not_found_page_links_its_assets_from_the_root() {
+    let server = Server::start();
+    let missing = server.get("/errors/gone/deeper/");
+    assert_eq!(missing.status, 404);
+    let html = missing.text();
+    assert!(loads_live_reload(&html), "it reloads when the page appears");
+    // The canonical address names the page and is never fetched.
+    let fetched = html.replace("<link rel=\"canonical\" href=", "");
+    for attribute in ["href=\"", "src=\""] {
+        for link in fetched.split(attribute).skip(1) {
+            let link = &link[..link.find('"').expect("a closed attribute")];
+            assert!(
+                !link.starts_with("http://127.0.0.1"),
+                "{link} is on the base URL, which another host name would not be"
+            );
+        }
+    }
+    assert!(html.contains("href=\"/assets/style."), "{html}");
+}
+
 #[test]
 fn only_get_and_head_are_allowed() {
     let server = Server::start();

@@ -465,8 +465,15 @@ impl<'a> Renderer<'a> {
             markdown_url: None,
             kind: "404",
         };
-        // Hosts serve 404.html at any depth, so its links must not be relative.
-        let root = format!("{}/", config.base_url);
+        // Hosts serve 404.html at any depth, so its links must not be relative. Under
+        // `serve` (the only render with live reload) the site is at the server's root,
+        // and root-relative links keep working when the browser names the server
+        // otherwise than the base URL does (`localhost` for `127.0.0.1`), which the
+        // page's CSP (`'self'`) would refuse.
+        let root = match self.options.live_reload {
+            Some(_) => "/".to_owned(),
+            None => format!("{}/", config.base_url),
+        };
         let context = self.context(&root, page);
         self.theme.render("404.html", &context)
     }
