@@ -806,6 +806,30 @@ fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     assert_eq!(first["type"], "reload", "no stale broken event: {first}");
 }
 
+/// A problem of no one error file (a template that does not compile) reaches the
+/// browsers too, not only the terminal; the fix reloads them.
+#[test]
+fn a_broken_template_is_shown_in_the_page_and_its_fix_reloads_it() {
+    let server = Server::start();
+    let mut events = server.events();
+    let templates = server.catalog.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates folder");
+    let template = templates.join("404.html");
+    std::fs::write(&template, "{% if %}").expect("a half-typed template");
+    let broken = events.wait_for("broken (template)", |e| e["type"] == "broken");
+    let message = broken["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.starts_with("template error: Found"), "{broken:#}");
+    assert!(message.contains("404.html"), "{broken:#}");
+    assert_eq!(broken["diagnostics"][0]["severity"], "error");
+    assert_eq!(server.get("/").status, 200, "the last good site is kept");
+
+    std::fs::remove_file(&template).expect("remove the template");
+    let reload = events.wait_for("reload after the fix", |e| e["type"] == "reload");
+    assert_eq!(reload["type"], "reload");
+}
+
 #[test]
 fn new_files_appear_and_deleted_files_disappear() {
     let server = Server::start();

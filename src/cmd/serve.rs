@@ -22,6 +22,12 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
         .build()?;
     let listener = runtime.block_on(bind(args))?;
     let addr = listener.local_addr()?;
+    if args.port != 0 && addr.port() != args.port {
+        eprintln!(
+            "note: port {} is in use; trying the next free one",
+            args.port
+        );
+    }
     if !addr.ip().is_loopback() {
         eprintln!("warning: serving on {addr}: anyone on your network can read your drafts");
     }
@@ -91,7 +97,14 @@ pub(super) fn run(args: &ServeArgs, ui: Ui) -> anyhow::Result<Outcome> {
                     );
                 }
             }
-            Err(e) => eprintln!("error: {e:#}"),
+            Err(e) => {
+                // A broken template, or a catalog folder without errdex.yaml: shown in
+                // the page as well, with the last good site kept.
+                let message = format!("{e:#}");
+                eprintln!("error: {message}");
+                shared
+                    .report_broken(serde_json::json!([{"severity": "error", "message": message}]));
+            }
         }
         true
     })?;

@@ -44,7 +44,9 @@ pub struct ThemeError {
 
 impl ThemeError {
     fn from_tera(error: &tera::Error) -> Self {
-        let mut message = error.to_string();
+        // Tera's parse errors start with their own `error: `, which the report prints.
+        let text = error.to_string();
+        let mut message = text.strip_prefix("error: ").unwrap_or(&text).to_owned();
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
             message.push_str(": ");

@@ -22,11 +22,14 @@
     diagnostics.forEach(function (d) {
       var item = document.createElement("div");
       item.className = "errdex-overlay-item errdex-" + d.severity;
-      var where = document.createElement("code");
-      where.textContent = d.file + ":" + d.line + ":" + d.column;
+      // A problem of no one file (a template, the catalog folder) has no place or code.
+      if (d.file) {
+        var where = document.createElement("code");
+        where.textContent = d.file + ":" + d.line + ":" + d.column;
+        item.appendChild(where);
+      }
       var msg = document.createElement("p");
-      msg.textContent = d.severity + "[" + d.code + "]: " + d.message;
-      item.appendChild(where);
+      msg.textContent = d.severity + (d.code ? "[" + d.code + "]" : "") + ": " + d.message;
       item.appendChild(msg);
       if (d.help) {
         var help = document.createElement("p");

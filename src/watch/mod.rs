@@ -67,6 +67,9 @@ pub struct Watcher {
     _debouncer: Box<dyn std::any::Any>,
 }
 
+/// The shortest wait of the debouncer's thread between two looks at its events.
+const MIN_TICK: Duration = Duration::from_millis(5);
+
 impl Watcher {
     /// Starts watching `root`; events are queued until [`Watcher::run`].
     pub fn start(root: &Path, out: &Path, options: &WatchOptions) -> anyhow::Result<Self> {
@@ -76,8 +79,9 @@ impl Watcher {
             let _ = sender.send(result);
         };
         // The debouncer's thread wakes every tick; half the debounce keeps saves snappy
-        // while an idle session stays near 0% CPU.
-        let tick = Some(options.debounce / 2);
+        // while an idle session stays near 0% CPU. Never under a few milliseconds:
+        // `--debounce 0` made a tick of zero, a thread spinning on a core while idle.
+        let tick = Some((options.debounce / 2).max(MIN_TICK));
         let debouncer: Box<dyn std::any::Any> = if options.poll {
             let config = notify::Config::default()
                 .with_poll_interval(Duration::from_millis(500))
