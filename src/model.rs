@@ -279,6 +279,15 @@ pub fn page_path(code: &str) -> String {
     format!("/errors/{code}/")
 }
 
+/// Whether `url` is the page `page`, with or without its final `/`, and in either
+/// form of a `base_url` in other letters than ASCII: as written, or as a URI
+/// (`xn--bcher-kva.example`), which is what `errors.json` and an API send.
+pub fn is_page(url: &str, page: &str) -> bool {
+    let same = |url: &str, page: &str| url == page || url == page.trim_end_matches('/');
+    same(url, page)
+        || ((!page.is_ascii() || !url.is_ascii()) && same(&ascii_url(url), &ascii_url(page)))
+}
+
 /// `url` in ASCII, a URI: a host in other letters in its punycode form
 /// (`https://xn--bcher-kva.example`), other characters of the path percent-encoded. The
 /// sitemap protocol and robots.txt ask for it, and `errors.json`'s URLs are URIs (its

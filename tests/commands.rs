@@ -331,6 +331,118 @@ fn lookup_names_the_error_a_pasted_body_names_by_its_code() {
     );
 }
 
+/// An RFC 9457 body names its error by `type`, the page's address, when the envelope
+/// points `docs_url` there; the address alone, pasted, names it too.
+#[test]
+fn lookup_names_the_error_whose_page_a_body_or_the_text_gives() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let lookup = |pasted: &str| lookup_json(dir.path(), pasted);
+    // No code, and a message no template has: only the docs URL says which error.
+    let body = r#"{"error": {"message": "Gadget g_1 is gone", "docs_url": "https://docs.example.com/errors/not_found/"}}"#;
+    assert_eq!(lookup(body), (Some(0), "\"not_found\" \"page\"".to_owned()));
+    for address in [
+        "https://docs.example.com/errors/rate_limited/",
+        "https://docs.example.com/errors/rate_limited",
+        "https://docs.example.com/errors/rate_limited.md",
+    ] {
+        assert_eq!(
+            lookup(address),
+            (Some(0), "\"rate_limited\" \"page\"".to_owned()),
+            "{address}"
+        );
+    }
+    // Another site's page names nothing.
+    assert_eq!(
+        lookup("https://docs.other.example/errors/not_found/").0,
+        Some(1)
+    );
+}
+
+/// What an agent decides from comes with each match: the action, whether and when to
+/// retry, the Markdown to read next, and whether the error is on its way out. A body
+/// whose code names no error of the catalog says so when its message finds one.
+#[test]
+fn lookup_gives_what_an_agent_decides_with() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let run = errdex(
+        &[
+            "lookup",
+            "--catalog",
+            "c",
+            "--json",
+            r#"{"error": {"code": "rate_limited"}}"#,
+        ],
+        dir.path(),
+    );
+    let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
+    let found = &matches[0];
+    assert_eq!(found["action"], "retry_later", "{found:#}");
+    assert_eq!(found["retryable"], true);
+    assert!(found["retry_after"].is_object(), "{found:#}");
+    assert_eq!(found["deprecated"], false);
+    assert_eq!(
+        found["markdown_url"],
+        "https://docs.example.com/errors/rate_limited.md"
+    );
+    let human = errdex(
+        &[
+            "lookup",
+            "--catalog",
+            "c",
+            r#"{"error": {"code": "rate_limited"}}"#,
+        ],
+        dir.path(),
+    );
+    assert!(
+        text(&human.stdout).contains("\n  action: retry_later, retryable after "),
+        "{}",
+        text(&human.stdout)
+    );
+
+    let unknown = r#"{"error": {"code": "gadget_gone", "message": "Widget w_1 not found"}}"#;
+    let run = errdex(&["lookup", "--catalog", "c", "--json", unknown], dir.path());
+    let matches: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).expect("JSON");
+    assert_eq!(matches[0]["code"], "not_found");
+    assert_eq!(
+        matches[0]["note"],
+        "the body's code \"gadget_gone\" names no error in this catalog; matched by its message"
+    );
+    let run = errdex(&["lookup", "--catalog", "c", unknown], dir.path());
+    assert!(
+        text(&run.stderr).contains("note: the body's code \"gadget_gone\" names no error"),
+        "{}",
+        text(&run.stderr)
+    );
+}
+
+/// When two envelopes each find a code in the body (a card's `code` and its
+/// `decline_code`), the error whose message the body holds too is the answer.
+#[test]
+fn lookup_prefers_the_named_error_whose_message_the_body_holds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(errdex(&["init", "c"], dir.path()).status.success());
+    let config = dir.path().join("c/errdex.yaml");
+    let text_of_config = std::fs::read_to_string(&config).expect("init wrote errdex.yaml");
+    let second = "  - id: decline\n    title: Decline\n    example: |\n      {\"error\": {\"code\": \"x\", \"decline_code\": \"y\"}}\n    pointers:\n      code: /error/decline_code\ngroups:";
+    std::fs::write(&config, text_of_config.replacen("groups:", second, 1)).expect("edit");
+    let body = r#"{"error": {"code": "not_found", "decline_code": "rate_limited", "message": "Widget w_9 not found"}}"#;
+    assert_eq!(
+        lookup_json(dir.path(), body),
+        (Some(0), "\"not_found\" \"code\"".to_owned())
+    );
+    // Without a message that decides, both are named.
+    let body = r#"{"error": {"code": "not_found", "decline_code": "rate_limited"}}"#;
+    assert_eq!(
+        lookup_json(dir.path(), body),
+        (
+            Some(0),
+            "\"not_found\" \"code\", \"rate_limited\" \"code\"".to_owned()
+        )
+    );
+}
+
 #[test]
 fn lookup_searches_files_that_share_a_message_and_names_them_all() {
     let dir = tempfile::tempdir().expect("temp dir");

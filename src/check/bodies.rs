@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostics};
 use crate::load::closest;
 use crate::load::raw::{DEFAULT_MEDIA_TYPE, RawConfig, RawEnvelope, RawError, RawResponse, S};
 use crate::message_template::Template;
-use crate::model::{ascii_url, is_no_body};
+use crate::model::{is_no_body, is_page};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -499,15 +499,6 @@ fn docs_url_help(pointer: &str, page: &str, envelope_id: &str) -> String {
     format!(
         "{set}{blank}; or, if the API sends another URL there, drop `docs_url` from the pointers of envelope `{envelope_id}` in errdex.yaml"
     )
-}
-
-/// Whether `url` is the page `page`, with or without its final `/`, and in either
-/// form of a `base_url` in other letters than ASCII: as written, or as a URI
-/// (`xn--bcher-kva.example`), which is what `errors.json` and an API send.
-fn is_page(url: &str, page: &str) -> bool {
-    let same = |url: &str, page: &str| url == page || url == page.trim_end_matches('/');
-    same(url, page)
-        || ((!page.is_ascii() || !url.is_ascii()) && same(&ascii_url(url), &ascii_url(page)))
 }
 
 /// How to fix a body whose code is another one. The body may be a copy from another

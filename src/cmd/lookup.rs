@@ -14,7 +14,7 @@ use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
 use crate::codes::{spells_code, value_spells_code};
 use crate::message_template::{Part, Template, matches_values, parts};
-use crate::model::{Catalog, ErrorEntry};
+use crate::model::{AgentAction, Catalog, ErrorEntry, RetryAfter, is_page};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -31,7 +31,21 @@ struct Match<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
     url: String,
+    /// The error's Markdown, for an agent to read next.
+    markdown_url: String,
     fit: Fit,
+    /// What to do, as the error's page and `errors.json` say: an agent decides from
+    /// these without a second request.
+    action: AgentAction,
+    retryable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after: Option<&'a RetryAfter>,
+    deprecated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_by: Option<&'a str>,
+    /// What the match leaves uncertain: a body whose code names no error here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// How the pasted text holds a message, best first.
@@ -42,6 +56,9 @@ enum Fit {
     /// pointer is the error's code, as the API spells it: the body says which error it
     /// is, whatever its message.
     Code,
+    /// The text is a response body whose docs URL (at an envelope's `docs_url`
+    /// pointer: RFC 9457's `type`) is the error's page, or is the page's address.
+    Page,
     /// The text, trimmed of spaces and enclosing quotes, is an instance of the message,
     /// each placeholder a value without spaces. `check` (E030) makes sure no two codes
     /// have such an instance, so this fit names one error.
@@ -112,6 +129,10 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
             Fit::Code => eprintln!("note: found by the code in the response body"),
+            Fit::Page => eprintln!("note: found by the address of its page"),
+        }
+        if let Some(note) = &matches[0].note {
+            eprintln!("note: {note}");
         }
         for m in &matches {
             let sent_as = m
@@ -122,9 +143,23 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
                 .message
                 .map(|message| format!("\n  message: {message}"))
                 .unwrap_or_default();
+            let retry = match (m.retryable, m.retry_after) {
+                (false, _) => "not retryable".to_owned(),
+                (true, None) => "retryable".to_owned(),
+                (true, Some(after)) => format!("retryable after {}", wait_text(after)),
+            };
+            let replaced = m
+                .replaced_by
+                .map(|code| format!("; replaced by {code}"))
+                .unwrap_or_default();
             println!(
-                "{} (HTTP {}{sent_as}): {}\n  {}{message}\n  {}",
-                m.code, m.status, m.title, m.summary, m.url
+                "{} (HTTP {}{sent_as}): {}\n  {}{message}\n  action: {}, {retry}{replaced}\n  {}",
+                m.code,
+                m.status,
+                m.title,
+                m.summary,
+                m.action.as_str(),
+                m.url
             );
         }
     }
@@ -135,22 +170,47 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The errors a pasted response body names by its code, or every message that fits the
-/// text in the best way any does, in catalog order.
+/// How long to wait, in words: `the Retry-After header, or 30 seconds`.
+fn wait_text(after: &RetryAfter) -> String {
+    let seconds = after.seconds.map(|n| match n {
+        1 => "1 second".to_owned(),
+        n => format!("{n} seconds"),
+    });
+    match (&after.header, seconds) {
+        (Some(header), Some(seconds)) => format!("the {header} header, or {seconds}"),
+        (Some(header), None) => format!("the {header} header"),
+        (None, Some(seconds)) => seconds,
+        (None, None) => "a while".to_owned(),
+    }
+}
+
+/// The errors a pasted response body names by its code or its docs URL, or every
+/// message that fits the text in the best way any does, in catalog order.
 fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
-    let named = named_by_body(catalog, pasted);
+    let (named, fit) = match named_by_code(catalog, pasted) {
+        named if !named.is_empty() => (named, Fit::Code),
+        _ => (named_by_page(catalog, pasted), Fit::Page),
+    };
     if !named.is_empty() {
-        return named
+        // The message of the body, when one of the error's fits it.
+        let with_messages: Vec<(&ErrorEntry, Option<&str>)> = named
             .into_iter()
             .map(|entry| {
-                // The message of the body, when one of the error's fits it.
                 let message = entry
                     .messages
                     .iter()
                     .map(|m| m.message.as_str())
                     .find(|m| pasted.fit(m).is_some());
-                matched(catalog, entry, message, Fit::Code)
+                (entry, message)
             })
+            .collect();
+        // Two envelopes may each name an error (a card's `code` and its
+        // `decline_code`): the one whose message the body has too is the better answer.
+        let any_message = with_messages.iter().any(|(_, m)| m.is_some());
+        return with_messages
+            .into_iter()
+            .filter(|(_, message)| message.is_some() || !any_message)
+            .map(|(entry, message)| matched(catalog, entry, message, fit, None))
             .collect();
     }
     let fitting: Vec<(&ErrorEntry, &str, Fit)> = messages(catalog)
@@ -159,10 +219,15 @@ fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
     let Some(best) = fitting.iter().map(|(_, _, fit)| *fit).min() else {
         return Vec::new();
     };
+    // A body whose code names no error of the catalog, matched by its message: the API
+    // may have a code the catalog does not document yet, whose action may differ.
+    let note = unknown_codes(catalog, pasted).map(|codes| {
+        format!("the body's code {codes} names no error in this catalog; matched by its message")
+    });
     fitting
         .into_iter()
         .filter(|(_, _, fit)| *fit == best)
-        .map(|(entry, message, fit)| matched(catalog, entry, Some(message), fit))
+        .map(|(entry, message, fit)| matched(catalog, entry, Some(message), fit, note.clone()))
         .collect()
 }
 
@@ -171,6 +236,7 @@ fn matched<'a>(
     entry: &'a ErrorEntry,
     message: Option<&'a str>,
     fit: Fit,
+    note: Option<String>,
 ) -> Match<'a> {
     Match {
         code: &entry.code,
@@ -180,23 +246,35 @@ fn matched<'a>(
         summary: crate::markdown::to_plain_text(&entry.summary),
         message,
         url: catalog.page_url(&entry.code),
+        markdown_url: catalog.markdown_url(&entry.code),
         fit,
+        action: entry.agent.action,
+        retryable: entry.retryable,
+        retry_after: entry.retry_after.as_ref(),
+        deprecated: entry.is_deprecated(),
+        replaced_by: entry.replaced_by.as_deref(),
+        note,
     }
 }
 
-/// The errors whose code the pasted body holds at an envelope's `code` pointer, as the
-/// API spells it (`INVALID_ARGUMENT`, or a number for a numeric code), in catalog order.
-fn named_by_body<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
+/// The values the pasted body holds at the envelopes' `code` pointers.
+fn body_codes<'p>(catalog: &Catalog, pasted: &'p Pasted) -> Vec<&'p Value> {
     let Some(body) = &pasted.json else {
         return Vec::new();
     };
-    // `sent_as` is such a spelling too, so it needs no test of its own.
-    let sent: Vec<&Value> = catalog
+    catalog
         .config
         .envelopes
         .iter()
         .filter_map(|envelope| body.pointer(envelope.pointers.code.as_deref()?))
-        .collect();
+        .collect()
+}
+
+/// The errors whose code the pasted body holds at an envelope's `code` pointer, as the
+/// API spells it (`INVALID_ARGUMENT`, or a number for a numeric code), in catalog order.
+fn named_by_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
+    // `sent_as` is such a spelling too, so it needs no test of its own.
+    let sent = body_codes(catalog, pasted);
     catalog
         .errors
         .iter()
@@ -204,6 +282,52 @@ fn named_by_body<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntr
         .filter(|entry| {
             sent.iter()
                 .any(|value| value_spells_code(value, &entry.code))
+        })
+        .collect()
+}
+
+/// The codes (strings or numbers) the pasted body holds at the envelopes' `code`
+/// pointers, as JSON, when there are some and none names an error of the catalog.
+fn unknown_codes(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    let codes: Vec<String> = body_codes(catalog, pasted)
+        .into_iter()
+        .filter(|value| matches!(value, Value::String(_) | Value::Number(_)))
+        .map(|value| crate::check::printable(&crate::check::excerpt(&value.to_string(), 80)))
+        .collect();
+    (!codes.is_empty()).then(|| codes.join(", "))
+}
+
+/// The errors whose page the pasted text names: the docs URL of a body (at an
+/// envelope's `docs_url` pointer, RFC 9457's `type`), or the text itself when it is an
+/// address, of the page or of its Markdown.
+fn named_by_page<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
+    let mut urls: Vec<&str> = pasted
+        .json
+        .iter()
+        .flat_map(|body| {
+            catalog
+                .config
+                .envelopes
+                .iter()
+                .filter_map(|envelope| body.pointer(envelope.pointers.docs_url.as_deref()?))
+        })
+        .filter_map(Value::as_str)
+        .collect();
+    if pasted.text.starts_with("http") && !pasted.text.contains(char::is_whitespace) {
+        urls.push(&pasted.text);
+    }
+    if urls.is_empty() {
+        return Vec::new();
+    }
+    catalog
+        .errors
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|entry| {
+            let page = catalog.page_url(&entry.code);
+            let markdown = catalog.markdown_url(&entry.code);
+            urls.iter()
+                .any(|url| is_page(url, &page) || is_page(url, &markdown))
         })
         .collect()
 }
