@@ -2490,3 +2490,27 @@ fn a_message_column_no_message_fills_is_left_out() {
             .contains("| Message |\n| --- |\n")
     );
 }
+
+/// The page's chip names the header to honour and the seconds to fall back on, as the
+/// agent section and the Markdown do; `seconds: 0` is shown, not taken for none.
+#[test]
+fn the_retry_chip_names_the_header_and_the_seconds() {
+    let dir = copy_of(SMALL);
+    let site = build(path_of(&dir));
+    let page = site.read("errors/rate_limited/index.html");
+    assert!(
+        page.contains("Retry after: <code>Retry-After</code> or 1&nbsp;s</li>"),
+        "{page}"
+    );
+    replace_in(
+        &dir,
+        "errors/rate_limited.yaml",
+        "  header: Retry-After\n  seconds: 1\n",
+        "  seconds: 0\n",
+    );
+    let site = build(path_of(&dir));
+    let page = site.read("errors/rate_limited/index.html");
+    assert!(page.contains("Retry after 0&nbsp;s</li>"), "{page}");
+    assert!(page.contains("Wait 0 seconds before retrying."), "{page}");
+    assert!(site.read("errors/rate_limited.md").contains("0 seconds"));
+}
