@@ -2514,3 +2514,55 @@ fn the_retry_chip_names_the_header_and_the_seconds() {
     assert!(page.contains("Wait 0 seconds before retrying."), "{page}");
     assert!(site.read("errors/rate_limited.md").contains("0 seconds"));
 }
+
+/// llms.txt stays readable by the format's reference parser when nothing fills the
+/// paragraph after the summary (no `agent_instructions`), which it needs to find the
+/// summary, and when a title holds `]`, which ended its reading of a link's text.
+#[test]
+fn llms_txt_without_instructions_and_with_brackets_in_a_title_parses() {
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errdex.yaml",
+        "agent_instructions: |\n  Read `error.code` from the body and open `/errors/{code}.md`. Never retry a charge\n  with a new `Idempotency-Key`.\n",
+        "",
+    );
+    replace_in(
+        &dir,
+        "errors/card_declined.yaml",
+        "title: Card declined",
+        "title: Card declined [issuer]",
+    );
+    let site = build(path_of(&dir));
+    let llms = site.read("llms.txt");
+    assert!(
+        llms.contains("[card_declined: Card declined \\[issuer&#93;]("),
+        "{llms}"
+    );
+    // CommonMark shows the title as written.
+    let html = errdex::markdown::to_html(&llms, errdex::markdown::SiteLinks::Relative(""));
+    assert!(
+        html.contains(">card_declined: Card declined [issuer]</a>"),
+        "{html}"
+    );
+    let Some(parsed) = parse_with_reference_parser(&site.out.join("llms.txt")) else {
+        return;
+    };
+    let catalog = load(path_of(&dir));
+    assert_eq!(
+        parsed["summary"],
+        catalog.config.summary.as_str(),
+        "{parsed:#}"
+    );
+    assert!(
+        parsed["info"]
+            .as_str()
+            .is_some_and(|info| info.starts_with("Each error below links")),
+        "{parsed:#}"
+    );
+    let listed = parsed.to_string();
+    assert!(
+        listed.contains("card_declined: Card declined"),
+        "{parsed:#}"
+    );
+}

@@ -501,14 +501,19 @@ fn llms_header(catalog: &Catalog) -> String {
         plain_text(&config.title),
         inline_markdown(&config.summary, &config.base_url, OVERVIEW)
     );
-    if let Some(instructions) = &config.agent_instructions {
-        out.push_str(&demote_headings(&to_agent_markdown_of(
+    match &config.agent_instructions {
+        Some(instructions) => out.push_str(&demote_headings(&to_agent_markdown_of(
             instructions,
             &config.base_url,
             OVERVIEW,
-        )));
-        out.push_str("\n\n");
+        ))),
+        // Without a paragraph between the summary and the first section, the format's
+        // reference parser takes the summary for the paragraph and finds no summary.
+        None => out.push_str(
+            "Each error below links to its page in Markdown: when it happens, how to fix it, whether a retry can succeed, and what an agent should do.",
+        ),
     }
+    out.push_str("\n\n");
     out
 }
 
@@ -602,7 +607,7 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
     let mut line = format!(
         "- [{}: {}]({}): HTTP {}{sent_as}. {}",
         entry.code,
-        plain_text(&entry.title),
+        link_text(&entry.title),
         catalog.markdown_url(&entry.code),
         entry.status,
         inline_markdown(
@@ -617,6 +622,13 @@ pub fn llms_line(catalog: &Catalog, entry: &ErrorEntry) -> String {
     }
     line.push('\n');
     line
+}
+
+/// Plain text as the text of an llms.txt link. A `]` is written `&#93;`, which Markdown
+/// shows as `]` too: the format's reference parser (the `llms-txt` package) reads a
+/// link's text up to the first `]`, escaped or not, and fails on the whole file.
+fn link_text(text: &str) -> String {
+    plain_text(text).replace("\\]", "&#93;")
 }
 
 /// `Deprecated.`, or `Deprecated; use [code](…/code.md) instead.` for an error with a
@@ -660,7 +672,7 @@ pub fn llms_txt<'p>(catalog: &Catalog, line_of: impl Fn(usize) -> &'p str) -> St
         let _ = write!(
             out,
             "- [{}]({})",
-            plain_text(&link.title),
+            link_text(&link.title),
             link_destination(&link.url, base)
         );
         if let Some(description) = &link.description {
