@@ -425,7 +425,8 @@ fn opens_fence(line: &str) -> bool {
 /// Plain text (a title, a name) made fit for Markdown: one line, with every character
 /// Markdown reads as markup escaped, so it shows as written and can never open an HTML
 /// tag, a link or a code span. `<` becomes an entity because not every Markdown renderer
-/// honours `\<`. A final `#` is escaped too: at the end of a heading (`# x: Retry #`),
+/// honours `\<` (Markdown.pl's escapes leave it out), and so does the `&` of a character
+/// reference (`&amp;` in a title is shown as `&amp;`, not `&`). A final `#` is escaped too: at the end of a heading (`# x: Retry #`),
 /// CommonMark reads a run of `#` after a space as the heading's closing sequence, and
 /// drops it.
 fn plain_text(text: &str) -> String {
@@ -433,9 +434,16 @@ fn plain_text(text: &str) -> String {
     let line = one_line(text);
     for (at, c) in line.char_indices() {
         match c {
-            // A backslash escape, not `&lt;`: agents read the Markdown as it is written.
-            '&' if names_a_character(&line[at + 1..]) => out.push_str("\\&"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' => {
+            '<' => out.push_str("&lt;"),
+            '&' if names_a_character(&line[at + 1..]) => out.push_str("&amp;"),
+            // Between two letters or digits a `_` can neither open nor close emphasis
+            // (CommonMark's flanking rules): `INVALID_ARGUMENT` reads as written.
+            '_' if line[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+                && line[at + 1..].chars().next().is_some_and(char::is_alphanumeric) =>
+            {
+                out.push('_');
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -819,12 +827,13 @@ mod tests {
     fn plain_text_never_opens_a_tag_or_a_link() {
         assert_eq!(
             plain_text("a <img src=x>\n[b](javascript:x) *c*"),
-            "a \\<img src=x> \\[b\\](javascript:x) \\*c\\*"
+            "a &lt;img src=x> \\[b\\](javascript:x) \\*c\\*"
         );
+        assert_eq!(plain_text("INVALID_ARGUMENT _x_ a_ _b"), "INVALID_ARGUMENT \\_x\\_ a\\_ \\_b");
         // A title is shown as written, `&amp;` too; a lone `&` needs no escape.
         assert_eq!(
             plain_text("Use &amp; &#38; &#x26; & &; &a b;"),
-            "Use \\&amp; \\&#38; \\&#x26; & &; &a b;"
+            "Use &amp;amp; &amp;#38; &amp;#x26; & &; &a b;"
         );
         for (title, shown) in [
             (
@@ -832,6 +841,7 @@ mod tests {
                 "a &lt;b&gt; &amp;amp; &amp;#38; &amp; c",
             ),
             ("x < y && z", "x &lt; y &amp;&amp; z"),
+            ("INVALID_ARGUMENT or _x_", "INVALID_ARGUMENT or _x_"),
         ] {
             let heading = format!("# {}", plain_text(title));
             let html = crate::markdown::to_html(&heading, crate::markdown::SiteLinks::Relative(""));
