@@ -424,7 +424,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
     let error = serde_json::json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["code", "title", "status", "summary", "description", "type", "doc_url", "markdown_url", "retryable", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links"],
+        "required": ["code", "title", "status", "summary", "description", "group", "type", "doc_url", "markdown_url", "retryable", "retry_after", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links", "since", "deprecated", "replaced_by"],
         "properties": {
             "code": {"type": "string", "pattern": crate::load::raw::CODE_PATTERN, "description": "Stable error code; also the URL slug."},
             "sent_as": {"type": "string", "description": "The code as the API sends it in a response body, present when it is spelled otherwise than `code` (`INVALID_ARGUMENT` for `invalid_argument`). Match a response's code against this or `code`."},
@@ -439,8 +439,12 @@ pub fn errors_schema(catalog: &Catalog) -> String {
             "retryable": {"type": "boolean", "description": "May the same request succeed later unchanged?"},
             "retry_after": {
                 "type": ["object", "null"],
+                "description": "How long to wait before sending the same request again; null when the catalog does not say.",
                 "additionalProperties": false,
-                "properties": {"header": {"type": "string"}, "seconds": {"type": "integer", "minimum": 0}}
+                "properties": {
+                    "header": {"type": "string", "description": "The response header that says how long to wait (`Retry-After`: seconds or an HTTP date, RFC 9110; another header in the API's own unit, which the error's guidance explains). Honour it when the response has it."},
+                    "seconds": {"type": "integer", "minimum": 0, "description": "Seconds to wait when the response has no such header, or when no header is named."}
+                }
             },
             "agent": {
                 "type": "object",
@@ -454,7 +458,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
             "when": markdown_list,
             "messages": {"type": "array", "items": {
                 "type": "object", "additionalProperties": false, "required": ["message"],
-                "properties": {"message": {"type": "string", "description": "Exact message; `{name}` marks a variable part."}, "cause": {"type": "string"}, "resolution": {"type": "string"}}
+                "properties": {"message": {"type": "string", "description": "Exact message, as a template: `{name}` (an ASCII letter or `_`, then ASCII letters, digits, `_`, `.` or `-`) marks a part that varies and matches any text of one character or more; every other character, other braces included, matches itself."}, "cause": {"type": "string"}, "resolution": {"type": "string"}}
             }},
             "causes": {"type": "array", "items": {
                 "type": "object", "additionalProperties": false, "required": ["cause", "resolution"],
