@@ -1018,3 +1018,57 @@ fn every_file_the_site_serves_may_be_linked_to() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("E042"), "{}", run.stderr);
 }
+
+/// `watch` writes only what a rebuild changed, into the site it wrote before; when that
+/// folder is gone (deleted while `watch` runs), the next rebuild writes the whole site,
+/// marker included, so a later `build` still takes it for errdex's own.
+#[test]
+fn watch_writes_the_whole_site_again_when_its_folder_was_deleted() {
+    let (dir, catalog) = catalog_copy(concat!(env!("CARGO_MANIFEST_DIR"), "/catalog"));
+    let out = dir.path().join("site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["watch", "--debounce", "20", "--catalog"])
+        .arg(&catalog)
+        .arg("--out")
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("errdex watch starts");
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !done() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let marker = out.join(errdex::write::MARKER);
+    wait_for("the first write", &|| marker.is_file());
+    std::fs::remove_dir_all(&out).expect("delete the site");
+    let file = catalog.join("errors/rate_limited.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("read");
+    let edited = yaml.replacen("title: ", "title: Edited ", 1);
+    std::fs::write(&file, &edited).expect("edit");
+    let page = out.join("errors/rate_limited/index.html");
+    wait_for("the edited page", &|| {
+        std::fs::read_to_string(&page).is_ok_and(|html| html.contains("Edited "))
+    });
+    // Give the write its last files, then compare with a fresh build.
+    wait_for("the overview", &|| {
+        out.join("index.html").is_file() && marker.is_file()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let fresh = dir.path().join("fresh");
+    build_ok(&catalog, &fresh);
+    assert_same_tree(
+        &tree(&fresh),
+        &tree(&out),
+        "the rewritten site and a fresh build",
+    );
+}

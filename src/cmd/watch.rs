@@ -81,6 +81,10 @@ pub(super) fn report(session: &Session, rebuild: &Rebuild, what: Option<&str>, u
 /// checks), later ones in place, only the files that changed.
 struct OutputWriter {
     out: std::path::PathBuf,
+    /// What was asked for (`--out`, the catalog, `--force`), to check again.
+    requested: std::path::PathBuf,
+    catalog: std::path::PathBuf,
+    force: bool,
     written: Option<crate::render::Files>,
 }
 
@@ -89,13 +93,30 @@ impl OutputWriter {
     fn new(args: &WatchArgs) -> anyhow::Result<Self> {
         let out =
             crate::write::check_destination(&args.out, &args.watch.catalog.catalog, args.force)?;
-        Ok(OutputWriter { out, written: None })
+        Ok(OutputWriter {
+            out,
+            requested: args.out.clone(),
+            catalog: args.watch.catalog.catalog.clone(),
+            force: args.force,
+            written: None,
+        })
     }
 
     /// Writes the session's current output if the rebuild succeeded.
     fn write(&mut self, session: &Session, rebuild: &Rebuild) -> anyhow::Result<()> {
         if rebuild.broken {
             return Ok(());
+        }
+        // An output folder deleted (or emptied) since the last write gets a whole new
+        // site, not only the files of this rebuild: the rest would be missing, and the
+        // marker too, which `build` then takes for someone else's folder.
+        if self.written.is_some() && !self.out.join(crate::write::MARKER).is_file() {
+            eprintln!(
+                "note: {} lost its files since the last write; writing the whole site",
+                self.out.display()
+            );
+            self.out = crate::write::check_destination(&self.requested, &self.catalog, self.force)?;
+            self.written = None;
         }
         match &self.written {
             None => {

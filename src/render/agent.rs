@@ -438,8 +438,14 @@ fn plain_text(text: &str) -> String {
             '&' if names_a_character(&line[at + 1..]) => out.push_str("&amp;"),
             // Between two letters or digits a `_` can neither open nor close emphasis
             // (CommonMark's flanking rules): `INVALID_ARGUMENT` reads as written.
-            '_' if line[..at].chars().next_back().is_some_and(char::is_alphanumeric)
-                && line[at + 1..].chars().next().is_some_and(char::is_alphanumeric) =>
+            '_' if line[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && line[at + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric) =>
             {
                 out.push('_');
             }
@@ -829,7 +835,10 @@ mod tests {
             plain_text("a <img src=x>\n[b](javascript:x) *c*"),
             "a &lt;img src=x> \\[b\\](javascript:x) \\*c\\*"
         );
-        assert_eq!(plain_text("INVALID_ARGUMENT _x_ a_ _b"), "INVALID_ARGUMENT \\_x\\_ a\\_ \\_b");
+        assert_eq!(
+            plain_text("INVALID_ARGUMENT _x_ a_ _b"),
+            "INVALID_ARGUMENT \\_x\\_ a\\_ \\_b"
+        );
         // A title is shown as written, `&amp;` too; a lone `&` needs no escape.
         assert_eq!(
             plain_text("Use &amp; &#38; &#x26; & &; &a b;"),
