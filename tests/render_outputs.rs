@@ -1537,7 +1537,10 @@ fn a_writers_heading_never_passes_for_a_pages_title() {
     assert_eq!(h1(page).len(), 1, "{page}");
     assert!(page.contains("\n## Overview\n"), "{page}");
     assert!(page.contains("\nDetails\n-------\n"), "{page}");
-    assert!(page.contains("\n## What to do\n"), "{page}");
+    // The guidance sits under the page's `## If you're an AI agent`: its `#` goes two
+    // down, so an agent splitting the page at `## ` keeps it in that section.
+    assert!(page.contains("\n### What to do\n"), "{page}");
+    assert!(!page.contains("\n## What to do\n"), "{page}");
     // In llms-full.txt, each error is one `#` title; none of the writer's adds another.
     let full = file(&files, "llms-full.txt");
     assert_eq!(h1(full).len(), 1 + catalog.errors.len(), "{full:?}");

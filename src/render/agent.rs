@@ -33,6 +33,11 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let page = page_path(&entry.code);
     // Under the page's `#` title, the writer's headings go one level down.
     let md = |text: &str| to_agent_markdown_of(&headings_one_level_down(text), base, &page);
+    // A text under one of the page's `##` sections (the guidance, a deprecation note, an
+    // envelope's description) goes one more, so its `# Heading` cannot pass for the next
+    // section to an agent that splits the page at `## `. (A setext heading has no third
+    // level: an underlined one stays at the second.)
+    let in_section = |text: &str| md(&headings_one_level_down(text));
     // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
     // the place it ends up: see `inline_markdown`.
     let cell = |text: &str| table_cell(&inline_markdown(text, base, &page));
@@ -98,7 +103,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         out.push_str(&md(description));
         out.push_str("\n\n");
     }
-    lifecycle_section(&mut out, catalog, entry, &md);
+    lifecycle_section(&mut out, catalog, entry, &in_section);
     list_section(&mut out, "When it fires", &entry.when, &md, false);
     if !entry.causes.is_empty() {
         out.push_str("## Causes\n\n| Cause | Resolution |\n| --- | --- |\n");
@@ -163,7 +168,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
                 code_span(&envelope.media_type)
             );
             if let Some(description) = &envelope.description {
-                out.push_str(&md(description));
+                out.push_str(&in_section(description));
                 out.push_str("\n\n");
             }
         }
@@ -213,7 +218,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         entry.agent.action.as_str(),
         entry.agent.action.label()
     );
-    out.push_str(&md(&entry.agent.guidance));
+    out.push_str(&in_section(&entry.agent.guidance));
     out.push_str("\n\n");
     if !entry.related.is_empty() {
         out.push_str("## Related\n\n");
