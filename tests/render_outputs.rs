@@ -1602,7 +1602,9 @@ fn headings_in_agent_instructions_never_add_llms_txt_sections() {
         for demoted in ["**Rules**", "**Setext**", "**Also**", "**Deep**"] {
             assert!(text.contains(demoted), "{path}: {demoted} missing");
         }
-        assert!(text.contains("```\n# not a heading\n```"), "{path}");
+        // A code block with a line starting with `#` is one space in (see
+        // `a_hash_line_in_a_code_block_of_the_instructions_is_no_llms_txt_section`).
+        assert!(text.contains(" ```\n # not a heading\n ```"), "{path}");
     }
 }
 
@@ -2566,6 +2568,42 @@ fn llms_txt_without_instructions_and_with_brackets_in_a_title_parses() {
     let listed = parsed.to_string();
     assert!(
         listed.contains("card_declined: Card declined"),
+        "{parsed:#}"
+    );
+}
+
+/// A `##` line inside a code block of `agent_instructions` is code: the reference
+/// parser, which splits llms.txt at every line starting with `##`, finds no section in it.
+#[test]
+fn a_hash_line_in_a_code_block_of_the_instructions_is_no_llms_txt_section() {
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errdex.yaml",
+        "  with a new `Idempotency-Key`.\n",
+        "  with a new `Idempotency-Key`.\n\n  ```sh\n  ## retry by hand\n  curl https://api.test/charges\n  ```\n",
+    );
+    let site = build(path_of(&dir));
+    let llms = site.read("llms.txt");
+    assert!(llms.contains(" ```sh\n ## retry by hand\n"), "{llms}");
+    let Some(parsed) = parse_with_reference_parser(&site.out.join("llms.txt")) else {
+        return;
+    };
+    let names: Vec<&str> = parsed["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| s[0].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["Payments", "Authentication", "Other errors", "Optional"],
+        "{parsed:#}"
+    );
+    assert!(
+        parsed["info"]
+            .as_str()
+            .is_some_and(|i| i.contains("## retry by hand")),
         "{parsed:#}"
     );
 }

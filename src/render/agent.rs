@@ -521,10 +521,8 @@ fn llms_header(catalog: &Catalog) -> String {
         inline_markdown(&config.summary, &config.base_url, OVERVIEW)
     );
     match &config.agent_instructions {
-        Some(instructions) => out.push_str(&demote_headings(&to_agent_markdown_of(
-            instructions,
-            &config.base_url,
-            OVERVIEW,
+        Some(instructions) => out.push_str(&fences_off_the_margin(&demote_headings(
+            &to_agent_markdown_of(instructions, &config.base_url, OVERVIEW),
         ))),
         // Without a paragraph between the summary and the first section, the format's
         // reference parser takes the summary for the paragraph and finds no summary.
@@ -570,6 +568,38 @@ fn demote_headings(markdown: &str) -> String {
                     });
                 }
             }
+        }
+    }
+    crate::markdown::with_edits(markdown, edits)
+}
+
+/// Each top-level fenced code block holding a line that starts with `#` moved one space
+/// in, fences and all: the llms.txt reference parser splits the file into sections at
+/// every line starting with `##`, code or not. A fence indented one space takes one
+/// space off each of its lines (CommonMark 4.5), so the code reads the same.
+fn fences_off_the_margin(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_)))
+                if depth == 0 =>
+            {
+                let block = &markdown[range.clone()];
+                let indent = block.len() - block.trim_start_matches(' ').len();
+                if indent <= 2 && block.lines().any(|line| line.starts_with('#')) {
+                    let moved: String = block
+                        .split_inclusive('\n')
+                        .map(|line| format!(" {line}"))
+                        .collect();
+                    edits.push((range, moved));
+                }
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     crate::markdown::with_edits(markdown, edits)
@@ -873,6 +903,27 @@ mod tests {
         assert_eq!(
             link_destination("https://a.test/?q=a&amp;b|c", "https://b.test"),
             "https://a.test/?q=a\\&amp;b%7Cc"
+        );
+    }
+
+    #[test]
+    fn a_fenced_line_starting_with_a_hash_leaves_the_margin() {
+        let moved =
+            fences_off_the_margin("Text\n\n```sh\n## comment\necho\n```\n\n> ```\n> # q\n> ```\n");
+        assert_eq!(
+            moved,
+            "Text\n\n ```sh\n ## comment\n echo\n ```\n\n> ```\n> # q\n> ```\n"
+        );
+        // The code reads the same.
+        let html =
+            |md: &str| crate::markdown::to_html(md, crate::markdown::SiteLinks::Relative(""));
+        assert_eq!(
+            html(&moved),
+            html("Text\n\n```sh\n## comment\necho\n```\n\n> ```\n> # q\n> ```\n")
+        );
+        assert_eq!(
+            fences_off_the_margin("```\ncode\n```\n"),
+            "```\ncode\n```\n"
         );
     }
 
