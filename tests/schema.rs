@@ -47,6 +47,21 @@ fn check_strict(catalog: &Path) -> std::process::Output {
         .expect("errdex runs")
 }
 
+/// A catalog at `catalog` of a minimal errdex.yaml and one error file, `errors/<stem>.yaml`
+/// holding `text`; returns that file's path.
+fn write_catalog(catalog: &Path, stem: &str, text: &str) -> PathBuf {
+    let errors = catalog.join("errors");
+    std::fs::create_dir_all(&errors).expect("mkdir");
+    std::fs::write(
+        catalog.join("errdex.yaml"),
+        "title: T\nsummary: S.\nbase_url: https://docs.example.com\n",
+    )
+    .expect("write");
+    let file = errors.join(format!("{stem}.yaml"));
+    std::fs::write(&file, text).expect("write");
+    file
+}
+
 /// Runs check-jsonschema; `None` when it is not installed (outside CI).
 fn validate(schema: &Path, files: &[PathBuf]) -> Option<bool> {
     match Command::new("check-jsonschema")
@@ -294,15 +309,8 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
         ),
     ] {
         let catalog = dir.path().join(format!("case_{stem}_{}", lines.len()));
+        let file = write_catalog(&catalog, stem, &error_file(stem, lines));
         let errors = catalog.join("errors");
-        std::fs::create_dir_all(&errors).expect("mkdir");
-        std::fs::write(
-            catalog.join("errdex.yaml"),
-            "title: T\nsummary: S.\nbase_url: https://docs.example.com\n",
-        )
-        .expect("write");
-        let file = errors.join(format!("{stem}.yaml"));
-        std::fs::write(&file, error_file(stem, lines)).expect("write");
         if stem != "20003" {
             std::fs::write(errors.join("20003.yaml"), error_file("20003", "")).expect("write");
         }
@@ -379,15 +387,7 @@ fn what_check_refuses_in_a_text_the_schema_refuses_too() {
             };
         }
         let catalog = dir.path().join(format!("case_{}", code.replace('.', "_")));
-        let errors = catalog.join("errors");
-        std::fs::create_dir_all(&errors).expect("mkdir");
-        std::fs::write(
-            catalog.join("errdex.yaml"),
-            "title: T\nsummary: S.\nbase_url: https://docs.example.com\n",
-        )
-        .expect("write");
-        let file = errors.join(format!("{code}.yaml"));
-        std::fs::write(&file, &text).expect("write");
+        let file = write_catalog(&catalog, code, &text);
         let check = check_strict(&catalog);
         let stderr = String::from_utf8_lossy(&check.stderr);
         if refused_with.is_empty() {

@@ -549,40 +549,13 @@ fn described(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::{code_as_json, is_page, warn_content_type_disagrees};
-    use crate::check::ErrorFile;
-    use crate::diagnostic::Diagnostics;
-    use crate::source::SourceFile;
 
     /// `code line:column message` of W023 for a response with these `headers` lines, its
     /// body read as `media_type` with no envelope.
     fn content_type_problems(headers: &str, media_type: &str) -> Vec<String> {
-        let text = format!(
-            "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\nagent: {{action: stop, guidance: g}}\nresponse:\n  body: '{{}}'\n  headers:\n{headers}"
-        );
-        let source = SourceFile::new("errors/x.yaml", text);
-        let Ok(raw) = crate::load::parse_error(&source) else {
-            panic!("the response parses: {headers}");
-        };
-        let file = ErrorFile {
-            source: &source,
-            raw: &raw,
-            stem: "x",
-        };
-        let mut diagnostics = Diagnostics::default();
-        let response = &raw.response.as_ref().expect("a response").value;
-        warn_content_type_disagrees(&file, response, None, media_type, &mut diagnostics);
-        diagnostics
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {}:{} {}",
-                    d.code.id(),
-                    d.start.line,
-                    d.start.column,
-                    d.message
-                )
-            })
-            .collect()
+        crate::check::response_header_problems(headers, |file, response, diagnostics| {
+            warn_content_type_disagrees(file, response, None, media_type, diagnostics);
+        })
     }
 
     #[test]

@@ -127,28 +127,9 @@ mod tests {
     /// `code line:column message` of what the header check finds in a response with
     /// these `headers` lines.
     fn header_problems(headers: &str) -> Vec<String> {
-        let text = format!(
-            "code: x\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\nagent: {{action: retry_later, guidance: g}}\nresponse:\n  body: '{{}}'\n  headers:\n{headers}"
-        );
-        let source = SourceFile::new("errors/x.yaml", text);
-        let Ok(raw) = crate::load::parse_error(&source) else {
-            panic!("the response parses: {headers}");
-        };
-        let file = ErrorFile {
-            source: &source,
-            raw: &raw,
-            stem: "x",
-        };
-        let mut diagnostics = Diagnostics::default();
-        check_headers(&file, &mut diagnostics);
-        diagnostics
-            .sorted()
-            .iter()
-            .map(|d| {
-                let (line, column) = (d.start.line, d.start.column);
-                format!("{} {line}:{column} {}", d.code.id(), d.message)
-            })
-            .collect()
+        crate::check::response_header_problems(headers, |file, _, diagnostics| {
+            check_headers(file, diagnostics);
+        })
     }
 
     #[test]

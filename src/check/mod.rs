@@ -684,6 +684,38 @@ fn as_read(written: &str, quote: Option<char>) -> impl Iterator<Item = (usize, c
     })
 }
 
+/// `code line:column message` of what `check` finds in an error file whose response
+/// has these `headers` lines, for the tests of the checks that read a response.
+#[cfg(test)]
+pub(crate) fn response_header_problems(
+    headers: &str,
+    check: impl FnOnce(&ErrorFile<'_>, &crate::load::raw::RawResponse, &mut Diagnostics),
+) -> Vec<String> {
+    let text = format!(
+        "code: x\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\nagent: {{action: retry_later, guidance: g}}\nresponse:\n  body: '{{}}'\n  headers:\n{headers}"
+    );
+    let source = SourceFile::new("errors/x.yaml", text);
+    let Ok(raw) = crate::load::parse_error(&source) else {
+        panic!("the response parses: {headers}");
+    };
+    let file = ErrorFile {
+        source: &source,
+        raw: &raw,
+        stem: "x",
+    };
+    let mut diagnostics = Diagnostics::default();
+    let response = &raw.response.as_ref().expect("a response").value;
+    check(&file, response, &mut diagnostics);
+    diagnostics
+        .sorted()
+        .iter()
+        .map(|d| {
+            let (line, column) = (d.start.line, d.start.column);
+            format!("{} {line}:{column} {}", d.code.id(), d.message)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_text_in_file;
