@@ -830,6 +830,36 @@ fn a_broken_template_is_shown_in_the_page_and_its_fix_reloads_it() {
     assert_eq!(reload["type"], "reload");
 }
 
+/// The catalog folder deleted while serving: browsers are told, the last good site stays
+/// up, and once the folder is back it is watched again: an edit in it reloads the page.
+#[test]
+fn a_deleted_catalog_folder_is_reported_and_watched_again_when_it_is_back() {
+    let server = Server::start();
+    let mut events = server.events();
+    let kept = server.catalog.with_extension("kept");
+    copy_dir(&server.catalog, &kept);
+    std::fs::remove_dir_all(&server.catalog).expect("delete the catalog folder");
+    let gone = events.wait_for("broken (folder gone)", |e| {
+        e["type"] == "broken" && e.to_string().contains("does not exist")
+    });
+    assert_eq!(gone["diagnostics"][0]["severity"], "error", "{gone:#}");
+    assert_eq!(
+        server.get("/errors/rate_limited/").status,
+        200,
+        "the last good site"
+    );
+
+    copy_dir(&kept, &server.catalog);
+    events.wait_for("reload (folder back)", |e| e["type"] == "reload");
+    let file = server.error_file("rate_limited");
+    save_atomically(&file, &with_title(&read(&file), "Back again"));
+    server.wait_for(
+        "/errors/rate_limited/",
+        "the edit in the folder made again",
+        |r| r.status == 200 && r.text().contains("Back again"),
+    );
+}
+
 #[test]
 fn new_files_appear_and_deleted_files_disappear() {
     let server = Server::start();

@@ -63,9 +63,15 @@ pub struct Watcher {
     root: PathBuf,
     out: PathBuf,
     receiver: mpsc::Receiver<DebounceEventResult>,
-    /// Keeps the debouncer alive: dropping it stops watching.
-    _debouncer: Box<dyn std::any::Any>,
+    /// Watches the catalog folder (again): the debouncer lives in it, and dropping it
+    /// stops watching. A folder deleted and made again is a new folder to the system's
+    /// events, which the first watch never reports on.
+    watch_root: Box<dyn FnMut() -> notify::Result<()>>,
 }
+
+/// How often `run` looks whether the catalog folder is still there: deleting it (or
+/// moving it away) sends no event about it the plans would see.
+const ROOT_CHECK: Duration = Duration::from_secs(1);
 
 /// The shortest wait of the debouncer's thread between two looks at its events.
 const MIN_TICK: Duration = Duration::from_millis(5);
@@ -82,7 +88,7 @@ impl Watcher {
         // while an idle session stays near 0% CPU. Never under a few milliseconds:
         // `--debounce 0` made a tick of zero, a thread spinning on a core while idle.
         let tick = Some((options.debounce / 2).max(MIN_TICK));
-        let debouncer: Box<dyn std::any::Any> = if options.poll {
+        let watch_root: Box<dyn FnMut() -> notify::Result<()>> = if options.poll {
             let config = notify::Config::default()
                 .with_poll_interval(Duration::from_millis(500))
                 .with_compare_contents(true);
@@ -94,37 +100,64 @@ impl Watcher {
                 config,
             )?;
             debouncer.watch(&absolute_root, RecursiveMode::Recursive)?;
-            Box::new(debouncer)
+            let root = absolute_root.clone();
+            Box::new(move || debouncer.watch(&root, RecursiveMode::Recursive))
         } else {
             let mut debouncer = new_debouncer(options.debounce, tick, handler)?;
             debouncer.watch(&absolute_root, RecursiveMode::Recursive)?;
-            Box::new(debouncer)
+            let root = absolute_root.clone();
+            Box::new(move || debouncer.watch(&root, RecursiveMode::Recursive))
         };
         Ok(Watcher {
             given_root: root.to_owned(),
             root: absolute_root,
             out: absolute(out),
             receiver,
-            _debouncer: debouncer,
+            watch_root,
         })
     }
 
     /// Calls `on_change` with each non-empty plan, including changes queued since
     /// [`Watcher::start`]. Blocks until `on_change` returns `false` or the watcher stops.
-    pub fn run(self, mut on_change: impl FnMut(Plan) -> bool) -> anyhow::Result<()> {
-        for result in &self.receiver {
-            match result {
-                Ok(events) => {
-                    let plan = self.plan(&events);
-                    if !plan.is_empty() && !on_change(plan) {
-                        break;
-                    }
-                }
-                Err(errors) => {
+    ///
+    /// When the catalog folder disappears, `on_change` gets a full plan, whose rebuild
+    /// reports the folder missing; when it is back, it is watched again and rebuilt.
+    pub fn run(mut self, mut on_change: impl FnMut(Plan) -> bool) -> anyhow::Result<()> {
+        let full = || Plan {
+            full: true,
+            ..Plan::default()
+        };
+        let mut missing = false;
+        loop {
+            let plan = match self.receiver.recv_timeout(ROOT_CHECK) {
+                Ok(Ok(events)) => self.plan(&events),
+                Ok(Err(errors)) => {
                     for error in errors {
                         eprintln!("warning: file watcher: {error}");
                     }
+                    Plan::default()
                 }
+                Err(mpsc::RecvTimeoutError::Timeout) => Plan::default(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            let plan = match (missing, self.root.is_dir()) {
+                (false, false) => {
+                    missing = true;
+                    full()
+                }
+                (true, true) => match (self.watch_root)() {
+                    Ok(()) => {
+                        missing = false;
+                        full()
+                    }
+                    // Not readable yet (being copied back, say): the next look retries.
+                    Err(_) => Plan::default(),
+                },
+                (true, false) => Plan::default(),
+                (false, true) => plan,
+            };
+            if !plan.is_empty() && !on_change(plan) {
+                break;
             }
         }
         Ok(())
