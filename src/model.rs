@@ -243,6 +243,24 @@ pub struct RetryAfter {
     pub seconds: Option<u64>,
 }
 
+impl RetryAfter {
+    /// How long to wait, in words (`the Retry-After header, or 30 seconds`), with the
+    /// header's name as `header` writes it; none when it names neither.
+    pub fn in_words(&self, header: impl Fn(&str) -> String) -> Option<String> {
+        let seconds = self.seconds.map(|n| match n {
+            1 => "1 second".to_owned(),
+            n => format!("{n} seconds"),
+        });
+        match (&self.header, seconds) {
+            (Some(name), Some(seconds)) => {
+                Some(format!("the {} header, or {seconds}", header(name)))
+            }
+            (Some(name), None) => Some(format!("the {} header", header(name))),
+            (None, seconds) => seconds,
+        }
+    }
+}
+
 /// Agent guidance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agent {
@@ -256,12 +274,32 @@ impl ErrorEntry {
     pub fn is_deprecated(&self) -> bool {
         self.deprecated.is_some() || self.replaced_by.is_some()
     }
+
+    /// Whether some message has a `cause`, and whether some has a `resolution`: a
+    /// messages table shows only the columns some message fills.
+    pub fn message_columns(&self) -> (bool, bool) {
+        let filled = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        (
+            self.messages.iter().any(|m| filled(&m.cause)),
+            self.messages.iter().any(|m| filled(&m.resolution)),
+        )
+    }
 }
 
 impl Response {
     /// Whether the API sends a body with this response (see [`is_no_body`]).
     pub fn has_body(&self) -> bool {
         !is_no_body(&self.body)
+    }
+
+    /// The `Content-Type` an example shows before its headers, `media_type` (the
+    /// envelope's): when it has a body and its headers name none.
+    pub fn implied_content_type<'m>(&self, media_type: &'m str) -> Option<&'m str> {
+        let named = self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        (self.has_body() && !named).then_some(media_type)
     }
 }
 

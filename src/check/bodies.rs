@@ -189,10 +189,7 @@ fn warn_content_type_disagrees(
     media_type: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let essence = |value: &str| {
-        let essence = value.split(';').next().unwrap_or_default().trim();
-        essence.to_ascii_lowercase()
-    };
+    let essence = |value: &str| super::config::essence_of(value).to_ascii_lowercase();
     let Some((_, header)) = response
         .headers
         .iter()
@@ -549,6 +546,8 @@ fn described(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::{code_as_json, is_page, warn_content_type_disagrees};
+    use crate::codes::value_spells_code as code_matches;
+    use serde_json::{Value, json};
 
     /// `code line:column message` of W023 for a response with these `headers` lines, its
     /// body read as `media_type` with no envelope.
@@ -588,8 +587,6 @@ mod tests {
             .is_empty()
         );
     }
-    use crate::codes::value_spells_code as code_matches;
-    use serde_json::{Value, json};
 
     #[test]
     fn a_docs_url_is_the_page_in_either_form_of_a_base_url_in_other_letters() {

@@ -604,7 +604,7 @@ pub fn is_json_media_type(media_type: &str) -> bool {
 }
 
 /// A media type without its parameters: `text/html` of `text/html; charset=utf-8`.
-fn essence_of(media_type: &str) -> &str {
+pub(super) fn essence_of(media_type: &str) -> &str {
     media_type.split(';').next().unwrap_or("").trim()
 }
 

@@ -146,7 +146,12 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             let retry = match (m.retryable, m.retry_after) {
                 (false, _) => "not retryable".to_owned(),
                 (true, None) => "retryable".to_owned(),
-                (true, Some(after)) => format!("retryable after {}", wait_text(after)),
+                (true, Some(after)) => format!(
+                    "retryable after {}",
+                    after
+                        .in_words(str::to_owned)
+                        .unwrap_or_else(|| "a while".to_owned())
+                ),
             };
             let replaced = m
                 .replaced_by
@@ -168,20 +173,6 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// How long to wait, in words: `the Retry-After header, or 30 seconds`.
-fn wait_text(after: &RetryAfter) -> String {
-    let seconds = after.seconds.map(|n| match n {
-        1 => "1 second".to_owned(),
-        n => format!("{n} seconds"),
-    });
-    match (&after.header, seconds) {
-        (Some(header), Some(seconds)) => format!("the {header} header, or {seconds}"),
-        (Some(header), None) => format!("the {header} header"),
-        (None, Some(seconds)) => seconds,
-        (None, None) => "a while".to_owned(),
-    }
 }
 
 /// The errors a pasted response body names by its code or its docs URL, or every

@@ -117,29 +117,22 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
             "## Messages\n\nExact messages the API returns; `{name}` marks a part that varies.\n\n",
         );
         // A column no message fills is left out, as on the page.
-        let filled = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let cause = entry.messages.iter().any(|m| filled(&m.cause));
-        let resolution = entry.messages.iter().any(|m| filled(&m.resolution));
-        let columns = [("Cause", cause), ("Resolution", resolution)];
-        out.push_str("| Message |");
-        for (name, shown) in columns {
-            if shown {
-                let _ = write!(out, " {name} |");
-            }
-        }
-        out.push_str("\n| --- |");
-        for _ in columns.iter().filter(|(_, shown)| *shown) {
-            out.push_str(" --- |");
-        }
-        out.push('\n');
+        let (cause, resolution) = entry.message_columns();
+        let row = |first: String, cause_cell: String, resolution_cell: String| {
+            let mut cells = vec![first];
+            cells.extend(cause.then_some(cause_cell));
+            cells.extend(resolution.then_some(resolution_cell));
+            format!("| {} |\n", cells.join(" | "))
+        };
+        let text = |text: &Option<String>| text.as_deref().map_or_else(String::new, cell);
+        out.push_str(&row("Message".into(), "Cause".into(), "Resolution".into()));
+        out.push_str(&row("---".into(), "---".into(), "---".into()));
         for m in &entry.messages {
-            let _ = write!(out, "| {} |", cell_code_span(&m.message));
-            for (text, shown) in [(&m.cause, cause), (&m.resolution, resolution)] {
-                if shown {
-                    let _ = write!(out, " {} |", text.as_deref().map_or_else(String::new, cell));
-                }
-            }
-            out.push('\n');
+            out.push_str(&row(
+                cell_code_span(&m.message),
+                text(&m.cause),
+                text(&m.resolution),
+            ));
         }
         out.push('\n');
     }
@@ -175,17 +168,12 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         // The status line and the headers, as the page shows them: with a body, its
         // `Content-Type` when the headers do not give one.
         let status_line = format!("HTTP/1.1 {} {}", entry.status, reason_phrase(entry.status));
-        let content_type = (response.has_body()
-            && !response
-                .headers
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case("content-type")))
-        .then(|| {
-            let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
-                e.media_type.as_str()
-            });
-            format!("Content-Type: {media_type}")
+        let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
+            e.media_type.as_str()
         });
+        let content_type = response
+            .implied_content_type(media_type)
+            .map(|media_type| format!("Content-Type: {media_type}"));
         let head: Vec<String> = std::iter::once(status_line.trim_end().to_owned())
             .chain(content_type)
             .chain(response.headers.iter().map(|(k, v)| format!("{k}: {v}")))
@@ -378,16 +366,12 @@ fn span_of(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
-/// One line of Markdown made safe for a table cell: pipes escaped.
+/// One line of Markdown made safe for a table cell: every `|` that would end the cell,
+/// escaped. One the writer escaped already (`\\|`, after an odd run of backslashes) is
+/// left as it is: another backslash would escape the backslash instead, and the `|`
+/// would end the cell. After an even run (`\\\\|`, a backslash shown, then a pipe), it
+/// needs its own.
 fn table_cell(text: &str) -> String {
-    escape_cell_pipes(text)
-}
-
-/// Every `|` of `text` that would end a table cell, escaped. One the writer escaped
-/// already (`\\|`, after an odd run of backslashes) is left as it is: another backslash
-/// would escape the backslash instead, and the `|` would end the cell. After an even run
-/// (`\\\\|`, a backslash shown, then a pipe), it needs its own.
-fn escape_cell_pipes(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut backslashes = 0;
     for c in text.chars() {
@@ -497,19 +481,7 @@ fn link_destination(url: &str, base: &str) -> String {
 }
 
 fn retry_after_text(retry: &crate::model::RetryAfter) -> String {
-    let seconds = |n: u64| {
-        if n == 1 {
-            "1 second".to_owned()
-        } else {
-            format!("{n} seconds")
-        }
-    };
-    match (&retry.header, retry.seconds) {
-        (Some(header), Some(n)) => format!("the {} header, or {}", code_span(header), seconds(n)),
-        (Some(header), None) => format!("the {} header", code_span(header)),
-        (None, Some(n)) => seconds(n),
-        (None, None) => String::new(),
-    }
+    retry.in_words(code_span).unwrap_or_default()
 }
 
 /// The shared header of llms.txt and llms-full.txt: title, summary, instructions.

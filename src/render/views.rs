@@ -99,6 +99,9 @@ pub struct EnvelopeView<'a> {
 pub struct ResponseView<'a> {
     pub envelope: Option<EnvelopeView<'a>>,
     pub media_type: &'a str,
+    /// The `Content-Type` shown before the headers when they name none (see
+    /// [`crate::model::Response::implied_content_type`]).
+    pub content_type: Option<&'a str>,
     pub headers: Vec<Header<'a>>,
     /// `None` for a response sent without a body.
     pub body: Option<String>,
@@ -325,11 +328,11 @@ pub fn messages<'a>(entry: &'a ErrorEntry, links: SiteLinks<'_>) -> MessagesView
             resolution_html: m.resolution.as_deref().map(|r| to_inline_html(r, links)),
         })
         .collect();
-    let shown = |html: &Option<String>| html.as_deref().is_some_and(|h| !h.is_empty());
+    let (cause, resolution) = entry.message_columns();
     MessagesView {
-        cause: rows.iter().any(|m| shown(&m.cause_html)),
-        resolution: rows.iter().any(|m| shown(&m.resolution_html)),
         rows,
+        cause,
+        resolution,
     }
 }
 
@@ -604,11 +607,13 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     let description_html = entry.description.as_deref().map(|d| blocks.render(d));
     let response = entry.response.as_ref().map(|r| {
         let envelope = envelope_of(catalog, entry);
+        let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
+            e.media_type.as_str()
+        });
         ResponseView {
             envelope: envelope.map(|e| envelope_view(e, &mut blocks)),
-            media_type: envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
-                e.media_type.as_str()
-            }),
+            media_type,
+            content_type: r.implied_content_type(media_type),
             headers: r
                 .headers
                 .iter()
