@@ -14,7 +14,7 @@ use super::{Outcome, left_out_note, readable_catalog};
 use crate::cli::LookupArgs;
 use crate::codes::{spells_code, value_spells_code};
 use crate::message_template::{Part, Template, matches_values, parts};
-use crate::model::{AgentAction, Catalog, ErrorEntry, RetryAfter, is_page};
+use crate::model::{AgentAction, Catalog, ErrorEntry, Pointers, RetryAfter, is_page};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -248,8 +248,12 @@ fn matched<'a>(
     }
 }
 
-/// The values the pasted body holds at the envelopes' `code` pointers.
-fn body_codes<'p>(catalog: &Catalog, pasted: &'p Pasted) -> Vec<&'p Value> {
+/// The values the pasted body holds at one pointer of each envelope (`code`, say).
+fn at_pointers<'p>(
+    catalog: &Catalog,
+    pasted: &'p Pasted,
+    pointer: impl Fn(&Pointers) -> Option<&str>,
+) -> Vec<&'p Value> {
     let Some(body) = &pasted.json else {
         return Vec::new();
     };
@@ -257,8 +261,13 @@ fn body_codes<'p>(catalog: &Catalog, pasted: &'p Pasted) -> Vec<&'p Value> {
         .config
         .envelopes
         .iter()
-        .filter_map(|envelope| body.pointer(envelope.pointers.code.as_deref()?))
+        .filter_map(|envelope| body.pointer(pointer(&envelope.pointers)?))
         .collect()
+}
+
+/// The values the pasted body holds at the envelopes' `code` pointers.
+fn body_codes<'p>(catalog: &Catalog, pasted: &'p Pasted) -> Vec<&'p Value> {
+    at_pointers(catalog, pasted, |p| p.code.as_deref())
 }
 
 /// The errors whose code the pasted body holds at an envelope's `code` pointer, as the
@@ -292,16 +301,8 @@ fn unknown_codes(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
 /// envelope's `docs_url` pointer, RFC 9457's `type`), or the text itself when it is an
 /// address, of the page or of its Markdown.
 fn named_by_page<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
-    let mut urls: Vec<&str> = pasted
-        .json
-        .iter()
-        .flat_map(|body| {
-            catalog
-                .config
-                .envelopes
-                .iter()
-                .filter_map(|envelope| body.pointer(envelope.pointers.docs_url.as_deref()?))
-        })
+    let mut urls: Vec<&str> = at_pointers(catalog, pasted, |p| p.docs_url.as_deref())
+        .into_iter()
         .filter_map(Value::as_str)
         .collect();
     if pasted.text.starts_with("http") && !pasted.text.contains(char::is_whitespace) {
