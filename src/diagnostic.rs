@@ -210,6 +210,11 @@ impl Diagnostics {
         self.0
     }
 
+    /// Keeps only the diagnostics `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.0.retain(keep);
+    }
+
     /// Whether nothing was reported.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -245,6 +245,67 @@ fn semantic_errors_point_at_the_value() {
 }
 
 #[test]
+fn a_file_copied_without_changing_its_code_gets_one_diagnostic_and_the_original_none() {
+    let run = check("E012_copied_file", &["--format", "json"]);
+    let parsed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let found: Vec<(&str, &str)> = parsed
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default(),
+                d["code"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // Not E011 beside it: the code not being the file's name is the same mistake.
+    assert_eq!(
+        found,
+        [("E012_copied_file/errors/project_missing.yaml", "E012")]
+    );
+    let help = parsed[0]["help"].as_str().unwrap_or_default();
+    assert!(help.contains("set `code: project_missing`"), "{help}");
+    assert!(
+        parsed[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("errors/not_found.yaml")),
+        "the message names the file whose code it is"
+    );
+}
+
+#[test]
+fn the_same_message_in_two_errors_is_not_called_one_that_can_be_the_other() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("errors")).expect("errors folder");
+    std::fs::copy(
+        Path::new(FIXTURES).join("valid/errdex.yaml"),
+        root.join("errdex.yaml"),
+    )
+    .expect("config copied");
+    for code in ["first_one", "second_one"] {
+        std::fs::write(
+            root.join(format!("errors/{code}.yaml")),
+            format!(
+                "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\nmessages:\n  - message: Something went wrong\nretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n"
+            ),
+        )
+        .expect("error written");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["check", "--catalog"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("errdex runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("message `Something went wrong` is also a message of `second_one`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("can also be"), "{stderr}");
+}
+
+#[test]
 fn a_missing_catalog_is_a_usage_error() {
     let run = check("no_such_catalog", &[]);
     assert_eq!(run.code, 2);

@@ -2,7 +2,8 @@
 
 use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at};
-use crate::diagnostic::{Code, Diagnostics};
+use crate::codes::is_valid_code;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::model::UNGROUPED_TITLE;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +24,19 @@ pub(super) fn check_cross_file(
         if defining.len() < 2 {
             continue;
         }
+        // The usual way to a repeated code: a file copied to start a new error, its
+        // `code` not changed yet. The file named after the code is right as it is, so
+        // only the copies are told what to change.
+        if let [owner] = defining
+            .iter()
+            .filter(|f| f.stem == *code)
+            .collect::<Vec<_>>()[..]
+        {
+            for copy in defining.iter().filter(|f| f.stem != *code) {
+                diagnostics.push(copied_code(code, owner, copy));
+            }
+            continue;
+        }
         for file in defining {
             let others: Vec<String> = defining
                 .iter()
@@ -36,9 +50,7 @@ pub(super) fn check_cross_file(
                     Code::DuplicateCode,
                     format!("code `{code}` is also defined in {}", others.join(", ")),
                 )
-                .with_help(
-                    "every error needs its own code; rename one of the files and its `code`",
-                ),
+                .with_help(own_code_help(file.stem, code)),
             );
         }
     }
@@ -372,6 +384,61 @@ fn warn_group_titled_like_ungrouped(
             )),
         );
     }
+}
+
+/// E012 for `copy`, a file not named after its `code`, which is `owner`'s.
+fn copied_code(code: &str, owner: &ErrorFile<'_>, copy: &ErrorFile<'_>) -> Diagnostic {
+    let help = if is_valid_code(copy.stem) {
+        format!(
+            "set `code: {}`, the file's name: a copied file keeps the code it was copied from until it is changed",
+            copy.stem
+        )
+    } else if let Some(left_out) = super::entry::how_to_leave_out(copy.stem) {
+        left_out
+    } else {
+        "give this error a code of its own, and name its file after it (`<code>.yaml`)".to_owned()
+    };
+    at(
+        copy.source,
+        &copy.raw.code,
+        Code::DuplicateCode,
+        format!(
+            "code `{code}` is the code of {}:{}; this file is named `{}`",
+            owner.source.path,
+            owner.raw.code.referenced.line(),
+            visible(copy.stem)
+        ),
+    )
+    .with_help(help)
+}
+
+/// E012's help for a file named `stem` that repeats `code`: when the file's name is not
+/// the code, setting the code to the name is the fix (and E011, dropped by `supersede`,
+/// would only say so again).
+fn own_code_help(stem: &str, code: &str) -> String {
+    if stem != code && is_valid_code(stem) {
+        format!("set `code: {stem}`, the file's name: every error needs its own code")
+    } else {
+        "every error needs its own code; rename one of the files and its `code`".to_owned()
+    }
+}
+
+/// Drops a file's E011 (its code is not its name) where an E012 (the code is another
+/// file's too) stands at the same place: one mistake, one diagnostic. E012 names the
+/// other file and gives the fix E011 would; E011 is a file's own check, made before the
+/// other files are known, so it cannot tell.
+pub(super) fn supersede(diagnostics: &mut Diagnostics, cross: &[Diagnostic]) {
+    let copies: BTreeSet<(&str, Position)> = cross
+        .iter()
+        .filter(|d| d.code == Code::DuplicateCode)
+        .map(|d| (d.file.as_str(), d.start))
+        .collect();
+    if copies.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        d.code != Code::CodeStemMismatch || !copies.contains(&(d.file.as_str(), d.start))
+    });
 }
 
 #[cfg(test)]

@@ -765,12 +765,8 @@ fn stem_mismatch(
     // `code: <stem>` is offered only when it would be a valid code (not E010).
     let help = if is_valid_code(stem) {
         format!("rename the file to `{code_text}.yaml`, or set `code: {stem}`")
-    } else if stem.starts_with(['_', '~', '-']) {
-        // `_template.yaml`, `~draft.yaml`: a file kept beside the errors on purpose.
-        format!(
-            "rename the file to `{code_text}.yaml`; a file that is no error (a template, a draft) is left out of the catalog when its name starts with a dot: `.{}.yaml`",
-            stem.trim_start_matches(['_', '~', '-'])
-        )
+    } else if let Some(left_out) = how_to_leave_out(stem) {
+        format!("rename the file to `{code_text}.yaml`; {left_out}")
     } else {
         format!("rename the file to `{code_text}.yaml`")
     };
@@ -784,6 +780,17 @@ fn stem_mismatch(
         ),
     )
     .with_help(help)
+}
+
+/// For a file named like one kept beside the errors on purpose (`_template.yaml`,
+/// `~draft.yaml`), how to keep it out of the catalog.
+pub(super) fn how_to_leave_out(stem: &str) -> Option<String> {
+    stem.starts_with(['_', '~', '-']).then(|| {
+        format!(
+            "a file that is no error (a template, a draft) is left out of the catalog when its name starts with a dot: `.{}.yaml`",
+            stem.trim_start_matches(['_', '~', '-'])
+        )
+    })
 }
 
 #[cfg(test)]

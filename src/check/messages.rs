@@ -158,9 +158,11 @@ fn report(
     *listed.message += 1;
     *listed.file += 1;
     let (message, other_message) = (claim.message, other.message);
+    let same = message.value == other_message.value;
     // Two templates can differ as written and still fit one message; an example of it
-    // shows how.
+    // shows how. The same text twice needs no example.
     let help = match shared {
+        _ if same => "a message must identify one error: keep it in one error only, or make the fixed text of the two differ".to_owned(),
         Some(shared) => format!(
             "both fit `{}`, each placeholder a value without spaces; a message must identify one error: give the two messages fixed words that differ, or keep the message in one error only",
             super::excerpt(shared, MESSAGE_EXCERPT)
@@ -183,14 +185,24 @@ fn report(
             claim.file.source,
             message,
             Code::MessageClaimedTwice,
-            format!(
-                "message `{}` can also be `{}` of `{}` ({}:{})",
-                super::excerpt(&message.value, MESSAGE_EXCERPT),
-                super::excerpt(&other_message.value, MESSAGE_EXCERPT),
-                other.file.raw.code.value,
-                other.file.source.path,
-                other_message.referenced.line()
-            ),
+            if same {
+                format!(
+                    "message `{}` is also a message of `{}` ({}:{})",
+                    super::excerpt(&message.value, MESSAGE_EXCERPT),
+                    other.file.raw.code.value,
+                    other.file.source.path,
+                    other_message.referenced.line()
+                )
+            } else {
+                format!(
+                    "message `{}` can also be `{}` of `{}` ({}:{})",
+                    super::excerpt(&message.value, MESSAGE_EXCERPT),
+                    super::excerpt(&other_message.value, MESSAGE_EXCERPT),
+                    other.file.raw.code.value,
+                    other.file.source.path,
+                    other_message.referenced.line()
+                )
+            },
         )
         .with_help(help),
     );

@@ -284,6 +284,7 @@ fn run(
     let cross = cross_file(kept_cross, |found| {
         cross::check_cross_file(config_file.as_ref(), &error_files, &unparsed, found);
     });
+    cross::supersede(&mut diagnostics, &cross);
     diagnostics.extend(cross.iter().cloned());
 
     // Stage 4: envelope bodies (needs the config for envelopes, and base_url for the
