@@ -347,7 +347,22 @@ pub fn ascii_url(url: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether an error's page quotes the catalog's `auth` text: a 401 (the request was not
+/// authenticated), and any error whose agent is told to re-authenticate, which needs to
+/// know how.
+pub fn quotes_auth(status: u16, action: AgentAction) -> bool {
+    status == 401 || action == AgentAction::Reauthenticate
+}
+
 impl Catalog {
+    /// The `auth` text an error's page and Markdown quote (see [`quotes_auth`]).
+    pub fn auth_for(&self, entry: &ErrorEntry) -> Option<&str> {
+        self.config
+            .auth
+            .as_deref()
+            .filter(|_| quotes_auth(entry.status, entry.agent.action))
+    }
+
     /// The page URL of an error: `{base_url}/errors/{code}/`.
     pub fn page_url(&self, code: &str) -> String {
         format!("{}{}", self.config.base_url, page_path(code))

@@ -1550,6 +1550,66 @@ fn a_writers_heading_never_passes_for_a_pages_title() {
 }
 
 #[test]
+fn a_401_or_an_error_that_asks_to_reauthenticate_quotes_how_to_authenticate() {
+    let mut catalog = load(SMALL);
+    catalog.config.auth = Some(
+        "Send the key as `Authorization: Bearer KEY`; see [scopes](#scopes).\n\n# Scopes\n\nEach key has scopes.\n".into(),
+    );
+    for (i, (status, action)) in [
+        (401, errdex::model::AgentAction::Stop),
+        (403, errdex::model::AgentAction::Reauthenticate),
+        (404, errdex::model::AgentAction::FixRequest),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let error = Arc::make_mut(&mut catalog.errors[i]);
+        error.status = status;
+        error.agent.action = action;
+    }
+    let files = render(&catalog);
+    for (i, quoted) in [(0, true), (1, true), (2, false)] {
+        let code = &catalog.errors[i].code;
+        let markdown = file(&files, &format!("errors/{code}.md"));
+        let html = file(&files, &format!("errors/{code}/index.html"));
+        assert_eq!(
+            markdown.contains("\n## Authentication\n"),
+            quoted,
+            "{markdown}"
+        );
+        assert_eq!(
+            html.contains("<h2 id=\"authentication\">Authentication</h2>"),
+            quoted,
+            "{html}"
+        );
+        if quoted {
+            // The overview's text: its `#scopes` is the overview's, and its heading sits
+            // under the page's section.
+            let base = &catalog.config.base_url;
+            assert!(
+                markdown.contains(&format!("]({base}/#scopes)")),
+                "{markdown}"
+            );
+            assert!(markdown.contains("\n### Scopes\n"), "{markdown}");
+            assert!(html.contains("href=\"../../#scopes\""), "{html}");
+            assert!(
+                html.contains("<a href=\"#auth\">Authentication</a>"),
+                "{html}"
+            );
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(file(&files, "errors.json")).expect("errors.json parses");
+    assert!(
+        json["auth"]
+            .as_str()
+            .is_some_and(|auth| auth.contains("Authorization: Bearer KEY")),
+        "{}",
+        json["auth"]
+    );
+}
+
+#[test]
 fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
     let catalog = load(SMALL);
     assert!(catalog.errors.iter().any(|e| e.group.is_none()));

@@ -74,13 +74,15 @@ pub(super) fn check_config_markdown(
     check_link_urls(config.source, config.raw.links.as_ref(), site, diagnostics);
 }
 
+/// `auth` is errdex.yaml's `auth` text, which some pages quote (it gives them ids).
 pub(super) fn check_entry_markdown(
     file: &ErrorFile<'_>,
     envelopes: Option<&Envelopes<'_>>,
+    auth: Option<&str>,
     site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    let page = OwnPage::of(file.raw, envelopes);
+    let page = OwnPage::of(file.raw, envelopes, auth);
     let fields = entry_fields(file.raw);
     let labels = Labels::of(file.source, &fields);
     for (i, field) in fields.into_iter().enumerate() {
@@ -401,14 +403,19 @@ struct OwnPage<'a> {
     raw: &'a RawError,
     /// The catalog's envelopes, when errdex.yaml loaded.
     envelopes: Option<&'a Envelopes<'a>>,
+    /// errdex.yaml's `auth`, when this page quotes it.
+    auth: Option<&'a str>,
     ids: OnceCell<BTreeSet<String>>,
 }
 
 impl<'a> OwnPage<'a> {
-    fn of(raw: &'a RawError, envelopes: Option<&'a Envelopes<'a>>) -> Self {
+    fn of(raw: &'a RawError, envelopes: Option<&'a Envelopes<'a>>, auth: Option<&'a str>) -> Self {
+        let quoted = u16::try_from(raw.status.value)
+            .is_ok_and(|status| crate::model::quotes_auth(status, raw.agent.action.value));
         OwnPage {
             raw,
             envelopes,
+            auth: auth.filter(|auth| quoted && !auth.trim().is_empty()),
             ids: OnceCell::new(),
         }
     }
@@ -419,7 +426,7 @@ impl<'a> OwnPage<'a> {
             let raw = self.raw;
             let text = |field: &'a Option<S<String>>| field.as_ref().map(|f| f.value.as_str());
             error_page_ids(&PageIdSources {
-                sections: sections_shown(raw),
+                sections: sections_shown(raw, self.auth.is_some()),
                 deprecated: text(&raw.deprecated),
                 description: text(&raw.description),
                 envelope_description: raw
@@ -430,6 +437,7 @@ impl<'a> OwnPage<'a> {
                         envelopes.followed_by(response.value.envelope.as_ref())
                     })
                     .and_then(|envelope| text(&envelope.description)),
+                auth: self.auth,
                 guidance: &raw.agent.guidance.value,
                 example_titles: raw
                     .examples
@@ -456,7 +464,7 @@ impl<'a> OwnPage<'a> {
         let suggestion = crate::load::closest(fragment, &candidates)
             .map(|id| format!("did you mean `#{id}`? "))
             .unwrap_or_default();
-        let sections: Vec<String> = sections_shown(self.raw)
+        let sections: Vec<String> = sections_shown(self.raw, self.auth.is_some())
             .iter()
             .map(|s| format!("`#{s}`"))
             .collect();
@@ -486,8 +494,9 @@ impl<'a> OwnPage<'a> {
 
 /// The sections an error's page shows, by their ids and in its order (see
 /// [`PageIdSources::sections`]): a list shows when it has an item that is not blank, as
-/// the model keeps none of those, and the agent's section is on every page.
-fn sections_shown(raw: &RawError) -> Vec<&'static str> {
+/// the model keeps none of those, and the agent's section is on every page. `auth`:
+/// whether the page quotes errdex.yaml's `auth`.
+fn sections_shown(raw: &RawError, auth: bool) -> Vec<&'static str> {
     fn has_items<T>(list: &Option<S<Vec<T>>>, blank: impl Fn(&T) -> bool) -> bool {
         list.as_ref()
             .is_some_and(|l| l.value.iter().any(|item| !blank(item)))
@@ -509,6 +518,7 @@ fn sections_shown(raw: &RawError) -> Vec<&'static str> {
         ("fields", has_items(&raw.fields, never)),
         ("response", raw.response.is_some()),
         ("fix", has_items(&raw.fix, text_is_blank)),
+        ("auth", auth),
         ("gotchas", has_items(&raw.gotchas, text_is_blank)),
         ("examples", has_items(&raw.examples, never)),
         ("agent", true),
@@ -831,6 +841,35 @@ mod tests {
     }
 
     #[test]
+    fn a_page_that_quotes_auth_has_its_section_and_headings() {
+        let page_of = |status: u16, action: &str| {
+            let source = SourceFile::new(
+                "errors/e.yaml",
+                format!(
+                    "code: e\ntitle: T\nstatus: {status}\nsummary: S.\nretryable: false\n\
+                     agent:\n  action: {action}\n  guidance: G.\n"
+                ),
+            );
+            crate::load::parse_error(&source).expect("a valid error file")
+        };
+        let auth = Some("## API keys\n\nSend the key.\n");
+        let missing = |raw: &RawError, fragment: &str| {
+            let page = OwnPage::of(raw, None, auth);
+            page.missing_id(&Finding::FragmentLink(fragment.to_owned()))
+                .is_some()
+        };
+        for quoting in [page_of(401, "stop"), page_of(403, "reauthenticate")] {
+            for fragment in ["#auth", "#authentication", "#api-keys"] {
+                assert!(!missing(&quoting, fragment), "{fragment}");
+            }
+        }
+        let other = page_of(404, "fix_request");
+        for fragment in ["#auth", "#authentication", "#api-keys"] {
+            assert!(missing(&other, fragment), "{fragment}");
+        }
+    }
+
+    #[test]
     fn only_links_into_the_files_own_page_are_checked_against_its_ids() {
         let source = SourceFile::new(
             "errors/rate_limited.yaml",
@@ -839,7 +878,7 @@ mod tests {
                 .to_owned(),
         );
         let raw = crate::load::parse_error(&source).expect("a valid error file");
-        let page = OwnPage::of(&raw, None);
+        let page = OwnPage::of(&raw, None, None);
         for own in [
             "/errors/rate_limited#x",
             "/errors/rate_limited/#x",

@@ -311,12 +311,16 @@ fn run(
         markdown_fields::check_config_markdown(config, &targets, &mut diagnostics);
     }
     let envelopes = config_file.as_ref().map(|c| bodies::Envelopes::of(c.raw));
+    let auth = config_file
+        .as_ref()
+        .and_then(|c| c.raw.auth.as_ref())
+        .map(|auth| auth.value.as_str());
     diagnostics.extend(per_file(
         &error_files,
         &mut results,
         Stage::Markdown,
         |file, found| {
-            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), &targets, found);
+            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), auth, &targets, found);
         },
     ));
 

@@ -191,6 +191,15 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         }
     }
     list_section(&mut out, "How to fix", &entry.fix, &md, true);
+    if let Some(auth) = catalog.auth_for(entry) {
+        // The overview's text, under a section of this page: its `#fragment` links lead
+        // to the overview, and its headings go two levels down.
+        let once = headings_one_level_down(auth);
+        let auth = headings_one_level_down(&once);
+        out.push_str("## Authentication\n\n");
+        out.push_str(&to_agent_markdown_of(&auth, base, OVERVIEW));
+        out.push_str("\n\n");
+    }
     list_section(&mut out, "Common gotchas", &entry.gotchas, &md, false);
     if !entry.examples.is_empty() {
         out.push_str("## Examples\n\n");

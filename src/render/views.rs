@@ -147,6 +147,8 @@ pub struct ErrorView<'a> {
     pub retry_after: Option<&'a crate::model::RetryAfter>,
     pub action: &'static str,
     pub action_label: &'static str,
+    /// The catalog's `auth` text, on a page that quotes it (see [`crate::model::quotes_auth`]).
+    pub auth_html: Option<String>,
     pub guidance_html: String,
     pub when_html: Vec<String>,
     pub causes: Vec<CauseView>,
@@ -215,6 +217,16 @@ impl Blocks<'_> {
     fn render(&mut self, markdown: &str) -> String {
         to_html_with_heading_ids(markdown, SiteLinks::Relative(self.root), &mut self.ids)
     }
+
+    /// [`Blocks::render`] for a text that belongs to another page, `page` (a site path):
+    /// its `#fragment` links lead there.
+    fn render_from(&mut self, markdown: &str, page: &str) -> String {
+        let links = SiteLinks::RelativeFrom {
+            root: self.root,
+            page,
+        };
+        to_html_with_heading_ids(markdown, links, &mut self.ids)
+    }
 }
 
 /// Ids that `base.html` writes on every page.
@@ -238,6 +250,8 @@ const ERROR_PAGE_IDS: &[&str] = &[
     "response-shape",
     "fix",
     "how-to-fix",
+    "auth",
+    "authentication",
     "gotchas",
     "common-gotchas",
     "examples",
@@ -261,6 +275,7 @@ const SECTION_IDS: &[(&str, &[&str])] = &[
     ("fields", &["fields"]),
     ("response", &["response", "response-shape"]),
     ("fix", &["fix", "how-to-fix"]),
+    ("auth", &["auth", "authentication"]),
     ("gotchas", &["gotchas", "common-gotchas"]),
     ("examples", &["examples"]),
     ("agent", &["agent", "if-youre-an-ai-agent"]),
@@ -537,6 +552,8 @@ pub struct PageIdSources<'a> {
     pub description: Option<&'a str>,
     /// The description of the envelope the response follows, shown under "Response shape".
     pub envelope_description: Option<&'a str>,
+    /// The catalog's `auth` text, when the page quotes it (under "Authentication").
+    pub auth: Option<&'a str>,
     pub guidance: &'a str,
     pub example_titles: Vec<&'a str>,
 }
@@ -550,7 +567,12 @@ pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<St
     let example_ids = example_ids(page.example_titles.iter().copied());
     let reserved = |id: &str| is_error_page_id(id, &example_ids);
     let mut headings = HeadingIds::new(&reserved);
-    let blocks = [page.deprecated, page.description, page.envelope_description];
+    let blocks = [
+        page.deprecated,
+        page.description,
+        page.envelope_description,
+        page.auth,
+    ];
     for markdown in blocks.into_iter().flatten().chain([page.guidance]) {
         // Only the ids are wanted; the links are rewritten for no page in particular.
         to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings);
@@ -602,7 +624,8 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         ids: HeadingIds::new(&reserved),
     };
     // In the order the page shows them: the callout, the description, the envelope's
-    // description (under "Response shape") and the agent's guidance.
+    // description (under "Response shape"), the catalog's `auth` (under
+    // "Authentication") and the agent's guidance.
     let deprecated_html = entry.deprecated.as_deref().map(|d| blocks.render(d));
     let description_html = entry.description.as_deref().map(|d| blocks.render(d));
     let response = entry.response.as_ref().map(|r| {
@@ -622,6 +645,10 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
             body: r.has_body().then(|| pretty_body(&r.body)),
         }
     });
+    // The overview's text: its `#fragment` links lead there.
+    let auth_html = catalog
+        .auth_for(entry)
+        .map(|auth| blocks.render_from(auth, "/"));
     let guidance_html = blocks.render(&entry.agent.guidance);
     ErrorView {
         code: &entry.code,
@@ -639,6 +666,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         retry_after: entry.retry_after.as_ref(),
         action: entry.agent.action.as_str(),
         action_label: entry.agent.action.label(),
+        auth_html,
         guidance_html,
         when_html: entry.when.iter().map(|w| inline(w, root)).collect(),
         causes: causes(entry, SiteLinks::Relative(root)),
