@@ -1016,20 +1016,74 @@ pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
             }
         }
     }
+    edited(markdown, edits)
+}
+
+/// `markdown` with its headings placed as the pages place them (see `safe_events`), for
+/// Markdown shown under a heading of level `top - 1`: its top headings at `top`, and a
+/// heading under another one level below it, however many levels it skips as written.
+/// So `## Limits` first in a description is `## Limits` under the error's `#` title,
+/// not `###`, which markdownlint (MD001) and a reader's outline take for a skipped level.
+/// Headings written at one level stay at one level. An underlined heading has only two
+/// levels: it stays at the second, and what is under it follows from there.
+pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
+    const HASHES: &str = "######";
+    if !may_hold_heading(markdown) {
+        return Cow::Borrowed(markdown);
+    }
+    let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut outline: Vec<(HeadingLevel, HeadingLevel)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        while outline.last().is_some_and(|&(written, _)| written >= level) {
+            outline.pop();
+        }
+        let placed = outline
+            .last()
+            .map_or(top, |&(_, shown)| one_level_down(shown));
+        let heading = &markdown[range.clone()];
+        let first_line = heading.split('\n').next().unwrap_or("");
+        let indent = first_line.len() - first_line.trim_start_matches(' ').len();
+        let hashes = first_line[indent..]
+            .bytes()
+            .take_while(|&b| b == b'#')
+            .count();
+        let after = first_line.as_bytes().get(indent + hashes);
+        let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
+        let shown = if atx {
+            let at = range.start + indent;
+            if hashes != placed as usize {
+                edits.push((at..at + hashes, &HASHES[..placed as usize]));
+            }
+            placed
+        } else {
+            if level == HeadingLevel::H1 {
+                // The underline is the heading's last line: `===` becomes `---`.
+                let body = heading.trim_end_matches(['\n', '\r']);
+                let underline = body.rfind('\n').map_or(0, |i| i + 1);
+                for (i, b) in body.bytes().enumerate().skip(underline) {
+                    if b == b'=' {
+                        let at = range.start + i;
+                        edits.push((at..at + 1, "-"));
+                    }
+                }
+            }
+            HeadingLevel::H2
+        };
+        outline.push((level, shown));
+    }
+    edited(markdown, edits)
+}
+
+/// [`with_edits`], borrowing `markdown` when there is nothing to edit.
+fn edited<'m>(markdown: &'m str, edits: Vec<(Range<usize>, &str)>) -> Cow<'m, str> {
     if edits.is_empty() {
         return Cow::Borrowed(markdown);
     }
-    // Edits come in the order of the text, and are copied in with it: replacing them in
-    // place would move the rest of the text once per heading.
-    let mut out = String::with_capacity(markdown.len() + edits.len());
-    let mut copied = 0;
-    for (range, replacement) in edits {
-        out.push_str(&markdown[copied..range.start]);
-        out.push_str(replacement);
-        copied = range.end;
-    }
-    out.push_str(&markdown[copied..]);
-    Cow::Owned(out)
+    let edits = edits.into_iter().map(|(r, text)| (r, text.to_owned()));
+    Cow::Owned(with_edits(markdown, edits.collect()))
 }
 
 /// Whether `markdown` may hold a heading, by a byte scan: a `#` that starts a line's
@@ -1758,6 +1812,52 @@ mod tests {
             right.contains("<td class=\"align-right\">1</td>"),
             "{right}"
         );
+    }
+
+    #[test]
+    fn headings_are_placed_in_an_outline_under_their_section() {
+        let placed = |markdown: &str, top| headings_in_outline(markdown, top).into_owned();
+        // The top headings at `top`, whatever level they are written at; one under
+        // another one level below it, however many it skips.
+        assert_eq!(
+            placed(
+                "## Limits\n\n#### Per key\n\n## Headers\n",
+                HeadingLevel::H2
+            ),
+            "## Limits\n\n### Per key\n\n## Headers\n"
+        );
+        assert_eq!(
+            placed("# A\n\n### B\n\n# C\n", HeadingLevel::H3),
+            "### A\n\n#### B\n\n### C\n"
+        );
+        // An underlined heading stays at the second level, and what is under it follows.
+        assert_eq!(
+            placed("Top\n===\n\n#### Under\n", HeadingLevel::H2),
+            "Top\n---\n\n### Under\n"
+        );
+        assert_eq!(
+            placed("# A\n\nB\n---\n\n### C\n", HeadingLevel::H2),
+            "## A\n\nB\n---\n\n### C\n"
+        );
+        // In a quote, in a list (under the quote's, as on the page); a `#` that is no
+        // heading is left alone.
+        assert_eq!(
+            placed(
+                "> #### Note\n\n- ##### Item\n\nC# and #tag\n",
+                HeadingLevel::H2
+            ),
+            "> ## Note\n\n- ### Item\n\nC# and #tag\n"
+        );
+        // Six levels at most.
+        let deep = "# 1\n## 2\n### 3\n#### 4\n##### 5\n###### 6\n";
+        assert_eq!(
+            placed(deep, HeadingLevel::H3),
+            "### 1\n#### 2\n##### 3\n###### 4\n###### 5\n###### 6\n"
+        );
+        assert!(matches!(
+            headings_in_outline("No heading.", HeadingLevel::H2),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

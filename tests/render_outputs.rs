@@ -1610,6 +1610,35 @@ fn a_401_or_an_error_that_asks_to_reauthenticate_quotes_how_to_authenticate() {
 }
 
 #[test]
+fn no_heading_level_is_skipped_in_an_errors_markdown() {
+    // markdownlint's MD001: a `## Limits` first in a description is `##` under the
+    // error's `#` title, not `###`; one under a `##` section starts at `###`.
+    let mut catalog = load(EXAMPLE);
+    Arc::make_mut(&mut catalog.errors[0]).description =
+        Some("## Limits\n\nText.\n\n#### Per key\n\nMore.\n".into());
+    Arc::make_mut(&mut catalog.errors[0]).agent.guidance = "#### Wait\n\nThen retry.".into();
+    let files = render(&catalog);
+    for entry in &catalog.errors {
+        let markdown = file(&files, &format!("errors/{}.md", entry.code));
+        let mut previous: Option<HeadingLevel> = None;
+        for (level, title) in markdown_headings(markdown) {
+            if let Some(previous) = previous {
+                assert!(
+                    level as usize <= previous as usize + 1,
+                    "{}: `{title}` skips a level after {previous:?}:\n{markdown}",
+                    entry.code
+                );
+            }
+            previous = Some(level);
+        }
+    }
+    let first = file(&files, &format!("errors/{}.md", catalog.errors[0].code));
+    assert!(first.contains("\n## Limits\n"), "{first}");
+    assert!(first.contains("\n### Per key\n"), "{first}");
+    assert!(first.contains("\n### Wait\n"), "{first}");
+}
+
+#[test]
 fn errors_in_no_group_are_other_errors_beside_groups_and_errors_alone() {
     let catalog = load(SMALL);
     assert!(catalog.errors.iter().any(|e| e.group.is_none()));

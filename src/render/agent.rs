@@ -6,13 +6,13 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, headings_one_level_down, made_safe_for_agents, may_link, one_line,
-    to_agent_markdown_of, written_destination,
+    SiteLinks, headings_in_outline, headings_one_level_down, made_safe_for_agents, may_link,
+    one_line, to_agent_markdown_of, written_destination,
 };
 use crate::model::{Catalog, ErrorEntry, page_path};
 use crate::render::views::Index;
 use crate::render::{Bytes, Content, ErrorParts};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -31,13 +31,17 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     let base = catalog.config.base_url.as_str();
     // The error's texts belong to its page: a `#fix` in them is made a link to it.
     let page = page_path(&entry.code);
-    // Under the page's `#` title, the writer's headings go one level down.
-    let md = |text: &str| to_agent_markdown_of(&headings_one_level_down(text), base, &page);
+    // Under the page's `#` title, the writer's top headings are `##`, as on the page.
+    let md = |text: &str| {
+        to_agent_markdown_of(&headings_in_outline(text, HeadingLevel::H2), base, &page)
+    };
     // A text under one of the page's `##` sections (the guidance, a deprecation note, an
-    // envelope's description) goes one more, so its `# Heading` cannot pass for the next
-    // section to an agent that splits the page at `## `. (A setext heading has no third
-    // level: an underlined one stays at the second.)
-    let in_section = |text: &str| md(&headings_one_level_down(text));
+    // envelope's description) starts at `###`, so its `# Heading` cannot pass for the
+    // next section to an agent that splits the page at `## `. (A setext heading has no
+    // third level: an underlined one stays at the second.)
+    let in_section = |text: &str| {
+        to_agent_markdown_of(&headings_in_outline(text, HeadingLevel::H3), base, &page)
+    };
     // Text placed inside other Markdown (a cell, a list item, a quote) is made safe in
     // the place it ends up: see `inline_markdown`.
     let cell = |text: &str| table_cell(&inline_markdown(text, base, &page));
@@ -193,9 +197,8 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     list_section(&mut out, "How to fix", &entry.fix, &md, true);
     if let Some(auth) = catalog.auth_for(entry) {
         // The overview's text, under a section of this page: its `#fragment` links lead
-        // to the overview, and its headings go two levels down.
-        let once = headings_one_level_down(auth);
-        let auth = headings_one_level_down(&once);
+        // to the overview, and its headings start at `###`.
+        let auth = headings_in_outline(auth, HeadingLevel::H3);
         out.push_str("## Authentication\n\n");
         out.push_str(&to_agent_markdown_of(&auth, base, OVERVIEW));
         out.push_str("\n\n");
