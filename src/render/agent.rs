@@ -96,7 +96,9 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     if let Some(since) = &entry.since {
         let _ = writeln!(out, "- **Since:** {}", plain_text(since));
     }
-    let _ = writeln!(out, "- **Page:** {}", catalog.page_url(&entry.code));
+    // An autolink, not a bare URL: GFM's bare-URL links are an extension, and
+    // markdownlint (MD034) flags them.
+    let _ = writeln!(out, "- **Page:** <{}>", catalog.page_uri(&entry.code));
     out.push('\n');
     out.push_str(&md(&entry.summary));
     out.push_str("\n\n");
