@@ -390,6 +390,20 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
                 )
                 .with_help(help);
             }
+            if let Some(quote) = quote_inside_quotes(source, start) {
+                let (message, help) = if quote == '\'' {
+                    (
+                        "an apostrophe ends the single-quoted text here",
+                        "inside '…' write an apostrophe twice (`'The card''s code'`), or put the text in double quotes (`\"The card's code\"`)",
+                    )
+                } else {
+                    (
+                        "a `\"` ends the double-quoted text here",
+                        "inside \"…\" write a quote as `\\\"` (`\"Say \\\"hi\\\"\"`), or put the text in single quotes (`'Say \"hi\"'`)",
+                    )
+                };
+                return diagnostic(Code::YamlSyntax, message.to_owned()).with_help(help);
+            }
             let help = match opened_quote(source, start) {
                 Some(open) => format!(
                     "the quoted string that ends just before this opened at line {}, column {}; if it should have ended on that line, close its quote there",
@@ -556,6 +570,26 @@ fn opened_quote(source: &SourceFile, at: Position) -> Option<Position> {
     };
     let open = source.position_of(open);
     (open.line < at.line).then_some(open)
+}
+
+/// The quote character (`'` or `"`) that ended a quoted text on this line right before
+/// `at`, where the text goes on as a word (`'The card's code'`): a quote the writer
+/// meant as part of the text.
+fn quote_inside_quotes(source: &SourceFile, at: Position) -> Option<char> {
+    let before = source.text_before(at);
+    let quote = before
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, '"' | '\''))?;
+    if !source.text_from(at).starts_with(char::is_alphanumeric) {
+        return None;
+    }
+    // The text was opened on this line, after the key: `key: '…`, or `- '…`.
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..before.len() - 1];
+    let opened = line
+        .find(quote)
+        .is_some_and(|i| line[..i].trim_end().ends_with([':', '-']));
+    opened.then_some(quote)
 }
 
 /// E003 for `key`, which is none of `expected`: from serde's first, and from the walk
