@@ -306,6 +306,49 @@ fn the_same_message_in_two_errors_is_not_called_one_that_can_be_the_other() {
 }
 
 #[test]
+fn a_body_message_over_several_lines_is_its_message_written_on_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("errors")).expect("errors folder");
+    std::fs::copy(
+        Path::new(FIXTURES).join("valid/errdex.yaml"),
+        root.join("errdex.yaml"),
+    )
+    .expect("config copied");
+    let file = |sent: &str| {
+        format!(
+            "code: not_found\ntitle: T\nstatus: 404\nsummary: S.\n\
+             messages:\n  - message: \"Invalid request. For {{field}}, nil is not a string.\"\n\
+             response:\n  body: |\n    {{\"error\": {{\"code\": \"not_found\", \"message\": \"{sent}\", \"status\": 404, \"docs_url\": \"https://docs.fixture.test/errors/not_found/\"}}}}\n\
+             retryable: false\nagent:\n  action: stop\n  guidance: Stop.\n"
+        )
+    };
+    let codes = |sent: &str| {
+        std::fs::write(root.join("errors/not_found.yaml"), file(sent)).expect("written");
+        let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--format", "json", "--catalog"])
+            .arg(root)
+            .output()
+            .expect("errdex runs");
+        let found: Vec<serde_json::Value> =
+            serde_json::from_slice(&output.stdout).expect("JSON diagnostics");
+        found
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // GitHub's `"Invalid request.\n\nFor 'name', nil is not a string."`.
+    assert!(
+        codes("Invalid request.\\n\\nFor 'name',  nil is not a string.").is_empty(),
+        "line breaks and spaces are one space"
+    );
+    assert_eq!(
+        codes("Invalid request.\\n\\nFor 'name', nil is a string."),
+        ["E025"]
+    );
+}
+
+#[test]
 fn a_missing_catalog_is_a_usage_error() {
     let run = check("no_such_catalog", &[]);
     assert_eq!(run.code, 2);

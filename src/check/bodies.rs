@@ -401,7 +401,16 @@ pub(super) fn check_body(
         match body.pointer(&pointer.value) {
             // A list of field errors (e.g. FastAPI's `detail`) is accepted as is.
             Some(Value::String(text)) if !messages.is_empty() => {
-                if !messages.iter().any(|m| Template::parse(m).matches(text)) {
+                // A message the API sends over several lines is written on one (E019):
+                // it is the same message with its runs of spaces and line breaks as one
+                // space.
+                let spaced = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let one_line = spaced(text);
+                let known = messages.iter().any(|m| {
+                    Template::parse(m).matches(text)
+                        || Template::parse(&spaced(m)).matches(&one_line)
+                });
+                if !known {
                     diagnostics.push(
                             at_value(&pointer.value, Code::BodyMessageUnknown, format!("the body's message \"{}\" is none of this error's `messages`", super::excerpt(text, super::messages::MESSAGE_EXCERPT)))
                                 .with_help("add the message to `messages` (use `{name}` for variable parts), or fix the example"),

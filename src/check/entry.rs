@@ -54,7 +54,7 @@ pub(super) fn one_line_fields(raw: &RawError) -> Vec<OneLine<'_>> {
         fields.push(OneLine {
             value: &message.message,
             key: "message",
-            instead: "explain it in the message's `cause` and `resolution`",
+            instead: "write it with a space for each line break (a body that sends it over several lines still matches it), and explain it in the message's `cause` and `resolution`",
         });
     }
     for example in raw.examples.iter().flat_map(|e| &e.value) {
@@ -890,8 +890,9 @@ mod tests {
         assert_eq!(
             super::super::config::one_line_helps(&source, one_line_fields(&raw)),
             [
-                // A message has no `description`: what it means goes beside it.
-                "`message` must be one line; explain it in the message's `cause` and `resolution`",
+                // A message the API sends over several lines is written on one, which a
+                // body over several lines matches; a message has no `description`.
+                "`message` must be one line; write it with a space for each line break (a body that sends it over several lines still matches it), and explain it in the message's `cause` and `resolution`",
                 "`title` must be one line; move the detail to `description`",
                 "`lang` must be one line; it names the example's language, such as `sh` or `json`",
             ]
