@@ -272,8 +272,9 @@ fn a_file_copied_without_changing_its_code_gets_one_diagnostic_and_the_original_
     );
 }
 
-#[test]
-fn the_same_message_in_two_errors_is_not_called_one_that_can_be_the_other() {
+/// A catalog of the `valid` fixture's errdex.yaml and `errors`, written to a temporary
+/// folder: (file name, YAML) pairs.
+fn catalog_of(errors: &[(&str, String)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     std::fs::create_dir_all(root.join("errors")).expect("errors folder");
@@ -282,39 +283,61 @@ fn the_same_message_in_two_errors_is_not_called_one_that_can_be_the_other() {
         root.join("errdex.yaml"),
     )
     .expect("config copied");
-    for code in ["first_one", "second_one"] {
-        std::fs::write(
-            root.join(format!("errors/{code}.yaml")),
+    for (name, yaml) in errors {
+        std::fs::write(root.join("errors").join(name), yaml).expect("error written");
+    }
+    dir
+}
+
+/// `errdex check` of the catalog at `root`: its diagnostics as JSON, and as the human
+/// report.
+fn check_at(root: &Path) -> (Vec<serde_json::Value>, String) {
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--format", format, "--catalog"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("errdex runs")
+    };
+    let json = serde_json::from_slice(&run("json").stdout).expect("JSON diagnostics");
+    let human = String::from_utf8_lossy(&run("human").stderr).into_owned();
+    (json, human)
+}
+
+/// The codes of `diagnostics`, in order.
+fn codes_of(diagnostics: &[serde_json::Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_same_message_in_two_errors_is_not_called_one_that_can_be_the_other() {
+    let errors = ["first_one", "second_one"].map(|code| {
+        (
+            format!("{code}.yaml"),
             format!(
                 "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\nmessages:\n  - message: Something went wrong\nretryable: false\nagent:\n  action: stop\n  guidance: Stop.\n"
             ),
         )
-        .expect("error written");
-    }
-    let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
-        .args(["check", "--catalog"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("errdex runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    });
+    let errors: Vec<(&str, String)> = errors
+        .iter()
+        .map(|(n, y)| (n.as_str(), y.clone()))
+        .collect();
+    let dir = catalog_of(&errors);
+    let (_, human) = check_at(dir.path());
     assert!(
-        stderr.contains("message `Something went wrong` is also a message of `second_one`"),
-        "{stderr}"
+        human.contains("message `Something went wrong` is also a message of `second_one`"),
+        "{human}"
     );
-    assert!(!stderr.contains("can also be"), "{stderr}");
+    assert!(!human.contains("can also be"), "{human}");
 }
 
 #[test]
 fn a_body_message_over_several_lines_is_its_message_written_on_one() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("errors")).expect("errors folder");
-    std::fs::copy(
-        Path::new(FIXTURES).join("valid/errdex.yaml"),
-        root.join("errdex.yaml"),
-    )
-    .expect("config copied");
     let file = |sent: &str| {
         format!(
             "code: not_found\ntitle: T\nstatus: 404\nsummary: S.\n\
@@ -324,28 +347,40 @@ fn a_body_message_over_several_lines_is_its_message_written_on_one() {
         )
     };
     let codes = |sent: &str| {
-        std::fs::write(root.join("errors/not_found.yaml"), file(sent)).expect("written");
-        let output = Command::new(env!("CARGO_BIN_EXE_errdex"))
-            .args(["check", "--format", "json", "--catalog"])
-            .arg(root)
-            .output()
-            .expect("errdex runs");
-        let found: Vec<serde_json::Value> =
-            serde_json::from_slice(&output.stdout).expect("JSON diagnostics");
-        found
-            .iter()
-            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
-            .collect::<Vec<_>>()
+        let dir = catalog_of(&[("not_found.yaml", file(sent))]);
+        let (found, _) = check_at(dir.path());
+        codes_of(&found).join(" ")
     };
     // GitHub's `"Invalid request.\n\nFor 'name', nil is not a string."`.
-    assert!(
-        codes("Invalid request.\\n\\nFor 'name',  nil is not a string.").is_empty(),
+    assert_eq!(
+        codes("Invalid request.\\n\\nFor 'name',  nil is not a string."),
+        "",
         "line breaks and spaces are one space"
     );
     assert_eq!(
         codes("Invalid request.\\n\\nFor 'name', nil is a string."),
-        ["E025"]
+        "E025"
     );
+}
+
+#[test]
+fn a_code_changed_in_its_file_only_is_one_e011_not_a_body_to_change_too() {
+    // `expired_card.yaml` renamed to `card_expired` in its `code` only: its body still
+    // says `expired_card`, as its file name does. Which is right is the writer's call.
+    let yaml = "code: card_expired\ntitle: T\nstatus: 404\nsummary: S.\n\
+                response:\n  body: |\n    {\"error\": {\"code\": \"expired_card\", \"message\": \"Gone\", \"status\": 404, \"docs_url\": \"https://docs.fixture.test/errors/expired_card/\"}}\n\
+                retryable: false\nagent:\n  action: stop\n  guidance: Stop.\n";
+    let dir = catalog_of(&[("expired_card.yaml", yaml.to_owned())]);
+    let (found, human) = check_at(dir.path());
+    assert_eq!(codes_of(&found), ["E011"], "{human}");
+    // Named as its code, the body is compared again.
+    std::fs::rename(
+        dir.path().join("errors/expired_card.yaml"),
+        dir.path().join("errors/card_expired.yaml"),
+    )
+    .expect("renamed");
+    let (found, human) = check_at(dir.path());
+    assert_eq!(codes_of(&found), ["E022", "E024"], "{human}");
 }
 
 #[test]

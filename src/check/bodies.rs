@@ -308,8 +308,11 @@ pub(super) fn check_body(
     };
 
     // A code that is itself invalid (E010) is not compared with the body: the help would
-    // ask to write the invalid code there too. Fixing the code comes first.
-    let code_valid = super::entry::is_valid_code(&raw.code.value);
+    // ask to write the invalid code there too. Nor is one that is not its file's name
+    // (E011): the code or the name is wrong, and the body's code and docs URL, often
+    // the old name's, would be two more errors for one mistake, asking to change them to
+    // what may be the wrong one. Fixing the code comes first.
+    let code_valid = super::entry::is_valid_code(&raw.code.value) && raw.code.value == file.stem;
     if let Some(pointer) = pointers.code.as_ref().filter(|_| code_valid) {
         let code = &raw.code.value;
         match body.pointer(&pointer.value) {
