@@ -935,13 +935,35 @@ pub fn heading_slug(text: &str) -> String {
     }
 }
 
+/// `line`, one line of Markdown, escaped where needed to read as a paragraph: a `#`,
+/// `>`, list marker, fence or rule at its start would make it a heading, a quote, a list
+/// or a code block, which a one-line field (a summary, a list item, a table cell) shows
+/// as text, as GitHub does in a table cell. `# Not a heading` stays those words, with
+/// its `#`; a heading there broke the page's outline (the Nu HTML Checker and axe flag
+/// an `<h2>` in a summary followed by the page's `<h3>`s).
+pub fn as_paragraph(line: &str) -> Cow<'_, str> {
+    let text = line.trim_start();
+    if text.is_empty() || text.trim_end().contains('\n') {
+        return Cow::Borrowed(line);
+    }
+    let first = Parser::new_ext(text, parser_options()).next();
+    // Raw HTML is made text wherever it is (see `safe_events`). Indentation would make
+    // a code block: it is dropped.
+    if matches!(first, Some(Event::Start(Tag::Paragraph | Tag::HtmlBlock))) {
+        return Cow::Borrowed(text);
+    }
+    // The marker is the first character, or the `.`/`)` after an ordered list's number.
+    let at = text.bytes().take_while(u8::is_ascii_digit).count();
+    Cow::Owned(format!("{}\\{}", &text[..at], &text[at..]))
+}
+
 /// Renders a one-line Markdown field (a summary, a table cell) without the `<p>` wrapper.
 pub fn to_inline_html(markdown: &str, links: SiteLinks<'_>) -> String {
     // What `to_html` would wrap in `<p>` as it is (see `is_plain_text`).
     if is_plain_text(markdown) {
         return markdown.to_owned();
     }
-    let html = to_html(markdown, links);
+    let html = to_html(&as_paragraph(markdown), links);
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -1674,7 +1696,9 @@ pub fn to_plain_text(markdown: &str) -> String {
 /// [`to_plain_text`] by the parser, without the shortcut.
 fn parsed_plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, parser_options()) {
+    // One line reads as on the page: `# Not a heading` keeps its `#`.
+    let markdown = as_paragraph(markdown);
+    for event in Parser::new_ext(&markdown, parser_options()) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 text.push_str(&t)
@@ -1812,6 +1836,37 @@ mod tests {
             right.contains("<td class=\"align-right\">1</td>"),
             "{right}"
         );
+    }
+
+    #[test]
+    fn one_line_reads_as_a_paragraph_whatever_it_starts_with() {
+        for (line, expected) in [
+            ("# Not a heading", "\\# Not a heading"),
+            ("- an item", "\\- an item"),
+            ("> a quote", "\\> a quote"),
+            ("12. Twelfth", "12\\. Twelfth"),
+            ("```sh", "\\```sh"),
+            ("---", "\\---"),
+            ("    indented code", "indented code"),
+            ("[label]: /target", "\\[label]: /target"),
+        ] {
+            assert_eq!(as_paragraph(line), expected, "{line:?}");
+            let html = to_inline_html(line, SiteLinks::Relative("./"));
+            assert!(
+                !html.contains("<h") && !html.contains("<ul") && !html.contains("<pre"),
+                "{html}"
+            );
+        }
+        for line in [
+            "Plain *text*",
+            "C# and #tag",
+            "<b>raw</b> text",
+            "two\nlines\n# here",
+            "",
+        ] {
+            assert!(matches!(as_paragraph(line), Cow::Borrowed(_)), "{line:?}");
+        }
+        assert_eq!(to_plain_text("# Not a heading"), "# Not a heading");
     }
 
     #[test]

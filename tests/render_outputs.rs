@@ -1615,6 +1615,30 @@ fn a_401_or_an_error_that_asks_to_reauthenticate_quotes_how_to_authenticate() {
 }
 
 #[test]
+fn a_one_line_field_that_starts_like_a_heading_or_a_list_is_text() {
+    let mut catalog = load(SMALL);
+    let error = Arc::make_mut(&mut catalog.errors[0]);
+    error.summary = "# Not a heading".into();
+    error.when = vec!["- not a list".into()];
+    let code = error.code.clone();
+    let files = render(&catalog);
+    let page = file(&files, &format!("errors/{code}/index.html"));
+    let overview = file(&files, "index.html");
+    for html in [page, overview] {
+        assert!(html.contains("# Not a heading"), "{html}");
+        assert!(!html.contains(">Not a heading</h"), "{html}");
+    }
+    assert!(page.contains("- not a list"), "{page}");
+    let markdown = file(&files, &format!("errors/{code}.md"));
+    assert!(
+        !markdown_headings(markdown)
+            .iter()
+            .any(|(_, title)| title == "Not a heading"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn no_heading_level_is_skipped_in_an_errors_markdown() {
     // markdownlint's MD001: a `## Limits` first in a description is `##` under the
     // error's `#` title, not `###`; one under a `##` section starts at `###`.

@@ -407,7 +407,7 @@ pub(super) fn check_body(
                 // A message the API sends over several lines is written on one (E019):
                 // it is the same message with its runs of spaces and line breaks as one
                 // space.
-                let spaced = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let spaced = crate::markdown::one_line;
                 let one_line = spaced(text);
                 let known = messages.iter().any(|m| {
                     Template::parse(m).matches(text)

@@ -6,8 +6,8 @@
 
 use crate::http_status::reason_phrase;
 use crate::markdown::{
-    SiteLinks, headings_in_outline, headings_one_level_down, made_safe_for_agents, may_link,
-    one_line, to_agent_markdown_of, written_destination,
+    SiteLinks, as_paragraph, headings_in_outline, headings_one_level_down, made_safe_for_agents,
+    may_link, one_line, to_agent_markdown_of, written_destination,
 };
 use crate::model::{Catalog, ErrorEntry, page_path};
 use crate::render::views::Index;
@@ -100,7 +100,8 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     // markdownlint (MD034) flags them.
     let _ = writeln!(out, "- **Page:** <{}>", catalog.page_uri(&entry.code));
     out.push('\n');
-    out.push_str(&md(&entry.summary));
+    // One line: a `# …` or `- …` summary is text, as on the page.
+    out.push_str(&md(&as_paragraph(&entry.summary)));
     out.push_str("\n\n");
 
     // The description belongs to the error itself, under its title: after a
@@ -405,25 +406,13 @@ fn table_cell(text: &str) -> String {
 /// HTML and links live.
 fn inline_markdown(text: &str, base: &str, page: &str) -> String {
     let line = one_line(text);
-    // On a line of its own a fence opener starts a code block; inside a line it is
-    // text, so it is escaped to be read as text here too.
-    let line = if opens_fence(&line) {
-        format!("\\{line}")
-    } else {
-        line
-    };
-    to_agent_markdown_of(&line, base, page)
+    // On a line of its own a fence opener starts a code block, a `#` a heading; inside a
+    // line they are text, so they are escaped to be read as text here too.
+    to_agent_markdown_of(&as_paragraph(&line), base, page)
 }
 
 /// The site path of the overview, the page the texts of errdex.yaml belong to.
 pub(crate) const OVERVIEW: &str = "/";
-
-/// Whether a line opens a fenced code block: three or more backticks with no backtick
-/// after them, or three or more tildes.
-fn opens_fence(line: &str) -> bool {
-    let ticks = line.len() - line.trim_start_matches('`').len();
-    (ticks >= 3 && !line[ticks..].contains('`')) || line.starts_with("~~~")
-}
 
 /// Plain text (a title, a name) made fit for Markdown: one line, with every character
 /// Markdown reads as markup escaped, so it shows as written and can never open an HTML
