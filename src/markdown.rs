@@ -768,86 +768,157 @@ fn aligned_cell(in_head: bool, alignment: Option<&Alignment>) -> Option<&'static
     })
 }
 
+/// What a link or an image of the Markdown became on the page (see [`safe_events`]).
+enum Opened {
+    /// Dropped, its text kept.
+    Dropped,
+    Kept,
+    /// An image from another site, made a link to it: the pages' Content-Security-Policy
+    /// loads images from the site only, so the browser would refuse it (an error in its
+    /// console, which Lighthouse reports) and show the alt text anyway. `has_text`:
+    /// whether the link has text yet.
+    ImageAsLink {
+        has_text: bool,
+    },
+}
+
 /// The events of `markdown` made safe for a page: raw HTML as text, unsafe links
-/// dropped (their text kept), site links resolved, headings one level down.
+/// dropped (their text kept), site links resolved, images from other sites made links to
+/// them, headings one level down.
 fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Item = Event<'m>> {
-    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut opened: Vec<Opened> = Vec::new();
+    // Links open around the current event: a link inside one is dropped, as HTML nests
+    // no `<a>`.
+    let open_links = |opened: &[Opened]| {
+        opened
+            .iter()
+            .any(|o| matches!(o, Opened::Kept | Opened::ImageAsLink { .. }))
+    };
     // The headings the next one may be under: each as written and as shown.
     let mut outline: Vec<(HeadingLevel, HeadingLevel)> = Vec::new();
-    Parser::new_ext(markdown, parser_options()).filter_map(move |event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest = safe_dest(dest_url, links);
-            dropped_links.push(dest.is_none());
-            dest.map(|dest_url| {
+    // Each event becomes none, one, or two (an image's link and the text that names it).
+    type Out<'m> = (Option<Event<'m>>, Option<Event<'m>>);
+    let one = |event| (Some(event), None);
+    let none = || (None, None);
+    Parser::new_ext(markdown, parser_options())
+        .map(move |event| -> Out<'m> {
+            match event {
+                Event::Html(html) | Event::InlineHtml(html) => one(Event::Text(html)),
+                Event::Text(text) => {
+                    if let Some(Opened::ImageAsLink { has_text }) = opened.last_mut() {
+                        *has_text |= !text.trim().is_empty();
+                    }
+                    one(Event::Text(text))
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            })
-        }
-        Event::End(TagEnd::Link) => {
-            (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Link))
-        }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest = safe_dest(dest_url, links);
-            dropped_links.push(dest.is_none());
-            dest.map(|dest_url| {
+                }) => {
+                    let dest = safe_dest(dest_url, links);
+                    opened.push(if dest.is_some() {
+                        Opened::Kept
+                    } else {
+                        Opened::Dropped
+                    });
+                    let start = dest.map(|dest_url| {
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    });
+                    (start, None)
+                }
+                Event::End(TagEnd::Link) => match opened.pop() {
+                    Some(Opened::Kept) => one(Event::End(TagEnd::Link)),
+                    _ => none(),
+                },
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            })
-        }
-        Event::End(TagEnd::Image) => {
-            (!dropped_links.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Image))
-        }
-        // The page's own headings come first: its title is the one `<h1>`. And no level
-        // is skipped: a field may follow the `<h1>` itself (a description), so its top
-        // headings are `<h2>`s, and a heading under another is one level below it,
-        // however many `#` it skips (`# A` then `### B` is `<h2>` then `<h3>`). A skipped
-        // level is an error to the Nu HTML Checker, and a gap in a screen reader's
-        // outline. Headings written at one level stay at one level.
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => {
-            while outline.last().is_some_and(|&(written, _)| written >= level) {
-                outline.pop();
+                }) => {
+                    let external = matches!(classify(&dest_url), UrlKind::External);
+                    let dest = safe_dest(dest_url, links);
+                    match dest {
+                        None => {
+                            opened.push(Opened::Dropped);
+                            none()
+                        }
+                        // Inside a link, the image is its alt text.
+                        Some(_) if external && open_links(&opened) => {
+                            opened.push(Opened::Dropped);
+                            none()
+                        }
+                        Some(dest_url) if external => {
+                            opened.push(Opened::ImageAsLink { has_text: false });
+                            one(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }))
+                        }
+                        Some(dest_url) => {
+                            opened.push(Opened::Kept);
+                            one(Event::Start(Tag::Image {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }))
+                        }
+                    }
+                }
+                Event::End(TagEnd::Image) => match opened.pop() {
+                    Some(Opened::Kept) => one(Event::End(TagEnd::Image)),
+                    // A link needs text to be named by a screen reader: an image without alt
+                    // text is named by what it is.
+                    Some(Opened::ImageAsLink { has_text: true }) => one(Event::End(TagEnd::Link)),
+                    Some(Opened::ImageAsLink { has_text: false }) => (
+                        Some(Event::Text(CowStr::Borrowed("image"))),
+                        Some(Event::End(TagEnd::Link)),
+                    ),
+                    _ => none(),
+                },
+                // The page's own headings come first: its title is the one `<h1>`. And no level
+                // is skipped: a field may follow the `<h1>` itself (a description), so its top
+                // headings are `<h2>`s, and a heading under another is one level below it,
+                // however many `#` it skips (`# A` then `### B` is `<h2>` then `<h3>`). A skipped
+                // level is an error to the Nu HTML Checker, and a gap in a screen reader's
+                // outline. Headings written at one level stay at one level.
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    while outline.last().is_some_and(|&(written, _)| written >= level) {
+                        outline.pop();
+                    }
+                    let shown = outline
+                        .last()
+                        .map_or(HeadingLevel::H2, |&(_, shown)| one_level_down(shown));
+                    outline.push((level, shown));
+                    one(Event::Start(Tag::Heading {
+                        level: shown,
+                        id,
+                        classes,
+                        attrs,
+                    }))
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    let shown = outline.last().map_or(HeadingLevel::H2, |&(_, shown)| shown);
+                    one(Event::End(TagEnd::Heading(shown)))
+                }
+                other => one(other),
             }
-            let shown = outline
-                .last()
-                .map_or(HeadingLevel::H2, |&(_, shown)| one_level_down(shown));
-            outline.push((level, shown));
-            Some(Event::Start(Tag::Heading {
-                level: shown,
-                id,
-                classes,
-                attrs,
-            }))
-        }
-        Event::End(TagEnd::Heading(_)) => {
-            let shown = outline.last().map_or(HeadingLevel::H2, |&(_, shown)| shown);
-            Some(Event::End(TagEnd::Heading(shown)))
-        }
-        other => Some(other),
-    })
+        })
+        .flat_map(|(first, second)| first.into_iter().chain(second))
 }
 
 /// Sets the `id` of every heading in `events` from its text.
@@ -1835,6 +1906,29 @@ mod tests {
         assert!(
             right.contains("<td class=\"align-right\">1</td>"),
             "{right}"
+        );
+    }
+
+    #[test]
+    fn an_image_from_another_site_is_a_link_to_it_and_a_site_image_stays() {
+        let html = |markdown: &str| to_html(markdown, SiteLinks::Relative("../../"));
+        assert_eq!(
+            html("![Flow](https://cdn.example/f.png \"t\")"),
+            "<p><a href=\"https://cdn.example/f.png\" title=\"t\">Flow</a></p>\n"
+        );
+        // A link needs a name; inside a link, the image is its alt text (no `<a>` in an
+        // `<a>`).
+        assert_eq!(
+            html("![](https://cdn.example/f.png)"),
+            "<p><a href=\"https://cdn.example/f.png\">image</a></p>\n"
+        );
+        assert_eq!(
+            html("[![Logo](https://cdn.example/l.png)](https://example.com/)"),
+            "<p><a href=\"https://example.com/\">Logo</a></p>\n"
+        );
+        assert_eq!(
+            html("![Flow](/images/f.svg)"),
+            "<p><img src=\"../../images/f.svg\" alt=\"Flow\" /></p>\n"
         );
     }
 
