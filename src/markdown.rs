@@ -1017,6 +1017,17 @@ pub fn as_paragraph(line: &str) -> Cow<'_, str> {
     if text.is_empty() || text.trim_end().contains('\n') {
         return Cow::Borrowed(line);
     }
+    // Only these can start a block other than a paragraph on one line (an HTML block
+    // is made text anyway): most texts are paragraphs, and are not parsed to know it.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let may_start_a_block = match text.as_bytes()[0] {
+        b'#' | b'>' | b'-' | b'+' | b'*' | b'_' | b'`' | b'~' | b'[' => true,
+        b'0'..=b'9' => matches!(text.as_bytes().get(digits), Some(b'.' | b')')),
+        _ => false,
+    };
+    if !may_start_a_block {
+        return Cow::Borrowed(text);
+    }
     let first = Parser::new_ext(text, parser_options()).next();
     // Raw HTML is made text wherever it is (see `safe_events`). Indentation would make
     // a code block: it is dropped.
@@ -1024,8 +1035,7 @@ pub fn as_paragraph(line: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     // The marker is the first character, or the `.`/`)` after an ordered list's number.
-    let at = text.bytes().take_while(u8::is_ascii_digit).count();
-    Cow::Owned(format!("{}\\{}", &text[..at], &text[at..]))
+    Cow::Owned(format!("{}\\{}", &text[..digits], &text[digits..]))
 }
 
 /// Renders a one-line Markdown field (a summary, a table cell) without the `<p>` wrapper.

@@ -1453,12 +1453,7 @@ fn a_site_link_reaches_agents_absolute_however_its_destination_is_spelt() {
             .iter()
             .filter(|d| d.starts_with("https://docs.tinypay.test/api/errors/rate_limited/"))
             .count();
-        // The texts' seven; llms-full.txt also holds rate_limited's own `**Page:**` link.
-        let expected = match path {
-            "llms.txt" => 1,
-            "llms-full.txt" => 8,
-            _ => 7,
-        };
+        let expected = if path == "llms.txt" { 1 } else { 7 };
         assert_eq!(to_the_page, expected, "{path}: {destinations:?}");
     }
     assert!(!texts_in_json.contains("](/"), "{texts_in_json}");
