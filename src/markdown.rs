@@ -1093,30 +1093,14 @@ pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
         let Event::Start(Tag::Heading { level, .. }) = event else {
             continue;
         };
-        let heading = &markdown[range.clone()];
-        let first_line = heading.split('\n').next().unwrap_or("");
-        let indent = first_line.len() - first_line.trim_start_matches(' ').len();
-        let hashes = first_line[indent..]
-            .bytes()
-            .take_while(|&b| b == b'#')
-            .count();
-        let after = first_line.as_bytes().get(indent + hashes);
-        let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
-        if atx {
-            if level != HeadingLevel::H6 {
-                let at = range.start + indent;
-                edits.push((at..at, "#"));
-            }
-        } else if level == HeadingLevel::H1 {
-            // The underline is the heading's last line.
-            let body = heading.trim_end_matches(['\n', '\r']);
-            let underline = body.rfind('\n').map_or(0, |i| i + 1);
-            for (i, b) in body.bytes().enumerate().skip(underline) {
-                if b == b'=' {
-                    let at = range.start + i;
-                    edits.push((at..at + 1, "-"));
+        match atx_hashes(markdown, &range) {
+            Some((at, _)) => {
+                if level != HeadingLevel::H6 {
+                    edits.push((at..at, "#"));
                 }
             }
+            None if level == HeadingLevel::H1 => underline_h2(markdown, &range, &mut edits),
+            None => {}
         }
     }
     edited(markdown, edits)
@@ -1146,38 +1130,54 @@ pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
         let placed = outline
             .last()
             .map_or(top, |&(_, shown)| one_level_down(shown));
-        let heading = &markdown[range.clone()];
-        let first_line = heading.split('\n').next().unwrap_or("");
-        let indent = first_line.len() - first_line.trim_start_matches(' ').len();
-        let hashes = first_line[indent..]
-            .bytes()
-            .take_while(|&b| b == b'#')
-            .count();
-        let after = first_line.as_bytes().get(indent + hashes);
-        let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
-        let shown = if atx {
-            let at = range.start + indent;
-            if hashes != placed as usize {
-                edits.push((at..at + hashes, &HASHES[..placed as usize]));
-            }
-            placed
-        } else {
-            if level == HeadingLevel::H1 {
-                // The underline is the heading's last line: `===` becomes `---`.
-                let body = heading.trim_end_matches(['\n', '\r']);
-                let underline = body.rfind('\n').map_or(0, |i| i + 1);
-                for (i, b) in body.bytes().enumerate().skip(underline) {
-                    if b == b'=' {
-                        let at = range.start + i;
-                        edits.push((at..at + 1, "-"));
-                    }
+        let shown = match atx_hashes(markdown, &range) {
+            Some((at, hashes)) => {
+                if hashes != placed as usize {
+                    edits.push((at..at + hashes, &HASHES[..placed as usize]));
                 }
+                placed
             }
-            HeadingLevel::H2
+            None => {
+                if level == HeadingLevel::H1 {
+                    underline_h2(markdown, &range, &mut edits);
+                }
+                HeadingLevel::H2
+            }
         };
         outline.push((level, shown));
     }
     edited(markdown, edits)
+}
+
+/// Where the `#`s of the ATX heading at `range` start, and how many there are; `None`
+/// for an underlined (setext) heading.
+fn atx_hashes(markdown: &str, range: &Range<usize>) -> Option<(usize, usize)> {
+    let first_line = markdown[range.clone()].split('\n').next().unwrap_or("");
+    let indent = first_line.len() - first_line.trim_start_matches(' ').len();
+    let hashes = first_line[indent..]
+        .bytes()
+        .take_while(|&b| b == b'#')
+        .count();
+    let after = first_line.as_bytes().get(indent + hashes);
+    let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
+    atx.then_some((range.start + indent, hashes))
+}
+
+/// The edits that make the `===` underline of the setext heading at `range` a `---` one.
+fn underline_h2<'e>(
+    markdown: &str,
+    range: &Range<usize>,
+    edits: &mut Vec<(Range<usize>, &'e str)>,
+) {
+    // The underline is the heading's last line.
+    let body = markdown[range.clone()].trim_end_matches(['\n', '\r']);
+    let underline = body.rfind('\n').map_or(0, |i| i + 1);
+    for (i, b) in body.bytes().enumerate().skip(underline) {
+        if b == b'=' {
+            let at = range.start + i;
+            edits.push((at..at + 1, "-"));
+        }
+    }
 }
 
 /// [`with_edits`], borrowing `markdown` when there is nothing to edit.
