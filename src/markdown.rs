@@ -1094,11 +1094,8 @@ pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
             continue;
         };
         match atx_hashes(markdown, &range) {
-            Some((at, _)) => {
-                if level != HeadingLevel::H6 {
-                    edits.push((at..at, "#"));
-                }
-            }
+            Some((at, _)) if level != HeadingLevel::H6 => edits.push((at..at, "#")),
+            Some(_) => {}
             None if level == HeadingLevel::H1 => underline_h2(markdown, &range, &mut edits),
             None => {}
         }
@@ -1164,11 +1161,7 @@ fn atx_hashes(markdown: &str, range: &Range<usize>) -> Option<(usize, usize)> {
 }
 
 /// The edits that make the `===` underline of the setext heading at `range` a `---` one.
-fn underline_h2<'e>(
-    markdown: &str,
-    range: &Range<usize>,
-    edits: &mut Vec<(Range<usize>, &'e str)>,
-) {
+fn underline_h2(markdown: &str, range: &Range<usize>, edits: &mut Vec<(Range<usize>, &str)>) {
     // The underline is the heading's last line.
     let body = markdown[range.clone()].trim_end_matches(['\n', '\r']);
     let underline = body.rfind('\n').map_or(0, |i| i + 1);
