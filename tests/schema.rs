@@ -299,12 +299,12 @@ fn the_schema_and_the_loader_agree_on_numbers_and_quotes() {
         ("not_found", "retryable: \"false\"", false),
         (
             "not_found",
-            "status: 429\nretryable: true\nretry_after: {seconds: \"30\"}",
+            "status: 429\nretryable: true\nretry_after: {seconds: \"30\"}\nagent: {action: retry_later, guidance: G.}",
             false,
         ),
         (
             "not_found",
-            "status: 429\nretryable: true\nretry_after: {seconds: 30}",
+            "status: 429\nretryable: true\nretry_after: {seconds: 30}\nagent: {action: retry_later, guidance: G.}",
             true,
         ),
     ] {

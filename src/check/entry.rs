@@ -197,6 +197,26 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
             .with_help("set `retryable: true` if the same request can succeed later, or choose another action, such as `fix_request` or `stop`"),
         );
     }
+    if raw.retryable.value && matches!(action, AgentAction::Stop | AgentAction::FixRequest) {
+        // `retryable: true` says the same request may succeed later; `stop` and
+        // `fix_request` say not to send it again as it is. An agent reading both (in
+        // errors.json, or `lookup`'s "fix_request, retryable") cannot tell which holds.
+        diagnostics.push(
+            at(
+                source,
+                &raw.retryable,
+                Code::RetryableButNotRetried,
+                format!(
+                    "the error is marked `retryable: true`, but `agent.action` is `{}`",
+                    action.as_str()
+                ),
+            )
+            .with_help(format!(
+                "set `retryable: false` if the same request cannot succeed later, as `{}` says; or, if it can, make the action `retry` or `retry_later`",
+                action.as_str()
+            )),
+        );
+    }
     if let Some(retry_after) = &raw.retry_after {
         if !raw.retryable.value {
             diagnostics.push(
