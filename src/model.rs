@@ -95,6 +95,8 @@ pub struct Config {
     pub summary: String,
     /// Without a trailing slash, e.g. `https://docs.example.com/api`.
     pub base_url: String,
+    /// A BCP 47 tag, `en` unless errdex.yaml says otherwise.
+    pub language: String,
     pub intro: Option<String>,
     pub auth: Option<String>,
     pub agent_instructions: Option<String>,

@@ -384,6 +384,33 @@ fn a_code_changed_in_its_file_only_is_one_e011_not_a_body_to_change_too() {
 }
 
 #[test]
+fn the_language_is_a_language_tag() {
+    let config = std::fs::read_to_string(Path::new(FIXTURES).join("valid/errdex.yaml"))
+        .expect("config read");
+    for (language, fine) in [
+        ("fr", true),
+        ("pt-BR", true),
+        ("zh-Hant-TW", true),
+        ("\"en\"", true),
+        ("english", false),
+        ("en_US", false),
+        ("e", false),
+        ("\"en-\"", false),
+    ] {
+        let dir = catalog_of(&[]);
+        std::fs::write(
+            dir.path().join("errdex.yaml"),
+            format!("{config}language: {language}\n"),
+        )
+        .expect("config written");
+        let (found, human) = check_at(dir.path());
+        // W006: the catalog has no error files, which is beside the point here.
+        let expected: &[&str] = if fine { &["W006"] } else { &["W006", "E002"] };
+        assert_eq!(codes_of(&found), expected, "{language}: {human}");
+    }
+}
+
+#[test]
 fn a_missing_catalog_is_a_usage_error() {
     let run = check("no_such_catalog", &[]);
     assert_eq!(run.code, 2);

@@ -1634,6 +1634,25 @@ fn a_one_line_field_that_starts_like_a_heading_or_a_list_is_text() {
 }
 
 #[test]
+fn every_page_has_the_catalogs_language() {
+    let mut catalog = load(SMALL);
+    assert_eq!(catalog.config.language, "en", "the default");
+    catalog.config.language = "pt-BR".into();
+    let files = render(&catalog);
+    let code = &catalog.errors[0].code;
+    for path in [
+        "index.html",
+        "404.html",
+        &format!("errors/{code}/index.html"),
+    ] {
+        assert!(
+            file(&files, path).contains("<html lang=\"pt-BR\">"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn no_heading_level_is_skipped_in_an_errors_markdown() {
     // markdownlint's MD001: a `## Limits` first in a description is `##` under the
     // error's `#` title, not `###`; one under a `##` section starts at `###`.

@@ -112,6 +112,25 @@ pub(super) fn check_config(
         }
     }
 
+    if let Some(language) = &raw.language
+        && !is_language_tag(language.value.trim())
+    {
+        diagnostics.push(
+            at(
+                source,
+                language,
+                Code::WrongType,
+                format!(
+                    "`language` is `{}`, which is not a language tag",
+                    visible(&language.value)
+                ),
+            )
+            .with_help(
+                "write a BCP 47 tag, as the pages' `lang` takes it: `en`, `fr`, `pt-BR`, `zh-Hant`",
+            ),
+        );
+    }
+
     if let Some(default) = &raw.default_envelope {
         let ids: Vec<&str> = raw
             .envelopes
@@ -625,6 +644,16 @@ pub(super) fn validate_pointer(pointer: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Whether `tag` is a language tag as [`crate::load::raw::LANGUAGE_PATTERN`] says: a
+/// language of two or three letters, then subtags of one to eight letters or digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// The validated configuration.
 pub(super) fn to_model(raw: &RawConfig, base_url: String) -> Config {
     let text = |s: &Option<S<String>>| s.as_ref().map(|s| s.value.trim_end().to_owned());
@@ -632,6 +661,10 @@ pub(super) fn to_model(raw: &RawConfig, base_url: String) -> Config {
         title: raw.title.value.trim().to_owned(),
         summary: raw.summary.value.trim().to_owned(),
         base_url,
+        language: raw
+            .language
+            .as_ref()
+            .map_or_else(|| "en".to_owned(), |l| l.value.trim().to_owned()),
         intro: text(&raw.intro),
         auth: text(&raw.auth),
         agent_instructions: text(&raw.agent_instructions),

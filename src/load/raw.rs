@@ -50,6 +50,10 @@ impl<T: JsonSchema> JsonSchema for S<T> {
     }
 }
 
+/// A BCP 47 language tag as pages write it in `lang`: a language of two or three letters,
+/// then subtags of one to eight letters or digits (`en`, `pt-BR`, `zh-Hant-TW`).
+pub const LANGUAGE_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
 /// The schema pattern of a one-line field (a title, a summary, a message): some text,
 /// on one line once the whitespace around it is trimmed, as `check` demands (E019). A
 /// pattern holds only for a string; a number is one line anyway.
@@ -74,6 +78,10 @@ pub struct RawConfig {
     pub summary: S<String>,
     /// Absolute http(s) URL where the site is published, e.g. `https://docs.example.com/errors`. Every agent-facing link is absolute on it.
     pub base_url: S<String>,
+    /// The language of the catalog's texts, as a BCP 47 tag (`en`, `fr`, `pt-BR`): the `lang` of every page, which screen readers and translators go by. Default `en`.
+    #[serde(default)]
+    #[schemars(extend("pattern" = LANGUAGE_PATTERN))]
+    pub language: Option<S<String>>,
     /// Markdown shown at the top of the overview page.
     #[serde(default)]
     pub intro: Option<S<String>>,

@@ -751,6 +751,7 @@ mod tests {
                 title: "T".to_owned(),
                 summary: "S.".to_owned(),
                 base_url: "https://d.example/a&b".to_owned(),
+                language: "en".to_owned(),
                 intro: None,
                 auth: None,
                 agent_instructions: None,

@@ -499,6 +499,7 @@ fn site_context(
                 crate::markdown::SiteLinks::Relative(root),
             ),
             base_url: &config.base_url,
+            language: &config.language,
             root,
         },
     );

@@ -22,6 +22,8 @@ pub struct SiteView<'a> {
     /// The summary's Markdown rendered inline, for the page body.
     pub summary_html: String,
     pub base_url: &'a str,
+    /// The pages' `lang`, a BCP 47 tag.
+    pub language: &'a str,
     /// Relative prefix from the page to the site root: `./` or `../../`.
     pub root: &'a str,
 }
