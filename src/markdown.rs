@@ -795,7 +795,7 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
             .any(|o| matches!(o, Opened::Kept | Opened::ImageAsLink { .. }))
     };
     // The headings the next one may be under: each as written and as shown.
-    let mut outline: Vec<(HeadingLevel, HeadingLevel)> = Vec::new();
+    let mut outline = Outline::under(HeadingLevel::H2);
     // Each event becomes none, one, or two (an image's link and the text that names it).
     type Out<'m> = (Option<Event<'m>>, Option<Event<'m>>);
     let one = |event| (Some(event), None);
@@ -897,13 +897,8 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
                     classes,
                     attrs,
                 }) => {
-                    while outline.last().is_some_and(|&(written, _)| written >= level) {
-                        outline.pop();
-                    }
-                    let shown = outline
-                        .last()
-                        .map_or(HeadingLevel::H2, |&(_, shown)| one_level_down(shown));
-                    outline.push((level, shown));
+                    let shown = outline.place(level);
+                    outline.push(level, shown);
                     one(Event::Start(Tag::Heading {
                         level: shown,
                         id,
@@ -912,8 +907,7 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
                     }))
                 }
                 Event::End(TagEnd::Heading(_)) => {
-                    let shown = outline.last().map_or(HeadingLevel::H2, |&(_, shown)| shown);
-                    one(Event::End(TagEnd::Heading(shown)))
+                    one(Event::End(TagEnd::Heading(outline.current())))
                 }
                 other => one(other),
             }
@@ -1116,17 +1110,12 @@ pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
         return Cow::Borrowed(markdown);
     }
     let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
-    let mut outline: Vec<(HeadingLevel, HeadingLevel)> = Vec::new();
+    let mut outline = Outline::under(top);
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         let Event::Start(Tag::Heading { level, .. }) = event else {
             continue;
         };
-        while outline.last().is_some_and(|&(written, _)| written >= level) {
-            outline.pop();
-        }
-        let placed = outline
-            .last()
-            .map_or(top, |&(_, shown)| one_level_down(shown));
+        let placed = outline.place(level);
         let shown = match atx_hashes(markdown, &range) {
             Some((at, hashes)) => {
                 if hashes != placed as usize {
@@ -1141,9 +1130,50 @@ pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
                 HeadingLevel::H2
             }
         };
-        outline.push((level, shown));
+        outline.push(level, shown);
     }
     edited(markdown, edits)
+}
+
+/// Where a text's headings are shown, the pages' way: the top ones at `top`, and one
+/// under another one level below it, however many `#` it skips (`# A` then `### B` is
+/// `<h2>` then `<h3>`). Headings written at one level stay at one level.
+struct Outline {
+    top: HeadingLevel,
+    /// The headings the next one may be under: each as written and as shown.
+    open: Vec<(HeadingLevel, HeadingLevel)>,
+}
+
+impl Outline {
+    fn under(top: HeadingLevel) -> Self {
+        Outline {
+            top,
+            open: Vec::new(),
+        }
+    }
+
+    /// Where a heading written at `level` goes; then [`Outline::push`] where it went.
+    fn place(&mut self, level: HeadingLevel) -> HeadingLevel {
+        while self
+            .open
+            .last()
+            .is_some_and(|&(written, _)| written >= level)
+        {
+            self.open.pop();
+        }
+        self.open
+            .last()
+            .map_or(self.top, |&(_, shown)| one_level_down(shown))
+    }
+
+    fn push(&mut self, written: HeadingLevel, shown: HeadingLevel) {
+        self.open.push((written, shown));
+    }
+
+    /// The level of the heading placed last.
+    fn current(&self) -> HeadingLevel {
+        self.open.last().map_or(self.top, |&(_, shown)| shown)
+    }
 }
 
 /// Where the `#`s of the ATX heading at `range` start, and how many there are; `None`
@@ -1178,8 +1208,7 @@ fn edited<'m>(markdown: &'m str, edits: Vec<(Range<usize>, &str)>) -> Cow<'m, st
     if edits.is_empty() {
         return Cow::Borrowed(markdown);
     }
-    let edits = edits.into_iter().map(|(r, text)| (r, text.to_owned()));
-    Cow::Owned(with_edits(markdown, edits.collect()))
+    Cow::Owned(with_edits(markdown, edits))
 }
 
 /// Whether `markdown` may hold a heading, by a byte scan: a `#` that starts a line's
@@ -1409,7 +1438,7 @@ fn agent_markdown_pass(markdown: &str, links: SiteLinks<'_>) -> String {
 /// overlap (one that does, or that would cut a character, is skipped). The result is
 /// laid out front to back in one go: replacing in place, even from the end, moves the
 /// rest of the text at every edit, and 140,000 links in a 1 MiB text took minutes.
-pub(crate) fn with_edits(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
+pub(crate) fn with_edits<S: AsRef<str>>(text: &str, edits: Vec<(Range<usize>, S)>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for (range, replacement) in edits {
@@ -1419,7 +1448,7 @@ pub(crate) fn with_edits(text: &str, edits: Vec<(Range<usize>, String)>) -> Stri
             && text.is_char_boundary(range.end)
         {
             out.push_str(&text[copied..range.start]);
-            out.push_str(&replacement);
+            out.push_str(replacement.as_ref());
             copied = range.end;
         }
     }

@@ -349,20 +349,24 @@ pub fn ascii_url(url: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether an error's page quotes the catalog's `auth` text: a 401 (the request was not
-/// authenticated), and any error whose agent is told to re-authenticate, which needs to
-/// know how.
-pub fn quotes_auth(status: u16, action: AgentAction) -> bool {
-    status == 401 || action == AgentAction::Reauthenticate
+/// The catalog's `auth` text as an error's page quotes it: on a 401 (the request was
+/// not authenticated), and on any error whose agent is told to re-authenticate, which
+/// needs to know how; none when the text is blank. `check` (for the page's ids) and the
+/// outputs both ask here, so they agree.
+pub fn quoted_auth(auth: Option<&str>, status: u16, action: AgentAction) -> Option<&str> {
+    auth.filter(|auth| {
+        !auth.trim().is_empty() && (status == 401 || action == AgentAction::Reauthenticate)
+    })
 }
 
 impl Catalog {
-    /// The `auth` text an error's page and Markdown quote (see [`quotes_auth`]).
+    /// The `auth` text an error's page and Markdown quote (see [`quoted_auth`]).
     pub fn auth_for(&self, entry: &ErrorEntry) -> Option<&str> {
-        self.config
-            .auth
-            .as_deref()
-            .filter(|_| quotes_auth(entry.status, entry.agent.action))
+        quoted_auth(
+            self.config.auth.as_deref(),
+            entry.status,
+            entry.agent.action,
+        )
     }
 
     /// The page URL of an error: `{base_url}/errors/{code}/`.

@@ -407,12 +407,13 @@ pub(super) fn check_body(
                 // A message the API sends over several lines is written on one (E019):
                 // it is the same message with its runs of spaces and line breaks as one
                 // space.
-                let spaced = crate::markdown::one_line;
-                let one_line = spaced(text);
-                let known = messages.iter().any(|m| {
-                    Template::parse(m).matches(text)
-                        || Template::parse(&spaced(m)).matches(&one_line)
-                });
+                let known = messages.iter().any(|m| Template::parse(m).matches(text)) || {
+                    let spaced = crate::markdown::one_line;
+                    let one_line = spaced(text);
+                    messages
+                        .iter()
+                        .any(|m| Template::parse(&spaced(m)).matches(&one_line))
+                };
                 if !known {
                     diagnostics.push(
                             at_value(&pointer.value, Code::BodyMessageUnknown, format!("the body's message \"{}\" is none of this error's `messages`", super::excerpt(text, super::messages::MESSAGE_EXCERPT)))

@@ -410,12 +410,11 @@ struct OwnPage<'a> {
 
 impl<'a> OwnPage<'a> {
     fn of(raw: &'a RawError, envelopes: Option<&'a Envelopes<'a>>, auth: Option<&'a str>) -> Self {
-        let quoted = u16::try_from(raw.status.value)
-            .is_ok_and(|status| crate::model::quotes_auth(status, raw.agent.action.value));
+        let status = u16::try_from(raw.status.value).ok();
         OwnPage {
             raw,
             envelopes,
-            auth: auth.filter(|auth| quoted && !auth.trim().is_empty()),
+            auth: status.and_then(|s| crate::model::quoted_auth(auth, s, raw.agent.action.value)),
             ids: OnceCell::new(),
         }
     }

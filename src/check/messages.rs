@@ -185,24 +185,21 @@ fn report(
             claim.file.source,
             message,
             Code::MessageClaimedTwice,
-            if same {
-                format!(
-                    "message `{}` is also a message of `{}` ({}:{})",
-                    super::excerpt(&message.value, MESSAGE_EXCERPT),
-                    other.file.raw.code.value,
-                    other.file.source.path,
-                    other_message.referenced.line()
-                )
-            } else {
-                format!(
-                    "message `{}` can also be `{}` of `{}` ({}:{})",
-                    super::excerpt(&message.value, MESSAGE_EXCERPT),
-                    super::excerpt(&other_message.value, MESSAGE_EXCERPT),
-                    other.file.raw.code.value,
-                    other.file.source.path,
-                    other_message.referenced.line()
-                )
-            },
+            format!(
+                "message `{}` {} of `{}` ({}:{})",
+                super::excerpt(&message.value, MESSAGE_EXCERPT),
+                if same {
+                    "is also a message".to_owned()
+                } else {
+                    format!(
+                        "can also be `{}`",
+                        super::excerpt(&other_message.value, MESSAGE_EXCERPT)
+                    )
+                },
+                other.file.raw.code.value,
+                other.file.source.path,
+                other_message.referenced.line()
+            ),
         )
         .with_help(help),
     );

@@ -51,8 +51,9 @@ impl<T: JsonSchema> JsonSchema for S<T> {
 }
 
 /// A BCP 47 language tag as pages write it in `lang`: a language of two or three letters,
-/// then subtags of one to eight letters or digits (`en`, `pt-BR`, `zh-Hant-TW`).
-pub const LANGUAGE_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+/// then subtags of one to eight letters or digits (`en`, `pt-BR`, `zh-Hant-TW`). The
+/// white space around it is trimmed, by `check` as here.
+pub const LANGUAGE_PATTERN: &str = r"^\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\s*$";
 
 /// The schema pattern of a one-line field (a title, a summary, a message): some text,
 /// on one line once the whitespace around it is trimmed, as `check` demands (E019). A

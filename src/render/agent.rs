@@ -176,9 +176,7 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         // The status line and the headers, as the page shows them: with a body, its
         // `Content-Type` when the headers do not give one.
         let status_line = format!("HTTP/1.1 {} {}", entry.status, reason_phrase(entry.status));
-        let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
-            e.media_type.as_str()
-        });
+        let media_type = super::views::media_type_of(envelope);
         let content_type = response
             .implied_content_type(media_type)
             .map(|media_type| format!("Content-Type: {media_type}"));

@@ -149,7 +149,7 @@ pub struct ErrorView<'a> {
     pub retry_after: Option<&'a crate::model::RetryAfter>,
     pub action: &'static str,
     pub action_label: &'static str,
-    /// The catalog's `auth` text, on a page that quotes it (see [`crate::model::quotes_auth`]).
+    /// The catalog's `auth` text, on a page that quotes it (see [`crate::model::quoted_auth`]).
     pub auth_html: Option<String>,
     pub guidance_html: String,
     pub when_html: Vec<String>,
@@ -608,6 +608,13 @@ pub fn envelope_of<'a>(
     config.envelopes.iter().find(|e| e.id == id)
 }
 
+/// The media type an error's bodies are read as: its envelope's, or JSON without one.
+pub fn media_type_of(envelope: Option<&crate::model::Envelope>) -> &str {
+    envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
+        e.media_type.as_str()
+    })
+}
+
 /// The relative path from an error page (`errors/<code>/index.html`) to the site root.
 pub const ERROR_PAGE_ROOT: &str = "../../";
 
@@ -632,9 +639,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     let description_html = entry.description.as_deref().map(|d| blocks.render(d));
     let response = entry.response.as_ref().map(|r| {
         let envelope = envelope_of(catalog, entry);
-        let media_type = envelope.map_or(crate::load::raw::DEFAULT_MEDIA_TYPE, |e| {
-            e.media_type.as_str()
-        });
+        let media_type = media_type_of(envelope);
         ResponseView {
             envelope: envelope.map(|e| envelope_view(e, &mut blocks)),
             media_type,
