@@ -604,3 +604,36 @@ fn a_group_titled_other_errors_is_reported_only_beside_errors_in_no_group() {
     // The group has no error: it has no section.
     assert_eq!(shared_titles(&groups, &[("b", None)]), Vec::<String>::new());
 }
+
+#[test]
+fn links_into_another_page_are_listed_twenty_to_a_file_then_counted() {
+    let file = |code: &str, description: &str| {
+        format!(
+            "code: {code}\ntitle: T\nstatus: 400\nsummary: S.\ndescription: |\n  {description}\n\
+             retryable: false\nagent:\n  action: stop\n  guidance: Stop.\n"
+        )
+    };
+    let broken: Vec<String> = (0..25)
+        .map(|i| format!("[to](/errors/second_one/#nowhere-{i})"))
+        .collect();
+    let links = format!("[fine](/errors/second_one/#retries) {}", broken.join(" "));
+    let dir = catalog_of(&[
+        ("first_one.yaml", file("first_one", &links)),
+        ("second_one.yaml", file("second_one", "## Retries")),
+    ]);
+    let (found, human) = check_at(dir.path());
+    assert_eq!(codes_of(&found), ["W016"; 21], "{human}");
+    assert!(
+        human.contains("`/errors/second_one/#nowhere-19`"),
+        "{human}"
+    );
+    assert!(
+        !human.contains("`/errors/second_one/#nowhere-20`"),
+        "{human}"
+    );
+    assert!(!human.contains("#retries`"), "{human}");
+    assert!(
+        human.contains("5 more links into other pages name no id there, not listed"),
+        "{human}"
+    );
+}

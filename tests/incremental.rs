@@ -646,6 +646,63 @@ fn an_envelope_heading_is_seen_by_fragment_links_after_errdex_yaml_changes() {
     }
 }
 
+/// A link to a place on another error's page is checked against that page's ids, which
+/// come from the other file. So after only the linked file changes, the link is warned
+/// about, or not, exactly as a fresh check says, though the linking file's own results
+/// are kept.
+#[test]
+fn a_link_into_another_page_is_seen_after_only_that_page_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let mut session = session_of_alpha(
+        root,
+        CONFIG,
+        "'{\"code\": \"alpha\"}'",
+        "Read [how bravo retries](/errors/bravo/#retries).",
+    );
+    let bravo = root.join("errors/bravo.yaml");
+    let write_bravo = |heading: &str| {
+        let text = format!(
+            "code: bravo\ntitle: Bravo\nstatus: 503\nsummary: Bravo is busy.\n\
+             description: |\n  ## {heading}\n\n  Wait a little.\nretryable: true\n\
+             agent:\n  action: retry_later\n  guidance: Wait, then send it again.\n"
+        );
+        std::fs::write(&bravo, text).expect("write bravo");
+    };
+    let warned = |diagnostics: &[errdex::diagnostic::Diagnostic]| {
+        diagnostics
+            .iter()
+            .filter(|d| d.code == errdex::diagnostic::Code::BrokenFragment)
+            .map(|d| (d.file.clone(), d.start.line))
+            .collect::<Vec<_>>()
+    };
+    write_bravo("Retries");
+    let first = session
+        .rebuild(&Plan {
+            full: true,
+            ..Plan::default()
+        })
+        .expect("first build");
+    assert_eq!(warned(&first.diagnostics), [], "{:?}", first.diagnostics);
+    let bravo_changed = Plan {
+        full: false,
+        files: [bravo.clone()].into_iter().collect(),
+    };
+    let alpha_line = 10;
+    for (heading, expected) in [
+        (
+            "Retrying",
+            vec![("errors/alpha.yaml".to_owned(), alpha_line)],
+        ),
+        ("Retries", vec![]),
+    ] {
+        write_bravo(heading);
+        let rebuild = session.rebuild(&bravo_changed).expect("rebuild");
+        assert_eq!(rebuild.diagnostics, fresh(root).0, "after {heading:?}");
+        assert_eq!(warned(&rebuild.diagnostics), expected, "after {heading:?}");
+    }
+}
+
 /// An error's `sent_as` (the API's spelling of its code, shown on its page and in the
 /// agent outputs) is read through errdex.yaml's `code` pointer. So after errdex.yaml
 /// alone changes which field the pointer names, the session's output is a fresh

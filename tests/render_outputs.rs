@@ -2374,8 +2374,9 @@ fn page_ids(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// W016 and the pages agree: a link in an error file may name every id its rendered page
-/// has, and is warned about for an id the page lacks, spelt either way.
+/// W016 and the pages agree: a link in an error file may name every id its rendered page,
+/// or another error's, has, and is warned about for an id the page lacks, spelt either
+/// way.
 #[test]
 fn a_fragment_link_is_warned_about_exactly_when_its_page_lacks_the_id() {
     use errdex::diagnostic::Code;
@@ -2388,17 +2389,32 @@ fn a_fragment_link_is_warned_about_exactly_when_its_page_lacks_the_id() {
             !before.iter().any(|d| d.code == Code::BrokenFragment),
             "{catalog} has W016 already: {before:?}"
         );
+        let codes: Vec<String> = loaded
+            .errors
+            .iter()
+            .filter_map(|f| f.raw.as_ref().map(|raw| raw.code.value.clone()))
+            .collect();
+        assert!(codes.len() > 1, "{catalog}");
+        let ids_of = |code: &str| page_ids(file(&files, &format!("errors/{code}/index.html")));
         let mut pages = 0;
-        for loaded_file in &mut loaded.errors {
+        for (i, loaded_file) in loaded.errors.iter_mut().enumerate() {
             let raw = loaded_file.raw.as_mut().expect("the error file loads");
             let code = raw.code.value.clone();
-            let ids = page_ids(file(&files, &format!("errors/{code}/index.html")));
+            let ids = ids_of(&code);
             assert!(ids.iter().any(|id| id == "error-title"), "{code}: {ids:?}");
             // Gotchas give the page no id of their own beyond the reserved `#gotchas`.
             let mut links: Vec<String> = ids.iter().map(|id| format!("[to](#{id})")).collect();
             links.push(format!("[to](/errors/{code}/#{})", ids[ids.len() / 2]));
             links.push("[to](#no-such-id)".to_owned());
             links.push(format!("[to](/errors/{code}/#no-such-id-either)"));
+            // And into the next error's page, by every id it has.
+            let next = &codes[(i + 1) % codes.len()];
+            links.extend(
+                ids_of(next)
+                    .iter()
+                    .map(|id| format!("[to](/errors/{next}/#{id})")),
+            );
+            links.push(format!("[to](/errors/{next}/#no-such-id-there)"));
             let place = raw.summary.referenced;
             raw.gotchas = Some(S {
                 value: vec![S {
@@ -2415,7 +2431,7 @@ fn a_fragment_link_is_warned_about_exactly_when_its_page_lacks_the_id() {
             .filter(|d| d.code == Code::BrokenFragment)
             .map(|d| d.message)
             .collect();
-        assert_eq!(warned.len(), 2 * pages, "{catalog}: {warned:#?}");
+        assert_eq!(warned.len(), 3 * pages, "{catalog}: {warned:#?}");
         for message in &warned {
             assert!(message.contains("no-such-id"), "{catalog}: {message}");
         }

@@ -13,6 +13,7 @@
 //! twice within the clock's resolution, and comparing is cheap next to checking.
 
 use super::ErrorFile;
+use super::markdown_fields::LinkIntoPage;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::raw::S;
 use crate::model::ErrorEntry;
@@ -76,6 +77,9 @@ pub(super) struct FileResults {
     cross_inputs: CrossInputs,
     /// The diagnostics of each [`Stage`], once run.
     stages: [Option<Vec<Diagnostic>>; 3],
+    /// What stage 6 found to check once every file is known: links to a place on
+    /// another error's page.
+    pub into_pages: Vec<LinkIntoPage>,
     /// Behind a pointer: an entry is about 600 bytes, and every file has a
     /// `FileResults` even when no model is built (`errdex check`); inline, that was 60 MB
     /// of `None`s at 100,000 files. Shared with the catalog built from it.
@@ -85,6 +89,14 @@ pub(super) struct FileResults {
 impl FileResults {
     pub fn stage(&mut self, stage: Stage) -> &mut Option<Vec<Diagnostic>> {
         &mut self.stages[stage as usize]
+    }
+
+    /// Drops the results of `stage`, for it to run again.
+    fn forget(&mut self, stage: Stage) {
+        *self.stage(stage) = None;
+        if let Stage::Markdown = stage {
+            self.into_pages.clear();
+        }
     }
 }
 
@@ -189,12 +201,12 @@ impl CheckCache {
                 if unchanged {
                     kept.source_id = file.source.id();
                     if config_changed {
-                        *kept.stage(Stage::Body) = None;
+                        kept.forget(Stage::Body);
                         // The entry's `sent_as` is read through an envelope's pointer.
                         kept.model = None;
                     }
                     if codes_changed || static_changed || config_changed {
-                        *kept.stage(Stage::Markdown) = None;
+                        kept.forget(Stage::Markdown);
                     }
                     return true;
                 }

@@ -3,13 +3,13 @@
 
 use super::bodies::Envelopes;
 use super::{ConfigFile, ErrorFile, at_markdown_range};
-use crate::diagnostic::{Code, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, path_and_rest};
 use crate::render::views::{PageIdSources, error_page_ids};
 use crate::source::SourceFile;
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a site-root link (`/errors/x/`, `/images/flow.png`) may lead to, besides the
 /// files errdex writes at the root ([`SITE_FILES`]).
@@ -58,45 +58,167 @@ const SITE_FILES: &[&str] = &[
     "robots.txt",
 ];
 
+/// Returns the links of errdex.yaml's texts to a place on an error's page, which
+/// [`check_links_into_pages`] checks once every file is known.
 pub(super) fn check_config_markdown(
     config: &ConfigFile<'_>,
     site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
-) {
-    // A `#fragment` in these texts is not checked: they are shown on the overview,
+) -> Vec<LinkIntoPage> {
+    // A `#fragment` alone is not checked in these texts: they are shown on the overview,
     // whose ids depend on the whole catalog.
     let fields = config_fields(config.raw);
     let labels = Labels::of(config.source, &fields);
+    let mut into_pages = Vec::new();
     for (i, field) in fields.into_iter().enumerate() {
         let elsewhere = |label: &str| labels.defined_outside(i, label);
-        check_field(config.source, field, site, None, &elsewhere, diagnostics);
+        let found = Found {
+            diagnostics: &mut *diagnostics,
+            into_pages: &mut into_pages,
+        };
+        check_field(config.source, (i, field), site, None, &elsewhere, found);
     }
     check_link_urls(config.source, config.raw.links.as_ref(), site, diagnostics);
+    into_pages
 }
 
 /// `auth` is errdex.yaml's `auth` text, which some pages quote (it gives them ids).
+/// The links to a place on another error's page are left in `into_pages`, for
+/// [`check_links_into_pages`].
 pub(super) fn check_entry_markdown(
     file: &ErrorFile<'_>,
     envelopes: Option<&Envelopes<'_>>,
     auth: Option<&str>,
     site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
+    into_pages: &mut Vec<LinkIntoPage>,
 ) {
-    let page = OwnPage::of(file.raw, envelopes, auth);
+    let page = ErrorPage::of(file.raw, envelopes, auth);
     let fields = entry_fields(file.raw);
     let labels = Labels::of(file.source, &fields);
     for (i, field) in fields.into_iter().enumerate() {
         let elsewhere = |label: &str| labels.defined_outside(i, label);
+        let found = Found {
+            diagnostics: &mut *diagnostics,
+            into_pages: &mut *into_pages,
+        };
         check_field(
             file.source,
-            field,
+            (i, field),
             site,
             Some(&page),
             &elsewhere,
-            diagnostics,
+            found,
         );
     }
     check_link_urls(file.source, file.raw.links.as_ref(), site, diagnostics);
+}
+
+/// A link to a place on another error's page (`/errors/not_found/#retries`), found in
+/// one file's Markdown. Whether that page has the id depends on the other file, so it is
+/// checked once every file is parsed, by [`check_links_into_pages`]; `watch` keeps these
+/// with the file's other Markdown results.
+#[derive(Clone, Debug)]
+pub(super) struct LinkIntoPage {
+    /// The code of the page it leads to.
+    code: String,
+    /// The link as written, and its fragment (after the `#`).
+    url: String,
+    fragment: String,
+    /// Where it is: the index of its text among the file's Markdown texts
+    /// ([`entry_fields`] or [`config_fields`]), and its bytes in that text. Laid out as
+    /// a position only when reported: a text can hold thousands of links.
+    field: usize,
+    range: std::ops::Range<usize>,
+}
+
+impl LinkIntoPage {
+    /// The link `url` when it leads to a place on the page of another code that exists.
+    /// An empty fragment and `#top` lead to the top of any page.
+    fn of(
+        url: &str,
+        (field, range): (usize, std::ops::Range<usize>),
+        own: Option<&ErrorPage<'_>>,
+        site: &Targets<'_>,
+    ) -> Option<Self> {
+        let code = page_of(url)?;
+        let (_, fragment) = url.split_once('#')?;
+        let elsewhere = own.is_none_or(|page| page.raw.code.value != code);
+        let to_a_place = !fragment.is_empty() && !fragment.eq_ignore_ascii_case("top");
+        (elsewhere && to_a_place && site.codes.contains(code)).then(|| LinkIntoPage {
+            code: code.to_owned(),
+            url: url.to_owned(),
+            fragment: fragment.to_owned(),
+            field,
+            range,
+        })
+    }
+}
+
+/// Where [`check_field`] puts what it finds.
+struct Found<'a> {
+    diagnostics: &'a mut Diagnostics,
+    into_pages: &'a mut Vec<LinkIntoPage>,
+}
+
+/// W016 for links into another error's page (collected by [`check_config_markdown`] and
+/// [`check_entry_markdown`]) whose fragment names no id on it. `linking`: each file with
+/// such links, its Markdown texts and the links. A page whose file did not parse is not
+/// checked, as its ids are not known.
+pub(super) fn check_links_into_pages<'a>(
+    linking: impl Iterator<Item = (&'a SourceFile, Vec<&'a S<String>>, &'a [LinkIntoPage])>,
+    files: &[ErrorFile<'a>],
+    envelopes: Option<&'a Envelopes<'a>>,
+    auth: Option<&'a str>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut by_code: BTreeMap<&str, &RawError> = BTreeMap::new();
+    for file in files {
+        by_code
+            .entry(file.raw.code.value.as_str())
+            .or_insert(file.raw);
+    }
+    let mut pages: BTreeMap<&str, ErrorPage<'a>> = BTreeMap::new();
+    for (source, fields, links) in linking {
+        let mut listed = 0;
+        let mut unlisted = 0;
+        for link in links {
+            let Some((&code, &raw)) = by_code.get_key_value(link.code.as_str()) else {
+                continue;
+            };
+            let page = pages
+                .entry(code)
+                .or_insert_with(|| ErrorPage::of(raw, envelopes, auth));
+            if names_an_id(&link.fragment, page.ids()) {
+                continue;
+            }
+            if listed == MAX_LISTED_PER_FIELD {
+                unlisted += 1;
+                continue;
+            }
+            let found = page.missing_id(&link.url, &link.fragment, false);
+            let (Some((code, message, help)), Some(field)) = (found, fields.get(link.field)) else {
+                continue;
+            };
+            listed += 1;
+            diagnostics.push(
+                at_markdown_range(source, field, link.range.clone(), code, message).with_help(help),
+            );
+        }
+        if unlisted > 0 {
+            let links = if unlisted == 1 { "link" } else { "links" };
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Code::BrokenFragment,
+                    &source.path,
+                    format!("{unlisted} more {links} into other pages name no id there, not listed"),
+                )
+                .with_help(format!(
+                    "only the first {MAX_LISTED_PER_FIELD} of one file are listed; fix them and check again"
+                )),
+            );
+        }
+    }
 }
 
 /// Site paths in `links:` lists must exist, like links inside Markdown.
@@ -159,16 +281,21 @@ impl Labels {
     }
 }
 
-/// `page`: the error page the text is shown on, whose ids a `#fragment` must name.
-/// `elsewhere(label)`: the line where another text of the file defines `label`.
+/// `field`: the text, and its index among the file's Markdown texts. `page`: the error
+/// page the text is shown on, whose ids a `#fragment` must name. `elsewhere(label)`: the
+/// line where another text of the file defines `label`.
 fn check_field(
     source: &SourceFile,
-    field: &S<String>,
+    (index, field): (usize, &S<String>),
     site: &Targets<'_>,
-    page: Option<&OwnPage<'_>>,
+    page: Option<&ErrorPage<'_>>,
     elsewhere: &dyn Fn(&str) -> Option<usize>,
-    diagnostics: &mut Diagnostics,
+    found: Found<'_>,
 ) {
+    let Found {
+        diagnostics,
+        into_pages,
+    } = found;
     let mut listed = 0;
     let mut unlisted: Option<(Code, usize)> = None;
     for (range, finding) in findings(&field.value) {
@@ -189,8 +316,17 @@ fn check_field(
                 closest,
                 shortcut,
             } => undefined_reference(&link, &label, closest, shortcut, elsewhere(&label)),
+            // A link to an error's page, which exists: to a place on another page, it is
+            // checked once every file is known.
+            Finding::SiteLink(url) if page_of(&url).is_some_and(|c| site.codes.contains(c)) => {
+                if let Some(link) = LinkIntoPage::of(&url, (index, range.clone()), page, site) {
+                    into_pages.push(link);
+                    continue;
+                }
+                page.and_then(|page| page.missing_id_here(&Finding::SiteLink(url)))
+            }
             finding => {
-                let missing_id = page.and_then(|page| page.missing_id(&finding));
+                let missing_id = page.and_then(|page| page.missing_id_here(&finding));
                 problem(finding, site).or(missing_id)
             }
         };
@@ -370,7 +506,7 @@ fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String
         }
         // Whether it is reported depends on the file's other texts; `check_field` tells.
         Finding::UndefinedReference { .. } => return None,
-        // Whether the id exists depends on the page; `OwnPage::missing_id` tells.
+        // Whether the id exists depends on the page; `ErrorPage::missing_id_here` tells.
         Finding::FragmentLink(_) => return None,
         Finding::UnusableLink(url) => {
             let why = match url.chars().find(|c| c.is_control()) {
@@ -391,15 +527,14 @@ fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String
     Some((code, message, help.to_owned()))
 }
 
-/// The error page an error file's Markdown is shown on, for checking that a link's
-/// `#fragment` names an id the page has. The ids are worked out when a link first asks:
-/// most files link to no fragment at all.
+/// An error's page, for checking that a link's `#fragment` names an id the page has.
+/// The ids are worked out when a link first asks: most files link to no fragment at all.
 ///
-/// Only links into the file's own page are checked (`#how-to-fix`, or
-/// `/errors/<its code>/#how-to-fix`): another page's ids come from another file, and a
-/// check of one file looks at no other (`watch` keeps each file's results until it
-/// changes). The ids are those of errdex's own templates.
-struct OwnPage<'a> {
+/// Links into a file's own page (`#how-to-fix`, or `/errors/<its code>/#how-to-fix`) are
+/// checked with the file's other Markdown; links into another page once every file is
+/// parsed ([`check_links_into_pages`]), as its ids come from another file. The ids are
+/// those of errdex's own templates.
+struct ErrorPage<'a> {
     raw: &'a RawError,
     /// The catalog's envelopes, when errdex.yaml loaded.
     envelopes: Option<&'a Envelopes<'a>>,
@@ -408,10 +543,10 @@ struct OwnPage<'a> {
     ids: OnceCell<BTreeSet<String>>,
 }
 
-impl<'a> OwnPage<'a> {
+impl<'a> ErrorPage<'a> {
     fn of(raw: &'a RawError, envelopes: Option<&'a Envelopes<'a>>, auth: Option<&'a str>) -> Self {
         let status = u16::try_from(raw.status.value).ok();
-        OwnPage {
+        ErrorPage {
             raw,
             envelopes,
             auth: status.and_then(|s| crate::model::quoted_auth(auth, s, raw.agent.action.value)),
@@ -448,13 +583,20 @@ impl<'a> OwnPage<'a> {
         })
     }
 
-    /// W016's message and help when `finding` links to an id this page does not have.
-    fn missing_id(&self, finding: &Finding) -> Option<(Code, String, String)> {
+    /// W016's message and help when `finding`, in this page's own file, links to an id
+    /// this page does not have.
+    fn missing_id_here(&self, finding: &Finding) -> Option<(Code, String, String)> {
         let (url, fragment) = match finding {
             Finding::FragmentLink(url) => (url, url.strip_prefix('#')?),
             Finding::SiteLink(url) if self.is_this_page(url) => (url, url.split_once('#')?.1),
             _ => return None,
         };
+        self.missing_id(url, fragment, true)
+    }
+
+    /// W016's message and help when the link `url` leads to `fragment` on this page and
+    /// the page has no such id. `here`: whether the link is in this page's own file.
+    fn missing_id(&self, url: &str, fragment: &str, here: bool) -> Option<(Code, String, String)> {
         let ids = self.ids();
         if names_an_id(fragment, ids) {
             return None;
@@ -467,27 +609,50 @@ impl<'a> OwnPage<'a> {
             .iter()
             .map(|s| format!("`#{s}`"))
             .collect();
+        let code = &self.raw.code.value;
+        let (page, examples, markdown) = if here {
+            (
+                "this page".to_owned(),
+                "an example's tab (`#ex-` and its title: `#ex-curl`)".to_owned(),
+                "this error's Markdown".to_owned(),
+            )
+        } else {
+            (
+                format!("the page of `{code}`"),
+                "one of its examples' tabs (`#ex-` and the example's title)".to_owned(),
+                format!("`{code}`'s Markdown"),
+            )
+        };
         Some((
             Code::BrokenFragment,
             format!(
-                "link `{}` names no id on the page of `{}`",
-                truncate(url),
-                self.raw.code.value
+                "link `{}` names no id on the page of `{code}`",
+                truncate(url)
             ),
             format!(
-                "{suggestion}link to a section of this page ({}), to an example's tab (`#ex-` and its title: `#ex-curl`), or to a heading of this error's Markdown, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)",
+                "{suggestion}link to a section of {page} ({}), to {examples}, or to a heading of {markdown}, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)",
                 sections.join(", ")
             ),
         ))
     }
 
-    /// Whether a site-root link leads to this page: `/errors/<code>/`, with or without
-    /// its slash or `index.html`.
+    /// Whether a site-root link leads to this page.
     fn is_this_page(&self, url: &str) -> bool {
-        let path = site_file(url);
-        path.strip_prefix("errors/")
-            .and_then(|rest| rest.strip_prefix(self.raw.code.value.as_str()))
-            .is_some_and(|rest| matches!(rest, "" | "/" | "/index.html"))
+        page_of(url) == Some(self.raw.code.value.as_str())
+    }
+}
+
+/// The code whose page a site-root link leads to, if it has the shape of one:
+/// `/errors/<code>/`, with or without its slash or `index.html`. `/errors/<code>.md` is
+/// the error's Markdown, never a page (see [`site_path_exists`]).
+fn page_of(url: &str) -> Option<&str> {
+    let rest = site_file(url).strip_prefix("errors/")?;
+    match rest
+        .strip_suffix("/index.html")
+        .or_else(|| rest.strip_suffix('/'))
+    {
+        Some(code) => Some(code),
+        None => (!rest.ends_with(".md")).then_some(rest),
     }
 }
 
@@ -853,8 +1018,8 @@ mod tests {
         };
         let auth = Some("## API keys\n\nSend the key.\n");
         let missing = |raw: &RawError, fragment: &str| {
-            let page = OwnPage::of(raw, None, auth);
-            page.missing_id(&Finding::FragmentLink(fragment.to_owned()))
+            let page = ErrorPage::of(raw, None, auth);
+            page.missing_id_here(&Finding::FragmentLink(fragment.to_owned()))
                 .is_some()
         };
         for quoting in [page_of(401, "stop"), page_of(403, "reauthenticate")] {
@@ -877,7 +1042,7 @@ mod tests {
                 .to_owned(),
         );
         let raw = crate::load::parse_error(&source).expect("a valid error file");
-        let page = OwnPage::of(&raw, None, None);
+        let page = ErrorPage::of(&raw, None, None);
         for own in [
             "/errors/rate_limited#x",
             "/errors/rate_limited/#x",
@@ -885,9 +1050,9 @@ mod tests {
         ] {
             assert!(page.is_this_page(own), "{own}");
             let finding = Finding::SiteLink(own.to_owned());
-            assert!(page.missing_id(&finding).is_some(), "{own}");
+            assert!(page.missing_id_here(&finding).is_some(), "{own}");
             let fine = Finding::SiteLink(own.replace("#x", "#agent"));
-            assert!(page.missing_id(&fine).is_none(), "{own}");
+            assert!(page.missing_id_here(&fine).is_none(), "{own}");
         }
         for other in [
             "/errors/rate_limited.md#x",
@@ -897,12 +1062,12 @@ mod tests {
         ] {
             assert!(!page.is_this_page(other), "{other}");
             assert!(
-                page.missing_id(&Finding::SiteLink(other.to_owned()))
+                page.missing_id_here(&Finding::SiteLink(other.to_owned()))
                     .is_none()
             );
         }
         let (_, message, help) = page
-            .missing_id(&Finding::FragmentLink("#agnet".to_owned()))
+            .missing_id_here(&Finding::FragmentLink("#agnet".to_owned()))
             .expect("a broken fragment");
         assert_eq!(
             message,
@@ -914,7 +1079,7 @@ mod tests {
         // The page has no "How to fix" section, nor examples, to link to.
         for absent in ["#fix", "#how-to-fix", "#examples", "#deprecated"] {
             let finding = Finding::FragmentLink(absent.to_owned());
-            assert!(page.missing_id(&finding).is_some(), "{absent}");
+            assert!(page.missing_id_here(&finding).is_some(), "{absent}");
         }
     }
 }

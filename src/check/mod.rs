@@ -11,7 +11,8 @@
 //! 4. **envelope bodies**: response bodies parse, repeat no key, and agree with the
 //!    entry at the envelope's JSON Pointers;
 //! 5. **messages**: no message can be claimed by two codes;
-//! 6. **markdown**: no raw HTML, no unsafe or broken links.
+//! 6. **markdown**: no raw HTML, no unsafe or broken links; then the `#fragment`s of
+//!    links into other error pages, once every page is known.
 //!
 //! A file that failed to parse is skipped by the later stages; everything else is
 //! still checked, so one run reports every problem.
@@ -273,7 +274,7 @@ fn run(
         &error_files,
         &mut results,
         Stage::Entry,
-        |file, found| {
+        |file, found, _| {
             entry::check_entry(file, found);
             headers::check_headers(file, found);
             text::check_error_texts(file, found);
@@ -296,7 +297,7 @@ fn run(
             &error_files,
             &mut results,
             Stage::Body,
-            |file, found| bodies::check_body(&envelopes, file, base_url, found),
+            |file, found, _| bodies::check_body(&envelopes, file, base_url, found),
         ));
     }
 
@@ -307,9 +308,14 @@ fn run(
     diagnostics.extend(messages.iter().cloned());
 
     // Stage 6: markdown.
-    if let Some(config) = config_file.as_ref() {
-        markdown_fields::check_config_markdown(config, &targets, &mut diagnostics);
-    }
+    let config_into_pages = config_file.as_ref().map(|config| {
+        let into_pages = markdown_fields::check_config_markdown(config, &targets, &mut diagnostics);
+        (
+            config.source,
+            markdown_fields::config_fields(config.raw),
+            into_pages,
+        )
+    });
     let envelopes = config_file.as_ref().map(|c| bodies::Envelopes::of(c.raw));
     let auth = config_file
         .as_ref()
@@ -319,10 +325,32 @@ fn run(
         &error_files,
         &mut results,
         Stage::Markdown,
-        |file, found| {
-            markdown_fields::check_entry_markdown(file, envelopes.as_ref(), auth, &targets, found);
+        |file, found, into_pages| {
+            let (envelopes, site) = (envelopes.as_ref(), &targets);
+            markdown_fields::check_entry_markdown(file, envelopes, auth, site, found, into_pages);
         },
     ));
+    // Links to a place on another error's page, now that every page is known.
+    let linking = config_into_pages
+        .iter()
+        .map(|(source, fields, links)| (*source, fields.clone(), links.as_slice()))
+        .chain(
+            error_files
+                .iter()
+                .zip(&results)
+                .filter(|(_, results)| !results.into_pages.is_empty())
+                .map(|(file, results)| {
+                    let fields = markdown_fields::entry_fields(file.raw);
+                    (file.source, fields, results.into_pages.as_slice())
+                }),
+        );
+    markdown_fields::check_links_into_pages(
+        linking,
+        &error_files,
+        envelopes.as_ref(),
+        auth,
+        &mut diagnostics,
+    );
 
     tracing::debug!(
         files = errors.len(),
@@ -364,17 +392,18 @@ fn per_file<F>(
     check: F,
 ) -> Vec<Diagnostic>
 where
-    F: Fn(&ErrorFile<'_>, &mut Diagnostics) + Sync,
+    F: Fn(&ErrorFile<'_>, &mut Diagnostics, &mut Vec<markdown_fields::LinkIntoPage>) + Sync,
 {
     files
         .par_iter()
         .zip(results.par_iter_mut())
         .for_each(|(file, file_results)| {
-            let result = file_results.stage(stage);
-            if result.is_none() {
+            if file_results.stage(stage).is_none() {
                 let mut found = Diagnostics::default();
-                check(file, &mut found);
-                *result = Some(found.into_iter().collect());
+                let mut into_pages = Vec::new();
+                check(file, &mut found, &mut into_pages);
+                *file_results.stage(stage) = Some(found.into_iter().collect());
+                file_results.into_pages.append(&mut into_pages);
             }
         });
     results
