@@ -104,6 +104,7 @@ codes! {
     NotAWindowsName = "W022", Warning, "An error's code is a name Windows gives no file (`con`, `nul`, `com1`, or ending in `.`), so its file and pages cannot be checked out or built there.";
     ContentTypeDisagrees = "W023", Warning, "A response example's `Content-Type` header names another media type than the one its body is read as (its envelope's `media_type`).";
     RetryableButNotRetried = "W024", Warning, "An error marked `retryable: true` tells agents to `stop` or to `fix_request`, which do not send the same request again.";
+    LinkWithoutText = "W025", Warning, "A Markdown link has no text, so the page shows nothing to click and screen readers read no name for it.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

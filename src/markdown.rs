@@ -180,6 +180,10 @@ pub enum Finding {
     /// character, written as a character reference (`[x](&#32;https://…)`): the page
     /// writes it percent-encoded (`%20https://…`), which leads nowhere.
     UnusableLink(String),
+    /// A link with nothing in it to read (`[](/errors/x/)`, `[ ](…)`, or an image with
+    /// no alt text as its only content): the page shows nothing to click, and a screen
+    /// reader names it by its address or not at all.
+    LinkWithoutText(String),
     /// A fenced code block the text opens at its top level and never closes.
     UnclosedFence(UnclosedFence),
     /// A reference definition of a label defined earlier in the text: links use the
@@ -367,9 +371,36 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
         .collect();
     // Every label the text defines, for the one a link to an undefined label misspells.
     let defined: Vec<String> = unused.values().map(|(_, label)| label.clone()).collect();
+    // The links open where the parser is, innermost last: where each starts, its
+    // address, and whether it holds text yet (a link in a link is text, not a link,
+    // to CommonMark, but an image in a link is its content, named by its alt text).
+    let mut open_links: Vec<(Range<usize>, String, bool)> = Vec::new();
     let mut events = parser.into_offset_iter();
     while let Some((event, range)) = events.next() {
         watch.see(&event, &range);
+        match &event {
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::InlineMath(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::DisplayMath(text)
+                if !text.trim().is_empty() =>
+            {
+                if let Some((_, _, has_text)) = open_links.last_mut() {
+                    *has_text = true;
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                open_links.push((range.clone(), dest_url.to_string(), false));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((start, url, false)) = open_links.pop() {
+                    found.push((start, Finding::LinkWithoutText(url)));
+                }
+            }
+            _ => {}
+        }
         match event {
             // The closing tag of HTML already reported is noise. Any other HTML is
             // reported, a block that starts with a closing tag included: `</div>` opens
@@ -2615,6 +2646,37 @@ mod tests {
             .into_iter()
             .filter_map(|(_, f)| pick(f))
             .collect()
+    }
+
+    #[test]
+    fn a_link_without_anything_to_read_is_found() {
+        let without_text = |markdown: &str| {
+            picked(markdown, |f| match f {
+                Finding::LinkWithoutText(url) => Some(url),
+                _ => None,
+            })
+        };
+        for empty in [
+            "[](/errors/x/)",
+            "[ ](/errors/x/)",
+            "[![](/i.png)](/errors/x/)",
+            "[\n](/errors/x/)",
+            "[][x]\n\n[x]: /errors/x/",
+        ] {
+            assert_eq!(without_text(empty), ["/errors/x/"], "{empty:?}");
+        }
+        for named in [
+            "[x](/errors/x/)",
+            "[`x`](/errors/x/)",
+            "[![x](/i.png)](/errors/x/)",
+            "<https://x.example/>",
+            "<a@x.example>",
+            "[x][]\n\n[x]: /errors/x/",
+            "![](/i.png)",
+        ] {
+            assert_eq!(without_text(named), Vec::<String>::new(), "{named:?}");
+        }
+        assert_eq!(without_text("[]()"), [""]);
     }
 
     #[test]

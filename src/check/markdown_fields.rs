@@ -492,6 +492,16 @@ fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String
             let (message, help) = broken_site_path(&url, site)?;
             return Some((Code::BrokenLink, message, help));
         }
+        Finding::LinkWithoutText(url) => {
+            let url = truncate(&url);
+            let message = if url.is_empty() {
+                "link has no text and no address".to_owned()
+            } else {
+                format!("link to `{url}` has no text")
+            };
+            let help = "write what it leads to between the brackets, e.g. `[the rate limits](/errors/rate_limited/)`: without text the page shows nothing to click, and a screen reader reads out the address, or nothing";
+            return Some((Code::LinkWithoutText, message, help.to_owned()));
+        }
         // Its help depends on the field; `check_field` reports it.
         Finding::UnclosedFence(_) => return None,
         // Its message says where the first definition is; `check_field` reports it.
