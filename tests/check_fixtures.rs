@@ -418,6 +418,38 @@ fn a_missing_catalog_is_a_usage_error() {
     assert!(run.stderr.contains("errdex init"), "{}", run.stderr);
 }
 
+/// The default `--catalog catalog` run inside the catalog folder, and `--catalog .` run
+/// above it: the help names the folder that is the catalog.
+#[test]
+fn a_catalog_missed_by_one_folder_is_named_in_the_help() {
+    let dir = catalog_of(&[]);
+    let inside = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .expect("errdex runs");
+    let stderr = String::from_utf8_lossy(&inside.stderr);
+    assert_eq!(inside.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("help: `.` holds errdex.yaml itself: pass --catalog ."),
+        "{stderr}"
+    );
+
+    let project = tempfile::tempdir().expect("temp dir");
+    std::fs::rename(dir.path(), project.path().join("catalog")).expect("move the catalog");
+    let above = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["check", "--catalog", "."])
+        .current_dir(project.path())
+        .output()
+        .expect("errdex runs");
+    let stderr = String::from_utf8_lossy(&above.stderr);
+    assert_eq!(above.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("help: its folder `catalog` is one: pass --catalog ./catalog"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_catalog_file_given_for_the_folder_names_the_folder() {
     let run = check("valid/errdex.yaml", &[]);

@@ -28,20 +28,16 @@ pub const CONFIG_FILE: &str = "errdex.yaml";
 /// Why a catalog could not be loaded at all (as opposed to loaded with problems).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error(
-        "catalog folder `{0}` does not exist\n  help: pass --catalog DIR, or create one with `errdex init`"
-    )]
-    NotFound(PathBuf),
+    #[error("catalog folder `{}` does not exist\n  help: {help}", path.display())]
+    NotFound { path: PathBuf, help: String },
     #[error(
         "`{}` is a file; --catalog takes the folder that holds errdex.yaml\n  help: pass --catalog {}",
         path.display(),
         folder.display()
     )]
     NotAFolder { path: PathBuf, folder: PathBuf },
-    #[error(
-        "`{0}` is not an errdex catalog: it has no errdex.yaml\n  help: pass --catalog DIR, or create one with `errdex init`"
-    )]
-    NoConfig(PathBuf),
+    #[error("`{}` is not an errdex catalog: it has no errdex.yaml\n  help: {help}", path.display())]
+    NoConfig { path: PathBuf, help: String },
     #[error("theme file `{file}`: {message}\n  help: {help}")]
     Theme {
         file: String,
@@ -83,18 +79,31 @@ pub struct LoadedCatalog {
 
 /// Loads the catalog at `root`.
 pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
+    let parent = root
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if root.is_file() {
         return Err(LoadError::NotAFolder {
             path: root.to_owned(),
-            folder: root
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_owned(),
+            folder: parent.to_owned(),
         });
     }
     if !root.is_dir() {
-        return Err(LoadError::NotFound(root.to_owned()));
+        // `errdex check` run inside the catalog folder looks for `./catalog`.
+        let help = if parent.join(CONFIG_FILE).is_file() {
+            format!(
+                "`{}` holds errdex.yaml itself: pass --catalog {}",
+                parent.display(),
+                parent.display()
+            )
+        } else {
+            "pass --catalog DIR, or create one with `errdex init`".to_owned()
+        };
+        return Err(LoadError::NotFound {
+            path: root.to_owned(),
+            help,
+        });
     }
     let canonical_root = root.canonicalize().map_err(|source| LoadError::Io {
         path: root.to_owned(),
@@ -104,7 +113,20 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     // A link that leads nowhere, or in a circle, is an errdex.yaml that cannot be read,
     // which the file's diagnostic says, not a missing one.
     if config_path.symlink_metadata().is_err() {
-        return Err(LoadError::NoConfig(root.to_owned()));
+        // `--catalog .` run from the project's folder, above the catalog.
+        let below = root.join("catalog");
+        let help = if below.join(CONFIG_FILE).is_file() {
+            format!(
+                "its folder `catalog` is one: pass --catalog {}",
+                below.display()
+            )
+        } else {
+            "pass --catalog DIR, or create one with `errdex init`".to_owned()
+        };
+        return Err(LoadError::NoConfig {
+            path: root.to_owned(),
+            help,
+        });
     }
     let config = load_file(&canonical_root, root, &config_path, None, parse_config);
 
