@@ -228,13 +228,14 @@ fn check_link_urls(
     site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    for link in links.iter().flat_map(|l| &l.value) {
+    for (i, link) in links.iter().flat_map(|l| &l.value).enumerate() {
         let url = link.url.value.trim();
         // `//host` and `/\host` have no scheme, which `check_links` reports.
         if classify_raw(url) != UrlKind::SiteRoot {
             continue;
         }
-        if let Some((message, help)) = broken_site_path(url, site) {
+        let suggest = i < MAX_LISTED_PER_FIELD;
+        if let Some((message, help)) = broken_site_path(url, site, suggest) {
             diagnostics
                 .push(super::at(source, &link.url, Code::BrokenLink, message).with_help(help));
         }
@@ -327,7 +328,8 @@ fn check_field(
             }
             finding => {
                 let missing_id = page.and_then(|page| page.missing_id_here(&finding));
-                problem(finding, site).or(missing_id)
+                let suggest = listed < MAX_LISTED_PER_FIELD;
+                problem(finding, site, suggest).or(missing_id)
             }
         };
         let Some((code, message, help)) = reported else {
@@ -463,7 +465,9 @@ fn unclosed_fence_diagnostic(
 }
 
 /// What is wrong with a Markdown finding, if anything: code, message and help.
-fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String)> {
+/// `suggest`: whether to look for what a broken site path misspells, which is worth its
+/// cost only for a problem that will be listed.
+fn problem(finding: Finding, site: &Targets<'_>, suggest: bool) -> Option<(Code, String, String)> {
     let (code, message, help) = match finding {
         Finding::RawHtml(html) => (
             Code::RawHtml,
@@ -489,7 +493,7 @@ fn problem(finding: Finding, site: &Targets<'_>) -> Option<(Code, String, String
             "the same Markdown appears on several pages; link from the site root, e.g. `/errors/not_found/`",
         ),
         Finding::SiteLink(url) => {
-            let (message, help) = broken_site_path(&url, site)?;
+            let (message, help) = broken_site_path(&url, site, suggest)?;
             return Some((Code::BrokenLink, message, help));
         }
         Finding::LinkWithoutText(url) => {
@@ -741,8 +745,9 @@ pub(super) fn no_scheme(url: &str) -> (String, String) {
 }
 
 /// Message and help for a site-root path that names nothing errdex writes, or `None`
-/// when it names something.
-fn broken_site_path(url: &str, site: &Targets<'_>) -> Option<(String, String)> {
+/// when it names something. `suggest`: whether the help names the path it most likely
+/// misspells.
+fn broken_site_path(url: &str, site: &Targets<'_>, suggest: bool) -> Option<(String, String)> {
     if site_path_exists(url, site) {
         return None;
     }
@@ -774,11 +779,45 @@ fn broken_site_path(url: &str, site: &Targets<'_>) -> Option<(String, String)> {
                 truncate(&with_slash(url))
             ),
         ),
-        None => (
-            format!("link `{quoted}` points at a page the site does not have"),
-            "link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json` with a code that exists, or to a file in the catalog's `static/` folder".to_owned(),
-        ),
+        None => {
+            let suggestion = suggest
+                .then(|| misspelt_path(url, site))
+                .flatten()
+                .map(|path| format!("did you mean `{}`? ", truncate(&path)))
+                .unwrap_or_default();
+            (
+                format!("link `{quoted}` points at a page the site does not have"),
+                format!(
+                    "{suggestion}link to `/errors/<code>/`, `/errors/<code>.md`, `/`, `/llms.txt` or `/errors.json` with a code that exists, or to a file in the catalog's `static/` folder"
+                ),
+            )
+        }
     })
+}
+
+/// The site path that a broken `url` most likely misspells, with its `?query` or
+/// `#fragment`: `/errors/not_found/#fix` for `/errors/not_fund/#fix`, `/llms.txt` for
+/// `/llm.txt`, `/images/flow.png` for `/images/flow.svg` when only the first exists.
+fn misspelt_path(url: &str, site: &Targets<'_>) -> Option<String> {
+    let (path, rest) = path_and_rest(url);
+    let file = path.trim_start_matches('/');
+    if let Some(page) = file.strip_prefix("errors/") {
+        let (code, ending) = ["/index.html", "/", ".md"]
+            .into_iter()
+            .find_map(|ending| Some((page.strip_suffix(ending)?, ending)))
+            .unwrap_or((page, ""));
+        let codes: Vec<&str> = site.codes.iter().copied().collect();
+        let code = crate::load::closest(code, &codes)?;
+        return Some(format!("/errors/{code}{ending}{rest}"));
+    }
+    let files: Vec<&str> = SITE_FILES
+        .iter()
+        .copied()
+        .filter(|f| !f.is_empty())
+        .chain(site.static_files.iter().copied())
+        .collect();
+    let file = crate::load::closest(file, &files)?;
+    Some(format!("/{file}{rest}"))
 }
 
 /// `url` with a `/` after its path, before any `?query` or `#fragment`.
@@ -948,7 +987,7 @@ mod tests {
             ("/images/nope.png", false),
             ("/errors/nope/", false),
         ] {
-            let (message, _) = broken_site_path(path, &site).expect("broken");
+            let (message, _) = broken_site_path(path, &site, true).expect("broken");
             assert_eq!(
                 message.contains("segment or a double"),
                 unresolved,
@@ -969,6 +1008,39 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_site_path_is_told_the_path_it_most_likely_misspells() {
+        let codes: BTreeSet<&str> = ["rate_limited", "not_found"].into_iter().collect();
+        let statics: BTreeSet<&str> = ["images/retry-flow.svg"].into_iter().collect();
+        let site = Targets {
+            codes: &codes,
+            static_files: &statics,
+        };
+        for (broken, meant) in [
+            ("/errors/not_fund/#fix", Some("/errors/not_found/#fix")),
+            ("/errors/rate_limit", Some("/errors/rate_limited")),
+            ("/errors/rate-limited.md", Some("/errors/rate_limited.md")),
+            (
+                "/errors/not_fuond/index.html?x=1",
+                Some("/errors/not_found/index.html?x=1"),
+            ),
+            ("/llm.txt", Some("/llms.txt")),
+            ("/images/retry-flow.png", Some("/images/retry-flow.svg")),
+            ("/errors/payment_required/", None),
+            ("/guide/", None),
+        ] {
+            assert_eq!(misspelt_path(broken, &site).as_deref(), meant, "{broken}");
+            let (_, help) = broken_site_path(broken, &site, true).expect("broken");
+            let said = meant.map(|m| format!("did you mean `{m}`? "));
+            assert!(
+                help.starts_with(said.as_deref().unwrap_or("link to")),
+                "{help}"
+            );
+            let (_, unsuggested) = broken_site_path(broken, &site, false).expect("broken");
+            assert!(unsuggested.starts_with("link to"), "{unsuggested}");
+        }
+    }
+
+    #[test]
     fn a_path_ending_in_md_is_an_errors_markdown_even_when_a_code_ends_in_md() {
         let codes: BTreeSet<&str> = ["rate_limited", "not_found.md"].into_iter().collect();
         let none = BTreeSet::new();
@@ -982,11 +1054,11 @@ mod tests {
             "/errors/not_found.md.md",
             "/errors/rate_limited.md",
         ] {
-            assert_eq!(broken_site_path(ok, &site), None, "{ok}");
+            assert_eq!(broken_site_path(ok, &site, true), None, "{ok}");
         }
         // The page of `not_found.md` without its slash: the Markdown of `not_found`.
         let (message, help) =
-            broken_site_path("/errors/not_found.md#fix", &site).expect("a broken link");
+            broken_site_path("/errors/not_found.md#fix", &site, true).expect("a broken link");
         assert_eq!(
             message,
             "link `/errors/not_found.md#fix` is read as the Markdown of `not_found`, which is not a code"
@@ -995,7 +1067,8 @@ mod tests {
             help.contains("for the page of `not_found.md`, write `/errors/not_found.md/#fix`"),
             "{help}"
         );
-        let (message, help) = broken_site_path("/errors/nope.md", &site).expect("a broken link");
+        let (message, help) =
+            broken_site_path("/errors/nope.md", &site, true).expect("a broken link");
         assert!(
             message.contains("a page the site does not have"),
             "{message}"
