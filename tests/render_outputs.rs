@@ -1652,6 +1652,26 @@ fn every_page_has_the_catalogs_language() {
     }
 }
 
+/// Search engines are told not to index the not-found page, which the host serves at
+/// every missing address; a canonical URL beside that would ask them to.
+#[test]
+fn only_indexed_pages_name_a_canonical_url() {
+    let catalog = load(SMALL);
+    let files = render(&catalog);
+    let not_found = file(&files, "404.html");
+    assert!(not_found.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(!not_found.contains("rel=\"canonical\""), "{not_found}");
+    let code = &catalog.errors[0].code;
+    for path in ["index.html", &format!("errors/{code}/index.html")] {
+        let page = file(&files, path);
+        assert!(
+            page.contains("<link rel=\"canonical\" href=\"https://"),
+            "{path}"
+        );
+        assert!(!page.contains("noindex"), "{path}");
+    }
+}
+
 #[test]
 fn no_heading_level_is_skipped_in_an_errors_markdown() {
     // markdownlint's MD001: a `## Limits` first in a description is `##` under the
