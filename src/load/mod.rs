@@ -5,6 +5,7 @@
 //! read or parse becomes diagnostics, never an early return: the other files are still
 //! loaded so `check` can report everything at once.
 
+mod indent;
 mod keys;
 pub mod raw;
 pub mod static_files;

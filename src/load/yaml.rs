@@ -1,5 +1,6 @@
 //! YAML parsing with serde-saphyr, and the translation of its errors into diagnostics.
 
+use super::indent;
 use super::keys::{self, KeyProblems};
 use super::raw::{Parsed, RawConfig, RawError};
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -200,6 +201,13 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
             // starts with a backtick); quoting the text, as `first` says, fixes both.
             let same_mistake = later.start.line == first.start.line
                 && colon_in_plain_text(source, first.start).is_some();
+            // A key indented under the value above it: that value, read on into the
+            // key's line, is no mistake of its own (`action: stop guidance`).
+            let deeper = indent::DeeperKey::at(source, later.start)
+                .filter(|deeper| (deeper.above_line..later.start.line).contains(&first.start.line));
+            if deeper.is_some() {
+                return vec![later];
+            }
             return if same_mistake {
                 vec![first]
             } else {
@@ -236,6 +244,34 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
     if !found_again {
         all.push(first);
         all.sort_by_key(|d| (d.start, d.code));
+    }
+    without_keys_left_out(source, all)
+}
+
+/// Drops E005 for a required key that is written, but indented less than its mapping
+/// (`guidance:` at column 1 under `agent:`): the E003 of that key says where it
+/// belongs, and one mistake gets one diagnostic.
+fn without_keys_left_out(source: &SourceFile, mut all: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    // The messages are those of `unknown_field` and `missing_field`.
+    let left_out: Vec<(String, Position)> = all
+        .iter()
+        .filter(|d| d.code == Code::UnknownField)
+        .filter_map(|d| {
+            let key = d
+                .message
+                .strip_prefix("unknown field `")?
+                .strip_suffix('`')?;
+            indent::less_indented_help(source, d.start, key)?;
+            Some((format!("missing required field `{key}`"), d.start))
+        })
+        .collect();
+    if !left_out.is_empty() {
+        all.retain(|d| {
+            d.code != Code::MissingField
+                || !left_out.iter().any(|(message, key)| {
+                    *message == d.message && d.start.line < key.line && d.start.column > key.column
+                })
+        });
     }
     all
 }
@@ -382,6 +418,11 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
                 .with_help(format!(
                     "YAML reserves {name} at the start of a value: {QUOTE_TEXT}"
                 ));
+            }
+            if first_line(&text).starts_with("mapping values are not allowed")
+                && let Some(deeper) = indent::DeeperKey::at(source, start)
+            {
+                return diagnostic(Code::YamlSyntax, deeper.message).with_help(deeper.help);
             }
             if let Some(help) = colon_in_value_help(source, start, &text) {
                 return diagnostic(
@@ -606,7 +647,11 @@ pub(super) fn unknown_field(
         Some(block) => format!(
             "this line is less indented than the `{block}` block above it, so YAML ended the block here and read the line as a key; indent it as far as the block's other lines"
         ),
-        None => did_you_mean(key, expected),
+        None => closest(key, expected)
+            .is_none()
+            .then(|| indent::less_indented_help(source, start, key))
+            .flatten()
+            .unwrap_or_else(|| did_you_mean(key, expected)),
     };
     Diagnostic::new(
         Code::UnknownField,

@@ -1,0 +1,210 @@
+//! Indentation mistakes, told as such. YAML reads a key indented one step too far or
+//! too little as something else than a misplaced key (the value above it going on, or
+//! a field of the mapping around), and its parser's message says what it read; these
+//! read the lines around the place it stopped to say what the writer did.
+
+use crate::source::{SourceFile, lines};
+
+/// A line of the form `key: …` or `- key: …`, with a bare key (no quotes or spaces).
+struct KeyLine<'a> {
+    key: &'a str,
+    /// The 1-based column of the key's first character.
+    column: usize,
+    /// Whether the key has a value on the line, as `action: stop` does and `agent:` not.
+    has_value: bool,
+}
+
+impl<'a> KeyLine<'a> {
+    fn of(line: &'a str) -> Option<Self> {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let mut rest = &line[indent..];
+        let mut column = indent + 1;
+        while let Some(item) = rest.strip_prefix("- ") {
+            let spaces = item.len() - item.trim_start_matches(' ').len();
+            column += 2 + spaces;
+            rest = &item[spaces..];
+        }
+        let (key, after) = rest.split_once(':')?;
+        let bare = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let value = after.strip_prefix([' ', '\t']).map(str::trim);
+        if !bare || !(after.is_empty() || value.is_some()) {
+            return None;
+        }
+        let has_value = value.is_some_and(|v| !v.is_empty() && !v.starts_with('#'));
+        Some(KeyLine {
+            key,
+            column,
+            has_value,
+        })
+    }
+}
+
+/// The nearest line above the 1-based `line` that is neither blank nor a comment, with
+/// its number.
+fn line_above(source: &SourceFile, line: usize) -> Option<(usize, &str)> {
+    let all: Vec<&str> = lines(&source.text).take(line.saturating_sub(1)).collect();
+    all.iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| (i + 1, *l))
+}
+
+/// A key indented more than the `key: value` line above it:
+///
+/// ```yaml
+/// agent:
+///   action: stop
+///     guidance: Stop.
+/// ```
+///
+/// YAML reads the line as `action`'s value going on, and stops at the second key's
+/// colon ("mapping values are not allowed"), where `colon` is.
+pub(super) struct DeeperKey {
+    /// The message and help for the diagnostic at the colon.
+    pub message: String,
+    pub help: String,
+    /// The line of the key above, whose value YAML read on into this one.
+    pub above_line: usize,
+}
+
+impl DeeperKey {
+    pub fn at(source: &SourceFile, colon: crate::diagnostic::Position) -> Option<Self> {
+        let line = lines(&source.text).nth(colon.line.checked_sub(1)?)?;
+        let this = KeyLine::of(line)?;
+        if this.column + this.key.chars().count() != colon.column {
+            return None;
+        }
+        let (above_line, above) = line_above(source, colon.line)?;
+        let above = KeyLine::of(above)?;
+        if !above.has_value || this.column <= above.column {
+            return None;
+        }
+        let (key, above_key) = (this.key, above.key);
+        Some(DeeperKey {
+            message: format!("`{key}:` is indented more than `{above_key}:` on the line above"),
+            help: format!(
+                "YAML reads a line indented more than `{above_key}: …` as that value going on, and stops at this `:`; indent `{key}:` by {} spaces, as `{above_key}:` is",
+                above.column - 1
+            ),
+            above_line,
+        })
+    }
+}
+
+/// For an unknown key at `start`: the help when it is indented less than the
+/// `key: value` line above it, so it left the mapping it belongs to:
+///
+/// ```yaml
+/// agent:
+///   action: stop
+/// guidance: Stop.
+/// ```
+pub(super) fn less_indented_help(
+    source: &SourceFile,
+    start: crate::diagnostic::Position,
+    key: &str,
+) -> Option<String> {
+    let (above_line, above) = line_above(source, start.line)?;
+    let above = KeyLine::of(above)?;
+    (above.has_value && above.column > start.column).then(|| {
+        format!(
+            "`{key}` is less indented than `{}:` on line {above_line}, so YAML reads it as a field of the mapping around that one; if it belongs beside `{}`, indent it by {} spaces as that key is",
+            above.key,
+            above.key,
+            above.column - 1
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Position;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new("errors/x.yaml", text.to_owned())
+    }
+
+    #[test]
+    fn a_key_line_is_a_bare_key_with_a_value_or_none() {
+        let of = |line| KeyLine::of(line).map(|k| (k.key, k.column, k.has_value));
+        assert_eq!(of("  action: stop"), Some(("action", 3, true)));
+        assert_eq!(of("agent:"), Some(("agent", 1, false)));
+        assert_eq!(of("  - cause: Typo"), Some(("cause", 5, true)));
+        assert_eq!(of("body: |"), Some(("body", 1, true)));
+        assert_eq!(of("agent:  # the agent"), Some(("agent", 1, false)));
+        for not_a_key in ["  Wait and retry.", "\"a b\": c", "a b: c", "key:value"] {
+            assert!(of(not_a_key).is_none(), "{not_a_key}");
+        }
+    }
+
+    #[test]
+    fn a_key_indented_under_a_value_is_told_to_line_up() {
+        let text = "agent:\n  action: stop\n\n    guidance: Stop.\n";
+        let deeper = DeeperKey::at(
+            &source(text),
+            Position {
+                line: 4,
+                column: 13,
+            },
+        )
+        .expect("a deeper key");
+        assert_eq!(
+            deeper.message,
+            "`guidance:` is indented more than `action:` on the line above"
+        );
+        assert!(
+            deeper
+                .help
+                .ends_with("indent `guidance:` by 2 spaces, as `action:` is")
+        );
+        assert_eq!(deeper.above_line, 2);
+        // Under a key that opens a mapping, deeper is right; elsewhere on the line, the
+        // colon is inside a value.
+        let nested = "agent:\n    guidance: Stop.\n";
+        assert!(
+            DeeperKey::at(
+                &source(nested),
+                Position {
+                    line: 2,
+                    column: 13
+                }
+            )
+            .is_none()
+        );
+        assert!(
+            DeeperKey::at(
+                &source(text),
+                Position {
+                    line: 4,
+                    column: 20
+                }
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn a_key_indented_less_than_the_mapping_above_is_told_where_it_belongs() {
+        let text = "agent:\n  action: stop\nguidance: Stop.\n";
+        let help = less_indented_help(&source(text), Position { line: 3, column: 1 }, "guidance")
+            .expect("a key left out of its mapping");
+        assert!(
+            help.contains("`guidance` is less indented than `action:` on line 2"),
+            "{help}"
+        );
+        assert!(
+            help.ends_with("indent it by 2 spaces as that key is"),
+            "{help}"
+        );
+        let level = "title: T\nguidance: Stop.\n";
+        assert!(
+            less_indented_help(&source(level), Position { line: 2, column: 1 }, "guidance")
+                .is_none()
+        );
+    }
+}
