@@ -406,10 +406,15 @@ fn unquoted(text: &str) -> &str {
     text
 }
 
-/// Lower-cased, with each run of white space one space, and trimmed: a message read
-/// from a log wraps and changes case without becoming another message.
+/// Lower-cased, with each run of white space one space, trimmed, and without the
+/// full stops or exclamation marks that end it: a message read from a log wraps,
+/// changes case and loses its final period (or a writer leaves it out of the catalog)
+/// without becoming another message.
 fn loose(text: &str) -> String {
-    crate::markdown::one_line(text).to_lowercase()
+    let one_line = crate::markdown::one_line(text).to_lowercase();
+    one_line
+        .trim_end_matches(|c: char| matches!(c, '.' | '!' | '\u{3002}') || c.is_whitespace())
+        .to_owned()
 }
 
 /// Whether a template has enough fixed text to be looked for inside a longer text.
@@ -562,6 +567,16 @@ mod tests {
         assert_eq!(fit(" 'Widget w_1 not found' ", template), Some(Fit::Exact));
         assert_eq!(fit("Widget w 1 not found", template), Some(Fit::Spaced));
         assert_eq!(fit("widget W_1 NOT  found", template), Some(Fit::Loose));
+        // A final period, kept by one and not the other.
+        assert_eq!(fit("Widget w_1 not found.", template), Some(Fit::Loose));
+        let declined = "Your card was declined.";
+        assert_eq!(fit("Your card was declined", declined), Some(Fit::Loose));
+        assert_eq!(fit("your card was declined!", declined), Some(Fit::Loose));
+        assert_eq!(
+            fit("card c_1 was declined", "Card {id} was declined."),
+            Some(Fit::Loose)
+        );
+        assert_eq!(fit("Your card was", declined), None);
         assert_eq!(
             fit(
                 "2026-11-30T17:02:11Z ERROR Widget w_1 not found (req_9)",
