@@ -222,6 +222,19 @@ fn may_hold_markup(markdown: &str) -> bool {
     memchr::memchr2(b'<', b'[', markdown.as_bytes()).is_some()
 }
 
+/// Whether a link's text shows anything: a character that is neither white space nor
+/// one of the invisible ones (zero-width space and joiners, word joiner, byte-order
+/// mark, soft hyphen).
+fn shows_something(text: &str) -> bool {
+    text.chars().any(|c| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+            )
+    })
+}
+
 /// A fenced code block that a Markdown text opens at its top level and never closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnclosedFence {
@@ -385,7 +398,7 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
             | Event::Html(text)
             | Event::InlineHtml(text)
             | Event::DisplayMath(text)
-                if !text.trim().is_empty() =>
+                if shows_something(text) =>
             {
                 if let Some((_, _, has_text)) = open_links.last_mut() {
                     *has_text = true;
@@ -2662,6 +2675,8 @@ mod tests {
             "[![](/i.png)](/errors/x/)",
             "[\n](/errors/x/)",
             "[][x]\n\n[x]: /errors/x/",
+            "[&#8203;](/errors/x/)",
+            "[\u{200B}](/errors/x/)",
         ] {
             assert_eq!(without_text(empty), ["/errors/x/"], "{empty:?}");
         }

@@ -669,3 +669,27 @@ fn links_into_another_page_are_listed_twenty_to_a_file_then_counted() {
         "{human}"
     );
 }
+
+#[test]
+fn a_key_left_out_of_its_mapping_is_one_problem_even_misspelt() {
+    let file = |guidance: &str| {
+        format!(
+            "code: not_found\ntitle: T\nstatus: 404\nsummary: S.\nretryable: false\n\
+             agent:\n  action: fix_request\n{guidance}: Check the identifier.\n"
+        )
+    };
+    for (key, spelling) in [("guidance", false), ("guidanse", true)] {
+        let dir = catalog_of(&[("not_found.yaml", file(key))]);
+        let (found, human) = check_at(dir.path());
+        assert_eq!(codes_of(&found), ["E003"], "{key}: {human}");
+        assert!(
+            human.contains("indent it by 2 spaces as that key is"),
+            "{key}: {human}"
+        );
+        assert_eq!(
+            human.contains("and spell it `guidance`"),
+            spelling,
+            "{key}: {human}"
+        );
+    }
+}

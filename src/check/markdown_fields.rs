@@ -627,16 +627,22 @@ impl<'a> ErrorPage<'a> {
         let (page, examples, markdown) = if here {
             (
                 "this page".to_owned(),
-                "an example's tab (`#ex-` and its title: `#ex-curl`)".to_owned(),
+                "an example's tab (`#ex-` and its title: `#ex-curl`), ",
                 "this error's Markdown".to_owned(),
             )
         } else {
             (
                 format!("the page of `{code}`"),
-                "one of its examples' tabs (`#ex-` and the example's title)".to_owned(),
+                "one of its examples' tabs (`#ex-` and the example's title), ",
                 format!("`{code}`'s Markdown"),
             )
         };
+        let has_examples = self
+            .raw
+            .examples
+            .as_ref()
+            .is_some_and(|e| !e.value.is_empty());
+        let examples = if has_examples { examples } else { "" };
         Some((
             Code::BrokenFragment,
             format!(
@@ -644,7 +650,7 @@ impl<'a> ErrorPage<'a> {
                 truncate(url)
             ),
             format!(
-                "{suggestion}link to a section of {page} ({}), to {examples}, or to a heading of {markdown}, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)",
+                "{suggestion}link to a section of {page} ({}), {examples}or to a heading of {markdown}, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)",
                 sections.join(", ")
             ),
         ))
@@ -795,20 +801,27 @@ fn broken_site_path(url: &str, site: &Targets<'_>, suggest: bool) -> Option<(Str
     })
 }
 
-/// The site path that a broken `url` most likely misspells, with its `?query` or
-/// `#fragment`: `/errors/not_found/#fix` for `/errors/not_fund/#fix`, `/llms.txt` for
-/// `/llm.txt`, `/images/flow.png` for `/images/flow.svg` when only the first exists.
+/// The site path that a broken `url` most likely misspells: `/errors/not_found/` for
+/// `/errors/not_fund/#fix`, `/llms.txt` for `/llm.txt`, `/images/flow.png` for
+/// `/images/flow.svg` when only the first exists. Without the link's `?query` or
+/// `#fragment`, which the page suggested may not have.
 fn misspelt_path(url: &str, site: &Targets<'_>) -> Option<String> {
-    let (path, rest) = path_and_rest(url);
-    let file = path.trim_start_matches('/');
+    // Close in the way a typo is: a few letters apart, not only sharing a beginning,
+    // which every file of a folder does.
+    fn close<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let written = written.to_lowercase();
+        crate::load::closest(&written, candidates)
+            .filter(|found| strsim::levenshtein(&written, found) <= (found.len() / 4).max(2))
+    }
+    let file = path_and_rest(url).0.trim_start_matches('/');
     if let Some(page) = file.strip_prefix("errors/") {
         let (code, ending) = ["/index.html", "/", ".md"]
             .into_iter()
             .find_map(|ending| Some((page.strip_suffix(ending)?, ending)))
             .unwrap_or((page, ""));
         let codes: Vec<&str> = site.codes.iter().copied().collect();
-        let code = crate::load::closest(code, &codes)?;
-        return Some(format!("/errors/{code}{ending}{rest}"));
+        let code = close(code, &codes)?;
+        return Some(format!("/errors/{code}{ending}"));
     }
     let files: Vec<&str> = SITE_FILES
         .iter()
@@ -816,8 +829,7 @@ fn misspelt_path(url: &str, site: &Targets<'_>) -> Option<String> {
         .filter(|f| !f.is_empty())
         .chain(site.static_files.iter().copied())
         .collect();
-    let file = crate::load::closest(file, &files)?;
-    Some(format!("/{file}{rest}"))
+    Some(format!("/{}", close(file, &files)?))
 }
 
 /// `url` with a `/` after its path, before any `?query` or `#fragment`.
@@ -1016,15 +1028,17 @@ mod tests {
             static_files: &statics,
         };
         for (broken, meant) in [
-            ("/errors/not_fund/#fix", Some("/errors/not_found/#fix")),
+            ("/errors/not_fund/#fix", Some("/errors/not_found/")),
             ("/errors/rate_limit", Some("/errors/rate_limited")),
+            ("/errors/RATE_LIMITED/", Some("/errors/rate_limited/")),
             ("/errors/rate-limited.md", Some("/errors/rate_limited.md")),
             (
                 "/errors/not_fuond/index.html?x=1",
-                Some("/errors/not_found/index.html?x=1"),
+                Some("/errors/not_found/index.html"),
             ),
             ("/llm.txt", Some("/llms.txt")),
             ("/images/retry-flow.png", Some("/images/retry-flow.svg")),
+            ("/images/flwo.png", None),
             ("/errors/payment_required/", None),
             ("/guide/", None),
         ] {

@@ -62,7 +62,8 @@ fn line_above(source: &SourceFile, line: usize) -> Option<(usize, &str)> {
 /// ```
 ///
 /// YAML reads the line as `action`'s value going on, and stops at the second key's
-/// colon ("mapping values are not allowed"), where `colon` is.
+/// colon ("mapping values are not allowed"); after a quoted value, which cannot go on,
+/// or a comment, which ends it, at the key itself ("did not find expected key").
 pub(super) struct DeeperKey {
     /// The message and help for the diagnostic at the colon.
     pub message: String,
@@ -72,23 +73,43 @@ pub(super) struct DeeperKey {
 }
 
 impl DeeperKey {
-    pub fn at(source: &SourceFile, colon: crate::diagnostic::Position) -> Option<Self> {
-        let line = lines(&source.text).nth(colon.line.checked_sub(1)?)?;
+    /// `at`: where the parser stopped, at the key or at its colon.
+    pub fn at(source: &SourceFile, at: crate::diagnostic::Position) -> Option<Self> {
+        let line = lines(&source.text).nth(at.line.checked_sub(1)?)?;
         let this = KeyLine::of(line)?;
-        if this.column + this.key.chars().count() != colon.column {
+        let colon = this.column + this.key.chars().count();
+        if at.column != colon && at.column != this.column {
             return None;
         }
-        let (above_line, above) = line_above(source, colon.line)?;
-        let above = KeyLine::of(above)?;
+        let (above_line, above_text) = line_above(source, at.line)?;
+        let above = KeyLine::of(above_text)?;
         if !above.has_value || this.column <= above.column {
             return None;
         }
+        // The line above may be the one out of place (`header:` pulled to the margin
+        // under `retry_after:`, this line rightly under it): then which line to move is
+        // not clear from these two, and the parser's own message stands.
+        let misplaced_above = line_above(source, above_line)
+            .and_then(|(_, text)| KeyLine::of(text))
+            .is_some_and(|before| {
+                if before.has_value {
+                    before.column > above.column
+                } else {
+                    before.column >= above.column
+                }
+            });
+        if misplaced_above {
+            return None;
+        }
         let (key, above_key) = (this.key, above.key);
+        let indent = match above.column - 1 {
+            0 => "start it at the left margin".to_owned(),
+            n => format!("indent it by {n} spaces"),
+        };
         Some(DeeperKey {
-            message: format!("`{key}:` is indented more than `{above_key}:` on the line above"),
+            message: format!("`{key}:` is indented more than `{above_key}:` above it"),
             help: format!(
-                "YAML reads a line indented more than `{above_key}: …` as that value going on, and stops at this `:`; indent `{key}:` by {} spaces, as `{above_key}:` is",
-                above.column - 1
+                "YAML reads a line indented more than `{above_key}: …` as that value going on; if `{key}` is a field beside `{above_key}`, {indent}, as `{above_key}:` is"
             ),
             above_line,
         })
@@ -110,12 +131,19 @@ pub(super) fn less_indented_help(
 ) -> Option<String> {
     let (above_line, above) = line_above(source, start.line)?;
     let above = KeyLine::of(above)?;
-    (above.has_value && above.column > start.column).then(|| {
-        format!(
-            "`{key}` is less indented than `{}:` on line {above_line}, so YAML reads it as a field of the mapping around that one; if it belongs beside `{}`, indent it by {} spaces as that key is",
-            above.key,
-            above.key,
+    let above_key = above.key;
+    if above.has_value && above.column > start.column {
+        return Some(format!(
+            "`{key}` is less indented than `{above_key}:` on line {above_line}, so YAML reads it as a field of the mapping around that one; if it belongs beside `{above_key}`, indent it by {} spaces as that key is",
             above.column - 1
+        ));
+    }
+    // `retry_after:` then `header: …` at its own indentation: the mapping it opens is
+    // empty, and the key is read beside it.
+    (!above.has_value && above.column == start.column).then(|| {
+        format!(
+            "`{above_key}:` on line {above_line} opens a mapping, and `{key}` is no further in than it, so YAML reads `{key}` beside `{above_key}`, not in it; to put it in, indent it by {} spaces",
+            above.column + 1
         )
     })
 }
@@ -155,14 +183,59 @@ mod tests {
         .expect("a deeper key");
         assert_eq!(
             deeper.message,
-            "`guidance:` is indented more than `action:` on the line above"
+            "`guidance:` is indented more than `action:` above it"
         );
         assert!(
             deeper
                 .help
-                .ends_with("indent `guidance:` by 2 spaces, as `action:` is")
+                .ends_with("indent it by 2 spaces, as `action:` is"),
+            "{}",
+            deeper.help
         );
         assert_eq!(deeper.above_line, 2);
+        // At the key itself, where the parser stops after a quoted value.
+        let quoted = "agent:\n  action: \"stop\"\n    guidance: Stop.\n";
+        assert!(DeeperKey::at(&source(quoted), Position { line: 3, column: 5 }).is_some());
+        // At the top level.
+        let top = "title: T\n  summary: S.\n";
+        let deeper = DeeperKey::at(
+            &source(top),
+            Position {
+                line: 2,
+                column: 10,
+            },
+        )
+        .expect("a deeper key");
+        assert!(
+            deeper
+                .help
+                .ends_with("start it at the left margin, as `title:` is"),
+            "{}",
+            deeper.help
+        );
+        // The line above is the one pulled out of its mapping: no advice to move this one.
+        let pulled = "retry_after:\nheader: Retry-After\n  seconds: 5\n";
+        assert!(
+            DeeperKey::at(
+                &source(pulled),
+                Position {
+                    line: 3,
+                    column: 10
+                }
+            )
+            .is_none()
+        );
+        let item = "causes:\n  - cause: Z\nresolution: W\n  - cause: V\n";
+        assert!(
+            DeeperKey::at(
+                &source(item),
+                Position {
+                    line: 4,
+                    column: 10
+                }
+            )
+            .is_none()
+        );
         // Under a key that opens a mapping, deeper is right; elsewhere on the line, the
         // colon is inside a value.
         let nested = "agent:\n    guidance: Stop.\n";
@@ -201,6 +274,14 @@ mod tests {
             help.ends_with("indent it by 2 spaces as that key is"),
             "{help}"
         );
+        let opened = "retry_after:\nheader: Retry-After\n";
+        let help = less_indented_help(&source(opened), Position { line: 2, column: 1 }, "header")
+            .expect("a key beside the mapping it belongs in");
+        assert!(
+            help.starts_with("`retry_after:` on line 1 opens a mapping"),
+            "{help}"
+        );
+        assert!(help.ends_with("indent it by 2 spaces"), "{help}");
         let level = "title: T\nguidance: Stop.\n";
         assert!(
             less_indented_help(&source(level), Position { line: 2, column: 1 }, "guidance")

@@ -253,26 +253,50 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
 /// belongs, and one mistake gets one diagnostic.
 fn without_keys_left_out(source: &SourceFile, mut all: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // The messages are those of `unknown_field` and `missing_field`.
-    let left_out: Vec<(String, Position)> = all
+    let key_of = |d: &Diagnostic, prefix: &str| -> Option<String> {
+        let key = d.message.strip_prefix(prefix)?.strip_suffix('`')?;
+        Some(key.to_owned())
+    };
+    let missing: Vec<(usize, String)> = all
         .iter()
-        .filter(|d| d.code == Code::UnknownField)
-        .filter_map(|d| {
-            let key = d
-                .message
-                .strip_prefix("unknown field `")?
-                .strip_suffix('`')?;
-            indent::less_indented_help(source, d.start, key)?;
-            Some((format!("missing required field `{key}`"), d.start))
-        })
+        .enumerate()
+        .filter(|(_, d)| d.code == Code::MissingField)
+        .filter_map(|(i, d)| Some((i, key_of(d, "missing required field `")?)))
         .collect();
-    if !left_out.is_empty() {
-        all.retain(|d| {
-            d.code != Code::MissingField
-                || !left_out.iter().any(|(message, key)| {
-                    *message == d.message && d.start.line < key.line && d.start.column > key.column
-                })
-        });
+    if missing.is_empty() {
+        return all;
     }
+    let mut dropped = Vec::new();
+    for i in 0..all.len() {
+        let Some(key) =
+            key_of(&all[i], "unknown field `").filter(|_| all[i].code == Code::UnknownField)
+        else {
+            continue;
+        };
+        let at = all[i].start;
+        if indent::less_indented_help(source, at, &key).is_none() {
+            continue;
+        }
+        // The required key of a mapping above this one, as written or misspelt.
+        let left_out = missing.iter().find(|(m, field)| {
+            let place = all[*m].start;
+            let spelt = *field == key || closest(&key, &[field.as_str()]).is_some();
+            spelt && place.line < at.line && place.column > at.column && !dropped.contains(m)
+        });
+        if let Some((m, field)) = left_out {
+            dropped.push(*m);
+            if *field != key
+                && let Some(help) = all[i].help.as_mut()
+            {
+                help.push_str(&format!(", and spell it `{field}`"));
+            }
+        }
+    }
+    let mut index = 0;
+    all.retain(|_| {
+        index += 1;
+        !dropped.contains(&(index - 1))
+    });
     all
 }
 
@@ -419,9 +443,13 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
                     "YAML reserves {name} at the start of a value: {QUOTE_TEXT}"
                 ));
             }
-            if first_line(&text).starts_with("mapping values are not allowed")
-                && let Some(deeper) = indent::DeeperKey::at(source, start)
-            {
+            let stopped_at_a_key = [
+                "mapping values are not allowed",
+                "while parsing a block mapping, did not find expected key",
+            ]
+            .iter()
+            .any(|m| first_line(&text).starts_with(m));
+            if stopped_at_a_key && let Some(deeper) = indent::DeeperKey::at(source, start) {
                 return diagnostic(Code::YamlSyntax, deeper.message).with_help(deeper.help);
             }
             if let Some(help) = colon_in_value_help(source, start, &text) {
