@@ -78,7 +78,15 @@ pub(super) fn check_config_markdown(
         };
         check_field(config.source, (i, field), site, None, &elsewhere, found);
     }
-    check_link_urls(config.source, config.raw.links.as_ref(), site, diagnostics);
+    let listed = config.raw.links.as_ref();
+    check_link_urls(
+        config.source,
+        listed,
+        site,
+        None,
+        diagnostics,
+        &mut into_pages,
+    );
     into_pages
 }
 
@@ -111,7 +119,15 @@ pub(super) fn check_entry_markdown(
             found,
         );
     }
-    check_link_urls(file.source, file.raw.links.as_ref(), site, diagnostics);
+    let listed = file.raw.links.as_ref();
+    check_link_urls(
+        file.source,
+        listed,
+        site,
+        Some(&page),
+        diagnostics,
+        into_pages,
+    );
 }
 
 /// A link to a place on another error's page (`/errors/not_found/#retries`), found in
@@ -125,11 +141,21 @@ pub(super) struct LinkIntoPage {
     /// The link as written, and its fragment (after the `#`).
     url: String,
     fragment: String,
-    /// Where it is: the index of its text among the file's Markdown texts
-    /// ([`entry_fields`] or [`config_fields`]), and its bytes in that text. Laid out as
-    /// a position only when reported: a text can hold thousands of links.
-    field: usize,
-    range: std::ops::Range<usize>,
+    place: Place,
+}
+
+/// Where a [`LinkIntoPage`] is written; laid out as a position only when reported, as a
+/// text can hold thousands of links.
+#[derive(Clone, Debug)]
+enum Place {
+    /// In the file's Markdown text with this index among [`entry_fields`] or
+    /// [`config_fields`], at these bytes of it.
+    Text {
+        field: usize,
+        range: std::ops::Range<usize>,
+    },
+    /// The `url` of the item with this index in the file's `links:` list.
+    ListedLink(usize),
 }
 
 impl LinkIntoPage {
@@ -137,7 +163,7 @@ impl LinkIntoPage {
     /// An empty fragment and `#top` lead to the top of any page.
     fn of(
         url: &str,
-        (field, range): (usize, std::ops::Range<usize>),
+        place: Place,
         own: Option<&ErrorPage<'_>>,
         site: &Targets<'_>,
     ) -> Option<Self> {
@@ -149,8 +175,7 @@ impl LinkIntoPage {
             code: code.to_owned(),
             url: url.to_owned(),
             fragment: fragment.to_owned(),
-            field,
-            range,
+            place,
         })
     }
 }
@@ -161,12 +186,20 @@ struct Found<'a> {
     into_pages: &'a mut Vec<LinkIntoPage>,
 }
 
+/// A file with links into other error pages, as [`check_links_into_pages`] reads it: its
+/// Markdown texts and `links:` list, where the links are, and the links.
+pub(super) type Linking<'a> = (
+    &'a SourceFile,
+    Vec<&'a S<String>>,
+    Option<&'a S<Vec<RawLink>>>,
+    &'a [LinkIntoPage],
+);
+
 /// W016 for links into another error's page (collected by [`check_config_markdown`] and
-/// [`check_entry_markdown`]) whose fragment names no id on it. `linking`: each file with
-/// such links, its Markdown texts and the links. A page whose file did not parse is not
-/// checked, as its ids are not known.
+/// [`check_entry_markdown`]) whose fragment names no id on it. A page whose file did not
+/// parse is not checked, as its ids are not known.
 pub(super) fn check_links_into_pages<'a>(
-    linking: impl Iterator<Item = (&'a SourceFile, Vec<&'a S<String>>, &'a [LinkIntoPage])>,
+    linking: impl Iterator<Item = Linking<'a>>,
     files: &[ErrorFile<'a>],
     envelopes: Option<&'a Envelopes<'a>>,
     auth: Option<&'a str>,
@@ -179,7 +212,7 @@ pub(super) fn check_links_into_pages<'a>(
             .or_insert(file.raw);
     }
     let mut pages: BTreeMap<&str, ErrorPage<'a>> = BTreeMap::new();
-    for (source, fields, links) in linking {
+    for (source, fields, listed_links, links) in linking {
         let mut listed = 0;
         let mut unlisted = 0;
         for link in links {
@@ -196,14 +229,22 @@ pub(super) fn check_links_into_pages<'a>(
                 unlisted += 1;
                 continue;
             }
-            let found = page.missing_id(&link.url, &link.fragment, false);
-            let (Some((code, message, help)), Some(field)) = (found, fields.get(link.field)) else {
+            let Some((code, message, help)) = page.missing_id(&link.url, &link.fragment, false)
+            else {
                 continue;
             };
-            listed += 1;
-            diagnostics.push(
-                at_markdown_range(source, field, link.range.clone(), code, message).with_help(help),
-            );
+            let found = match &link.place {
+                Place::Text { field, range } => fields
+                    .get(*field)
+                    .map(|field| at_markdown_range(source, field, range.clone(), code, message)),
+                Place::ListedLink(i) => listed_links
+                    .and_then(|list| list.value.get(*i))
+                    .map(|item| super::at(source, &item.url, code, message)),
+            };
+            if let Some(found) = found {
+                listed += 1;
+                diagnostics.push(found.with_help(help));
+            }
         }
         if unlisted > 0 {
             let links = if unlisted == 1 { "link" } else { "links" };
@@ -221,12 +262,16 @@ pub(super) fn check_links_into_pages<'a>(
     }
 }
 
-/// Site paths in `links:` lists must exist, like links inside Markdown.
+/// Site paths in `links:` lists must exist, like links inside Markdown, and their
+/// `#fragment`s name ids of the page: of `page`, the file's own, here, and of another
+/// error's once every file is known (left in `into_pages`).
 fn check_link_urls(
     source: &SourceFile,
     links: Option<&S<Vec<RawLink>>>,
     site: &Targets<'_>,
+    page: Option<&ErrorPage<'_>>,
     diagnostics: &mut Diagnostics,
+    into_pages: &mut Vec<LinkIntoPage>,
 ) {
     for (i, link) in links.iter().flat_map(|l| &l.value).enumerate() {
         let url = link.url.value.trim();
@@ -235,9 +280,18 @@ fn check_link_urls(
             continue;
         }
         let suggest = i < MAX_LISTED_PER_FIELD;
-        if let Some((message, help)) = broken_site_path(url, site, suggest) {
-            diagnostics
-                .push(super::at(source, &link.url, Code::BrokenLink, message).with_help(help));
+        let found = match broken_site_path(url, site, suggest) {
+            Some((message, help)) => Some((Code::BrokenLink, message, help)),
+            None => match LinkIntoPage::of(url, Place::ListedLink(i), page, site) {
+                Some(elsewhere) => {
+                    into_pages.push(elsewhere);
+                    None
+                }
+                None => page.and_then(|p| p.missing_id_here(&Finding::SiteLink(url.to_owned()))),
+            },
+        };
+        if let Some((code, message, help)) = found {
+            diagnostics.push(super::at(source, &link.url, code, message).with_help(help));
         }
     }
 }
@@ -320,7 +374,11 @@ fn check_field(
             // A link to an error's page, which exists: to a place on another page, it is
             // checked once every file is known.
             Finding::SiteLink(url) if page_of(&url).is_some_and(|c| site.codes.contains(c)) => {
-                if let Some(link) = LinkIntoPage::of(&url, (index, range.clone()), page, site) {
+                let place = Place::Text {
+                    field: index,
+                    range: range.clone(),
+                };
+                if let Some(link) = LinkIntoPage::of(&url, place, page, site) {
                     into_pages.push(link);
                     continue;
                 }
@@ -627,13 +685,13 @@ impl<'a> ErrorPage<'a> {
         let (page, examples, markdown) = if here {
             (
                 "this page".to_owned(),
-                "an example's tab (`#ex-` and its title: `#ex-curl`), ",
+                "to an example's tab (`#ex-` and its title: `#ex-curl`), ",
                 "this error's Markdown".to_owned(),
             )
         } else {
             (
                 format!("the page of `{code}`"),
-                "one of its examples' tabs (`#ex-` and the example's title), ",
+                "to one of its examples' tabs (`#ex-` and the example's title), ",
                 format!("`{code}`'s Markdown"),
             )
         };

@@ -313,6 +313,7 @@ fn run(
         (
             config.source,
             markdown_fields::config_fields(config.raw),
+            config.raw.links.as_ref(),
             into_pages,
         )
     });
@@ -333,7 +334,7 @@ fn run(
     // Links to a place on another error's page, now that every page is known.
     let linking = config_into_pages
         .iter()
-        .map(|(source, fields, links)| (*source, fields.clone(), links.as_slice()))
+        .map(|(source, fields, listed, links)| (*source, fields.clone(), *listed, links.as_slice()))
         .chain(
             error_files
                 .iter()
@@ -341,7 +342,8 @@ fn run(
                 .filter(|(_, results)| !results.into_pages.is_empty())
                 .map(|(file, results)| {
                     let fields = markdown_fields::entry_fields(file.raw);
-                    (file.source, fields, results.into_pages.as_slice())
+                    let listed = file.raw.links.as_ref();
+                    (file.source, fields, listed, results.into_pages.as_slice())
                 }),
         );
     markdown_fields::check_links_into_pages(
