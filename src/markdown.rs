@@ -398,7 +398,7 @@ fn parsed_findings<'a>(markdown: &'a str) -> Vec<(Range<usize>, Finding)> {
             | Event::Html(text)
             | Event::InlineHtml(text)
             | Event::DisplayMath(text)
-                if shows_something(text) =>
+                if !open_links.is_empty() && shows_something(text) =>
             {
                 if let Some((_, _, has_text)) = open_links.last_mut() {
                     *has_text = true;

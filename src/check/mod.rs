@@ -334,6 +334,7 @@ fn run(
     // Links to a place on another error's page, now that every page is known.
     let linking = config_into_pages
         .iter()
+        .filter(|(_, _, _, links)| !links.is_empty())
         .map(|(source, fields, listed, links)| (*source, fields.clone(), *listed, links.as_slice()))
         .chain(
             error_files
