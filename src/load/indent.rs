@@ -172,93 +172,47 @@ mod tests {
 
     #[test]
     fn a_key_indented_under_a_value_is_told_to_line_up() {
+        let deeper =
+            |text: &str, line, column| DeeperKey::at(&source(text), Position { line, column });
         let text = "agent:\n  action: stop\n\n    guidance: Stop.\n";
-        let deeper = DeeperKey::at(
-            &source(text),
-            Position {
-                line: 4,
-                column: 13,
-            },
-        )
-        .expect("a deeper key");
+        let found = deeper(text, 4, 13).expect("a deeper key");
         assert_eq!(
-            deeper.message,
+            found.message,
             "`guidance:` is indented more than `action:` above it"
         );
         assert!(
-            deeper
+            found
                 .help
                 .ends_with("indent it by 2 spaces, as `action:` is"),
             "{}",
-            deeper.help
+            found.help
         );
-        assert_eq!(deeper.above_line, 2);
+        assert_eq!(found.above_line, 2);
         // At the key itself, where the parser stops after a quoted value.
         let quoted = "agent:\n  action: \"stop\"\n    guidance: Stop.\n";
-        assert!(DeeperKey::at(&source(quoted), Position { line: 3, column: 5 }).is_some());
+        assert!(deeper(quoted, 3, 5).is_some());
         // At the top level.
-        let top = "title: T\n  summary: S.\n";
-        let deeper = DeeperKey::at(
-            &source(top),
-            Position {
-                line: 2,
-                column: 10,
-            },
-        )
-        .expect("a deeper key");
+        let top = deeper("title: T\n  summary: S.\n", 2, 10).expect("a deeper key");
         assert!(
-            deeper
-                .help
+            top.help
                 .ends_with("start it at the left margin, as `title:` is"),
             "{}",
-            deeper.help
+            top.help
         );
         // The line above is the one pulled out of its mapping: no advice to move this one.
-        let pulled = "retry_after:\nheader: Retry-After\n  seconds: 5\n";
+        assert!(deeper("retry_after:\nheader: Retry-After\n  seconds: 5\n", 3, 10).is_none());
         assert!(
-            DeeperKey::at(
-                &source(pulled),
-                Position {
-                    line: 3,
-                    column: 10
-                }
-            )
-            .is_none()
-        );
-        let item = "causes:\n  - cause: Z\nresolution: W\n  - cause: V\n";
-        assert!(
-            DeeperKey::at(
-                &source(item),
-                Position {
-                    line: 4,
-                    column: 10
-                }
+            deeper(
+                "causes:\n  - cause: Z\nresolution: W\n  - cause: V\n",
+                4,
+                10
             )
             .is_none()
         );
         // Under a key that opens a mapping, deeper is right; elsewhere on the line, the
         // colon is inside a value.
-        let nested = "agent:\n    guidance: Stop.\n";
-        assert!(
-            DeeperKey::at(
-                &source(nested),
-                Position {
-                    line: 2,
-                    column: 13
-                }
-            )
-            .is_none()
-        );
-        assert!(
-            DeeperKey::at(
-                &source(text),
-                Position {
-                    line: 4,
-                    column: 20
-                }
-            )
-            .is_none()
-        );
+        assert!(deeper("agent:\n    guidance: Stop.\n", 2, 13).is_none());
+        assert!(deeper(text, 4, 20).is_none());
     }
 
     #[test]

@@ -78,6 +78,16 @@ pub struct LoadedCatalog {
     pub static_files: static_files::StaticFiles,
 }
 
+/// The help when no catalog is where `--catalog` says: `near`'s, when `near` (a folder
+/// one step away) holds errdex.yaml, or else how to name or make one.
+fn catalog_help(near: &Path, near_help: impl FnOnce() -> String) -> String {
+    if near.join(CONFIG_FILE).is_file() {
+        near_help()
+    } else {
+        "pass --catalog DIR, or create one with `errdex init`".to_owned()
+    }
+}
+
 /// Loads the catalog at `root`.
 pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     let parent = root
@@ -92,15 +102,12 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     }
     if !root.is_dir() {
         // `errdex check` run inside the catalog folder looks for `./catalog`.
-        let help = if parent.join(CONFIG_FILE).is_file() {
+        let help = catalog_help(parent, || {
             format!(
-                "`{}` holds errdex.yaml itself: pass --catalog {}",
-                parent.display(),
+                "`{0}` holds errdex.yaml itself: pass --catalog {0}",
                 parent.display()
             )
-        } else {
-            "pass --catalog DIR, or create one with `errdex init`".to_owned()
-        };
+        });
         return Err(LoadError::NotFound {
             path: root.to_owned(),
             help,
@@ -116,14 +123,12 @@ pub fn load_catalog(root: &Path) -> Result<LoadedCatalog, LoadError> {
     if config_path.symlink_metadata().is_err() {
         // `--catalog .` run from the project's folder, above the catalog.
         let below = root.join("catalog");
-        let help = if below.join(CONFIG_FILE).is_file() {
+        let help = catalog_help(&below, || {
             format!(
                 "its folder `catalog` is one: pass --catalog {}",
                 below.display()
             )
-        } else {
-            "pass --catalog DIR, or create one with `errdex init`".to_owned()
-        };
+        });
         return Err(LoadError::NoConfig {
             path: root.to_owned(),
             help,
