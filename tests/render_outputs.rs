@@ -1609,6 +1609,22 @@ fn a_401_or_an_error_that_asks_to_reauthenticate_quotes_how_to_authenticate() {
     );
 }
 
+/// A blank `auth` is none: no 401 page quotes it, in HTML or Markdown, and `check`
+/// (which asks the same `model::quoted_auth`) counts no `#auth` id on it.
+#[test]
+fn a_blank_auth_is_quoted_nowhere() {
+    let mut catalog = load(SMALL);
+    catalog.config.auth = Some("  \n\n".into());
+    Arc::make_mut(&mut catalog.errors[0]).status = 401;
+    let files = render(&catalog);
+    let code = &catalog.errors[0].code;
+    let markdown = file(&files, &format!("errors/{code}.md"));
+    let html = file(&files, &format!("errors/{code}/index.html"));
+    assert!(!markdown.contains("Authentication"), "{markdown}");
+    assert!(!html.contains("id=\"auth\""), "{html}");
+    assert!(!html.contains(">Authentication<"), "{html}");
+}
+
 #[test]
 fn a_one_line_field_that_starts_like_a_heading_or_a_list_is_text() {
     let mut catalog = load(SMALL);

@@ -877,12 +877,27 @@ fn misspelt_path(url: &str, site: &Targets<'_>) -> Option<String> {
             .filter(|found| strsim::levenshtein(&written, found) <= (found.len() / 4).max(2))
     }
     let file = path_and_rest(url).0.trim_start_matches('/');
-    if let Some(page) = file.strip_prefix("errors/") {
+    // A static file is published at the site root, not under `static/`.
+    if let Some(published) = file.strip_prefix("static/")
+        && site.has_static_file(published)
+    {
+        return Some(format!("/{published}"));
+    }
+    let page = file
+        .strip_prefix("errors/")
+        .or_else(|| file.strip_prefix("error/"));
+    if let Some(page) = page {
         let (code, ending) = ["/index.html", "/", ".md"]
             .into_iter()
             .find_map(|ending| Some((page.strip_suffix(ending)?, ending)))
             .unwrap_or((page, ""));
         let codes: Vec<&str> = site.codes.iter().copied().collect();
+        // `/errors/<code>/fix`: a place on the page, written as a folder under it.
+        if let Some((code, _)) = code.split_once('/')
+            && let Some(code) = close(code, &codes)
+        {
+            return Some(format!("/errors/{code}/"));
+        }
         let code = close(code, &codes)?;
         return Some(format!("/errors/{code}{ending}"));
     }
@@ -1102,6 +1117,12 @@ mod tests {
             ("/llm.txt", Some("/llms.txt")),
             ("/images/retry-flow.png", Some("/images/retry-flow.svg")),
             ("/images/flwo.png", None),
+            (
+                "/static/images/retry-flow.svg",
+                Some("/images/retry-flow.svg"),
+            ),
+            ("/error/rate_limited/", Some("/errors/rate_limited/")),
+            ("/errors/rate_limited/fix", Some("/errors/rate_limited/")),
             ("/errors/payment_required/", None),
             ("/guide/", None),
         ] {
@@ -1191,6 +1212,11 @@ mod tests {
         for fragment in ["#auth", "#authentication", "#api-keys"] {
             assert!(missing(&other, fragment), "{fragment}");
         }
+        // A blank `auth` is quoted nowhere, as the pages render it.
+        let blank = ErrorPage::of(&page_of(401, "stop"), None, Some(" \n "))
+            .missing_id_here(&Finding::FragmentLink("#auth".to_owned()))
+            .is_some();
+        assert!(blank);
     }
 
     #[test]
