@@ -16,7 +16,7 @@ struct KeyLine<'a> {
 
 impl<'a> KeyLine<'a> {
     fn of(line: &'a str) -> Option<Self> {
-        let indent = line.len() - line.trim_start_matches(' ').len();
+        let indent = indent_of(line);
         let mut rest = &line[indent..];
         let mut column = indent + 1;
         while let Some(item) = rest.strip_prefix("- ") {
@@ -40,6 +40,11 @@ impl<'a> KeyLine<'a> {
             has_value,
         })
     }
+}
+
+/// How many spaces a line starts with.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// The nearest line above the 1-based `line` that is neither blank nor a comment, with
@@ -129,8 +134,17 @@ pub(super) fn less_indented_help(
     start: crate::diagnostic::Position,
     key: &str,
 ) -> Option<String> {
-    let (above_line, above) = line_above(source, start.line)?;
-    let above = KeyLine::of(above)?;
+    // The key line above, past the text of a block (`guidance: |` and its lines), which
+    // is indented further than the key.
+    let mut line = start.line;
+    let (above_line, above) = loop {
+        let (number, text) = line_above(source, line)?;
+        match KeyLine::of(text) {
+            Some(key_line) => break (number, key_line),
+            None if indent_of(text) >= start.column => line = number,
+            None => return None,
+        }
+    };
     let above_key = above.key;
     if above.has_value && above.column > start.column {
         return Some(format!(
@@ -228,6 +242,14 @@ mod tests {
             help.ends_with("indent it by 2 spaces as that key is"),
             "{help}"
         );
+        let after_block = "agent:\n  guidance: |\n    Wait.\n\n    Then retry.\naction: stop\n";
+        let help = less_indented_help(
+            &source(after_block),
+            Position { line: 6, column: 1 },
+            "action",
+        )
+        .expect("a key left out after a block");
+        assert!(help.contains("than `guidance:` on line 2"), "{help}");
         let opened = "retry_after:\nheader: Retry-After\n";
         let help = less_indented_help(&source(opened), Position { line: 2, column: 1 }, "header")
             .expect("a key beside the mapping it belongs in");
