@@ -180,20 +180,37 @@ impl LinkIntoPage {
     }
 }
 
+/// The `#fragment` of a site link that leads to an existing page, as far as one file
+/// can tell: one into another error's page is left in `into_pages`, for
+/// [`check_links_into_pages`]; one into `page`, the file's own, is checked here (W016).
+fn fragment_on_a_page(
+    url: &str,
+    place: Place,
+    page: Option<&ErrorPage<'_>>,
+    site: &Targets<'_>,
+    into_pages: &mut Vec<LinkIntoPage>,
+) -> Option<(Code, String, String)> {
+    if let Some(elsewhere) = LinkIntoPage::of(url, place, page, site) {
+        into_pages.push(elsewhere);
+        return None;
+    }
+    page?.missing_id_via_path(url)
+}
+
 /// Where [`check_field`] puts what it finds.
 struct Found<'a> {
     diagnostics: &'a mut Diagnostics,
     into_pages: &'a mut Vec<LinkIntoPage>,
 }
 
-/// A file with links into other error pages, as [`check_links_into_pages`] reads it: its
-/// Markdown texts and `links:` list, where the links are, and the links.
-pub(super) type Linking<'a> = (
-    &'a SourceFile,
-    Vec<&'a S<String>>,
-    Option<&'a S<Vec<RawLink>>>,
-    &'a [LinkIntoPage],
-);
+/// A file with links into other error pages, as [`check_links_into_pages`] reads it.
+pub(super) struct Linking<'a> {
+    pub source: &'a SourceFile,
+    /// Its Markdown texts and its `links:` list, where the links are written.
+    pub fields: Vec<&'a S<String>>,
+    pub listed: Option<&'a S<Vec<RawLink>>>,
+    pub links: &'a [LinkIntoPage],
+}
 
 /// W016 for links into another error's page (collected by [`check_config_markdown`] and
 /// [`check_entry_markdown`]) whose fragment names no id on it. A page whose file did not
@@ -217,7 +234,13 @@ pub(super) fn check_links_into_pages<'a>(
             .or_insert(file.raw);
     }
     let mut pages: BTreeMap<&str, ErrorPage<'a>> = BTreeMap::new();
-    for (source, fields, listed_links, links) in linking {
+    for Linking {
+        source,
+        fields,
+        listed: listed_links,
+        links,
+    } in linking
+    {
         let mut listed = 0;
         let mut unlisted = 0;
         for link in links {
@@ -287,13 +310,7 @@ fn check_link_urls(
         let suggest = i < MAX_LISTED_PER_FIELD;
         let found = match broken_site_path(url, site, suggest) {
             Some((message, help)) => Some((Code::BrokenLink, message, help)),
-            None => match LinkIntoPage::of(url, Place::ListedLink(i), page, site) {
-                Some(elsewhere) => {
-                    into_pages.push(elsewhere);
-                    None
-                }
-                None => page.and_then(|p| p.missing_id_here(&Finding::SiteLink(url.to_owned()))),
-            },
+            None => fragment_on_a_page(url, Place::ListedLink(i), page, site, into_pages),
         };
         if let Some((code, message, help)) = found {
             diagnostics.push(super::at(source, &link.url, code, message).with_help(help));
@@ -376,18 +393,12 @@ fn check_field(
                 closest,
                 shortcut,
             } => undefined_reference(&link, &label, closest, shortcut, elsewhere(&label)),
-            // A link to an error's page, which exists: to a place on another page, it is
-            // checked once every file is known.
             Finding::SiteLink(url) if page_of(&url).is_some_and(|c| site.codes.contains(c)) => {
                 let place = Place::Text {
                     field: index,
                     range: range.clone(),
                 };
-                if let Some(link) = LinkIntoPage::of(&url, place, page, site) {
-                    into_pages.push(link);
-                    continue;
-                }
-                page.and_then(|page| page.missing_id_here(&Finding::SiteLink(url)))
+                fragment_on_a_page(&url, place, page, site, into_pages)
             }
             finding => {
                 let missing_id = page.and_then(|page| page.missing_id_here(&finding));
@@ -663,12 +674,20 @@ impl<'a> ErrorPage<'a> {
     /// W016's message and help when `finding`, in this page's own file, links to an id
     /// this page does not have.
     fn missing_id_here(&self, finding: &Finding) -> Option<(Code, String, String)> {
-        let (url, fragment) = match finding {
-            Finding::FragmentLink(url) => (url, url.strip_prefix('#')?),
-            Finding::SiteLink(url) if self.is_this_page(url) => (url, url.split_once('#')?.1),
-            _ => return None,
-        };
-        self.missing_id(url, fragment, true)
+        match finding {
+            Finding::FragmentLink(url) => self.missing_id(url, url.strip_prefix('#')?, true),
+            Finding::SiteLink(url) => self.missing_id_via_path(url),
+            _ => None,
+        }
+    }
+
+    /// [`Self::missing_id_here`] for a site-root link: W016 when it leads to this page
+    /// (`/errors/<code>/#x`) and the page has no such id.
+    fn missing_id_via_path(&self, url: &str) -> Option<(Code, String, String)> {
+        if !self.is_this_page(url) {
+            return None;
+        }
+        self.missing_id(url, url.split_once('#')?.1, true)
     }
 
     /// W016's message and help when the link `url` leads to `fragment` on this page and
@@ -729,14 +748,17 @@ impl<'a> ErrorPage<'a> {
 /// `/errors/<code>/`, with or without its slash or `index.html`. `/errors/<code>.md` is
 /// the error's Markdown, never a page (see [`site_path_exists`]).
 fn page_of(url: &str) -> Option<&str> {
-    let rest = site_file(url).strip_prefix("errors/")?;
-    match rest
-        .strip_suffix("/index.html")
-        .or_else(|| rest.strip_suffix('/'))
-    {
-        Some(code) => Some(code),
-        None => (!rest.ends_with(".md")).then_some(rest),
-    }
+    let (code, ending) = code_and_ending(site_file(url).strip_prefix("errors/")?);
+    (ending != ".md").then_some(code)
+}
+
+/// A path under `errors/` as a code and what follows it: `/index.html`, `/`, `.md` (the
+/// error's Markdown) or nothing. Tried in that order, so `x.md/` is the page of `x.md`.
+fn code_and_ending(path: &str) -> (&str, &'static str) {
+    ["/index.html", "/", ".md"]
+        .into_iter()
+        .find_map(|ending| Some((path.strip_suffix(ending)?, ending)))
+        .unwrap_or((path, ""))
 }
 
 /// The sections an error's page shows, by their ids and in its order (see
@@ -887,10 +909,7 @@ fn misspelt_path(url: &str, site: &Targets<'_>) -> Option<String> {
         .strip_prefix("errors/")
         .or_else(|| file.strip_prefix("error/"));
     if let Some(page) = page {
-        let (code, ending) = ["/index.html", "/", ".md"]
-            .into_iter()
-            .find_map(|ending| Some((page.strip_suffix(ending)?, ending)))
-            .unwrap_or((page, ""));
+        let (code, ending) = code_and_ending(page);
         let codes: Vec<&str> = site.codes.iter().copied().collect();
         // `/errors/<code>/fix`: a place on the page, written as a folder under it.
         if let Some((code, _)) = code.split_once('/')
@@ -935,12 +954,7 @@ fn site_path_exists(url: &str, site: &Targets<'_>) -> bool {
     let Some(rest) = path.strip_prefix("errors/") else {
         return false;
     };
-    let code = rest
-        .strip_suffix("/index.html")
-        .or_else(|| rest.strip_suffix('/'))
-        .or_else(|| rest.strip_suffix(".md"))
-        .unwrap_or(rest);
-    site.codes.contains(code)
+    site.codes.contains(code_and_ending(rest).0)
 }
 
 /// The code `x.md` when `url` is `/errors/x.md` and `x.md` is a code: a link meant for

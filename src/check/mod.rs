@@ -310,12 +310,7 @@ fn run(
     // Stage 6: markdown.
     let config_into_pages = config_file.as_ref().map(|config| {
         let into_pages = markdown_fields::check_config_markdown(config, &targets, &mut diagnostics);
-        (
-            config.source,
-            markdown_fields::config_fields(config.raw),
-            config.raw.links.as_ref(),
-            into_pages,
-        )
+        (config, into_pages)
     });
     let envelopes = config_file.as_ref().map(|c| bodies::Envelopes::of(c.raw));
     let auth = config_file
@@ -334,17 +329,23 @@ fn run(
     // Links to a place on another error's page, now that every page is known.
     let linking = config_into_pages
         .iter()
-        .filter(|(_, _, _, links)| !links.is_empty())
-        .map(|(source, fields, listed, links)| (*source, fields.clone(), *listed, links.as_slice()))
+        .filter(|(_, links)| !links.is_empty())
+        .map(|(config, links)| markdown_fields::Linking {
+            source: config.source,
+            fields: markdown_fields::config_fields(config.raw),
+            listed: config.raw.links.as_ref(),
+            links,
+        })
         .chain(
             error_files
                 .iter()
                 .zip(&results)
                 .filter(|(_, results)| !results.into_pages.is_empty())
-                .map(|(file, results)| {
-                    let fields = markdown_fields::entry_fields(file.raw);
-                    let listed = file.raw.links.as_ref();
-                    (file.source, fields, listed, results.into_pages.as_slice())
+                .map(|(file, results)| markdown_fields::Linking {
+                    source: file.source,
+                    fields: markdown_fields::entry_fields(file.raw),
+                    listed: file.raw.links.as_ref(),
+                    links: &results.into_pages,
                 }),
         );
     markdown_fields::check_links_into_pages(
