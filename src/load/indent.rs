@@ -20,7 +20,7 @@ impl<'a> KeyLine<'a> {
         let mut rest = &line[indent..];
         let mut column = indent + 1;
         while let Some(item) = rest.strip_prefix("- ") {
-            let spaces = item.len() - item.trim_start_matches(' ').len();
+            let spaces = indent_of(item);
             column += 2 + spaces;
             rest = &item[spaces..];
         }
@@ -47,15 +47,16 @@ fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
-/// The nearest line above the 1-based `line` that is neither blank nor a comment, with
-/// its number.
-fn line_above(source: &SourceFile, line: usize) -> Option<(usize, &str)> {
+/// The lines above the 1-based `line` that are neither blank nor a comment, nearest
+/// first, with their numbers. The file's lines are read once, however far up a caller
+/// walks (past a long block's text, say).
+fn lines_above(source: &SourceFile, line: usize) -> impl Iterator<Item = (usize, &str)> {
     let all: Vec<&str> = lines(&source.text).take(line.saturating_sub(1)).collect();
-    all.iter()
+    all.into_iter()
         .enumerate()
         .rev()
-        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|(i, l)| (i + 1, *l))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| (i + 1, l))
 }
 
 /// A key indented more than the `key: value` line above it:
@@ -86,7 +87,9 @@ impl DeeperKey {
         if at.column != colon && at.column != this.column {
             return None;
         }
-        let (above_line, above_text) = line_above(source, at.line)?;
+        let mut above = lines_above(source, at.line);
+        let (above_line, above_text) = above.next()?;
+        let before = above.next();
         let above = KeyLine::of(above_text)?;
         if !above.has_value || this.column <= above.column {
             return None;
@@ -94,15 +97,16 @@ impl DeeperKey {
         // The line above may be the one out of place (`header:` pulled to the margin
         // under `retry_after:`, this line rightly under it): then which line to move is
         // not clear from these two, and the parser's own message stands.
-        let misplaced_above = line_above(source, above_line)
-            .and_then(|(_, text)| KeyLine::of(text))
-            .is_some_and(|before| {
-                if before.has_value {
-                    before.column > above.column
-                } else {
-                    before.column >= above.column
-                }
-            });
+        let misplaced_above =
+            before
+                .and_then(|(_, text)| KeyLine::of(text))
+                .is_some_and(|before| {
+                    if before.has_value {
+                        before.column > above.column
+                    } else {
+                        before.column >= above.column
+                    }
+                });
         if misplaced_above {
             return None;
         }
@@ -136,12 +140,12 @@ pub(super) fn less_indented_help(
 ) -> Option<String> {
     // The key line above, past the text of a block (`guidance: |` and its lines), which
     // is indented further than the key.
-    let mut line = start.line;
+    let mut above = lines_above(source, start.line);
     let (above_line, above) = loop {
-        let (number, text) = line_above(source, line)?;
+        let (number, text) = above.next()?;
         match KeyLine::of(text) {
             Some(key_line) => break (number, key_line),
-            None if indent_of(text) >= start.column => line = number,
+            None if indent_of(text) >= start.column => continue,
             None => return None,
         }
     };

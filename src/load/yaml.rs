@@ -292,12 +292,11 @@ fn without_keys_left_out(source: &SourceFile, mut all: Vec<Diagnostic>) -> Vec<D
             }
         }
     }
-    let mut index = 0;
-    all.retain(|_| {
-        index += 1;
-        !dropped.contains(&(index - 1))
-    });
-    all
+    all.into_iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(i))
+        .map(|(_, d)| d)
+        .collect()
 }
 
 /// `first`, and `later` too if it is a problem of kind `code` further on in the file,
