@@ -222,8 +222,9 @@ fn may_hold_markup(markdown: &str) -> bool {
     memchr::memchr2(b'<', b'[', markdown.as_bytes()).is_some()
 }
 
-/// Whether a link's text shows anything: a character that is neither white space nor
-/// one of the invisible ones (zero-width space and joiners, word joiner, byte-order
+/// Whether a link's text shows anything (for W025, and for the pages, which name a link
+/// made of an image from another site "image" when it does not): a character that is
+/// neither white space nor one of the invisible ones (zero-width space and joiners, word joiner, byte-order
 /// mark, soft hyphen).
 fn shows_something(text: &str) -> bool {
     text.chars().any(|c| {
@@ -850,7 +851,7 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
                 Event::Html(html) | Event::InlineHtml(html) => one(Event::Text(html)),
                 Event::Text(text) => {
                     if let Some(Opened::ImageAsLink { has_text }) = opened.last_mut() {
-                        *has_text |= !text.trim().is_empty();
+                        *has_text |= shows_something(&text);
                     }
                     one(Event::Text(text))
                 }
@@ -1997,6 +1998,11 @@ mod tests {
         assert_eq!(
             html("![](https://cdn.example/f.png)"),
             "<p><a href=\"https://cdn.example/f.png\">image</a></p>\n"
+        );
+        // Text W025 calls none, a zero-width space, names nothing either.
+        assert_eq!(
+            html("![\u{200B}](https://cdn.example/f.png)"),
+            "<p><a href=\"https://cdn.example/f.png\">\u{200B}image</a></p>\n"
         );
         assert_eq!(
             html("[![Logo](https://cdn.example/l.png)](https://example.com/)"),
