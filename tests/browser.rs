@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
-const NODE_PACKAGES: [&str; 3] = ["playwright-core", "axe-core", "vnu-jar"];
+const NODE_PACKAGES: [&str; 4] = ["playwright-core", "axe-core", "vnu-jar", "markdownlint"];
 /// The node script stops itself after 120 s; this is the backstop.
 const TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -241,6 +241,35 @@ fn example_site_passes_browser_accessibility_and_html_checks() {
         "browser checks failed (screenshots and report.json in {}):\n{output}",
         artifacts.display()
     );
+}
+
+/// The Markdown agents read (every `errors/<code>.md`, llms.txt, llms-full.txt) passes
+/// markdownlint, with the few rules the format itself breaks turned off in
+/// tests/browser/markdown.mjs, which says why for each. Run on the example catalog and
+/// on the small render fixture, whose tables have a column only some messages fill.
+#[test]
+fn agent_markdown_passes_markdownlint() {
+    let browser_dir = Path::new(MANIFEST_DIR).join("tests").join("browser");
+    if ready(&browser_dir).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, catalog) in [
+        ("example", Path::new(MANIFEST_DIR).join("catalog")),
+        (
+            "small",
+            Path::new(MANIFEST_DIR).join("tests/fixtures/render/small"),
+        ),
+    ] {
+        let site = dir.path().join(name);
+        build(&catalog, &site);
+        let (passed, output) = run_script(&browser_dir, "markdown.mjs", &[&site], "lint");
+        println!("{output}");
+        assert!(
+            passed,
+            "markdownlint found problems in the {name} site's Markdown:\n{output}"
+        );
+    }
 }
 
 #[test]

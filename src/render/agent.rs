@@ -126,11 +126,22 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
         );
         // A column no message fills is left out, as on the page.
         let (cause, resolution) = entry.message_columns();
+        // An empty cell is `| |`: one space, as markdownlint's compact table style
+        // (MD060) wants, where joining with " | " would give `|  |`.
         let row = |first: String, cause_cell: String, resolution_cell: String| {
-            let mut cells = vec![first];
-            cells.extend(cause.then_some(cause_cell));
-            cells.extend(resolution.then_some(resolution_cell));
-            format!("| {} |\n", cells.join(" | "))
+            let mut line = String::new();
+            let cells = std::iter::once(first)
+                .chain(cause.then_some(cause_cell))
+                .chain(resolution.then_some(resolution_cell));
+            for cell in cells {
+                line.push_str("| ");
+                if !cell.is_empty() {
+                    line.push_str(&cell);
+                    line.push(' ');
+                }
+            }
+            line.push_str("|\n");
+            line
         };
         let text = |text: &Option<String>| text.as_deref().map_or_else(String::new, cell);
         out.push_str(&row("Message".into(), "Cause".into(), "Resolution".into()));
