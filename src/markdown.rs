@@ -11,17 +11,45 @@
 //! works under any prefix, absolute on `base_url` in Markdown for agents).
 
 use pulldown_cmark::{
-    Alignment, BrokenLink, BrokenLinkCallback, CowStr, Event, HeadingLevel, LinkType, Options,
-    Parser, RefDefs, Tag, TagEnd,
+    Alignment, BlockQuoteKind, BrokenLink, BrokenLinkCallback, CowStr, Event, HeadingLevel,
+    LinkType, Options, Parser, RefDefs, Tag, TagEnd,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-/// CommonMark plus tables and strikethrough; never wiki links.
+/// CommonMark plus tables, strikethrough and GitHub's alerts (`> [!NOTE]`, whose first
+/// line names the kind); never wiki links. Alerts are what writers moving from GitHub,
+/// or from docs tools that copy it, write for a note or a warning: without them the
+/// page would show `[!NOTE]` as text. (`ENABLE_GFM` enables nothing else in
+/// pulldown-cmark 0.13.)
 fn parser_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_GFM
+}
+
+/// The opening HTML of a GitHub alert (`> [!WARNING]`): a box with the kind as its
+/// title, in GitHub's own class names, so a stylesheet written for them applies.
+/// pulldown-cmark would write a `<blockquote>` with a class and no title, and a reader
+/// would not know the quote is a warning without the theme's colours.
+fn alert_open(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"markdown-alert markdown-alert-note\">\n<p class=\"markdown-alert-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"markdown-alert markdown-alert-tip\">\n<p class=\"markdown-alert-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"markdown-alert markdown-alert-important\">\n<p class=\"markdown-alert-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"markdown-alert markdown-alert-warning\">\n<p class=\"markdown-alert-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"markdown-alert markdown-alert-caution\">\n<p class=\"markdown-alert-title\">Caution</p>\n"
+        }
+    }
 }
 
 /// What a link destination is, for safety and for rewriting.
@@ -953,6 +981,13 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
                 }
                 Event::End(TagEnd::Heading(_)) => {
                     one(Event::End(TagEnd::Heading(outline.current())))
+                }
+                // errdex's own HTML, as the table box is: the writer's is text by now.
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    one(Event::Html(CowStr::Borrowed(alert_open(kind))))
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    one(Event::Html(CowStr::Borrowed("</div>\n")))
                 }
                 other => one(other),
             }
@@ -1984,6 +2019,42 @@ mod tests {
             right.contains("<td class=\"align-right\">1</td>"),
             "{right}"
         );
+    }
+
+    #[test]
+    fn a_github_alert_is_a_titled_box_and_a_plain_quote_stays_a_quote() {
+        let html = |markdown: &str| to_html(markdown, SiteLinks::Relative(""));
+        assert_eq!(
+            html("> [!WARNING]\n> Keys are shown **once**."),
+            "<div class=\"markdown-alert markdown-alert-warning\">\n\
+             <p class=\"markdown-alert-title\">Warning</p>\n\
+             <p>Keys are shown <strong>once</strong>.</p>\n</div>\n"
+        );
+        // Each kind GitHub knows, in any case; nested in a list it is still one box.
+        for (written, title) in [
+            ("[!note]", "Note"),
+            ("[!Tip]", "Tip"),
+            ("[!IMPORTANT]", "Important"),
+            ("[!CAUTION]", "Caution"),
+        ] {
+            let out = html(&format!("- step\n\n  > {written}\n  > text\n"));
+            assert!(
+                out.contains(&format!("<p class=\"markdown-alert-title\">{title}</p>")),
+                "{out}"
+            );
+            assert_eq!(out.matches("<div").count(), out.matches("</div>").count());
+            assert!(!out.contains(written), "{out}");
+        }
+        // An unknown kind, or text after the tag on its line, is an ordinary quote.
+        for markdown in ["> [!DANGER]\n> text", "> [!NOTE] text", "> a quote"] {
+            let out = html(markdown);
+            assert!(out.starts_with("<blockquote>"), "{markdown}: {out}");
+            assert!(!out.contains("markdown-alert"), "{markdown}: {out}");
+        }
+        // The writer's HTML inside an alert is text, as anywhere else.
+        let out = html("> [!NOTE]\n> <script>alert(1)</script>");
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+        assert!(!out.contains("<script>"), "{out}");
     }
 
     #[test]

@@ -23,8 +23,9 @@
 //   - every page fits a 375 px wide viewport (no horizontal document overflow);
 //   - every page carries errdex's own policy (a <meta> CSP), equal to the served one;
 //   - axe-core reports no serious or critical violation on the overview and two error
-//     pages, in light and dark colour schemes (on a server without the CSP header and
-//     with the page's own policy bypassed, because axe is injected as an inline script);
+//     pages (three when one has a GitHub alert), in light and dark colour schemes (on a
+//     server without the CSP header and with the page's own policy bypassed, because axe
+//     is injected as an inline script);
 //   - the Nu HTML Checker (vnu.jar, run with java) reports no error in any HTML file.
 //
 // Screenshots (overview and one error page, light and dark, plus a 375 px one) and a
@@ -914,6 +915,11 @@ async function main() {
     const firstCode = tabsCode ?? ERRORS[0].code;
     const other = ERRORS.find((e) => e.code !== firstCode && (e.messages || []).length > 0) ?? ERRORS.find((e) => e.code !== firstCode);
     const otherCode = other?.code ?? firstCode;
+    // And a page with a GitHub alert (`> [!WARNING]`) when the catalog has one: its
+    // colours are the theme's own, in light and dark.
+    const alertCode = ERRORS.map((e) => e.code).find((code) =>
+      fs.readFileSync(path.join(SITE, "errors", code, "index.html"), "utf8").includes('class="markdown-alert '),
+    );
 
     since();
     await checkEveryPage(browser, local);
@@ -927,7 +933,7 @@ async function main() {
     log(`      (that took ${(since() / 1000).toFixed(1)} s)`);
     await checkAxe(browser, plain, [
       { name: "overview", path: "" },
-      ...[...new Set([firstCode, otherCode])].map((code) => ({ name: `errors/${code}/`, path: `errors/${code}/` })),
+      ...[...new Set([firstCode, otherCode, alertCode].filter(Boolean))].map((code) => ({ name: `errors/${code}/`, path: `errors/${code}/` })),
     ]);
     log(`      (that took ${(since() / 1000).toFixed(1)} s)`);
     await screenshots(browser, local, firstCode);
