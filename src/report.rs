@@ -186,10 +186,17 @@ fn styled_header(place: &str, severity: Severity, rest: &str) -> String {
 }
 
 /// The line after the tally that says where each code is explained, naming the first
-/// code printed, as rustc names one after its errors: a writer who meets `W017` for
-/// the first time learns that `errdex explain W017` tells what it means.
+/// error printed (the first warning when there is no error), as rustc names one after
+/// its errors: a writer who meets `W017` for the first time learns that
+/// `errdex explain W017` tells what it means, and one whose build failed is pointed at
+/// what failed it.
 pub fn explain_hint(diagnostics: &[Diagnostic]) -> Option<String> {
-    let first = diagnostics.first()?.code.id();
+    let first = diagnostics
+        .iter()
+        .find(|d| d.severity() == Severity::Error)
+        .or_else(|| diagnostics.first())?
+        .code
+        .id();
     Some(format!(
         "For more about a code, run `errdex explain {first}`."
     ))
@@ -404,6 +411,16 @@ mod tests {
         assert_eq!(
             explain_hint(&diagnostics).as_deref(),
             Some("For more about a code, run `errdex explain E042`.")
+        );
+        // An error printed after a warning is still the one named.
+        let warning_first = [diagnostics[1].clone(), diagnostics[0].clone()];
+        assert_eq!(
+            explain_hint(&warning_first).as_deref(),
+            Some("For more about a code, run `errdex explain E042`.")
+        );
+        assert_eq!(
+            explain_hint(&diagnostics[1..]).as_deref(),
+            Some("For more about a code, run `errdex explain W001`.")
         );
     }
 

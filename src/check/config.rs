@@ -580,7 +580,7 @@ fn check_media_type(
     };
     let help = match (meant, has_pointers) {
         (Some(meant), _) => format!(
-            "did you mean `{meant}`? JSON bodies are `application/json` or a `+json` type, such as `application/problem+json`"
+            "did you mean `{meant}`? JSON bodies are `application/json` or a `+json` type, such as `application/problem+json` (or AWS's `application/x-amz-json-1.1`)"
         ),
         (None, true) => "`pointers` are read from JSON bodies: write `application/json` or a `+json` type (`application/problem+json`) if the bodies are JSON, or leave `pointers` out for bodies in another format".to_owned(),
         (None, false) => "write a media type as `type/subtype`, e.g. `application/json` or `text/html`".to_owned(),
@@ -616,10 +616,20 @@ fn is_media_type(essence: &str) -> bool {
         .is_some_and(|(kind, subtype)| name(kind) && name(subtype))
 }
 
-/// Whether bodies of this media type are JSON (`application/json`, `…+json`).
+/// Whether bodies of this media type are JSON: `application/json`, any `…+json`, and
+/// the unregistered names real APIs send JSON under: AWS's JSON protocols
+/// (`application/x-amz-json-1.0`, `-1.1`), `application/x-json`, and the old
+/// `text/json` and `text/x-json`. A catalog of such an API would otherwise have to name
+/// another media type than the one its responses carry to get its bodies checked.
 pub fn is_json_media_type(media_type: &str) -> bool {
     let essence = essence_of(media_type).to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    let json_kind = matches!(kind, "application" | "text");
+    subtype.ends_with("+json")
+        || (json_kind && matches!(subtype, "json" | "x-json"))
+        || (kind == "application" && subtype.starts_with("x-amz-json-"))
 }
 
 /// A media type without its parameters: `text/html` of `text/html; charset=utf-8`.
@@ -829,6 +839,24 @@ mod tests {
             "application/problem+json; charset=utf-8"
         ));
         assert!(!is_json_media_type("text/plain"));
+        for json in [
+            "application/x-amz-json-1.1",
+            "Application/X-Amz-Json-1.0; charset=UTF-8",
+            "application/x-json",
+            "text/json",
+            "application/vnd.api+json",
+        ] {
+            assert!(is_json_media_type(json), "{json}");
+        }
+        for other in [
+            "application/x-ndjson",
+            "application/json-seq",
+            "application/jsonl",
+            "image/json",
+            "json",
+        ] {
+            assert!(!is_json_media_type(other), "{other}");
+        }
     }
 
     #[test]

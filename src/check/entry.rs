@@ -74,9 +74,21 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
     let code = &raw.code.value;
     if !is_valid_code(code) {
         let why = code_problem(code).unwrap_or_default();
+        let help = match crate::codes::code_for(code).filter(|slug| slug != code) {
+            Some(slug) => format!(
+                "write `code: {slug}`, in a file named `{slug}.yaml`: codes are lower case, as they name the error's pages; the response body may keep the API's spelling (`{}`), which the body check accepts and the outputs show as the code the API sends",
+                visible(code)
+            ),
+            None => "codes are 1–64 characters of lower-case letters, digits, `_`, `.` and `-`, starting with a letter or digit (e.g. `rate_limited`); `..` is not allowed".to_owned(),
+        };
         diagnostics.push(
-            at(source, &raw.code, Code::InvalidCode, format!("`{}` is not a valid error code: {why}", visible(code)))
-                .with_help("codes are 1–64 characters of lower-case letters, digits, `_`, `.` and `-`, starting with a letter or digit (e.g. `rate_limited`); `..` is not allowed"),
+            at(
+                source,
+                &raw.code,
+                Code::InvalidCode,
+                format!("`{}` is not a valid error code: {why}", visible(code)),
+            )
+            .with_help(help),
         );
     } else if *code != file.stem {
         diagnostics.push(stem_mismatch(source, &raw.code, file.stem));
@@ -174,13 +186,21 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
         );
     }
 
-    if (status == 429 || status == 503) && !raw.retryable.value {
+    let action = raw.agent.action.value;
+    // A 429 or 503 that waiting cannot fix exists (a used-up quota or plan: OpenAI's
+    // `insufficient_quota` is a 429), and a writer who says a person has to act (ask
+    // the user, contact support, stop) has decided it is one: warning them would leave
+    // `--strict` no way to pass but to tell agents to retry in vain.
+    let person_must_act = matches!(
+        action,
+        AgentAction::Stop | AgentAction::AskUser | AgentAction::ContactSupport
+    );
+    if (status == 429 || status == 503) && !raw.retryable.value && !person_must_act {
         diagnostics.push(
             at(source, &raw.retryable, Code::NotRetryable, format!("a {status} error is marked not retryable"))
-                .with_help(format!("clients retry {status} responses after a delay; set `retryable: true` and describe `retry_after`")),
+                .with_help(format!("clients retry {status} responses after a delay; set `retryable: true` and describe `retry_after`; if waiting cannot help (a used-up quota), set `agent.action` to `ask_user`, `contact_support` or `stop`, which says so")),
         );
     }
-    let action = raw.agent.action.value;
     if !raw.retryable.value && matches!(action, AgentAction::Retry | AgentAction::RetryLater) {
         // `retryable: false` says the same request cannot succeed later; an agent told to
         // retry it would loop on a request that is bound to fail.

@@ -264,6 +264,12 @@ impl<'a> Walk<'a> {
                     .map(String::as_str)
                     .collect();
                 let closed = object.get("additionalProperties") == Some(&Value::Bool(false));
+                if closed
+                    && !root
+                    && let Some(found) = self.text_written_as_a_key(&entries, object, &known)
+                {
+                    return self.push(found);
+                }
                 // Required keys that an unknown key is likely a misspelling of: its E003
                 // asks "did you mean `action`?", and an E005 for `action` beside it would
                 // report the one mistake twice.
@@ -311,6 +317,107 @@ impl<'a> Walk<'a> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// One E003 for a mapping written as a single `text: text` pair where its fields
+    /// were meant (`- The key expired: Roll it.` under `causes:`, `- Docs: https://…`
+    /// under `links:`): YAML ends a key at `: `, so the writer's text became a field
+    /// name. The help says which fields to write the text under, where an unknown field
+    /// and a missing one for each required field would name three problems for one
+    /// mistake. Only when the key is no misspelling of a field, its value is text, and
+    /// every required field takes text (and, for one field, the key is a sentence).
+    fn text_written_as_a_key(
+        &self,
+        entries: &[&MapEntry],
+        object: &'a Value,
+        known: &[&str],
+    ) -> Option<Diagnostic> {
+        let [(key, value)] = entries else {
+            return None;
+        };
+        let name = key_name(self.source, key).ok()?;
+        if known.contains(&name) || closest(name, known).is_some() {
+            return None;
+        }
+        let Node::Scalar(Scalar::Text(text)) = &value.value else {
+            return None;
+        };
+        let properties = object.get("properties").and_then(Value::as_object)?;
+        let required: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let all_text = required.iter().all(|field| {
+            properties.get(*field).is_some_and(|schema| {
+                let accepts = self.accepts(schema);
+                // Text, or a set of words (`agent.action`).
+                !accepts.anything
+                    && accepts.types.iter().all(|t| *t == "string")
+                    && !(accepts.types.is_empty() && accepts.words.is_empty())
+            })
+        });
+        // With one field, the whole line is its text: a sentence, not a name such as a
+        // JSON key under `response:` (`message: Not found`, where `body` is meant).
+        let sentence = name.contains(char::is_whitespace);
+        if required.is_empty() || !all_text || (required.len() == 1 && !sentence) {
+            return None;
+        }
+        let (start, end) = self.source.span_of(&Place::from(&key.defined));
+        let quoted = |text: &str| {
+            const MOST: usize = 60;
+            match text.char_indices().nth(MOST) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text.to_owned(),
+            }
+        };
+        let help = match required.as_slice() {
+            [only] => format!(
+                "to keep the whole line as the {only}, write `{only}:` before it and put the text in quotes: `{only}: \"{}: {}\"`",
+                quoted(name),
+                quoted(text)
+            ),
+            [first, second] => format!(
+                "write the two parts under their own keys, one under the other: `{first}: {}` and `{second}: {}`",
+                quoted(name),
+                quoted(text)
+            ),
+            [rest @ .., last] => format!(
+                "write the item's fields, each on its own line: {} and `{last}`",
+                rest.iter()
+                    .map(|field| format!("`{field}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            [] => return None,
+        };
+        let fields = match required.as_slice() {
+            [only] => format!("`{only}` belongs"),
+            [rest @ .., last] => {
+                format!(
+                    "{} and `{last}`",
+                    rest.iter()
+                        .map(|field| format!("`{field}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ) + " belong"
+            }
+            [] => return None,
+        };
+        // The message is the one serde gives the same key, so the two are one finding.
+        Some(
+            Diagnostic::new(
+                Code::UnknownField,
+                &self.source.path,
+                start,
+                end,
+                format!("unknown field `{name}`"),
+            )
+            .with_help(format!(
+                "this is text written as `text: text` where {fields}, as YAML reads `: ` in unquoted text as the end of a key; {help}"
+            )),
+        )
     }
 
     /// E002 for `node` if the typed parse does not take it where `schema` puts it: a
@@ -1239,6 +1346,52 @@ mod tests {
                 .starts_with("did you mean `resolution`? expected one of `cause`, `resolution`"),
             "{helps:?}"
         );
+    }
+
+    #[test]
+    fn an_item_written_as_text_colon_text_is_one_problem_with_its_fields_named() {
+        let text = format!(
+            "{HEAD}causes:\n  - The key expired: Roll it.\nmessages:\n  - Key {{id}} expired: roll it\nagent:\n  stop: Ask the user.\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "E003 7:5 unknown field `The key expired`",
+                "E003 9:5 unknown field `Key {id} expired`",
+                "E003 11:3 unknown field `stop`",
+            ]
+        );
+        let written = helps(&text);
+        assert!(
+            written[0].ends_with("`cause: The key expired` and `resolution: Roll it.`"),
+            "{written:?}"
+        );
+        assert!(
+            written[1].ends_with("`message: \"Key {id} expired: roll it\"`"),
+            "{written:?}"
+        );
+        assert!(
+            written[2].ends_with("`action: stop` and `guidance: Ask the user.`"),
+            "{written:?}"
+        );
+        // A misspelt field, a value that is not text, a second key, or a required field
+        // that takes no text (a response's body) is left to the usual diagnostics.
+        for (yaml, first) in [
+            ("causes:\n  - caus: x\n", "did you mean `cause`?"),
+            ("causes:\n  - A: [x]\n", "expected one of"),
+            ("causes:\n  - A: x\n    B: y\n", "expected one of"),
+            ("response:\n  A: x\n", "expected one of"),
+        ] {
+            let found = helps(&format!("{HEAD}{yaml}"));
+            assert!(
+                found.iter().any(|h| h.starts_with(first)),
+                "{yaml}: {found:?}"
+            );
+            assert!(
+                !found.iter().any(|h| h.contains("`text: text`")),
+                "{yaml}: {found:?}"
+            );
+        }
     }
 
     #[test]
