@@ -722,7 +722,7 @@ pub fn to_html(markdown: &str, links: SiteLinks<'_>) -> String {
     if is_plain_text(markdown) {
         return format!("<p>{markdown}</p>\n");
     }
-    parsed_html(markdown, links)
+    parsed_html(markdown, links, HeadingLevel::H2)
 }
 
 /// Whether `markdown` is one paragraph of text that renders as itself: one line that
@@ -743,11 +743,16 @@ fn is_plain_text(markdown: &str) -> bool {
 }
 
 /// [`to_html`], with an `id` on every heading, unique on the page `ids` keeps, so a
-/// heading a writer put in a field can be linked to (`/errors/x/#decline-codes`).
+/// heading a writer put in a field can be linked to (`/errors/x/#decline-codes`). The
+/// text's top headings are `top`: `<h2>` for a text right under the page's `<h1>` (an
+/// error's description), `<h3>` for one in a section of the page's own (the agent's
+/// guidance, under "If you're an AI agent"), so that a writer's heading never reads as
+/// a sibling of the section it is in.
 pub fn to_html_with_heading_ids(
     markdown: &str,
     links: SiteLinks<'_>,
     ids: &mut HeadingIds<'_>,
+    top: HeadingLevel,
 ) -> String {
     if is_plain_text(markdown) {
         return format!("<p>{markdown}</p>\n");
@@ -756,20 +761,23 @@ pub fn to_html_with_heading_ids(
     // a long text they take many times its size (with a 1 MB description, a build's live
     // heap peaked at 38 MB holding them and at 17 MB without, by massif).
     if !may_hold_heading(markdown) && !may_hold_setext_dashes(markdown) {
-        return parsed_html(markdown, links);
+        return parsed_html(markdown, links, top);
     }
     // A heading's id is its text's, which comes after its start: the events are held.
-    let mut events: Vec<Event<'_>> = safe_events(markdown, links).collect();
+    let mut events: Vec<Event<'_>> = safe_events(markdown, links, top).collect();
     give_heading_ids(&mut events, ids);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, in_scrolling_tables(events.into_iter()));
     html
 }
 
-/// [`to_html`], always parsing.
-fn parsed_html(markdown: &str, links: SiteLinks<'_>) -> String {
+/// [`to_html`], always parsing, with the text's top headings at `top`.
+fn parsed_html(markdown: &str, links: SiteLinks<'_>, top: HeadingLevel) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, in_scrolling_tables(safe_events(markdown, links)));
+    pulldown_cmark::html::push_html(
+        &mut html,
+        in_scrolling_tables(safe_events(markdown, links, top)),
+    );
     html
 }
 
@@ -858,7 +866,11 @@ enum Opened {
 /// The events of `markdown` made safe for a page: raw HTML as text, unsafe links
 /// dropped (their text kept), site links resolved, images from other sites made links to
 /// them, headings one level down.
-fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Item = Event<'m>> {
+fn safe_events<'m>(
+    markdown: &'m str,
+    links: SiteLinks<'_>,
+    top: HeadingLevel,
+) -> impl Iterator<Item = Event<'m>> {
     let mut opened: Vec<Opened> = Vec::new();
     // Links open around the current event: a link inside one is dropped, as HTML nests
     // no `<a>`.
@@ -868,7 +880,7 @@ fn safe_events<'m>(markdown: &'m str, links: SiteLinks<'_>) -> impl Iterator<Ite
             .any(|o| matches!(o, Opened::Kept | Opened::ImageAsLink { .. }))
     };
     // The headings the next one may be under: each as written and as shown.
-    let mut outline = Outline::under(HeadingLevel::H2);
+    let mut outline = Outline::under(top);
     // Each event becomes none, one, or two (an image's link and the text that names it).
     type Out<'m> = (Option<Event<'m>>, Option<Event<'m>>);
     let one = |event| (Some(event), None);
@@ -1951,6 +1963,7 @@ mod tests {
             "# Decline *codes*\n\ntext\n\nSetext `two`\n---\n\n## Decline codes",
             links,
             &mut ids,
+            HeadingLevel::H2,
         );
         assert_eq!(
             html,
@@ -1960,8 +1973,19 @@ mod tests {
         );
         // The page's ids carry over to its next field.
         assert_eq!(
-            to_html_with_heading_ids("# Decline codes", links, &mut ids),
+            to_html_with_heading_ids("# Decline codes", links, &mut ids, HeadingLevel::H2),
             "<h2 id=\"decline-codes-2\">Decline codes</h2>\n"
+        );
+        // In a section of the page's own, the text's top headings are one level below
+        // the section's.
+        assert_eq!(
+            to_html_with_heading_ids(
+                "# Retry policy\n\n## Backoff",
+                links,
+                &mut ids,
+                HeadingLevel::H3
+            ),
+            "<h3 id=\"retry-policy\">Retry policy</h3>\n<h4 id=\"backoff\">Backoff</h4>\n"
         );
     }
 
@@ -1975,6 +1999,7 @@ mod tests {
                 &format!("# Limits\n\n{table}"),
                 SiteLinks::Relative(""),
                 &mut HeadingIds::new(&|_| false),
+                HeadingLevel::H2,
             ),
         ] {
             assert!(html.contains(open), "{html}");
@@ -2214,8 +2239,12 @@ mod tests {
             "<h2>A</h2>\n<h2>B</h2>\n<h3>C</h3>\n<h3>D</h3>\n"
         );
         // With ids, the same levels (the events are held there).
-        let html =
-            to_html_with_heading_ids("### Deep\n\ntext", links, &mut HeadingIds::new(&|_| false));
+        let html = to_html_with_heading_ids(
+            "### Deep\n\ntext",
+            links,
+            &mut HeadingIds::new(&|_| false),
+            HeadingLevel::H2,
+        );
         assert_eq!(html, "<h2 id=\"deep\">Deep</h2>\n<p>text</p>\n");
     }
 
@@ -2972,7 +3001,7 @@ mod tests {
                 if is_plain_text(&text) {
                     proptest::prop_assert_eq!(
                         to_html(&text, SiteLinks::Relative("./")),
-                        parsed_html(&text, SiteLinks::Relative("./"))
+                        parsed_html(&text, SiteLinks::Relative("./"), HeadingLevel::H2)
                     );
                     // And `to_plain_text`'s: it is its own plain text.
                     proptest::prop_assert_eq!(to_plain_text(&text), parsed_plain_text(&text));
@@ -3132,7 +3161,12 @@ mod tests {
                 "{heading:?}"
             );
             let mut ids = HeadingIds::new(&|_| false);
-            let html = to_html_with_heading_ids(heading, SiteLinks::Relative(""), &mut ids);
+            let html = to_html_with_heading_ids(
+                heading,
+                SiteLinks::Relative(""),
+                &mut ids,
+                HeadingLevel::H2,
+            );
             assert!(html.contains(" id=\"a\""), "{heading:?}: {html}");
         }
         for text in [
@@ -3143,8 +3177,13 @@ mod tests {
             "[x](https://a.example) *b*",
         ] {
             let mut ids = HeadingIds::new(&|_| false);
-            let html = to_html_with_heading_ids(text, SiteLinks::Relative(""), &mut ids);
-            assert_eq!(html, parsed_html(text, SiteLinks::Relative("")), "{text:?}");
+            let html =
+                to_html_with_heading_ids(text, SiteLinks::Relative(""), &mut ids, HeadingLevel::H2);
+            assert_eq!(
+                html,
+                parsed_html(text, SiteLinks::Relative(""), HeadingLevel::H2),
+                "{text:?}"
+            );
         }
     }
 }

@@ -2122,10 +2122,12 @@ fn headings_in_fields_can_be_linked_to_by_their_slug() {
         // "How to fix" is the page's own section heading, so the writer's gets `-1`.
         "<h2 id=\"how-to-fix-1\">How to fix</h2>",
         "<h2 id=\"décline-codes\">Décline codes</h2>",
-        // Fields share the page's ids: the guidance comes after the description.
-        "<h2 id=\"decline-codes-1\">Decline codes</h2>",
+        // Fields share the page's ids: the guidance comes after the description. It is
+        // in the page's "If you're an AI agent" section, an `<h2>`, so its `#` headings
+        // are `<h3>`s: an `<h2>` would read as a section beside it.
+        "<h3 id=\"decline-codes-1\">Decline codes</h3>",
         // `ex-curl` is the tab of the `curl` example.
-        "<h2 id=\"ex-curl-1\">Ex curl</h2>",
+        "<h3 id=\"ex-curl-1\">Ex curl</h3>",
     ] {
         assert!(
             page.contains(heading),
@@ -2141,11 +2143,12 @@ fn headings_in_fields_can_be_linked_to_by_their_slug() {
     }
 
     let overview = file(&files, "index.html");
+    // The intro is under the overview's `<h2>` "Introduction".
     for heading in [
-        "<h2 id=\"groups-1\">Groups</h2>",
-        "<h2 id=\"error-card_declined-1\">Error card_declined</h2>",
+        "<h3 id=\"groups-1\">Groups</h3>",
+        "<h3 id=\"error-card_declined-1\">Error card_declined</h3>",
         // Not an id of the page: the group's section is `group-payments`.
-        "<h2 id=\"payments\">Payments</h2>",
+        "<h3 id=\"payments\">Payments</h3>",
     ] {
         assert!(
             overview.contains(heading),

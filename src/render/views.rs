@@ -9,6 +9,7 @@ use crate::http_status::reason_phrase;
 use crate::markdown::{HeadingIds, SiteLinks, may_link, to_html_with_heading_ids, to_inline_html};
 use crate::message_template::{Part, parts};
 use crate::model::{Catalog, ErrorEntry, page_path};
+use pulldown_cmark::HeadingLevel::{self, H2, H3, H4};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -216,18 +217,20 @@ struct Blocks<'a> {
 }
 
 impl Blocks<'_> {
-    fn render(&mut self, markdown: &str) -> String {
-        to_html_with_heading_ids(markdown, SiteLinks::Relative(self.root), &mut self.ids)
+    /// `markdown` as HTML, its top headings at `top`: one level below the heading the
+    /// template puts it under (`H2` right under the page's `<h1>`).
+    fn render(&mut self, markdown: &str, top: HeadingLevel) -> String {
+        to_html_with_heading_ids(markdown, SiteLinks::Relative(self.root), &mut self.ids, top)
     }
 
     /// [`Blocks::render`] for a text that belongs to another page, `page` (a site path):
     /// its `#fragment` links lead there.
-    fn render_from(&mut self, markdown: &str, page: &str) -> String {
+    fn render_from(&mut self, markdown: &str, page: &str, top: HeadingLevel) -> String {
         let links = SiteLinks::RelativeFrom {
             root: self.root,
             page,
         };
-        to_html_with_heading_ids(markdown, links, &mut self.ids)
+        to_html_with_heading_ids(markdown, links, &mut self.ids, top)
     }
 }
 
@@ -577,7 +580,8 @@ pub fn error_page_ids(page: &PageIdSources<'_>) -> std::collections::BTreeSet<St
     ];
     for markdown in blocks.into_iter().flatten().chain([page.guidance]) {
         // Only the ids are wanted; the links are rewritten for no page in particular.
-        to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings);
+        // Ids do not depend on the level a heading is shown at.
+        to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings, H2);
     }
     let mut ids = headings.into_given();
     let shown = SECTION_IDS
@@ -635,13 +639,15 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     // In the order the page shows them: the callout, the description, the envelope's
     // description (under "Response shape"), the catalog's `auth` (under
     // "Authentication") and the agent's guidance.
-    let deprecated_html = entry.deprecated.as_deref().map(|d| blocks.render(d));
-    let description_html = entry.description.as_deref().map(|d| blocks.render(d));
+    // The callout and the description follow the page's `<h1>`; the rest are in
+    // sections with an `<h2>` of their own.
+    let deprecated_html = entry.deprecated.as_deref().map(|d| blocks.render(d, H2));
+    let description_html = entry.description.as_deref().map(|d| blocks.render(d, H2));
     let response = entry.response.as_ref().map(|r| {
         let envelope = envelope_of(catalog, entry);
         let media_type = media_type_of(envelope);
         ResponseView {
-            envelope: envelope.map(|e| envelope_view(e, &mut blocks)),
+            envelope: envelope.map(|e| envelope_view(e, &mut blocks, H3)),
             media_type,
             content_type: r.implied_content_type(media_type),
             headers: r
@@ -655,8 +661,8 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     // The overview's text: its `#fragment` links lead there.
     let auth_html = catalog
         .auth_for(entry)
-        .map(|auth| blocks.render_from(auth, "/"));
-    let guidance_html = blocks.render(&entry.agent.guidance);
+        .map(|auth| blocks.render_from(auth, "/", H3));
+    let guidance_html = blocks.render(&entry.agent.guidance, H3);
     ErrorView {
         code: &entry.code,
         sent_as: entry.sent_as.as_deref(),
@@ -719,14 +725,21 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
     }
 }
 
+/// An envelope's view; its description's top headings at `top`, below the heading it
+/// is shown under (an error page's "Response shape", an `<h2>`; the envelope's own
+/// `<h3>` on the overview).
 fn envelope_view<'a>(
     envelope: &'a crate::model::Envelope,
     blocks: &mut Blocks,
+    top: HeadingLevel,
 ) -> EnvelopeView<'a> {
     EnvelopeView {
         id: &envelope.id,
         title: &envelope.title,
-        description_html: envelope.description.as_deref().map(|d| blocks.render(d)),
+        description_html: envelope
+            .description
+            .as_deref()
+            .map(|d| blocks.render(d, top)),
         media_type: &envelope.media_type,
         example: pretty_body(&envelope.example),
     }
@@ -961,13 +974,18 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         ids: HeadingIds::new(&reserved),
     };
     // In the order the page shows them.
-    let intro_html = catalog.config.intro.as_deref().map(|i| blocks.render(i));
-    let auth_html = catalog.config.auth.as_deref().map(|a| blocks.render(a));
+    // Each under an `<h2>` of the overview's ("Introduction", "Authentication").
+    let intro_html = catalog
+        .config
+        .intro
+        .as_deref()
+        .map(|i| blocks.render(i, H3));
+    let auth_html = catalog.config.auth.as_deref().map(|a| blocks.render(a, H3));
     let envelopes = catalog
         .config
         .envelopes
         .iter()
-        .map(|e| envelope_view(e, &mut blocks))
+        .map(|e| envelope_view(e, &mut blocks, H4))
         .collect();
     let mut groups: Vec<GroupSection<'a>> = catalog
         .config
@@ -978,7 +996,8 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         .map(|(g, errors)| GroupSection {
             id: &g.id,
             title: &g.title,
-            description_html: g.description.as_deref().map(|d| blocks.render(d)),
+            // Under the group's `<h3>`.
+            description_html: g.description.as_deref().map(|d| blocks.render(d, H4)),
             errors,
         })
         .collect();
@@ -986,7 +1005,8 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         .config
         .tips
         .iter()
-        .map(|t| blocks.render(t))
+        // Items of a list under the `<h2>` "Troubleshooting tips".
+        .map(|t| blocks.render(t, H3))
         .collect();
     let ungrouped = grouped(None);
     if !ungrouped.is_empty() && !groups.is_empty() {
