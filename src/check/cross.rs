@@ -4,6 +4,7 @@ use super::visible::visible;
 use super::{ConfigFile, ErrorFile, at};
 use crate::codes::is_valid_code;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::load::closest;
 use crate::model::UNGROUPED_TITLE;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,6 +101,22 @@ pub(super) fn check_cross_file(
         .flat_map(|e| &e.value)
         .map(|e| e.id.value.as_str())
         .collect();
+    // Each id with its title: a writer may name a group or an envelope by the title the
+    // pages show (`group: Messaging`), where its id is meant.
+    let group_titles: Vec<(&str, &str)> = config
+        .raw
+        .groups
+        .iter()
+        .flat_map(|g| &g.value)
+        .map(|g| (g.id.value.as_str(), g.title.value.as_str()))
+        .collect();
+    let envelope_titles: Vec<(&str, &str)> = config
+        .raw
+        .envelopes
+        .iter()
+        .flat_map(|e| &e.value)
+        .map(|e| (e.id.value.as_str(), e.title.value.as_str()))
+        .collect();
 
     warn_group_titled_like_ungrouped(config, files, diagnostics);
 
@@ -118,7 +135,7 @@ pub(super) fn check_cross_file(
                         visible(&group.value)
                     ),
                 )
-                .with_help(known("groups", &groups)),
+                .with_help(meant("group", &group.value, &group_titles)),
             );
         }
         if let Some(envelope) = raw
@@ -137,7 +154,7 @@ pub(super) fn check_cross_file(
                         visible(&envelope.value)
                     ),
                 )
-                .with_help(known("envelopes", &envelopes)),
+                .with_help(meant("envelope", &envelope.value, &envelope_titles)),
             );
         }
         for related in raw.related.iter().flat_map(|r| &r.value) {
@@ -322,6 +339,31 @@ pub(super) fn known(what: &str, ids: &[&str]) -> String {
     } else {
         let list: Vec<String> = ids.iter().map(|i| format!("`{}`", visible(i))).collect();
         format!("defined {what}: {}", list.join(", "))
+    }
+}
+
+/// The help for a `group` or `envelope` that names none of errdex.yaml's: the id meant
+/// when the name is one's title or its id in another case, or a close misspelling of
+/// an id; and the ids there are.
+fn meant(what: &str, written: &str, ids_and_titles: &[(&str, &str)]) -> String {
+    let ids: Vec<&str> = ids_and_titles.iter().map(|(id, _)| *id).collect();
+    let list = known(&format!("{what}s"), &ids);
+    let folded = written.trim().to_lowercase();
+    let by_title = ids_and_titles
+        .iter()
+        .find(|(_, title)| title.trim().to_lowercase() == folded);
+    if let Some((id, title)) = by_title {
+        return format!(
+            "`{}` is the title of {what} `{}`; name it by its id: `{what}: {}`; {list}",
+            visible(title),
+            visible(id),
+            visible(id)
+        );
+    }
+    let by_case = ids.iter().find(|id| id.to_lowercase() == folded);
+    match by_case.copied().or_else(|| closest(written, &ids)) {
+        Some(id) => format!("did you mean `{}`? {list}", visible(id)),
+        None => list,
     }
 }
 
