@@ -4,7 +4,7 @@ use super::config::{OneLine, check_links, check_one_line, link_titles};
 use super::visible::{char_name, how_blank, is_blank, is_invisible, visible};
 use super::{ErrorFile, at};
 pub use crate::codes::is_valid_code;
-use crate::diagnostic::{Code, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::{FLAG_WORDS, RawError, RawMessage, S};
 use crate::message_template::{Part, parts};
 use crate::model::{
@@ -390,7 +390,24 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
     kind: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let (start, _) = source.span_of(&value.referenced);
+    let (start, end) = source.span_of(&value.referenced);
+    if let Some(found) = written_as_text(source, start, end, key, kind, &value.value.to_string()) {
+        diagnostics.push(found);
+    }
+}
+
+/// The E002 of [`check_unquoted`] for the value written from `start` to `end`, which
+/// the loader reads as `value`, when it is written in quotes or as a block. Also what
+/// the loader's walk of a file that does not parse reports, so the mistake is named
+/// with the file's other problems, in the same words.
+pub(crate) fn written_as_text(
+    source: &SourceFile,
+    start: Position,
+    end: Position,
+    key: &str,
+    kind: &str,
+    value: &str,
+) -> Option<Diagnostic> {
     let written = source.text_from(start);
     let before = source.text_before(start);
     // A tag makes it what it names, whatever the quotes: `!!int "429"` is a number.
@@ -401,25 +418,26 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
         .is_some_and(|last| last.starts_with('!'));
     let block = is_block_content(before);
     let how = match written.chars().next() {
-        _ if tagged => return,
+        _ if tagged => return None,
         _ if block => "a block (`|` or `>`)",
         Some('"' | '\'') => "in quotes",
-        _ => return,
+        _ => return None,
     };
     let without = if block {
         " on one line, without `|` or `>`"
     } else {
         ", without quotes"
     };
-    diagnostics.push(
-        at(
-            source,
-            value,
+    Some(
+        Diagnostic::new(
             Code::WrongType,
+            &source.path,
+            start,
+            end,
             format!("`{key}` is {kind}, but this one is {how}, which YAML reads as text"),
         )
-        .with_help(format!("write `{key}: {}`{without}", value.value)),
-    );
+        .with_help(format!("write `{key}: {value}`{without}")),
+    )
 }
 
 /// Whether the value that `before` is the text before is the first line of a block

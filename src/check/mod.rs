@@ -32,6 +32,7 @@ pub(crate) use headers::repeated_header;
 pub(crate) use text::{first_control, printable};
 mod cross;
 mod entry;
+pub(crate) use entry::written_as_text;
 mod headers;
 mod json_keys;
 mod markdown_fields;

@@ -283,7 +283,12 @@ impl<'a> Walk<'a> {
                         }
                     };
                     match properties.and_then(|p| p.get(name)) {
-                        Some(property) => self.node(value, property, false)?,
+                        Some(property) => {
+                            match self.number_written_as_text(name, value, property) {
+                                Some(found) => self.push(found)?,
+                                None => self.node(value, property, false)?,
+                            }
+                        }
                         None if closed => {
                             // Where the key is written: for one merged in (`<<: *base`) or
                             // reached through an alias, that is its anchored definition,
@@ -317,6 +322,38 @@ impl<'a> Walk<'a> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// E002 for a number or a boolean written in quotes or as a block (`status: "429"`),
+    /// in the words of `check`, which refuses it once the file parses: the typed parse
+    /// takes it, so a file that does not parse for another reason would name it only
+    /// after that was fixed, one more run for the writer.
+    fn number_written_as_text(
+        &self,
+        key: &str,
+        value: &Spanned<Node>,
+        schema: &'a Value,
+    ) -> Option<Diagnostic> {
+        let Node::Scalar(Scalar::Text(text)) = &value.value else {
+            return None;
+        };
+        let accepts = self.accepts(schema);
+        if accepts.anything || accepts.types.contains(&"string") {
+            return None;
+        }
+        let number = accepts
+            .types
+            .iter()
+            .any(|t| matches!(*t, "integer" | "number"));
+        let kind = if number && is_number_text(text, accepts.format) {
+            "a number"
+        } else if accepts.types.contains(&"boolean") && is_boolean_word(text.trim()) {
+            "`true` or `false`"
+        } else {
+            return None;
+        };
+        let (start, end) = self.place(value);
+        crate::check::written_as_text(self.source, start, end, key, kind, text.trim())
     }
 
     /// One E003 for a mapping written as a single `text: text` pair where its fields
@@ -1259,6 +1296,24 @@ mod tests {
     const HEAD: &str = "code: x\ntitle: T\nstatus: 400\nsummary: S.\nretryable: false\n";
 
     #[test]
+    fn a_number_in_quotes_is_reported_beside_another_mistake() {
+        let text = "code: x\ntitle: T\nstatus: \"429\"\nsummary: S.\nretryable: 'false'\nretry_afer: {}\nagent: {action: stop, guidance: G}\n";
+        assert_eq!(
+            problems(text),
+            [
+                "E002 3:9 `status` is a number, but this one is in quotes, which YAML reads as text",
+                "E002 5:12 `retryable` is `true` or `false`, but this one is in quotes, which YAML reads as text",
+                "E003 6:1 unknown field `retry_afer`",
+            ]
+        );
+        assert_eq!(helps(text)[0], "write `status: 429`, without quotes");
+        // Quoted text where text belongs, and a word that is no number, are not this.
+        let text = format!("{HEAD}since: \"2\"\nretry_after: {{seconds: \"soon\"}}\nagent: {{}}\n");
+        let found = problems(&text);
+        assert!(!found.iter().any(|p| p.contains("in quotes")), "{found:?}");
+    }
+
+    #[test]
     fn a_tag_that_names_another_type_is_reported_beside_another_mistake() {
         // The typed parse refuses these and stops at the first; the walk, which reads
         // `!!int 12` as a number any text field takes and `!!str true` as the quoted
@@ -1747,14 +1802,21 @@ mod tests {
 
     #[test]
     fn what_the_typed_parse_takes_is_left_to_the_checks() {
-        // A number or a boolean in quotes, `yes` in a text field, a number for text:
-        // the typed parse takes them (the checks report the quotes), so the walk must
-        // not call them wrong beside the one mistake.
+        // `yes` in a text field, a number for text, a word of a set in quotes: the typed
+        // parse takes them and no check refuses them, so the walk must not call them
+        // wrong beside the one mistake. A number or a boolean in quotes the typed parse
+        // takes too, but `check` refuses it once the file parses: the walk says so in
+        // the same words (`number_written_as_text`), so it is told with the mistake.
         assert_eq!(
             problems(
                 "code: x\ntitle: [T]\nstatus: \"429\"\nsummary: 12\nretryable: \"false\"\nsince: yes\nretry_after: {seconds: \"30\"}\nagent: {action: \"stop\", guidance: true}\n"
             ),
-            ["E002 2:8 `title` must be text, not a list or mapping"]
+            [
+                "E002 2:8 `title` must be text, not a list or mapping",
+                "E002 3:9 `status` is a number, but this one is in quotes, which YAML reads as text",
+                "E002 5:12 `retryable` is `true` or `false`, but this one is in quotes, which YAML reads as text",
+                "E002 7:24 `seconds` is a number, but this one is in quotes, which YAML reads as text",
+            ]
         );
     }
 
@@ -1770,9 +1832,11 @@ mod tests {
         match problems {
             // A header repeated in another case is the checks' to report in a file that
             // parses; the walk reports it in one that does not.
+            // So is a number or a boolean in quotes, which the checks refuse in the same
+            // words when the file parses.
             KeyProblems::Found { diagnostics, .. } => found(diagnostics)
                 .into_iter()
-                .filter(|d| !d.starts_with("E004"))
+                .filter(|d| !d.starts_with("E004") && !d.ends_with(", which YAML reads as text"))
                 .collect(),
             _ => vec!["the walk did not read the file".to_owned()],
         }
