@@ -105,6 +105,7 @@ codes! {
     ContentTypeDisagrees = "W023", Warning, "A response example's `Content-Type` header names another media type than the one its body is read as (its envelope's `media_type`).";
     RetryableButNotRetried = "W024", Warning, "An error marked `retryable: true` tells agents to `stop` or to `fix_request`, which do not send the same request again.";
     LinkWithoutText = "W025", Warning, "A Markdown link has no text, so the page shows nothing to click and screen readers read no name for it.";
+    ForeignPlaceholder = "W026", Warning, "A message marks a part that varies in another template language's style (`{{name}}`, `%s`), which errdex reads as text, so no message the API sends matches it.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

@@ -264,6 +264,19 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
 
     if let Some(messages) = &raw.messages {
         for message in &messages.value {
+            if let Some((range, meant)) = foreign_placeholder(&message.message.value) {
+                let written = &message.message.value[range.clone()];
+                diagnostics.push(
+                    super::at_markdown_range(
+                        source,
+                        &message.message,
+                        range.clone(),
+                        Code::ForeignPlaceholder,
+                        format!("`{}` marks a part that varies in another template language's style, which errdex reads as text", visible(written)),
+                    )
+                    .with_help(format!("write `{meant}`, or another name in one pair of braces: errdex marks a part that varies so, and reads anything else as the message's own text, so `lookup`, search and the body check would match no message the API sends")),
+                );
+            }
             let (problem, help) = match malformed_placeholder(&message.message.value) {
                 None => continue,
                 Some(Malformed::Unclosed { name }) => (
@@ -624,6 +637,55 @@ enum Malformed<'a> {
     NotAName { inside: &'a str, bad: char },
 }
 
+/// The first part of `message` that marks a variable part in another template
+/// language's style, which [`parts`] reads as text: `{{name}}` or `{{ name }}`
+/// (Mustache, Handlebars, Jinja, as messages copied from translation files have them),
+/// `%(name)s` (Python) and printf's `%s`, `%d`, `%1$s`. Its byte range, and the
+/// placeholder to write instead. A `%` before a word (`%success`) or a space (`50% off`)
+/// is text.
+fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let is_name = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(is_name_character)
+    };
+    for (at, _) in message.match_indices("{{") {
+        let inner = &message[at + 2..];
+        let Some(close) = inner.find("}}") else {
+            continue;
+        };
+        let name = inner[..close].trim_matches(' ');
+        if is_name(name) {
+            return Some((at..at + 2 + close + 2, format!("{{{name}}}")));
+        }
+    }
+    const VERBS: &[char] = &['s', 'd', 'i', 'f', 'u', 'x', 'v', '@'];
+    for (at, _) in message.match_indices('%') {
+        let rest = &message[at + 1..];
+        // `%(name)s`
+        if let Some(inner) = rest.strip_prefix('(')
+            && let Some(close) = inner.find(')')
+            && is_name(&inner[..close])
+            && inner[close + 1..].starts_with(VERBS)
+        {
+            let end = at + 2 + close + 2;
+            return Some((at..end, format!("{{{}}}", &inner[..close])));
+        }
+        // `%s`, `%d`, `%1$s`: a verb that ends a word.
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (skip, verb_at) = match rest[digits..].strip_prefix('$') {
+            Some(_) if digits > 0 => (digits + 1, &rest[digits + 1..]),
+            _ => (0, rest),
+        };
+        let mut chars = verb_at.chars();
+        if chars.next().is_some_and(|c| VERBS.contains(&c))
+            && !chars.next().is_some_and(char::is_alphanumeric)
+        {
+            return Some((at..at + 1 + skip + 1, "{value}".to_owned()));
+        }
+    }
+    None
+}
+
 fn is_name_character(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
@@ -930,6 +992,37 @@ mod tests {
         assert_eq!(why("a..b"), "it contains `..`");
         assert_eq!(why(""), "it is empty");
         assert_eq!(why(&"a".repeat(65)), "it is 65 characters long, over 64");
+    }
+
+    #[test]
+    fn a_placeholder_in_another_template_style_is_found_with_the_one_to_write() {
+        let found = |message: &str| {
+            foreign_placeholder(message).map(|(range, meant)| (message[range].to_owned(), meant))
+        };
+        for (message, written, meant) in [
+            ("The number {{to}} is not valid.", "{{to}}", "{to}"),
+            ("The number {{ to }} is not valid.", "{{ to }}", "{to}"),
+            ("Unknown field %s", "%s", "{value}"),
+            ("Expected %d items, got %d", "%d", "{value}"),
+            ("Card %1$s was declined", "%1$s", "{value}"),
+            ("Field %(field)s is required", "%(field)s", "{field}"),
+        ] {
+            assert_eq!(
+                found(message),
+                Some((written.to_owned(), meant.to_owned())),
+                "{message}"
+            );
+        }
+        for text in [
+            "Branch {branch} does not match",
+            "A body of {{\"a\": 1}} is not allowed",
+            "50% of the quota is used",
+            "The %success rate fell",
+            "Rate at 100%",
+            "{{}} is empty",
+        ] {
+            assert_eq!(found(text), None, "{text}");
+        }
     }
 
     proptest::proptest! {
