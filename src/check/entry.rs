@@ -277,13 +277,15 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                     .with_help(format!("write `{meant}`, or another name in one pair of braces: errdex marks a part that varies so, and reads anything else as the message's own text, so `lookup`, search and the body check would match no message the API sends")),
                 );
             }
-            let (problem, help) = match malformed_placeholder(&message.message.value) {
-                None => continue,
-                Some(Malformed::Unclosed { name }) => (
+            let Some(malformed) = malformed_placeholder(&message.message.value) else {
+                continue;
+            };
+            let (problem, help) = match malformed {
+                Malformed::Unclosed { name, .. } => (
                     format!("placeholder `{{{name}` is not closed"),
                     format!("write `{{{name}}}` for a variable part of the message"),
                 ),
-                Some(Malformed::NotAName { inside, bad }) => (
+                Malformed::NotAName { inside, bad, .. } => (
                     format!(
                         "placeholder `{{{}}}` has {} in its name",
                         visible(inside),
@@ -299,8 +301,17 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
                     ),
                 ),
             };
-            diagnostics
-                .push(at(source, &message.message, Code::InvalidTemplate, problem).with_help(help));
+            // Pointed at the placeholder, not the whole message.
+            diagnostics.push(
+                super::at_markdown_range(
+                    source,
+                    &message.message,
+                    malformed.range(),
+                    Code::InvalidTemplate,
+                    problem,
+                )
+                .with_help(help),
+            );
         }
     }
     if let Some(links) = &raw.links {
@@ -632,9 +643,24 @@ fn warn_if_empty_opt<T>(
 #[derive(Debug, PartialEq)]
 enum Malformed<'a> {
     /// `Branch {branch does…`: a name that never closes.
-    Unclosed { name: &'a str },
+    Unclosed { name: &'a str, at: usize },
     /// `{a b}`: closed, but with `bad`, which no name holds, inside it.
-    NotAName { inside: &'a str, bad: char },
+    NotAName {
+        inside: &'a str,
+        bad: char,
+        at: usize,
+    },
+}
+
+impl Malformed<'_> {
+    /// The bytes of the message it is written in: from its `{` to its name's end, or
+    /// to its `}`.
+    fn range(&self) -> std::ops::Range<usize> {
+        match self {
+            Malformed::Unclosed { name, at } => *at..at + 1 + name.len(),
+            Malformed::NotAName { inside, at, .. } => *at..at + 2 + inside.len(),
+        }
+    }
 }
 
 /// The first part of `message` that marks a variable part in another template
@@ -714,12 +740,14 @@ fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
         if looks_like_name && next != Some('}') && !object_like {
             // A `}` before any other `{` closes it: the name is what is wrong.
             let tail = &after[name_len..];
+            let at = message.len() - rest.len() + i;
             return Some(match (next, tail.find(['{', '}'])) {
                 (Some(bad), Some(end)) if tail[end..].starts_with('}') => Malformed::NotAName {
                     inside: &after[..name_len + end],
                     bad,
+                    at,
                 },
-                _ => Malformed::Unclosed { name },
+                _ => Malformed::Unclosed { name, at },
             });
         }
         rest = after;
@@ -1068,18 +1096,21 @@ mod tests {
 
     #[test]
     fn unclosed_placeholders() {
-        let unclosed = |name| Some(Malformed::Unclosed { name });
+        let unclosed = |name, at| Some(Malformed::Unclosed { name, at });
         assert_eq!(
             malformed_placeholder("Branch {branch does not"),
-            unclosed("branch")
+            unclosed("branch", 7)
         );
+        // The placeholder as written, for the diagnostic's place.
+        let found = malformed_placeholder("Branch {branch does not").map(|m| m.range());
+        assert_eq!(found, Some(7..14));
         assert_eq!(malformed_placeholder("Branch {branch} ok"), None);
         assert_eq!(malformed_placeholder("Body {\"a\": 1}"), None);
-        assert_eq!(malformed_placeholder("Value {x"), unclosed("x"));
+        assert_eq!(malformed_placeholder("Value {x"), unclosed("x", 6));
         // A colon before another placeholder: `{owner}` lost its brace.
         assert_eq!(
             malformed_placeholder("A pull request exists for {owner:{branch}."),
-            unclosed("owner")
+            unclosed("owner", 26)
         );
         // An object written out stays text, nested or not.
         assert_eq!(malformed_placeholder("Body {a: 1}"), None);
@@ -1088,19 +1119,24 @@ mod tests {
         // The next brace opens another placeholder, so this one is still open.
         assert_eq!(
             malformed_placeholder("Branch {branch does not match {other}"),
-            unclosed("branch")
+            unclosed("branch", 7)
         );
     }
 
     #[test]
     fn a_closed_placeholder_with_a_character_no_name_holds_is_told_apart() {
-        let not_a_name = |inside, bad| Some(Malformed::NotAName { inside, bad });
-        assert_eq!(malformed_placeholder("{a b} space"), not_a_name("a b", ' '));
+        let not_a_name = |inside, bad, at| Some(Malformed::NotAName { inside, bad, at });
+        assert_eq!(
+            malformed_placeholder("{a b} space"),
+            not_a_name("a b", ' ', 0)
+        );
         assert_eq!(
             malformed_placeholder("Path {dir/file} is missing"),
-            not_a_name("dir/file", '/')
+            not_a_name("dir/file", '/', 5)
         );
-        assert_eq!(malformed_placeholder("{café}"), not_a_name("café", 'é'));
+        let found = malformed_placeholder("Path {dir/file} is missing").map(|m| m.range());
+        assert_eq!(found, Some(5..15));
+        assert_eq!(malformed_placeholder("{café}"), not_a_name("café", 'é', 0));
         assert_eq!(character_name(' '), "a space");
         assert_eq!(character_name('/'), "`/`");
         assert_eq!(character_name('é'), "`é` (U+00E9)");
