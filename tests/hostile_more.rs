@@ -584,6 +584,22 @@ fn files_of_many_overlapping_messages_are_listed_a_hundred_at_a_time() {
 }
 
 #[test]
+fn messages_full_of_template_openers_are_checked_in_linear_time() {
+    // W026 looks for `{{name}}` and `%(name)s`: a message of 200,000 `{{` (or `%(`)
+    // with nothing closing them once took 15 s, each opener scanning the rest of the
+    // message for its close.
+    for (case, opener) in [("200,000 `{{`", "{{"), ("200,000 `%(`", "%(")] {
+        let message = opener.repeat(200_000);
+        let dir = catalog_of(&[(
+            "a.yaml".to_owned(),
+            entry("a", &format!("messages:\n  - message: \"{message}\"\n")),
+        )]);
+        let (exit, diagnostics) = check(case, dir.path());
+        assert_eq!(exit, 0, "{case}: {diagnostics:#?}");
+    }
+}
+
+#[test]
 fn one_hundred_thousand_keys_stop_at_the_node_budget() {
     // `k00000: 0` … : 100,000 keys in ~1 MB, over the 100,000-node budget.
     let yaml: String = (0..100_000).map(|i| format!("{i:05x}: 0\n")).collect();

@@ -674,27 +674,39 @@ fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)
         name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(is_name_character)
     };
+    // The name that starts at byte `from`, and where it ends. A name holds no brace,
+    // `%` or `(`, so each scan stops before the next place it is started from: linear in
+    // the message however many `{{` or `%(` it holds.
+    let name_from = |from: usize| {
+        let text = &message[from..];
+        let len = text
+            .find(|c: char| !is_name_character(c))
+            .unwrap_or(text.len());
+        (&text[..len], from + len)
+    };
+    let spaces_from = |from: usize| {
+        let text = &message[from..];
+        from + text.len() - text.trim_start_matches(' ').len()
+    };
     for (at, _) in message.match_indices("{{") {
-        let inner = &message[at + 2..];
-        let Some(close) = inner.find("}}") else {
-            continue;
-        };
-        let name = inner[..close].trim_matches(' ');
-        if is_name(name) {
-            return Some((at..at + 2 + close + 2, format!("{{{name}}}")));
+        let (name, end) = name_from(spaces_from(at + 2));
+        let close = spaces_from(end);
+        if is_name(name) && message[close..].starts_with("}}") {
+            return Some((at..close + 2, format!("{{{name}}}")));
         }
     }
     const VERBS: &[char] = &['s', 'd', 'i', 'f', 'u', 'x', 'v', '@'];
     for (at, _) in message.match_indices('%') {
         let rest = &message[at + 1..];
         // `%(name)s`
-        if let Some(inner) = rest.strip_prefix('(')
-            && let Some(close) = inner.find(')')
-            && is_name(&inner[..close])
-            && inner[close + 1..].starts_with(VERBS)
-        {
-            let end = at + 2 + close + 2;
-            return Some((at..end, format!("{{{}}}", &inner[..close])));
+        if rest.starts_with('(') {
+            let (name, end) = name_from(at + 2);
+            if is_name(name)
+                && let Some(after) = message[end..].strip_prefix(')')
+                && after.starts_with(VERBS)
+            {
+                return Some((at..end + 2, format!("{{{name}}}")));
+            }
         }
         // `%s`, `%d`, `%1$s`: a verb that ends a word.
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
