@@ -93,7 +93,6 @@ pub(super) fn check_cross_file(
         .collect();
     // Without a readable config, group and envelope ids cannot be judged.
     let Some(config) = config else { return };
-    let groups = config.raw.group_ids();
     // Each id with its title: a writer may name a group or an envelope by the title the
     // pages show (`group: Messaging`), where its id is meant.
     let group_titles: Vec<(&str, &str)> = config
@@ -110,6 +109,7 @@ pub(super) fn check_cross_file(
         .flat_map(|e| &e.value)
         .map(|e| (e.id.value.as_str(), e.title.value.as_str()))
         .collect();
+    let groups: Vec<&str> = group_titles.iter().map(|(id, _)| *id).collect();
     let envelopes: Vec<&str> = envelope_titles.iter().map(|(id, _)| *id).collect();
 
     warn_group_titled_like_ungrouped(config, files, diagnostics);

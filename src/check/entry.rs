@@ -415,7 +415,7 @@ pub(super) fn check_unquoted<T: std::fmt::Display>(
     diagnostics: &mut Diagnostics,
 ) {
     let (start, end) = source.span_of(&value.referenced);
-    if let Some(found) = written_as_text(source, start, end, key, kind, &value.value.to_string()) {
+    if let Some(found) = written_as_text(source, start, end, key, kind, &value.value) {
         diagnostics.push(found);
     }
 }
@@ -430,7 +430,7 @@ pub(crate) fn written_as_text(
     end: Position,
     key: &str,
     kind: &str,
-    value: &str,
+    value: impl std::fmt::Display,
 ) -> Option<Diagnostic> {
     let written = source.text_from(start);
     let before = source.text_before(start);
