@@ -58,22 +58,36 @@ pub fn has_placeholder(text: &str) -> bool {
         .any(|(at, _)| placeholder_len(&text[at + 1..]).is_some())
 }
 
+/// Whether `c` may appear in a placeholder name after its first character.
+pub fn is_name_character(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Whether `name` is a placeholder name: an ASCII letter or `_`, then letters, digits,
+/// `_`, `-` or `.`. The one rule for what the checks, `lookup` and the pages call a
+/// placeholder.
+pub fn is_placeholder_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(is_name_character)
+}
+
+/// Length in bytes of the run of name characters `text` starts with: a placeholder's
+/// name, or the start of a malformed one. It stops at the next brace, so scanning from
+/// every `{` of a message stays linear in the message.
+pub fn name_run_len(text: &str) -> usize {
+    text.find(|c: char| !is_name_character(c))
+        .unwrap_or(text.len())
+}
+
+/// Whether `text` starts with a `{name}` placeholder, as [`parts`] reads one.
+pub fn starts_with_placeholder(text: &str) -> bool {
+    text.strip_prefix('{').and_then(placeholder_len).is_some()
+}
+
 /// Length of the placeholder name at the start of `rest` if it is followed by `}`.
 fn placeholder_len(rest: &str) -> Option<usize> {
-    let mut chars = rest.char_indices();
-    let (_, first) = chars.next()?;
-    if !(first.is_ascii_alphabetic() || first == '_') {
-        return None;
-    }
-    for (i, c) in chars {
-        if c == '}' {
-            return Some(i);
-        }
-        if !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
-            return None;
-        }
-    }
-    None
+    let len = name_run_len(rest);
+    (is_placeholder_name(&rest[..len]) && rest[len..].starts_with('}')).then_some(len)
 }
 
 impl Template {

@@ -6,7 +6,9 @@ use super::{ErrorFile, at};
 pub use crate::codes::is_valid_code;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::load::raw::{FLAG_WORDS, RawError, RawMessage, S};
-use crate::message_template::{Part, parts};
+use crate::message_template::{
+    Part, is_name_character, is_placeholder_name, name_run_len, parts, starts_with_placeholder,
+};
 use crate::model::{
     Agent, AgentAction, Cause, ErrorEntry, Example, FieldError, Message, Response, RetryAfter,
 };
@@ -670,19 +672,12 @@ impl Malformed<'_> {
 /// placeholder to write instead. A `%` before a word (`%success`) or a space (`50% off`)
 /// is text.
 fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)> {
-    let is_name = |name: &str| {
-        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(is_name_character)
-    };
     // The name that starts at byte `from`, and where it ends. A name holds no brace,
     // `%` or `(`, so each scan stops before the next place it is started from: linear in
     // the message however many `{{` or `%(` it holds.
     let name_from = |from: usize| {
-        let text = &message[from..];
-        let len = text
-            .find(|c: char| !is_name_character(c))
-            .unwrap_or(text.len());
-        (&text[..len], from + len)
+        let len = name_run_len(&message[from..]);
+        (&message[from..from + len], from + len)
     };
     let spaces_from = |from: usize| {
         let text = &message[from..];
@@ -691,7 +686,7 @@ fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)
     for (at, _) in message.match_indices("{{") {
         let (name, end) = name_from(spaces_from(at + 2));
         let close = spaces_from(end);
-        if is_name(name) && message[close..].starts_with("}}") {
+        if is_placeholder_name(name) && message[close..].starts_with("}}") {
             return Some((at..close + 2, format!("{{{name}}}")));
         }
     }
@@ -701,7 +696,7 @@ fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)
         // `%(name)s`
         if rest.starts_with('(') {
             let (name, end) = name_from(at + 2);
-            if is_name(name)
+            if is_placeholder_name(name)
                 && let Some(after) = message[end..].strip_prefix(')')
                 && after.starts_with(VERBS)
             {
@@ -724,24 +719,14 @@ fn foreign_placeholder(message: &str) -> Option<(std::ops::Range<usize>, String)
     None
 }
 
-fn is_name_character(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
-}
-
 /// The first brace in `message` that starts a name but is not a placeholder, if any.
 fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
     let mut rest = message;
     while let Some(i) = rest.find('{') {
         let after = &rest[i + 1..];
-        let name_len = after
-            .find(|c: char| !is_name_character(c))
-            .unwrap_or(after.len());
+        let name_len = name_run_len(after);
         let name = &after[..name_len];
         let next = after[name_len..].chars().next();
-        let looks_like_name = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         // `{"a": 1}`, `{a: 1}`, `{a:'x'}`: an object written out, shown as it is. But a
         // colon straight before a placeholder (`{owner:{branch}`) is an open one.
         let object_like = match next {
@@ -749,7 +734,7 @@ fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
             Some(':') => !starts_with_placeholder(&after[name_len + 1..]),
             _ => false,
         };
-        if looks_like_name && next != Some('}') && !object_like {
+        if is_placeholder_name(name) && next != Some('}') && !object_like {
             // A `}` before any other `{` closes it: the name is what is wrong.
             let tail = &after[name_len..];
             let at = message.len() - rest.len() + i;
@@ -765,11 +750,6 @@ fn malformed_placeholder(message: &str) -> Option<Malformed<'_>> {
         rest = after;
     }
     None
-}
-
-/// Whether `text` starts with a placeholder, as [`parts`] reads one.
-fn starts_with_placeholder(text: &str) -> bool {
-    text.starts_with('{') && matches!(parts(text).first(), Some(Part::Placeholder(_)))
 }
 
 /// A character as a message names it: `a space`, `` `/` ``, `` `é` (U+00E9) ``.
