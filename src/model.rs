@@ -323,9 +323,23 @@ pub fn page_path(code: &str) -> String {
 /// form of a `base_url` in other letters than ASCII: as written, or as a URI
 /// (`xn--bcher-kva.example`), which is what `errors.json` and an API send.
 pub fn is_page(url: &str, page: &str) -> bool {
-    let same = |url: &str, page: &str| url == page || url == page.trim_end_matches('/');
+    // Scheme and host in any case (`base_url` names them in lower case); the path as
+    // written, with or without the final slash.
+    let same = |url: &str, page: &str| {
+        let (url_origin, url_path) = origin_and_path(url);
+        let (page_origin, page_path) = origin_and_path(page);
+        url_origin.eq_ignore_ascii_case(page_origin)
+            && (url_path == page_path || url_path == page_path.trim_end_matches('/'))
+    };
     same(url, page)
         || ((!page.is_ascii() || !url.is_ascii()) && same(&ascii_url(url), &ascii_url(page)))
+}
+
+/// `https://host:port` and `/path` of an absolute URL; a text that is not one is all
+/// origin.
+fn origin_and_path(url: &str) -> (&str, &str) {
+    let start = url.find("://").map_or(url.len(), |i| i + 3);
+    url.split_at(url[start..].find('/').map_or(url.len(), |i| start + i))
 }
 
 /// `url` in ASCII, a URI: a host in other letters in its punycode form

@@ -1688,6 +1688,34 @@ fn only_indexed_pages_name_a_canonical_url() {
     }
 }
 
+/// The host serves 404.html at any missing address, so its links cannot be relative to
+/// it; root-relative ones keep it styled on a preview host, where the CSP (`'self'`)
+/// would refuse the production host's assets.
+#[test]
+fn the_not_found_page_links_root_relative_under_the_base_path() {
+    let mut catalog = load(SMALL);
+    catalog.config.base_url = "https://example.com/docs/errors".into();
+    let files = render(&catalog);
+    let not_found = file(&files, "404.html");
+    for link in [
+        "<link rel=\"stylesheet\" href=\"/docs/errors/assets/style.",
+        "<script src=\"/docs/errors/assets/search.",
+        "data-root=\"/docs/errors/\"",
+        "href=\"/docs/errors/llms.txt\"",
+    ] {
+        assert!(not_found.contains(link), "{link} in {not_found}");
+    }
+    // Only its Open Graph URL, which names the page, is absolute.
+    assert_eq!(
+        not_found.matches("https://example.com").count(),
+        1,
+        "{not_found}"
+    );
+    assert!(not_found.contains(
+        "<meta property=\"og:url\" content=\"https://example.com/docs/errors/404.html\">"
+    ));
+}
+
 #[test]
 fn no_heading_level_is_skipped_in_an_errors_markdown() {
     // markdownlint's MD001: a `## Limits` first in a description is `##` under the

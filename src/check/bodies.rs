@@ -627,6 +627,15 @@ mod tests {
             "https://a.example/errors/x",
             "https://a.example/errors/x/"
         ));
+        // The scheme and host in any case, the path as written.
+        assert!(is_page(
+            "HTTPS://Docs.Example.com/errors/x/",
+            "https://docs.example.com/errors/x/"
+        ));
+        assert!(!is_page(
+            "https://docs.example.com/Errors/x/",
+            "https://docs.example.com/errors/x/"
+        ));
     }
 
     #[test]

@@ -487,6 +487,26 @@ pub fn validate_base_url(text: &str) -> Result<String, String> {
             Some(path) if path.split('/').any(is_dot_segment) => {
                 Err(format!("`{shown}` has a `.` or `..` segment in its path"))
             }
+            // `https://example.com//docs`: `_headers` would write `//docs/llms.txt`, which
+            // names a host called `docs`, and every page's URL would hold the `//`.
+            Some(path) if path.trim_end_matches('/').contains("//") => {
+                Err(format!("`{shown}` has an empty segment (`//`) in its path"))
+            }
+            // `…/docs/index.html` would make every page `…/index.html/errors/<code>/`.
+            Some(path)
+                if path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| {
+                        let last = last.to_ascii_lowercase();
+                        last.ends_with(".html") || last.ends_with(".htm")
+                    }) =>
+            {
+                Err(format!(
+                    "`{shown}` names a page; `base_url` is the folder the site is published in"
+                ))
+            }
             Some(_) => Ok(normalize_base_url(text)),
         },
         Err(e) => Err(format!("`{shown}` is not an absolute URL: {e}")),
@@ -539,9 +559,22 @@ fn is_dot_segment(segment: &str) -> bool {
     )
 }
 
-/// `base_url` without its trailing slash, so `{base_url}/errors/…` never doubles it.
+/// `base_url` as every output writes it: without its trailing slash, so
+/// `{base_url}/errors/…` never doubles it, and with its scheme and host in lower case and
+/// no default port (`HTTPS://Docs.Example.com:443/Errors` is
+/// `https://docs.example.com/Errors`), so the outputs name the host one way, the way a
+/// browser shows it. The path is kept as written: paths are case-sensitive.
 pub fn normalize_base_url(url: &str) -> String {
-    url.trim().trim_end_matches('/').to_owned()
+    let url = url.trim().trim_end_matches('/');
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned(); // Not absolute: E018 reports it.
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = authority.to_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = authority.strip_suffix(default_port).unwrap_or(&authority);
+    format!("{scheme}://{host}{path}")
 }
 
 /// W020: an envelope whose bodies are not checked, though it looks meant to be: its
@@ -789,6 +822,10 @@ mod tests {
             ("https://docs.example.com/a/./b", "`.` or `..` segment"),
             ("https://docs.example.com/a/%2E%2e/b", "`.` or `..` segment"),
             ("https://docs.example.com/..", "`.` or `..` segment"),
+            ("https://docs.example.com//docs", "empty segment (`//`)"),
+            ("https://docs.example.com/a//b/", "empty segment (`//`)"),
+            ("https://docs.example.com/docs/index.html", "names a page"),
+            ("https://docs.example.com/Errors.HTM/", "names a page"),
             // Quoted as written, but for what cannot be seen.
             (
                 "https://docs.example.com/a\"b",
@@ -805,6 +842,30 @@ mod tests {
         ] {
             let message = validate_base_url(bad).expect_err(bad);
             assert!(message.contains(problem), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn base_url_names_its_scheme_and_host_in_lower_case_without_a_default_port() {
+        for (written, normal) in [
+            (
+                "HTTPS://Docs.Example.COM:443/Errors/",
+                "https://docs.example.com/Errors",
+            ),
+            ("http://Example.com:80", "http://example.com"),
+            ("https://example.com:80/a", "https://example.com:80/a"),
+            ("http://[::1]:8080/", "http://[::1]:8080"),
+            ("https://docs.example.com//", "https://docs.example.com"),
+            (
+                "https://Bücher.example/Fehler",
+                "https://bücher.example/Fehler",
+            ),
+        ] {
+            assert_eq!(
+                validate_base_url(written).as_deref(),
+                Ok(normal),
+                "{written}"
+            );
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::markdown::{SiteLinks, may_link, to_agent_markdown_of, to_plain_text};
 use crate::model::{
     Catalog, Cause, Envelope, ErrorEntry, Example, FieldError, Group, Message, Response,
-    RetryAfter, page_path,
+    RetryAfter, ascii_url, page_path,
 };
 use crate::render::agent::OVERVIEW;
 use crate::render::{Bytes, Content, ErrorParts};
@@ -201,9 +201,20 @@ fn links_json<'a>(links: &'a [crate::model::Link], base: &str) -> Vec<LinkJson<'
         .filter(|l| may_link(&l.url))
         .map(|l| LinkJson {
             title: &l.title,
-            url: SiteLinks::Absolute(base).link_url(&l.url),
+            url: link_uri(base, &l.url),
         })
         .collect()
+}
+
+/// A `links` URL as `errors.json` gives it: absolute, and a URI in ASCII like the rest
+/// of the file's URLs (`https://xn--bcher-kva.example/…` for a site path under
+/// `https://bücher.example`).
+fn link_uri(base: &str, url: &str) -> String {
+    let url = SiteLinks::Absolute(base).link_url(url);
+    match ascii_url(&url) {
+        Cow::Borrowed(_) => url,
+        Cow::Owned(ascii) => ascii,
+    }
 }
 
 /// One error's element of the `errors` array in `errors.json`, pretty-printed and
@@ -355,7 +366,7 @@ impl ErrorsJson {
                 .filter(|l| may_link(&l.url))
                 .map(|l| CatalogLinkJson {
                     title: &l.title,
-                    url: SiteLinks::Absolute(base).link_url(&l.url),
+                    url: link_uri(base, &l.url),
                     description: l
                         .description
                         .as_deref()
@@ -703,6 +714,23 @@ fn escape_xml(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::{Agent, AgentAction, Config};
+
+    #[test]
+    fn a_links_url_is_an_ascii_uri_like_the_rest_of_errors_json() {
+        let base = "https://bücher.example/fehler";
+        assert_eq!(
+            link_uri(base, "/errors.json"),
+            "https://xn--bcher-kva.example/fehler/errors.json"
+        );
+        assert_eq!(
+            link_uri(base, "https://status.example/ünï"),
+            "https://status.example/%C3%BCn%C3%AF"
+        );
+        assert_eq!(
+            link_uri("https://docs.example", "/guide/"),
+            "https://docs.example/guide/"
+        );
+    }
 
     fn entry(code: &str, title: &str, messages: &[&str]) -> ErrorEntry {
         ErrorEntry {

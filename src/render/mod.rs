@@ -465,14 +465,15 @@ impl<'a> Renderer<'a> {
             markdown_url: None,
             kind: "404",
         };
-        // Hosts serve 404.html at any depth, so its links must not be relative. Under
-        // `serve` (the only render with live reload) the site is at the server's root,
-        // and root-relative links keep working when the browser names the server
-        // otherwise than the base URL does (`localhost` for `127.0.0.1`), which the
-        // page's CSP (`'self'`) would refuse.
+        // Hosts serve 404.html at any depth, so its links must not be relative to the
+        // page. They are root-relative (`/docs/errors/style.css`), not absolute on
+        // `base_url`: the page also works on a preview or staging host, over `http` or
+        // another port, where the CSP (`'self'`) refuses assets from the production
+        // host. Under `serve` (the only render with live reload) the site is at the
+        // server's root.
         let root = match self.options.live_reload {
             Some(_) => "/".to_owned(),
-            None => format!("{}/", config.base_url),
+            None => format!("{}/", base_path(&config.base_url)),
         };
         let context = self.context(&root, page);
         self.theme.render("404.html", &context)
@@ -570,9 +571,7 @@ pub fn render_site(
 /// start with the path of `base_url`, so the file is right for a site published under a
 /// path once it sits at the host's root.
 fn headers_file(base_url: &str, csp: Option<&str>) -> String {
-    let prefix = url::Url::parse(base_url)
-        .map(|url| url.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let prefix = base_path(base_url);
     let mut out = String::from(
         "# Response headers for Netlify and Cloudflare Pages, written by errdex; other hosts\n\
          # ignore this file (see docs/hosting.md in the errdex repository).\n",
@@ -598,6 +597,15 @@ fn headers_file(base_url: &str, csp: Option<&str>) -> String {
         ));
     }
     out
+}
+
+/// The path `base_url` publishes the site under, percent-encoded and without its
+/// trailing slash: `/docs/errors` for `https://example.com/docs/errors/`, empty at a
+/// host's root.
+fn base_path(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .map(|url| url.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
 }
 
 fn with_newline(mut text: String) -> String {

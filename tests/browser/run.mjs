@@ -394,7 +394,8 @@ async function cspViolations(page) {
 /**
  * A browser context whose requests stay on this machine: the local server is reached
  * directly, requests to the site's own base_url are answered by the local server (so
- * 404.html, whose links are absolute, can be loaded at its real origin), and anything
+ * 404.html, whose links are root-relative on base_url's path, can be loaded at its real
+ * origin), and anything
  * else is refused and reported.
  */
 async function newContext(browser, local, options, external) {
@@ -512,7 +513,7 @@ async function checkEveryPage(browser, local) {
     const styled = await page.evaluate(() =>
       Array.from(document.styleSheets).some((sheet) => sheet.cssRules.length > 20),
     );
-    if (!styled) problems.push("404.html loaded without its stylesheet (check its absolute links)");
+    if (!styled) problems.push("404.html loaded without its stylesheet (check its root-relative links)");
     await page.fill("#search-input", ERRORS[0].code);
     await page.waitForSelector(".search-results a.search-result", { timeout: 5000 }).catch(() => {
       problems.push("search on 404.html shows no result for an existing code");
