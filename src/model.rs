@@ -64,6 +64,28 @@ impl AgentAction {
         }
     }
 
+    /// What the action asks of an agent, as the error's page and Markdown say it after the
+    /// label: an agent meets the action word there, often without errdex's docs.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            AgentAction::Stop => "do not send the request again, changed or not; it cannot succeed",
+            AgentAction::FixRequest => {
+                "change the request (its parameters, body or headers), then send it again"
+            }
+            AgentAction::Retry => "send the same request again now, backing off between attempts",
+            AgentAction::RetryLater => "wait, then send the same request again",
+            AgentAction::Reauthenticate => {
+                "get valid credentials (refresh the token, or ask the person for new ones), then send the request again with them"
+            }
+            AgentAction::AskUser => {
+                "stop and ask the person for the decision or information the request needs"
+            }
+            AgentAction::ContactSupport => {
+                "stop and tell the person to contact the API provider's support"
+            }
+        }
+    }
+
     /// A short human label for badges, e.g. "Fix the request".
     pub fn label(self) -> &'static str {
         match self {

@@ -227,9 +227,10 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
     out.push_str("## If you're an AI agent\n\n");
     let _ = write!(
         out,
-        "Action: `{}` ({}).\n\n",
+        "Action: `{}` ({}): {}.\n\n",
         entry.agent.action.as_str(),
-        entry.agent.action.label()
+        entry.agent.action.label(),
+        entry.agent.action.meaning()
     );
     out.push_str(&in_section(&entry.agent.guidance));
     out.push_str("\n\n");

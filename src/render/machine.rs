@@ -405,6 +405,11 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         .iter()
         .map(|a| a.as_str())
         .collect();
+    let action_meanings = crate::model::AgentAction::ALL
+        .iter()
+        .map(|a| format!("`{}`: {}.", a.as_str(), a.meaning()))
+        .collect::<Vec<_>>()
+        .join(" ");
     let nullable_string = serde_json::json!({"type": ["string", "null"]});
     let markdown_list = serde_json::json!({"type": "array", "items": {"type": "string"}, "description": "Markdown items, site links absolute."});
     let nullable_pointer = serde_json::json!({"type": ["string", "null"], "description": "A JSON Pointer (RFC 6901) into a body."});
@@ -470,7 +475,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
                 "additionalProperties": false,
                 "required": ["action", "guidance"],
                 "properties": {
-                    "action": {"enum": actions},
+                    "action": {"enum": actions, "description": action_meanings},
                     "guidance": {"type": "string"}
                 }
             },

@@ -150,6 +150,9 @@ pub struct ErrorView<'a> {
     pub retry_after: Option<&'a crate::model::RetryAfter>,
     pub action: &'static str,
     pub action_label: &'static str,
+    /// What the action asks of the agent, as a sentence
+    /// ([`crate::model::AgentAction::meaning`]).
+    pub action_meaning: String,
     /// The catalog's `auth` text, on a page that quotes it (see [`crate::model::quoted_auth`]).
     pub auth_html: Option<String>,
     pub guidance_html: String,
@@ -679,6 +682,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
         retry_after: entry.retry_after.as_ref(),
         action: entry.agent.action.as_str(),
         action_label: entry.agent.action.label(),
+        action_meaning: sentence(entry.agent.action.meaning()),
         auth_html,
         guidance_html,
         when_html: entry.when.iter().map(|w| inline(w, root)).collect(),
@@ -1041,6 +1045,14 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
         tips_html,
         links: link_views(&catalog.config.links, root),
     }
+}
+
+/// `text` as a sentence: its first letter upper-case, and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        format!("{}{}.", first.to_uppercase(), chars.as_str())
+    })
 }
 
 #[cfg(test)]
