@@ -1195,10 +1195,15 @@ pub fn headings_one_level_down(markdown: &str) -> Cow<'_, str> {
 /// So `## Limits` first in a description is `## Limits` under the error's `#` title,
 /// not `###`, which markdownlint (MD001) and a reader's outline take for a skipped level.
 /// Headings written at one level stay at one level. An underlined heading has only two
-/// levels: it stays at the second, and what is under it follows from there.
+/// levels: at the second it stays underlined, and placed deeper it is written with `#`s,
+/// as the page shows it; under a `##` section, a `---` underline would make it a
+/// sibling of the section (`If you're an AI agent`) rather than a part of it.
 pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
     const HASHES: &str = "######";
-    if !may_hold_heading(markdown) {
+    // Under a `##` section a lone `---` heading changes shape too.
+    let may_change =
+        may_hold_heading(markdown) || (top > HeadingLevel::H2 && may_hold_setext_dashes(markdown));
+    if !may_change {
         return Cow::Borrowed(markdown);
     }
     let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
@@ -1213,6 +1218,10 @@ pub fn headings_in_outline(markdown: &str, top: HeadingLevel) -> Cow<'_, str> {
                 if hashes != placed as usize {
                     edits.push((at..at + hashes, &HASHES[..placed as usize]));
                 }
+                placed
+            }
+            None if placed > HeadingLevel::H2 => {
+                setext_as_atx(markdown, &range, &HASHES[..placed as usize], &mut edits);
                 placed
             }
             None => {
@@ -1280,6 +1289,36 @@ fn atx_hashes(markdown: &str, range: &Range<usize>) -> Option<(usize, usize)> {
     let after = first_line.as_bytes().get(indent + hashes);
     let atx = (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t' | b'\r'));
     atx.then_some((range.start + indent, hashes))
+}
+
+/// The edits that write the underlined (setext) heading at `range` with `hashes`: its
+/// lines of text become one, each line break (with the quote markers or indentation
+/// after it) a space, and the underline goes.
+fn setext_as_atx<'h>(
+    markdown: &str,
+    range: &Range<usize>,
+    hashes: &'h str,
+    edits: &mut Vec<(Range<usize>, &'h str)>,
+) {
+    let body = markdown[range.clone()].trim_end_matches(['\n', '\r']);
+    let Some(underline) = body.rfind('\n') else {
+        return;
+    };
+    let indent = body.len() - body.trim_start_matches(' ').len();
+    let at = range.start + indent;
+    edits.push((at..at, hashes));
+    edits.push((at..at, " "));
+    let line_end = |i: usize| if body[..i].ends_with('\r') { i - 1 } else { i };
+    let text = &body[..underline];
+    for (i, _) in text.match_indices('\n') {
+        let next = &text[i + 1..];
+        let prefix = next.len() - next.trim_start_matches([' ', '\t', '>']).len();
+        edits.push((range.start + line_end(i)..range.start + i + 1 + prefix, " "));
+    }
+    edits.push((
+        range.start + line_end(underline)..range.start + body.len(),
+        "",
+    ));
 }
 
 /// The edits that make the `===` underline of the setext heading at `range` a `---` one.
@@ -2162,9 +2201,27 @@ mod tests {
             placed("Top\n===\n\n#### Under\n", HeadingLevel::H2),
             "Top\n---\n\n### Under\n"
         );
+        // Placed deeper, it is written with `#`s, its lines one: under a `##` section a
+        // `---` underline would make it the section's sibling.
         assert_eq!(
             placed("# A\n\nB\n---\n\n### C\n", HeadingLevel::H2),
-            "## A\n\nB\n---\n\n### C\n"
+            "## A\n\n### B\n\n#### C\n"
+        );
+        assert_eq!(
+            placed("If you're an AI agent\n---\n\nRetry.\n", HeadingLevel::H3),
+            "### If you're an AI agent\n\nRetry.\n"
+        );
+        assert_eq!(
+            placed("Two\r\nlines\r\n===\r\n\ntext", HeadingLevel::H3),
+            "### Two lines\r\n\ntext"
+        );
+        assert_eq!(
+            placed("> Quoted\n> heading\n> ---\n", HeadingLevel::H3),
+            "> ### Quoted heading\n"
+        );
+        assert_eq!(
+            placed("- Item\n  text\n  ===\n", HeadingLevel::H4),
+            "- #### Item text\n"
         );
         // In a quote, in a list (under the quote's, as on the page); a `#` that is no
         // heading is left alone.
