@@ -1070,6 +1070,50 @@ impl<'a> HeadingIds<'a> {
     }
 }
 
+/// The headings of `markdown` named like the section errdex writes from `agent` on every
+/// error's page and in its Markdown ("If you're an AI agent"), each with its first line's
+/// range and its text (W027): an agent that reads two such sections may follow the
+/// writer's one. Texts that hold no `gent` and no heading are not parsed.
+pub fn agent_section_headings(markdown: &str) -> Vec<(Range<usize>, String)> {
+    let bytes = markdown.as_bytes();
+    let names_an_agent = memchr::memmem::find(bytes, b"gent").is_some()
+        || memchr::memmem::find(bytes, b"GENT").is_some();
+    if !names_an_agent || !(may_hold_heading(markdown) || may_hold_setext_dashes(markdown)) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut heading: Option<(Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some((range, String::new())),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading_text)) = heading.as_mut() {
+                    heading_text.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((range, text)) = heading.take() else {
+                    continue;
+                };
+                // By its slug, so case, punctuation and curly quotes do not matter.
+                if matches!(
+                    heading_slug(&text).as_str(),
+                    "if-youre-an-ai-agent" | "if-you-are-an-ai-agent"
+                ) {
+                    let line = markdown[range.clone()].split('\n').next().unwrap_or("");
+                    let line = line.trim_end_matches('\r');
+                    found.push((
+                        range.start..range.start + line.len(),
+                        text.trim().to_owned(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// A heading's slug as GitHub makes it, so the anchor a reader guesses from the heading
 /// works: lower case, each space a `-`, punctuation and symbols dropped, letters and
 /// digits of any script kept (`Décline codes` → `décline-codes`). A heading with no
@@ -2242,6 +2286,36 @@ mod tests {
             headings_in_outline("No heading.", HeadingLevel::H2),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn headings_named_like_the_agent_section_are_found_in_any_spelling() {
+        let found = |md: &str| -> Vec<String> {
+            agent_section_headings(md)
+                .into_iter()
+                .map(|(range, text)| format!("{}={text}", &md[range]))
+                .collect()
+        };
+        assert_eq!(
+            found("Intro.\n\n## If you're an AI agent\n\nRetry."),
+            ["## If you're an AI agent=If you're an AI agent"]
+        );
+        assert_eq!(
+            found("IF YOU ARE AN AI AGENT:\r\n---\r\n"),
+            ["IF YOU ARE AN AI AGENT:=IF YOU ARE AN AI AGENT:"]
+        );
+        assert_eq!(
+            found("> ### If you’re an *AI* agent"),
+            ["### If you’re an *AI* agent=If you’re an AI agent"]
+        );
+        for other in [
+            "If you're an AI agent, retry.",
+            "## For AI agents",
+            "```\n# If you're an AI agent\n```",
+            "## If you're an AI agent reading this page",
+        ] {
+            assert!(found(other).is_empty(), "{other}");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@ use super::bodies::Envelopes;
 use super::{ConfigFile, ErrorFile, at_markdown_range};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::raw::{RawConfig, RawError, RawLink, S};
-use crate::markdown::{Finding, UnclosedFence, UrlKind, classify_raw, findings, path_and_rest};
+use crate::markdown::{
+    Finding, UnclosedFence, UrlKind, agent_section_headings, classify_raw, findings, path_and_rest,
+};
 use crate::render::views::{PageIdSources, error_page_ids};
 use crate::source::SourceFile;
 use std::cell::OnceCell;
@@ -373,6 +375,23 @@ fn check_field(
         diagnostics,
         into_pages,
     } = found;
+    for (range, text) in agent_section_headings(&field.value) {
+        diagnostics.push(
+            at_markdown_range(
+                source,
+                field,
+                range,
+                Code::AgentSectionHeading,
+                format!(
+                    "heading `{}` is named like the section errdex writes from `agent`",
+                    truncate(&text)
+                ),
+            )
+            .with_help(
+                "every error's page and Markdown already have an \"If you're an AI agent\" section, and an agent that finds two may follow the wrong one: write what this says in `agent.guidance`, or name the heading for what it covers",
+            ),
+        );
+    }
     let mut listed = 0;
     let mut unlisted: Option<(Code, usize)> = None;
     for (range, finding) in findings(&field.value) {
