@@ -1688,6 +1688,47 @@ fn only_indexed_pages_name_a_canonical_url() {
     }
 }
 
+/// An envelope's description is a text of errdex.yaml, shown on every error page that
+/// follows the envelope: a `#fragment` in it names a place on the overview, as in the
+/// catalog's other texts, not on whichever error page shows it.
+#[test]
+fn a_fragment_in_an_envelopes_description_leads_to_the_overview() {
+    let dir = copy_of(SMALL);
+    replace_in(
+        &dir,
+        "errdex.yaml",
+        "description: Every error body has this shape.",
+        "description: Every error body has this shape; see [the tips](#troubleshooting).",
+    );
+    let catalog = load(path_of(&dir));
+    let base = catalog.config.base_url.clone();
+    let files = render(&catalog);
+    let shown_on: Vec<&str> = catalog
+        .errors
+        .iter()
+        .filter(|e| e.response.is_some())
+        .map(|e| e.code.as_str())
+        .collect();
+    assert!(!shown_on.is_empty());
+    for code in shown_on {
+        let page = file(&files, &format!("errors/{code}/index.html"));
+        assert!(
+            page.contains("<a href=\"../../#troubleshooting\">the tips</a>"),
+            "{code}: {page}"
+        );
+        let markdown = file(&files, &format!("errors/{code}.md"));
+        assert!(
+            markdown.contains(&format!("[the tips]({base}/#troubleshooting)")),
+            "{code}: {markdown}"
+        );
+    }
+    let overview = file(&files, "index.html");
+    assert!(
+        overview.contains("#troubleshooting\">the tips</a>"),
+        "{overview}"
+    );
+}
+
 /// The host serves 404.html at any missing address, so its links cannot be relative to
 /// it; root-relative ones keep it styled on a preview host, where the CSP (`'self'`)
 /// would refuse the production host's assets.

@@ -179,8 +179,10 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
                 plain_text(&envelope.title),
                 code_span(&envelope.media_type)
             );
+            // A text of errdex.yaml: its `#fragment` links lead to the overview.
             if let Some(description) = &envelope.description {
-                out.push_str(&in_section(description));
+                let description = headings_in_outline(description, HeadingLevel::H3);
+                out.push_str(&to_agent_markdown_of(&description, base, OVERVIEW));
                 out.push_str("\n\n");
             }
         }

@@ -731,7 +731,8 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
 
 /// An envelope's view; its description's top headings at `top`, below the heading it
 /// is shown under (an error page's "Response shape", an `<h2>`; the envelope's own
-/// `<h3>` on the overview).
+/// `<h3>` on the overview). The description is a text of errdex.yaml, so its
+/// `#fragment` links lead to the overview wherever it is shown.
 fn envelope_view<'a>(
     envelope: &'a crate::model::Envelope,
     blocks: &mut Blocks,
@@ -743,7 +744,7 @@ fn envelope_view<'a>(
         description_html: envelope
             .description
             .as_deref()
-            .map(|d| blocks.render(d, top)),
+            .map(|d| blocks.render_from(d, "/", top)),
         media_type: &envelope.media_type,
         example: pretty_body(&envelope.example),
     }
