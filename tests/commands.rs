@@ -382,6 +382,8 @@ fn lookup_gives_what_an_agent_decides_with() {
     assert_eq!(found["retryable"], true);
     assert!(found["retry_after"].is_object(), "{found:#}");
     assert_eq!(found["deprecated"], false);
+    // Present when empty, as in errors.json.
+    assert_eq!(found.get("replaced_by"), Some(&serde_json::Value::Null));
     assert_eq!(
         found["markdown_url"],
         "https://docs.example.com/errors/rate_limited.md"

@@ -38,10 +38,10 @@ struct Match<'a> {
     /// these without a second request.
     action: AgentAction,
     retryable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `null` when none, as in `errors.json`: a typed client reads every match alike.
     retry_after: Option<&'a RetryAfter>,
+    /// Whether the error is deprecated (`errors.json` gives the notice itself).
     deprecated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     replaced_by: Option<&'a str>,
     /// What the match leaves uncertain: a body whose code names no error here.
     #[serde(skip_serializing_if = "Option::is_none")]
