@@ -546,6 +546,53 @@ fn a_catalog_with_errors_writes_nothing() {
 }
 
 /// The `--format` a build was asked for: each diagnostic of `run`, as `(code, file)`.
+/// A `#fragment` in errdex.yaml's texts, and `/#fragment` in any text, names a place on
+/// the overview: every id the built page has is one, and any other is W016.
+#[test]
+fn links_to_the_overview_name_the_ids_the_built_page_has() {
+    for source in [EXAMPLE, SMALL] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("site");
+        build_ok(Path::new(source), &out);
+        let overview = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+        let ids: Vec<&str> = overview
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(ids.len() > 20, "{source}: {ids:?}");
+        let (_copy, catalog) = catalog_copy(source);
+        let config = catalog.join("errdex.yaml");
+        let text = std::fs::read_to_string(&config).expect("errdex.yaml");
+        let links: String = ids.iter().map(|id| format!("[{id}](#{id}) ")).collect();
+        let broken = "[broken](#troubleshootin) [also](/#no-such-place)";
+        let text = text.replacen("intro: |\n", &format!("intro: |\n  {links}{broken}\n\n"), 1);
+        std::fs::write(&config, text).expect("write errdex.yaml");
+        let run = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--format", "json", "--catalog"])
+            .arg(&catalog)
+            .output()
+            .expect("errdex runs");
+        let found: Vec<serde_json::Value> =
+            serde_json::from_slice(&run.stdout).expect("a JSON array");
+        let w016: Vec<&serde_json::Value> = found.iter().filter(|d| d["code"] == "W016").collect();
+        let messages: Vec<&str> = w016.iter().filter_map(|d| d["message"].as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "link `#troubleshootin` names no id on the overview",
+                "link `/#no-such-place` names no id on the overview",
+            ],
+            "{source}"
+        );
+        let help = w016[0]["help"].as_str().unwrap_or("");
+        assert!(
+            help.starts_with("did you mean `#troubleshooting`?"),
+            "{help}"
+        );
+    }
+}
+
 fn reported(run: &Run, format: &str) -> Vec<(String, String)> {
     match format {
         "json" => {

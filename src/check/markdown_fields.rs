@@ -8,7 +8,7 @@ use crate::load::raw::{RawConfig, RawError, RawLink, S};
 use crate::markdown::{
     Finding, UnclosedFence, UrlKind, agent_section_headings, classify_raw, findings, path_and_rest,
 };
-use crate::render::views::{PageIdSources, error_page_ids};
+use crate::render::views::{OverviewIdSources, PageIdSources, error_page_ids, overview_page_ids};
 use crate::source::SourceFile;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,8 +67,8 @@ pub(super) fn check_config_markdown(
     site: &Targets<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<LinkIntoPage> {
-    // A `#fragment` alone is not checked in these texts: they are shown on the overview,
-    // whose ids depend on the whole catalog.
+    // A `#fragment` alone in these texts leads to the overview, whose ids depend on the
+    // whole catalog: it is checked with the links into other pages.
     let fields = config_fields(config.raw);
     let labels = Labels::of(config.source, &fields);
     let mut into_pages = Vec::new();
@@ -138,8 +138,8 @@ pub(super) fn check_entry_markdown(
 /// with the file's other Markdown results.
 #[derive(Clone, Debug)]
 pub(super) struct LinkIntoPage {
-    /// The code of the page it leads to.
-    code: String,
+    /// The code of the page it leads to; `None` for the overview.
+    code: Option<String>,
     /// The link as written, and its fragment (after the `#`).
     url: String,
     fragment: String,
@@ -174,12 +174,37 @@ impl LinkIntoPage {
         let elsewhere = own.is_none_or(|page| page.raw.code.value != code);
         let to_a_place = !fragment.is_empty() && !fragment.eq_ignore_ascii_case("top");
         (elsewhere && to_a_place && site.codes.contains(code)).then(|| LinkIntoPage {
-            code: code.to_owned(),
+            code: Some(code.to_owned()),
             url: url.to_owned(),
             fragment: fragment.to_owned(),
             place,
         })
     }
+}
+
+impl LinkIntoPage {
+    /// The link `url` when it leads to a place on the overview: `/#x` (or
+    /// `/index.html#x`) from any text, and `#x` from a text of errdex.yaml (`in_config`),
+    /// whose links to a place lead to the overview wherever the text is shown. Its ids
+    /// depend on every file, so it is checked with the links into other pages.
+    fn into_overview(url: &str, place: Place, in_config: bool) -> Option<Self> {
+        Some(LinkIntoPage {
+            code: None,
+            url: url.to_owned(),
+            fragment: overview_fragment(url, in_config)?.to_owned(),
+            place,
+        })
+    }
+}
+
+/// The fragment of `url` when it leads to a place on the overview (see
+/// [`LinkIntoPage::into_overview`]); an empty one and `#top` lead to its top.
+fn overview_fragment(url: &str, in_config: bool) -> Option<&str> {
+    let (path, fragment) = url.split_once('#')?;
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    let overview = matches!(path, "/" | "/index.html") || (in_config && path.is_empty());
+    let to_a_place = !fragment.is_empty() && !fragment.eq_ignore_ascii_case("top");
+    (overview && to_a_place).then_some(fragment)
 }
 
 /// The `#fragment` of a site link that leads to an existing page, as far as one file
@@ -192,6 +217,10 @@ fn fragment_on_a_page(
     site: &Targets<'_>,
     into_pages: &mut Vec<LinkIntoPage>,
 ) -> Option<(Code, String, String)> {
+    if let Some(overview) = LinkIntoPage::into_overview(url, place.clone(), page.is_none()) {
+        into_pages.push(overview);
+        return None;
+    }
     if let Some(elsewhere) = LinkIntoPage::of(url, place, page, site) {
         into_pages.push(elsewhere);
         return None;
@@ -219,6 +248,7 @@ pub(super) struct Linking<'a> {
 /// parse is not checked, as its ids are not known.
 pub(super) fn check_links_into_pages<'a>(
     linking: impl Iterator<Item = Linking<'a>>,
+    config: Option<&'a RawConfig>,
     files: &[ErrorFile<'a>],
     envelopes: Option<&'a Envelopes<'a>>,
     auth: Option<&'a str>,
@@ -236,6 +266,7 @@ pub(super) fn check_links_into_pages<'a>(
             .or_insert(file.raw);
     }
     let mut pages: BTreeMap<&str, ErrorPage<'a>> = BTreeMap::new();
+    let mut overview: Option<BTreeSet<String>> = None;
     for Linking {
         source,
         fields,
@@ -246,21 +277,41 @@ pub(super) fn check_links_into_pages<'a>(
         let mut listed = 0;
         let mut unlisted = 0;
         for link in links {
-            let Some((&code, &raw)) = by_code.get_key_value(link.code.as_str()) else {
-                continue;
+            let missing = match &link.code {
+                Some(code) => {
+                    let Some((&code, &raw)) = by_code.get_key_value(code.as_str()) else {
+                        continue;
+                    };
+                    let page = pages
+                        .entry(code)
+                        .or_insert_with(|| ErrorPage::of(raw, envelopes, auth));
+                    if names_an_id(&link.fragment, page.ids()) {
+                        continue;
+                    }
+                    Missing::OnPage(page)
+                }
+                None => {
+                    let Some(config) = config else {
+                        continue;
+                    };
+                    let ids = overview.get_or_insert_with(|| overview_ids(config, files));
+                    if names_an_id(&link.fragment, ids) {
+                        continue;
+                    }
+                    Missing::OnOverview(ids)
+                }
             };
-            let page = pages
-                .entry(code)
-                .or_insert_with(|| ErrorPage::of(raw, envelopes, auth));
-            if names_an_id(&link.fragment, page.ids()) {
-                continue;
-            }
             if listed == MAX_LISTED_PER_FIELD {
                 unlisted += 1;
                 continue;
             }
-            let Some((code, message, help)) = page.missing_id(&link.url, &link.fragment, false)
-            else {
+            let found = match missing {
+                Missing::OnPage(page) => page.missing_id(&link.url, &link.fragment, false),
+                Missing::OnOverview(ids) => {
+                    Some(missing_overview_id(&link.url, &link.fragment, ids))
+                }
+            };
+            let Some((code, message, help)) = found else {
                 continue;
             };
             let found = match &link.place {
@@ -290,6 +341,75 @@ pub(super) fn check_links_into_pages<'a>(
             );
         }
     }
+}
+
+/// Where a link's fragment names no id: on an error's page, or on the overview.
+enum Missing<'p, 'a> {
+    OnPage(&'p ErrorPage<'a>),
+    OnOverview(&'p BTreeSet<String>),
+}
+
+/// The ids of the overview, from errdex.yaml and every error file that parsed.
+fn overview_ids(config: &RawConfig, files: &[ErrorFile<'_>]) -> BTreeSet<String> {
+    fn text(field: &Option<S<String>>) -> Option<&str> {
+        field.as_ref().map(|f| f.value.as_str())
+    }
+    let grouped: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.raw.group.as_ref())
+        .map(|group| group.value.trim())
+        .collect();
+    overview_page_ids(&OverviewIdSources {
+        codes: files.iter().map(|f| f.raw.code.value.as_str()).collect(),
+        statuses: files
+            .iter()
+            .filter_map(|f| u16::try_from(f.raw.status.value).ok())
+            .collect(),
+        intro: text(&config.intro),
+        auth: text(&config.auth),
+        envelopes: config
+            .envelopes
+            .iter()
+            .flat_map(|e| &e.value)
+            .map(|e| (e.id.value.as_str(), text(&e.description)))
+            .collect(),
+        groups: config
+            .groups
+            .iter()
+            .flat_map(|g| &g.value)
+            .map(|g| {
+                let id = g.id.value.as_str();
+                (id, text(&g.description), grouped.contains(id))
+            })
+            .collect(),
+        ungrouped: files.iter().any(|f| f.raw.group.is_none()),
+        tips: config
+            .tips
+            .iter()
+            .flat_map(|t| &t.value)
+            .map(|t| t.value.as_str())
+            .collect(),
+    })
+}
+
+/// W016's message and help for a link to `fragment` on the overview, which has no such
+/// id (`ids`).
+fn missing_overview_id(
+    url: &str,
+    fragment: &str,
+    ids: &BTreeSet<String>,
+) -> (Code, String, String) {
+    let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let suggestion = crate::load::closest(fragment, &candidates)
+        .map(|id| format!("did you mean `#{id}`? "))
+        .unwrap_or_default();
+    (
+        Code::BrokenFragment,
+        format!("link `{}` names no id on the overview", truncate(url)),
+        format!(
+            "{suggestion}link to a section of the overview (`#introduction`, `#authentication`, `#response-envelopes`, `#http-status-codes`, `#troubleshooting-tips`), to an error (`#error-` and its code), a status (`#status-429`), an envelope or a group (`#envelope-` or `#group-` and its id), or to a heading of errdex.yaml's texts, whose id is its text in lower case with `-` for spaces (`## Rate limits` is `#rate-limits`)"
+        ),
+    )
 }
 
 /// Site paths in `links:` lists must exist, like links inside Markdown, and their
@@ -412,6 +532,15 @@ fn check_field(
                 closest,
                 shortcut,
             } => undefined_reference(&link, &label, closest, shortcut, elsewhere(&label)),
+            Finding::SiteLink(url) | Finding::FragmentLink(url)
+                if overview_fragment(&url, page.is_none()).is_some() =>
+            {
+                let place = Place::Text {
+                    field: index,
+                    range: range.clone(),
+                };
+                fragment_on_a_page(&url, place, page, site, into_pages)
+            }
             Finding::SiteLink(url) if page_of(&url).is_some_and(|c| site.codes.contains(c)) => {
                 let place = Place::Text {
                     field: index,

@@ -351,6 +351,7 @@ fn run(
         );
     markdown_fields::check_links_into_pages(
         linking,
+        config_file.as_ref().map(|c| c.raw),
         &error_files,
         envelopes.as_ref(),
         auth,

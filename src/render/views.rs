@@ -12,7 +12,7 @@ use crate::model::{Catalog, ErrorEntry, page_path};
 use pulldown_cmark::HeadingLevel::{self, H2, H3, H4};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Site-wide values every page gets.
 #[derive(Debug, Serialize)]
@@ -549,6 +549,80 @@ fn is_error_page_id(id: &str, example_ids: &[String]) -> bool {
             .any(|tab| id == tab || id.strip_prefix("panel-") == Some(tab))
 }
 
+/// What gives the overview its ids, as [`overview_view`] gives them: the catalog's codes,
+/// statuses, envelopes and groups, and errdex.yaml's block texts in the order the page
+/// shows them.
+pub struct OverviewIdSources<'a> {
+    pub codes: Vec<&'a str>,
+    pub statuses: BTreeSet<u16>,
+    pub intro: Option<&'a str>,
+    pub auth: Option<&'a str>,
+    /// Every envelope: its id and description.
+    pub envelopes: Vec<(&'a str, Option<&'a str>)>,
+    /// Every group: its id, its description, and whether any error is in it (the
+    /// overview shows only those).
+    pub groups: Vec<(&'a str, Option<&'a str>, bool)>,
+    /// Whether an error is in no group (shown under `#group-_other` beside groups).
+    pub ungrouped: bool,
+    pub tips: Vec<&'a str>,
+}
+
+/// Every id the overview can have, for checking a link's `#fragment` (W016): the fixed
+/// ids of `base.html` and `overview.html` (its sections' whether shown or not: a link to
+/// a section the catalog leaves out lands at the top, not nowhere), one per status,
+/// error, envelope and shown group, and the ids of the headings in errdex.yaml's texts,
+/// given as [`overview_view`] gives them.
+pub fn overview_page_ids(page: &OverviewIdSources<'_>) -> BTreeSet<String> {
+    let envelope_ids: Vec<&str> = page.envelopes.iter().map(|(id, _)| *id).collect();
+    let group_ids: Vec<&str> = page.groups.iter().map(|(id, ..)| *id).collect();
+    let reserved = |id: &str| is_overview_id(id, &page.codes, &envelope_ids, &group_ids);
+    let mut headings = HeadingIds::new(&reserved);
+    let shown_groups = page.groups.iter().filter(|(.., shown)| *shown);
+    let blocks = [page.intro, page.auth]
+        .into_iter()
+        .chain(page.envelopes.iter().map(|(_, description)| *description))
+        .chain(shown_groups.clone().map(|(_, description, _)| *description))
+        .flatten()
+        .chain(page.tips.iter().copied());
+    for markdown in blocks {
+        // Only the ids are wanted, which do not depend on the links or the level.
+        to_html_with_heading_ids(markdown, SiteLinks::Relative(""), &mut headings, H3);
+    }
+    let mut ids = headings.into_given();
+    ids.extend(
+        BASE_IDS
+            .iter()
+            .chain(OVERVIEW_IDS)
+            .map(|id| (*id).to_owned()),
+    );
+    ids.extend(
+        page.statuses
+            .iter()
+            .map(|status| format!("status-{status}")),
+    );
+    ids.extend(page.codes.iter().map(|code| format!("error-{code}")));
+    ids.extend(envelope_ids.iter().map(|id| format!("envelope-{id}")));
+    ids.extend(shown_groups.clone().map(|(id, ..)| format!("group-{id}")));
+    if page.ungrouped && shown_groups.clone().next().is_some() {
+        ids.insert("group-_other".to_owned());
+    }
+    ids
+}
+
+/// Whether `overview.html` can write `id` itself: a fixed id, or one named after a
+/// status, an error, an envelope or a group. A heading of the writer's is given another.
+fn is_overview_id(id: &str, codes: &[&str], envelopes: &[&str], groups: &[&str]) -> bool {
+    BASE_IDS.contains(&id)
+        || OVERVIEW_IDS.contains(&id)
+        || id
+            .strip_prefix("status-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        || named_after(id, "error-", codes.iter().copied())
+        || named_after(id, "envelope-", envelopes.iter().copied())
+        || named_after(id, "group-", groups.iter().copied())
+        || id == "group-_other"
+}
+
 /// What gives an error page its ids: the sections it shows, its block Markdown fields,
 /// in the order the page shows them (see [`error_view`]), and its examples' titles.
 pub struct PageIdSources<'a> {
@@ -955,25 +1029,20 @@ pub fn overview_view<'a>(catalog: &'a Catalog, listed: &[Listed<'a>]) -> Overvie
             .map(|(_, listed)| listed.view.clone())
             .collect::<Vec<_>>()
     };
-    let reserved = |id: &str| {
-        BASE_IDS.contains(&id)
-            || OVERVIEW_IDS.contains(&id)
-            || id
-                .strip_prefix("status-")
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            || named_after(id, "error-", catalog.errors.iter().map(|e| e.code.as_str()))
-            || named_after(
-                id,
-                "envelope-",
-                catalog.config.envelopes.iter().map(|e| e.id.as_str()),
-            )
-            || named_after(
-                id,
-                "group-",
-                catalog.config.groups.iter().map(|g| g.id.as_str()),
-            )
-            || id == "group-_other"
-    };
+    let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
+    let envelope_ids: Vec<&str> = catalog
+        .config
+        .envelopes
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    let group_ids: Vec<&str> = catalog
+        .config
+        .groups
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    let reserved = |id: &str| is_overview_id(id, &codes, &envelope_ids, &group_ids);
     let mut blocks = Blocks {
         root,
         ids: HeadingIds::new(&reserved),
