@@ -26,8 +26,8 @@
 
 use super::raw::OrderedMap;
 use super::yaml::{
-    Expected, Written, closest, first_content_line, is_limit, missing_field, original_error,
-    tag_before, tagged_not_text, unknown_field, unknown_word, wrong_type,
+    Expected, Written, closest, first_content_line, is_limit, listed_with_and, missing_field,
+    original_error, tag_before, tagged_not_text, unknown_field, unknown_word, wrong_type,
 };
 use crate::check::repeated_header;
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -420,28 +420,17 @@ impl<'a> Walk<'a> {
                 quoted(name),
                 quoted(text)
             ),
-            [rest @ .., last] => format!(
-                "write the item's fields, each on its own line: {} and `{last}`",
-                rest.iter()
-                    .map(|field| format!("`{field}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            _ => format!(
+                "write the item's fields, each on its own line: {}",
+                listed_with_and(&required)
             ),
-            [] => return None,
         };
-        let fields = match required.as_slice() {
-            [only] => format!("`{only}` belongs"),
-            [rest @ .., last] => {
-                format!(
-                    "{} and `{last}`",
-                    rest.iter()
-                        .map(|field| format!("`{field}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ) + " belong"
-            }
-            [] => return None,
+        let belong = if required.len() == 1 {
+            "belongs"
+        } else {
+            "belong"
         };
+        let fields = format!("{} {belong}", listed_with_and(&required));
         // The message is the one serde gives the same key, so the two are one finding.
         Some(
             Diagnostic::new(

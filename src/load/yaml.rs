@@ -1232,6 +1232,14 @@ fn listed(words: &[&str]) -> String {
         .join(", ")
 }
 
+/// `words` in backticks as a sentence lists them: `` `field`, `cause` and `resolution` ``.
+pub(crate) fn listed_with_and(words: &[&str]) -> String {
+    match words {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and `{last}`", listed(rest)),
+        _ => listed(words),
+    }
+}
+
 /// The one of `expected` that `found` is most likely a misspelling of, if any is close.
 pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
     expected
@@ -1244,6 +1252,14 @@ pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn words_are_listed_as_a_sentence_lists_them() {
+        assert_eq!(listed_with_and(&[]), "");
+        assert_eq!(listed_with_and(&["a"]), "`a`");
+        assert_eq!(listed_with_and(&["a", "b"]), "`a` and `b`");
+        assert_eq!(listed_with_and(&["a", "b", "c"]), "`a`, `b` and `c`");
+    }
     /// The strict parse alone, as every file was parsed before the fast one.
     fn strict<T: Parsed + std::fmt::Debug>(text: &str) -> String {
         format!(
