@@ -1252,7 +1252,6 @@ pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-
     #[test]
     fn words_are_listed_as_a_sentence_lists_them() {
         assert_eq!(listed_with_and(&[]), "");
@@ -1260,6 +1259,7 @@ mod tests {
         assert_eq!(listed_with_and(&["a", "b"]), "`a` and `b`");
         assert_eq!(listed_with_and(&["a", "b", "c"]), "`a`, `b` and `c`");
     }
+
     /// The strict parse alone, as every file was parsed before the fast one.
     fn strict<T: Parsed + std::fmt::Debug>(text: &str) -> String {
         format!(
