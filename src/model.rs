@@ -268,18 +268,26 @@ pub struct RetryAfter {
 }
 
 impl RetryAfter {
-    /// How long to wait, in words (`the Retry-After header, or 30 seconds`), with the
+    /// How long to wait, in words (`the Retry-After header (seconds, or an HTTP date), or
+    /// 30 seconds`), with the
     /// header's name as `header` writes it; none when it names neither.
     pub fn in_words(&self, header: impl Fn(&str) -> String) -> Option<String> {
         let seconds = self.seconds.map(|n| match n {
             1 => "1 second".to_owned(),
             n => format!("{n} seconds"),
         });
-        match (&self.header, seconds) {
-            (Some(name), Some(seconds)) => {
-                Some(format!("the {} header, or {seconds}", header(name)))
+        // RFC 9110 lets `Retry-After` be a date as well as seconds; an agent that reads
+        // only a number would miss the date form.
+        let named = |name: &str| {
+            if name.eq_ignore_ascii_case("retry-after") {
+                format!("the {} header (seconds, or an HTTP date)", header(name))
+            } else {
+                format!("the {} header", header(name))
             }
-            (Some(name), None) => Some(format!("the {} header", header(name))),
+        };
+        match (&self.header, seconds) {
+            (Some(name), Some(seconds)) => Some(format!("{}, or {seconds}", named(name))),
+            (Some(name), None) => Some(named(name)),
             (None, seconds) => seconds,
         }
     }

@@ -590,6 +590,30 @@ fn links_to_the_overview_name_the_ids_the_built_page_has() {
             help.starts_with("did you mean `#troubleshooting`?"),
             "{help}"
         );
+
+        // With an error file that does not parse, the overview's ids are not known (the
+        // page lists every error): its links are not reported, rightly or wrongly.
+        let first_error = std::fs::read_dir(catalog.join("errors"))
+            .expect("errors folder")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|e| e == "yaml"))
+            .expect("an error file");
+        std::fs::write(&first_error, "code: [unclosed\n").expect("break a file");
+        let run = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--format", "json", "--catalog"])
+            .arg(&catalog)
+            .output()
+            .expect("errdex runs");
+        let found: Vec<serde_json::Value> =
+            serde_json::from_slice(&run.stdout).expect("a JSON array");
+        assert!(!found.is_empty(), "{source}: the broken file is reported");
+        assert!(
+            !found.iter().any(|d| d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("the overview"))),
+            "{source}: {found:#?}"
+        );
     }
 }
 

@@ -180,9 +180,7 @@ impl LinkIntoPage {
             place,
         })
     }
-}
 
-impl LinkIntoPage {
     /// The link `url` when it leads to a place on the overview: `/#x` (or
     /// `/index.html#x`) from any text, and `#x` from a text of errdex.yaml (`in_config`),
     /// whose links to a place lead to the overview wherever the text is shown. Its ids
@@ -243,9 +241,10 @@ pub(super) struct Linking<'a> {
     pub links: &'a [LinkIntoPage],
 }
 
-/// W016 for links into another error's page (collected by [`check_config_markdown`] and
-/// [`check_entry_markdown`]) whose fragment names no id on it. A page whose file did not
-/// parse is not checked, as its ids are not known.
+/// W016 for links into another error's page or the overview (collected by
+/// [`check_config_markdown`] and [`check_entry_markdown`]) whose fragment names no id on
+/// it. A page whose file did not parse is not checked, as its ids are not known; nor is
+/// the overview without `config`, which is given only when every file parsed.
 pub(super) fn check_links_into_pages<'a>(
     linking: impl Iterator<Item = Linking<'a>>,
     config: Option<&'a RawConfig>,

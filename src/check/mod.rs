@@ -351,7 +351,12 @@ fn run(
         );
     markdown_fields::check_links_into_pages(
         linking,
-        config_file.as_ref().map(|c| c.raw),
+        // The overview lists every error: with a file that did not parse, its ids are
+        // not known.
+        config_file
+            .as_ref()
+            .filter(|_| parsed_every_file)
+            .map(|c| c.raw),
         &error_files,
         envelopes.as_ref(),
         auth,
