@@ -545,11 +545,18 @@ fn a_catalog_with_errors_writes_nothing() {
     assert_no_leftovers(dir.path());
 }
 
-/// The `--format` a build was asked for: each diagnostic of `run`, as `(code, file)`.
 /// A `#fragment` in errdex.yaml's texts, and `/#fragment` in any text, names a place on
 /// the overview: every id the built page has is one, and any other is W016.
 #[test]
 fn links_to_the_overview_name_the_ids_the_built_page_has() {
+    let check = |catalog: &Path| -> Vec<serde_json::Value> {
+        let run = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["check", "--format", "json", "--catalog"])
+            .arg(catalog)
+            .output()
+            .expect("errdex runs");
+        serde_json::from_slice(&run.stdout).expect("a JSON array")
+    };
     for source in [EXAMPLE, SMALL] {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("site");
@@ -568,13 +575,7 @@ fn links_to_the_overview_name_the_ids_the_built_page_has() {
         let broken = "[broken](#troubleshootin) [also](/#no-such-place)";
         let text = text.replacen("intro: |\n", &format!("intro: |\n  {links}{broken}\n\n"), 1);
         std::fs::write(&config, text).expect("write errdex.yaml");
-        let run = Command::new(env!("CARGO_BIN_EXE_errdex"))
-            .args(["check", "--format", "json", "--catalog"])
-            .arg(&catalog)
-            .output()
-            .expect("errdex runs");
-        let found: Vec<serde_json::Value> =
-            serde_json::from_slice(&run.stdout).expect("a JSON array");
+        let found = check(&catalog);
         let w016: Vec<&serde_json::Value> = found.iter().filter(|d| d["code"] == "W016").collect();
         let messages: Vec<&str> = w016.iter().filter_map(|d| d["message"].as_str()).collect();
         assert_eq!(
@@ -600,13 +601,7 @@ fn links_to_the_overview_name_the_ids_the_built_page_has() {
             .find(|path| path.extension().is_some_and(|e| e == "yaml"))
             .expect("an error file");
         std::fs::write(&first_error, "code: [unclosed\n").expect("break a file");
-        let run = Command::new(env!("CARGO_BIN_EXE_errdex"))
-            .args(["check", "--format", "json", "--catalog"])
-            .arg(&catalog)
-            .output()
-            .expect("errdex runs");
-        let found: Vec<serde_json::Value> =
-            serde_json::from_slice(&run.stdout).expect("a JSON array");
+        let found = check(&catalog);
         assert!(!found.is_empty(), "{source}: the broken file is reported");
         assert!(
             !found.iter().any(|d| d["message"]
@@ -617,6 +612,7 @@ fn links_to_the_overview_name_the_ids_the_built_page_has() {
     }
 }
 
+/// The `--format` a build was asked for: each diagnostic of `run`, as `(code, file)`.
 fn reported(run: &Run, format: &str) -> Vec<(String, String)> {
     match format {
         "json" => {
