@@ -1025,10 +1025,19 @@ fn give_heading_ids(events: &mut [Event<'_>], ids: &mut HeadingIds<'_>) {
                     *slot = Some(CowStr::from(id));
                 }
             }
-            Event::Text(t) | Event::Code(t) if start.is_some() => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak if start.is_some() => text.push(' '),
+            event if start.is_some() => push_heading_text(&mut text, event),
             _ => {}
         }
+    }
+}
+
+/// Adds what `event`, inside a heading, gives the heading's text, from which its id is
+/// made: its text and code, and a space for a line break.
+fn push_heading_text(text: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        _ => {}
     }
 }
 
@@ -1086,11 +1095,6 @@ pub fn agent_section_headings(markdown: &str) -> Vec<(Range<usize>, String)> {
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some((range, String::new())),
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, heading_text)) = heading.as_mut() {
-                    heading_text.push_str(&text);
-                }
-            }
             Event::End(TagEnd::Heading(_)) => {
                 let Some((range, text)) = heading.take() else {
                     continue;
@@ -1108,7 +1112,11 @@ pub fn agent_section_headings(markdown: &str) -> Vec<(Range<usize>, String)> {
                     ));
                 }
             }
-            _ => {}
+            event => {
+                if let Some((_, text)) = heading.as_mut() {
+                    push_heading_text(text, &event);
+                }
+            }
         }
     }
     found
@@ -2307,6 +2315,11 @@ mod tests {
         assert_eq!(
             found("> ### If you’re an *AI* agent"),
             ["### If you’re an *AI* agent=If you’re an AI agent"]
+        );
+        // Its lines read as one, with a space between, as its id is made.
+        assert_eq!(
+            found("If you're an AI\nagent\n---\n"),
+            ["If you're an AI=If you're an AI agent"]
         );
         for other in [
             "If you're an AI agent, retry.",
