@@ -1668,6 +1668,26 @@ fn every_page_has_the_catalogs_language() {
     }
 }
 
+/// RFC 9110 lets `Retry-After` be a date as well as a number of seconds: the page and
+/// the Markdown both say so, where an agent reads the wait.
+#[test]
+fn retry_after_is_said_to_be_seconds_or_a_date_on_the_page_and_in_the_markdown() {
+    let catalog = load(SMALL);
+    let files = render(&catalog);
+    let page = file(&files, "errors/rate_limited/index.html");
+    assert!(
+        page.contains(
+            "Honour the <code>Retry-After</code> response header (seconds, or an HTTP date)"
+        ),
+        "{page}"
+    );
+    let markdown = file(&files, "errors/rate_limited.md");
+    assert!(
+        markdown.contains("the `Retry-After` header (seconds, or an HTTP date)"),
+        "{markdown}"
+    );
+}
+
 /// Search engines are told not to index the not-found page, which the host serves at
 /// every missing address; a canonical URL beside that would ask them to.
 #[test]
