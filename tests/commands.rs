@@ -280,13 +280,58 @@ fn lookup_forgives_what_people_paste() {
         "{}",
         text(&code.stderr)
     );
-    // A code as the API sends it is recognised as the code, not as a misspelling.
+    // A code pasted alone, as written or as the API sends it, names its error.
+    assert_eq!(lookup("not_found"), found("code"));
+    assert_eq!(lookup("NotFound"), found("code"));
+    assert_eq!(lookup("'NOT_FOUND'"), found("code"));
     let sent = errdex(&["lookup", "NotFound", "--catalog", "c"], dir.path());
-    assert_eq!(sent.status.code(), Some(1));
+    assert_eq!(sent.status.code(), Some(0));
+    assert!(text(&sent.stdout).starts_with("not_found (HTTP 404)"));
+    assert_eq!(
+        text(&sent.stderr),
+        "note: found by its code; `errdex explain not_found` prints its page\n"
+    );
+    // A message that is the very text wins over the code it spells.
+    let file = dir.path().join("c/errors/rate_limited.yaml");
+    let written = std::fs::read_to_string(&file).expect("read");
+    let with_message = written.replace("messages:\n", "messages:\n  - message: \"NotFound\"\n");
+    assert_ne!(with_message, written);
+    std::fs::write(&file, with_message).expect("write");
+    assert_eq!(
+        lookup("NotFound"),
+        (Some(0), "\"rate_limited\" \"exact\"".to_owned())
+    );
+    std::fs::write(&file, written).expect("write");
+    // A status alone, or an error's title, is no match: the help says which errors.
+    let status = errdex(
+        &["lookup", "HTTP/1.1 404 Not Found", "--catalog", "c"],
+        dir.path(),
+    );
+    assert_eq!(status.status.code(), Some(1));
     assert!(
-        text(&sent.stderr).contains("help: `not_found` is an error code, not a message"),
+        text(&status.stderr).contains(
+            "help: one error has HTTP status 404: `not_found`; `errdex explain not_found` prints its page"
+        ),
         "{}",
-        text(&sent.stderr)
+        text(&status.stderr)
+    );
+    let none = errdex(&["lookup", "418", "--catalog", "c"], dir.path());
+    assert!(
+        text(&none.stderr).contains("help: no error in the catalog has HTTP status 418"),
+        "{}",
+        text(&none.stderr)
+    );
+    // `--json` keeps stdout the list a script parses, and gives the help on stderr.
+    let title = errdex(
+        &["lookup", "too many requests", "--catalog", "c", "--json"],
+        dir.path(),
+    );
+    assert_eq!(title.status.code(), Some(1));
+    assert_eq!(text(&title.stdout), "[]\n");
+    assert!(
+        text(&title.stderr).contains("help: that is the title of `rate_limited` (HTTP 429)"),
+        "{}",
+        text(&title.stderr)
     );
     let human = errdex(
         &["lookup", "WIDGET w_42 NOT FOUND", "--catalog", "c"],

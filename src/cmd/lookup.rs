@@ -54,7 +54,8 @@ struct Match<'a> {
 enum Fit {
     /// The text is a response body (or holds one) whose value at an envelope's `code`
     /// pointer is the error's code, as the API spells it: the body says which error it
-    /// is, whatever its message.
+    /// is, whatever its message. Or the text is the code alone, written either way
+    /// (`rate_limited`, `RATE_LIMITED`), and no message is that text.
     Code,
     /// The text is a response body whose docs URL (at an envelope's `docs_url`
     /// pointer: RFC 9457's `type`) is the error's page, or is the page's address.
@@ -84,6 +85,9 @@ const MAX_WORDS: usize = 64;
 /// At most this many messages are suggested when none matches.
 const SUGGESTIONS: usize = 3;
 
+/// At most this many codes are named for a status pasted alone.
+const MAX_STATUS_CODES: usize = 8;
+
 /// Exit 0 with a match and 1 without, as `grep` does, so scripts can branch on it;
 /// a catalog that cannot be searched (errdex.yaml has errors) is exit 2.
 pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
@@ -106,7 +110,10 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
     let matches = best_matches(&catalog, &pasted);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&matches)?);
-    } else if matches.is_empty() {
+    }
+    if matches.is_empty() {
+        // With `--json` too: stdout stays the (empty) list a script parses, and whoever
+        // reads stderr (a person, an agent's log) learns what to try instead.
         eprintln!(
             "no error in the catalog has a message matching \"{}\"",
             // A pasted message can hold a terminal's control sequences (`\e]52;…`).
@@ -115,7 +122,7 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
         if let Some(help) = suggestion(&catalog, &pasted) {
             eprintln!("{help}");
         }
-    } else {
+    } else if !args.json {
         match matches[0].fit {
             Fit::Exact if matches.len() > 1 => eprintln!(
                 "note: {} errors claim this message; `errdex check` reports it (E030) until one does",
@@ -128,6 +135,10 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             Fit::Spaced => {}
             Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
+            Fit::Code if pasted.json.is_none() => eprintln!(
+                "note: found by its code; `errdex explain {}` prints its page",
+                matches[0].code
+            ),
             Fit::Code => eprintln!("note: found by the code in the response body"),
             Fit::Page => eprintln!("note: found by the address of its page"),
         }
@@ -207,7 +218,19 @@ fn best_matches<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<Match<'a>> {
     let fitting: Vec<(&ErrorEntry, &str, Fit)> = messages(catalog)
         .filter_map(|(entry, message)| Some((entry, message, pasted.fit(message)?)))
         .collect();
-    let Some(best) = fitting.iter().map(|(_, _, fit)| *fit).min() else {
+    let best = fitting.iter().map(|(_, _, fit)| *fit).min();
+    // A code pasted alone (from a body's `code` field, a log, an SDK's exception) names
+    // its error, unless a message is that very text: then the message is what was meant.
+    if best.is_none_or(|best| best > Fit::Spaced) {
+        let named = named_by_bare_code(catalog, pasted);
+        if !named.is_empty() {
+            return named
+                .into_iter()
+                .map(|entry| matched(catalog, entry, None, Fit::Code, None))
+                .collect();
+        }
+    }
+    let Some(best) = best else {
         return Vec::new();
     };
     // A body whose code names no error of the catalog, matched by its message: the API
@@ -282,6 +305,26 @@ fn named_by_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntr
         .filter(|entry| {
             sent.iter()
                 .any(|value| value_spells_code(value, &entry.code))
+        })
+        .collect()
+}
+
+/// The errors whose code the pasted text is, alone, as written in the catalog or as the
+/// API spells it (`RATE_LIMITED`, `RateLimited`, `\"rate_limited\"`), in catalog order.
+fn named_by_bare_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
+    if pasted.text.is_empty() || pasted.text.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    catalog
+        .errors
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|entry| {
+            spells_code(&pasted.text, &entry.code)
+                || entry
+                    .sent_as
+                    .as_deref()
+                    .is_some_and(|sent| sent == pasted.text)
         })
         .collect()
 }
@@ -455,11 +498,17 @@ fn json_strings(value: &Value) -> Vec<String> {
     strings
 }
 
-/// What to try instead when nothing matches: the code the text spells, or the messages
-/// sharing most words with it.
+/// What to try instead when nothing matches: the errors of the status the text is, the
+/// code the text nearly spells, or the messages sharing most words with it.
 fn suggestion(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    if let Some(status) = with_status(catalog, pasted) {
+        return Some(status);
+    }
     if let Some(code) = spelt_code(catalog, pasted) {
         return Some(code);
+    }
+    if let Some(titled) = titled(catalog, pasted) {
+        return Some(titled);
     }
     let mut words = words(&pasted.loose);
     // A whole pasted log is compared by its first words, so that a catalog of thousands
@@ -485,19 +534,85 @@ fn suggestion(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
     ))
 }
 
-/// A hint for a text that is one word and an error code, or close to one: people paste
-/// the code from a body's `code` field too.
+/// A hint for a text that is an HTTP status alone (`429`, `HTTP 429`, `HTTP/1.1 429
+/// Too Many Requests`): which errors have it. A status names a kind of failure, not one
+/// error, so it is no match.
+fn with_status(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    let status = status_alone(&pasted.loose)?;
+    let codes: Vec<&str> = catalog
+        .errors
+        .iter()
+        .filter(|entry| entry.status == status)
+        .map(|entry| entry.code.as_str())
+        .collect();
+    let shown = codes
+        .iter()
+        .take(MAX_STATUS_CODES)
+        .map(|c| format!("`{c}`"));
+    let mut list = shown.collect::<Vec<_>>().join(", ");
+    if codes.len() > MAX_STATUS_CODES {
+        list.push_str(&format!(" and {} more", codes.len() - MAX_STATUS_CODES));
+    }
+    Some(match codes.len() {
+        0 => format!("help: no error in the catalog has HTTP status {status}"),
+        1 => format!(
+            "help: one error has HTTP status {status}: {list}; `errdex explain {}` prints its page",
+            codes[0]
+        ),
+        n => format!(
+            "help: {n} errors have HTTP status {status}: {list}; paste the response body or its message to find which"
+        ),
+    })
+}
+
+/// A hint for a text that is an error's title, not one of its messages (an RFC 9457
+/// body's `title` is often what a log keeps): the errors with that title.
+fn titled(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
+    let entries: Vec<&ErrorEntry> = catalog
+        .errors
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|entry| loose(&entry.title) == pasted.loose)
+        .collect();
+    let first = entries.first()?;
+    let named: Vec<String> = entries
+        .iter()
+        .map(|entry| format!("`{}` (HTTP {})", entry.code, entry.status))
+        .collect();
+    Some(format!(
+        "help: that is the title of {}; `errdex explain {}` prints its page",
+        named.join(", "),
+        first.code
+    ))
+}
+
+/// The status a loose text is alone: three digits, after `http` or a status line's
+/// `http/1.1` and before the status's reason phrase, if any.
+fn status_alone(loose: &str) -> Option<u16> {
+    let rest = match loose.strip_prefix("http") {
+        Some(rest) => rest
+            .strip_prefix('/')
+            .map_or(rest, |version| {
+                version.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            })
+            .trim_start(),
+        None => loose,
+    };
+    let digits = rest.get(..3)?;
+    let status: u16 = digits.parse().ok().filter(|s| (100..600).contains(s))?;
+    let reason = rest[3..].trim();
+    (reason.is_empty() || reason.eq_ignore_ascii_case(crate::http_status::reason_phrase(status)))
+        .then_some(status)
+}
+
+/// A hint for a text that is one word and close to an error code: people paste the
+/// code from a body's `code` field too, and misspell it. (One that spells a code is a
+/// match: [`named_by_bare_code`].)
 fn spelt_code(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
     if pasted.loose.is_empty() || pasted.loose.contains(' ') {
         return None;
     }
     let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
-    // As written or as the API sends it: `AccessDenied` is the code `access_denied`.
-    if let Some(code) = codes.iter().find(|c| spells_code(&pasted.loose, c)) {
-        return Some(format!(
-            "help: `{code}` is an error code, not a message: `errdex explain {code}` prints its page"
-        ));
-    }
     let code = crate::load::closest(&pasted.loose, &codes)?;
     Some(format!(
         "help: did you mean the code `{code}`? `errdex explain {code}` prints its page"
