@@ -7,11 +7,14 @@
 //! a body may carry the API's spelling (E022), and `explain`, `lookup`, `new` and the
 //! site's search take it.
 
+/// The longest code E010 accepts, in characters (all of them ASCII).
+pub const MAX_CODE_LENGTH: usize = 64;
+
 /// Whether `code` matches `[a-z0-9][a-z0-9_.-]{0,63}`.
 pub fn is_valid_code(code: &str) -> bool {
     let bytes = code.as_bytes();
     !bytes.is_empty()
-        && bytes.len() <= 64
+        && bytes.len() <= MAX_CODE_LENGTH
         && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
         && bytes.iter().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')

@@ -99,22 +99,28 @@ fn every_field_has_a_description_for_editor_hover() {
     }
 }
 
-/// Every `format` anywhere in `value`, with its JSON path.
-fn formats(value: &serde_json::Value, path: &str, found: &mut Vec<(String, String)>) {
+/// Every string value of a `key` (`format`, `pattern`) anywhere in `value`, with its
+/// JSON path.
+fn strings_at_key(
+    value: &serde_json::Value,
+    key: &str,
+    path: &str,
+    found: &mut Vec<(String, String)>,
+) {
     match value {
         serde_json::Value::Object(map) => {
-            for (key, child) in map {
-                if key == "format"
-                    && let Some(format) = child.as_str()
+            for (name, child) in map {
+                if name == key
+                    && let Some(text) = child.as_str()
                 {
-                    found.push((path.to_owned(), format.to_owned()));
+                    found.push((path.to_owned(), text.to_owned()));
                 }
-                formats(child, &format!("{path}/{key}"), found);
+                strings_at_key(child, key, &format!("{path}/{name}"), found);
             }
         }
         serde_json::Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                formats(child, &format!("{path}/{i}"), found);
+                strings_at_key(child, key, &format!("{path}/{i}"), found);
             }
         }
         _ => {}
@@ -152,13 +158,80 @@ fn every_format_is_one_json_schema_defines() {
         let parsed: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
         let mut found = Vec::new();
-        formats(&parsed, "", &mut found);
+        strings_at_key(&parsed, "format", "", &mut found);
         for (path, format) in found {
             assert!(
                 DEFINED.contains(&format.as_str()),
                 "{flag:?}: `{format}` at {path} is no JSON Schema format"
             );
         }
+    }
+}
+
+/// Validators built on RE2 (Go's, and those wrapping it) refuse a pattern with
+/// look-around or back-references, which JSON Schema's ECMA-262 regexes allow. The
+/// `regex` crate has RE2's limits: every pattern of the three schemas compiles with it.
+/// The code pattern, with its `maxLength`, accepts exactly the codes E010 does.
+#[test]
+fn every_pattern_compiles_in_an_engine_without_look_around() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let built = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["build", "--quiet", "--catalog"])
+        .arg(Path::new(ROOT).join("catalog"))
+        .arg("--out")
+        .arg(dir.path().join("site"))
+        .output()
+        .expect("errdex runs");
+    assert!(built.status.success(), "{built:?}");
+    let mut schemas = vec![dir.path().join("site/errors.schema.json")];
+    schemas.extend([None, Some("--catalog-file")].map(|flag| schema(flag, dir.path())));
+    let mut compiled = 0;
+    for path in &schemas {
+        let parsed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+        let mut found = Vec::new();
+        strings_at_key(&parsed, "pattern", "", &mut found);
+        for (at, pattern) in found {
+            if let Err(e) = regex::Regex::new(&pattern) {
+                panic!(
+                    "{}: the pattern at {at} needs look-around or more: {e}",
+                    path.display()
+                );
+            }
+            compiled += 1;
+        }
+    }
+    assert!(compiled >= 10, "only {compiled} patterns found");
+
+    let code = regex::Regex::new(errdex::load::raw::CODE_PATTERN).expect("compiles");
+    let fits = |c: &str| code.is_match(c) && c.chars().count() <= errdex::codes::MAX_CODE_LENGTH;
+    let long = "a".repeat(errdex::codes::MAX_CODE_LENGTH);
+    let too_long = format!("{long}b");
+    for c in [
+        "rate_limited",
+        "a",
+        "0",
+        "a.",
+        "a.b",
+        "a.-b",
+        "auth.invalid-email",
+        "v1.2.3",
+        long.as_str(),
+        too_long.as_str(),
+        "",
+        ".",
+        "..",
+        "a..b",
+        "a..",
+        ".a",
+        "_a",
+        "-a",
+        "A",
+        "rate limited",
+        "é",
+        "a/b",
+    ] {
+        assert_eq!(fits(c), errdex::codes::is_valid_code(c), "{c:?}");
     }
 }
 

@@ -35,8 +35,12 @@ pub fn code_problem(code: &str) -> Option<String> {
         };
         return Some(format!("character {} is {what}", index + 1));
     }
-    if code.len() > 64 {
-        Some(format!("it is {} characters long, over 64", code.len()))
+    if code.len() > crate::codes::MAX_CODE_LENGTH {
+        Some(format!(
+            "it is {} characters long, over {}",
+            code.len(),
+            crate::codes::MAX_CODE_LENGTH
+        ))
     } else if !first.is_ascii_alphanumeric() {
         Some(format!("it starts with `{first}`"))
     } else if code == "." || code.contains("..") {

@@ -306,14 +306,17 @@ pub struct RawError {
 fn code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
         "anyOf": [
-            {"type": "string", "pattern": CODE_PATTERN},
+            {"type": "string", "pattern": CODE_PATTERN, "maxLength": crate::codes::MAX_CODE_LENGTH},
             {"type": ["number", "boolean"], "minimum": 0}
         ]
     })
 }
 
-/// The code rule (E010) as a schema pattern: `[a-z0-9][a-z0-9_.-]{0,63}`, without `..`.
-pub const CODE_PATTERN: &str = r"^(?!.*\.\.)[a-z0-9][a-z0-9_.-]{0,63}$";
+/// The code rule (E010) as a schema pattern: `[a-z0-9][a-z0-9_.-]{0,63}`, without `..`
+/// (each `.` followed by another character or by the end), with
+/// [`MAX_CODE_LENGTH`](crate::codes::MAX_CODE_LENGTH) as `maxLength`. No look-ahead: validators built on RE2 (Go's, and the many that
+/// wrap it) refuse a schema that has one.
+pub const CODE_PATTERN: &str = r"^[a-z0-9](?:\.?[a-z0-9_-])*\.?$";
 
 /// [`code_schema`] for an optional key, which may be left empty (null) as any other.
 fn optional_code_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {

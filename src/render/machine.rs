@@ -450,7 +450,7 @@ pub fn errors_schema(catalog: &Catalog) -> String {
         "additionalProperties": false,
         "required": ["code", "title", "status", "summary", "description", "group", "type", "doc_url", "markdown_url", "retryable", "retry_after", "agent", "when", "messages", "causes", "fields", "endpoints", "fix", "gotchas", "response", "examples", "related", "links", "since", "deprecated", "replaced_by"],
         "properties": {
-            "code": {"type": "string", "pattern": crate::load::raw::CODE_PATTERN, "description": "Stable error code; also the URL slug."},
+            "code": {"type": "string", "pattern": crate::load::raw::CODE_PATTERN, "maxLength": crate::codes::MAX_CODE_LENGTH, "description": "Stable error code; also the URL slug."},
             "sent_as": {"type": "string", "description": "The code as the API sends it in a response body, present when it is spelled otherwise than `code` (`INVALID_ARGUMENT` for `invalid_argument`). Match a response's code against this or `code`."},
             "title": {"type": "string"},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
