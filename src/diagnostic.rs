@@ -107,6 +107,7 @@ codes! {
     LinkWithoutText = "W025", Warning, "A Markdown link has no text, so the page shows nothing to click and screen readers read no name for it.";
     ForeignPlaceholder = "W026", Warning, "A message marks a part that varies in another template language's style (`{{name}}`, `%s`), which errdex reads as text, so no message the API sends matches it.";
     AgentSectionHeading = "W027", Warning, "A heading in a Markdown text is named like the \"If you're an AI agent\" section errdex writes from `agent`, so an agent reads two such sections and may follow the wrong one.";
+    RetryLaterWithoutWait = "W028", Warning, "`agent.action` is `retry_later`, but `retry_after` does not say how long to wait.";
 }
 
 /// A 1-based position in a source file; `column` counts characters.

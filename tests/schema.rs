@@ -415,7 +415,7 @@ fn what_check_refuses_in_a_text_the_schema_refuses_too() {
     let base = |code: &str| {
         format!(
             "code: {code}\ntitle: T\nstatus: 429\nsummary: S.\nretryable: true\n\
-             messages:\n  - message: Slow down\n\
+             retry_after: {{seconds: 30}}\nmessages:\n  - message: Slow down\n\
              agent:\n  action: retry_later\n  guidance: G.\n"
         )
     };

@@ -243,6 +243,33 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
             )),
         );
     }
+    if raw.retryable.value && matches!(action, AgentAction::RetryLater) {
+        // `retry_later` is "wait, then send the same request again": an agent told that
+        // learns how long from `retry_after` (errors.json, the page, `lookup`), and
+        // without it guesses. A wait of 0 seconds, with no header, is `retry`.
+        let zero_wait = raw.retry_after.as_ref().and_then(|after| {
+            let seconds = after.value.seconds.as_ref()?;
+            (after.value.header.is_none() && seconds.value == 0).then_some(seconds)
+        });
+        let found = match (&raw.retry_after, zero_wait) {
+            (None, _) => Some(at(
+                source,
+                &raw.agent.action,
+                Code::RetryLaterWithoutWait,
+                "`agent.action` is `retry_later`, but no `retry_after` says how long to wait",
+            )
+            .with_help("add `retry_after` with the response header that gives the wait (`header: Retry-After`), the seconds to wait (`seconds: 30`), or both; if the request can be sent again at once, make the action `retry`")),
+            (Some(_), Some(seconds)) => Some(at(
+                source,
+                seconds,
+                Code::RetryLaterWithoutWait,
+                "`retry_after` waits 0 seconds, but `agent.action` is `retry_later`",
+            )
+            .with_help("give the seconds to wait, or name the response header that gives them (`header: Retry-After`); if the request can be sent again at once, make the action `retry`")),
+            (Some(_), None) => None,
+        };
+        diagnostics.extend(found);
+    }
     if let Some(retry_after) = &raw.retry_after {
         if !raw.retryable.value {
             diagnostics.push(
