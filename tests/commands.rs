@@ -90,6 +90,29 @@ fn new_writes_a_valid_file_and_never_overwrites() {
     assert!(new.status.success(), "{}", text(&new.stderr));
     // Valid, but its `TODO` notes are not for readers: `--strict` holds them back (W014).
     assert_eq!(only_unfinished_notes(dir.path()), 2);
+    // So is a file for each kind of status, whose action `new` picks: a 429 or 503 is
+    // `retry_later`, with the wait it names (W028 otherwise).
+    for (code, status) in [
+        ("busy", "503"),
+        ("slow_down", "429"),
+        ("crashed", "500"),
+        ("who", "401"),
+    ] {
+        let made = errdex(
+            &["new", code, "--status", status, "--catalog", "c"],
+            dir.path(),
+        );
+        assert!(made.status.success(), "{}", text(&made.stderr));
+    }
+    assert_eq!(only_unfinished_notes(dir.path()), 10);
+    let busy = std::fs::read_to_string(dir.path().join("c/errors/busy.yaml")).expect("written");
+    assert!(
+        busy.contains("\nretry_after:\n  header: Retry-After\nagent:\n  action: retry_later\n"),
+        "{busy}"
+    );
+    for code in ["slow_down", "crashed", "who", "busy"] {
+        std::fs::remove_file(dir.path().join(format!("c/errors/{code}.yaml"))).expect("remove");
+    }
     let before = std::fs::read(dir.path().join("c/errors/card_declined.yaml")).expect("written");
     let again = errdex(
         &["new", "card_declined", "--status", "400", "--catalog", "c"],

@@ -179,10 +179,17 @@ fn scaffold(
 # response:\n{envelope_line}#   body: |\n#     {body}\n\
 # examples:\n#   - title: curl\n#     lang: sh\n#     code: curl https://api.example.com/things\n\
 retryable: {retryable}\n\
-# retry_after:\n#   header: Retry-After\n\
+{retry_after}\
 agent:\n  action: {action}\n  guidance: TODO tell an AI agent what to do when it receives this error.\n\
 # related: [other_code]\n# links:\n#   - title: Guide\n#     url: https://example.com/guide\n# since: \"2025-01\"\n",
         title = yaml_string(&title),
+        // `retry_later` says to wait: the wait is written out (W028 otherwise), on the
+        // header 429 and 503 responses carry by RFC 9110 and RFC 6585.
+        retry_after = if action == "retry_later" {
+            "retry_after:\n  header: Retry-After\n"
+        } else {
+            "# retry_after:\n#   header: Retry-After\n"
+        },
         envelope_line = response
             .envelope
             .as_ref()
