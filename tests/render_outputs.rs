@@ -2881,3 +2881,56 @@ fn a_hash_line_in_a_code_block_of_the_instructions_is_no_llms_txt_section() {
         "{parsed:#}"
     );
 }
+
+/// A reader may be on a deploy preview, on `errdex serve` or on the folder on disk: the
+/// links they click keep them on that copy. Only the page's own address, shown as such
+/// (the "Permalink", the Markdown's URL written out for agents), and `rel=alternate`
+/// point at `base_url`. The Markdown links are relative and lead to the file.
+#[test]
+fn links_a_reader_clicks_stay_on_the_copy_being_read() {
+    let site = build(EXAMPLE);
+    let catalog = load(EXAMPLE);
+    let base = catalog.config.base_url.clone();
+    let mut pages = 0;
+    for (path, bytes) in site.files() {
+        let Some(code) = path
+            .strip_prefix("errors/")
+            .and_then(|p| p.strip_suffix("/index.html"))
+        else {
+            continue;
+        };
+        pages += 1;
+        let html = String::from_utf8(bytes).expect("UTF-8");
+        let mut markdown_links = 0;
+        for tag in html_tags(&html) {
+            let Some(href) = tag.attrs.iter().find(|(a, _)| a == "href").map(|(_, v)| v) else {
+                continue;
+            };
+            if tag.name == "link" {
+                continue;
+            }
+            let text = html[tag.end..].split("</a>").next().unwrap_or_default();
+            if href.starts_with(&base) {
+                assert!(
+                    text == "Permalink" || decode_entities(text) == *href,
+                    "{path}: `{text}` leads to {href}, off the copy being read"
+                );
+            }
+            if href.ends_with(".md") && !href.starts_with("http") {
+                assert_eq!(*href, format!("../../errors/{code}.md"), "{path}");
+                assert!(site.out.join(format!("errors/{code}.md")).is_file());
+                markdown_links += 1;
+            }
+        }
+        assert!(
+            markdown_links >= 3,
+            "{path}: {markdown_links} Markdown links"
+        );
+        let alternate = format!(
+            "<link rel=\"alternate\" type=\"text/markdown\" title=\"Markdown\" href=\"{}\">",
+            catalog.markdown_url(code)
+        );
+        assert!(html.contains(&alternate), "{path}: no {alternate}");
+    }
+    assert_eq!(pages, 21);
+}

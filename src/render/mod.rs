@@ -425,6 +425,7 @@ impl<'a> Renderer<'a> {
             description: crate::markdown::to_plain_text(&entry.summary),
             canonical: self.catalog.page_url(&entry.code),
             markdown_url: Some(self.catalog.markdown_url(&entry.code)),
+            markdown_href: Some(views::markdown_href(views::ERROR_PAGE_ROOT, &entry.code)),
             kind: "error",
         };
         // Tera's maps are reference-counted: this clone shares the site's values.
@@ -448,6 +449,7 @@ impl<'a> Renderer<'a> {
             description: crate::markdown::to_plain_text(&config.summary),
             canonical: format!("{}/", config.base_url),
             markdown_url: None,
+            markdown_href: None,
             kind: "overview",
         };
         let mut context = self.context("./", page);
@@ -463,6 +465,7 @@ impl<'a> Renderer<'a> {
             description: crate::markdown::to_plain_text(&config.summary),
             canonical: format!("{}/404.html", config.base_url),
             markdown_url: None,
+            markdown_href: None,
             kind: "404",
         };
         // Hosts serve 404.html at any depth, so its links must not be relative to the

@@ -35,7 +35,11 @@ pub struct PageView {
     pub title: String,
     pub description: String,
     pub canonical: String,
+    /// The page's Markdown, absolute, for `rel=alternate`: an agent finds it there.
     pub markdown_url: Option<String>,
+    /// The same Markdown, relative, for the links a reader clicks: they stay on the copy
+    /// being read (a deploy preview, `serve`, the folder on disk), not on `base_url`.
+    pub markdown_href: Option<String>,
     pub kind: &'static str,
 }
 
@@ -172,6 +176,8 @@ pub struct ErrorView<'a> {
     pub replaced_by: Option<ErrorLink<'a>>,
     pub page_url: String,
     pub markdown_url: String,
+    /// [`ErrorView::markdown_url`] relative to the page: see [`PageView::markdown_href`].
+    pub markdown_href: String,
     pub source: &'a str,
 }
 
@@ -699,6 +705,12 @@ pub fn media_type_of(envelope: Option<&crate::model::Envelope>) -> &str {
 /// The relative path from an error page (`errors/<code>/index.html`) to the site root.
 pub const ERROR_PAGE_ROOT: &str = "../../";
 
+/// The link from a page whose site root is `root` to the Markdown of the error `code`.
+/// A code is made of `[a-z0-9_.-]` (E010), which a URL path holds as written.
+pub fn markdown_href(root: &str, code: &str) -> String {
+    format!("{root}errors/{code}.md")
+}
+
 /// The view of one error page (at `errors/<code>/`).
 pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a> {
     let catalog = index.catalog;
@@ -799,6 +811,7 @@ pub fn error_view<'a>(index: &Index<'a>, entry: &'a ErrorEntry) -> ErrorView<'a>
             .and_then(|c| index.link(c, root)),
         page_url: catalog.page_url(&entry.code),
         markdown_url: catalog.markdown_url(&entry.code),
+        markdown_href: markdown_href(root, &entry.code),
         source: &entry.source,
     }
 }
