@@ -2,7 +2,7 @@
 
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Turn a folder of YAML error definitions into a checked, static documentation site.
 #[derive(Debug, Parser)]
@@ -22,8 +22,31 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct CatalogArg {
     /// The catalog folder (holds errdex.yaml and errors/).
-    #[arg(long, value_name = "DIR", default_value = "catalog")]
+    #[arg(long, value_name = "DIR", default_value_os_t = default_catalog())]
     pub catalog: PathBuf,
+}
+
+/// `site`, beside the catalog; `../site` when run inside the catalog folder
+/// ([`default_catalog`] is `.`), the same folder as from the one above, since a site is
+/// never written into its catalog.
+pub fn default_out() -> PathBuf {
+    if default_catalog() == Path::new(".") {
+        PathBuf::from("../site")
+    } else {
+        PathBuf::from("site")
+    }
+}
+
+/// `catalog`, the folder `errdex init` creates, or `.` when run inside a catalog: where
+/// there is no `catalog` folder but an errdex.yaml, the writer is in the catalog they
+/// mean, as `cargo` finds its Cargo.toml.
+pub fn default_catalog() -> PathBuf {
+    let beside = Path::new("catalog");
+    if !beside.exists() && Path::new(crate::load::CONFIG_FILE).is_file() {
+        PathBuf::from(".")
+    } else {
+        beside.to_owned()
+    }
 }
 
 /// The subcommands.
@@ -145,8 +168,8 @@ pub struct WatchFlags {
 pub struct WatchArgs {
     #[command(flatten)]
     pub watch: WatchFlags,
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "site")]
+    /// Output folder [default: site, or ../site run inside the catalog folder].
+    #[arg(long, value_name = "DIR", default_value_os_t = default_out(), hide_default_value = true)]
     pub out: PathBuf,
     /// Replace the output folder even if errdex did not create it.
     #[arg(long)]
@@ -174,8 +197,8 @@ pub struct ServeArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "site")]
+    /// Output folder [default: site, or ../site run inside the catalog folder].
+    #[arg(long, value_name = "DIR", default_value_os_t = default_out(), hide_default_value = true)]
     pub out: PathBuf,
     /// Publish under this URL instead of `base_url` from errdex.yaml.
     #[arg(long, value_name = "URL")]

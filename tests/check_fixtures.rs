@@ -418,8 +418,10 @@ fn a_missing_catalog_is_a_usage_error() {
     assert!(run.stderr.contains("errdex init"), "{}", run.stderr);
 }
 
-/// The default `--catalog catalog` run inside the catalog folder, and `--catalog .` run
-/// above it: the help names the folder that is the catalog.
+/// Run inside the catalog folder, the commands take it for their catalog (as `cargo`
+/// finds its Cargo.toml), and `build` writes the site beside it, where it would from the
+/// folder above. `--catalog catalog` given there, and `--catalog .` run above the
+/// catalog: the help names the folder that is the catalog.
 #[test]
 fn a_catalog_missed_by_one_folder_is_named_in_the_help() {
     let dir = catalog_of(&[]);
@@ -429,11 +431,35 @@ fn a_catalog_missed_by_one_folder_is_named_in_the_help() {
         .output()
         .expect("errdex runs");
     let stderr = String::from_utf8_lossy(&inside.stderr);
-    assert_eq!(inside.status.code(), Some(2), "{stderr}");
+    assert_eq!(inside.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[W006]"), "{stderr}");
+    let named = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["check", "--catalog", "catalog"])
+        .current_dir(dir.path())
+        .output()
+        .expect("errdex runs");
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert_eq!(named.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("help: `.` holds errdex.yaml itself: pass --catalog ."),
         "{stderr}"
     );
+
+    let project = tempfile::tempdir().expect("temp dir");
+    let init = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["init", "errors-docs"])
+        .current_dir(project.path())
+        .output()
+        .expect("errdex runs");
+    assert!(init.status.success());
+    let build = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["build", "--quiet"])
+        .current_dir(project.path().join("errors-docs"))
+        .output()
+        .expect("errdex runs");
+    assert!(build.status.success(), "{build:?}");
+    assert!(project.path().join("site/index.html").is_file());
+    assert!(!project.path().join("errors-docs/site").exists());
 
     let project = tempfile::tempdir().expect("temp dir");
     std::fs::rename(dir.path(), project.path().join("catalog")).expect("move the catalog");
