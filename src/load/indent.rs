@@ -59,6 +59,25 @@ fn lines_above(source: &SourceFile, line: usize) -> impl Iterator<Item = (usize,
         .map(|(i, l)| (i + 1, l))
 }
 
+/// A key out of line with the keys of its mapping, where YAML's parser stopped: one
+/// diagnostic that says so replaces the parser's message, and whatever the typed parse
+/// made of the lines from `above_line` on.
+pub(super) struct MisplacedKey {
+    /// The message and help for the diagnostic where the parser stopped.
+    pub message: String,
+    pub help: String,
+    /// The first line the mistake bears on: the key above whose value YAML read on, or
+    /// the key that opens the mapping.
+    pub above_line: usize,
+}
+
+impl MisplacedKey {
+    /// `at`: where the parser stopped, at the key or at its colon.
+    pub fn at(source: &SourceFile, at: crate::diagnostic::Position) -> Option<Self> {
+        deeper_key(source, at).or_else(|| between_key(source, at))
+    }
+}
+
 /// A key indented more than the `key: value` line above it:
 ///
 /// ```yaml
@@ -70,59 +89,116 @@ fn lines_above(source: &SourceFile, line: usize) -> impl Iterator<Item = (usize,
 /// YAML reads the line as `action`'s value going on, and stops at the second key's
 /// colon ("mapping values are not allowed"); after a quoted value, which cannot go on,
 /// or a comment, which ends it, at the key itself ("did not find expected key").
-pub(super) struct DeeperKey {
-    /// The message and help for the diagnostic at the colon.
-    pub message: String,
-    pub help: String,
-    /// The line of the key above, whose value YAML read on into this one.
-    pub above_line: usize,
+fn deeper_key(source: &SourceFile, at: crate::diagnostic::Position) -> Option<MisplacedKey> {
+    let line = lines(&source.text).nth(at.line.checked_sub(1)?)?;
+    let this = KeyLine::of(line)?;
+    let colon = this.column + this.key.chars().count();
+    if at.column != colon && at.column != this.column {
+        return None;
+    }
+    let mut above = lines_above(source, at.line);
+    let (above_line, above_text) = above.next()?;
+    let before = above.next();
+    let above = KeyLine::of(above_text)?;
+    if !above.has_value || this.column <= above.column {
+        return None;
+    }
+    // The line above may be the one out of place (`header:` pulled to the margin
+    // under `retry_after:`, this line rightly under it): then which line to move is
+    // not clear from these two, and the parser's own message stands.
+    let misplaced_above = before
+        .and_then(|(_, text)| KeyLine::of(text))
+        .is_some_and(|before| {
+            if before.has_value {
+                before.column > above.column
+            } else {
+                before.column >= above.column
+            }
+        });
+    if misplaced_above {
+        return None;
+    }
+    let (key, above_key) = (this.key, above.key);
+    let indent = match above.column - 1 {
+        0 => "start it at the left margin".to_owned(),
+        n => format!("indent it by {n} spaces"),
+    };
+    Some(MisplacedKey {
+        message: format!("`{key}:` is indented more than `{above_key}:` above it"),
+        help: format!(
+            "YAML reads a line indented more than `{above_key}: …` as that value going on; if `{key}` is a field beside `{above_key}`, {indent}, as `{above_key}:` is"
+        ),
+        above_line,
+    })
 }
 
-impl DeeperKey {
-    /// `at`: where the parser stopped, at the key or at its colon.
-    pub fn at(source: &SourceFile, at: crate::diagnostic::Position) -> Option<Self> {
-        let line = lines(&source.text).nth(at.line.checked_sub(1)?)?;
-        let this = KeyLine::of(line)?;
-        let colon = this.column + this.key.chars().count();
-        if at.column != colon && at.column != this.column {
-            return None;
-        }
-        let mut above = lines_above(source, at.line);
-        let (above_line, above_text) = above.next()?;
-        let before = above.next();
-        let above = KeyLine::of(above_text)?;
-        if !above.has_value || this.column <= above.column {
-            return None;
-        }
-        // The line above may be the one out of place (`header:` pulled to the margin
-        // under `retry_after:`, this line rightly under it): then which line to move is
-        // not clear from these two, and the parser's own message stands.
-        let misplaced_above =
-            before
-                .and_then(|(_, text)| KeyLine::of(text))
-                .is_some_and(|before| {
-                    if before.has_value {
-                        before.column > above.column
-                    } else {
-                        before.column >= above.column
-                    }
-                });
-        if misplaced_above {
-            return None;
-        }
-        let (key, above_key) = (this.key, above.key);
-        let indent = match above.column - 1 {
-            0 => "start it at the left margin".to_owned(),
-            n => format!("indent it by {n} spaces"),
-        };
-        Some(DeeperKey {
-            message: format!("`{key}:` is indented more than `{above_key}:` above it"),
-            help: format!(
-                "YAML reads a line indented more than `{above_key}: …` as that value going on; if `{key}` is a field beside `{above_key}`, {indent}, as `{above_key}:` is"
-            ),
-            above_line,
-        })
+/// A key indented less than the key above it, but more than the key that opens their
+/// mapping, so it lines up with neither:
+///
+/// ```yaml
+/// agent:
+///    action: stop
+///   guidance: Stop.
+/// ```
+///
+/// YAML ends `action`'s mapping at the line, finds no mapping that starts in its
+/// column, and stops at the key ("did not find expected key"), after the typed parse
+/// has found `agent` without `guidance`.
+fn between_key(source: &SourceFile, at: crate::diagnostic::Position) -> Option<MisplacedKey> {
+    let line = lines(&source.text).nth(at.line.checked_sub(1)?)?;
+    let this = KeyLine::of(line)?;
+    if at.column != this.column {
+        return None;
     }
+    // The key line above, past the text of a block (`guidance: |` and its lines), which
+    // is indented further than this key.
+    let mut above = lines_above(source, at.line);
+    let (sibling_line, sibling_text, sibling) = loop {
+        let (number, text) = above.next()?;
+        match KeyLine::of(text) {
+            Some(key_line) => break (number, text, key_line),
+            None if indent_of(text) >= this.column => continue,
+            None => return None,
+        }
+    };
+    if sibling.column <= this.column {
+        return None;
+    }
+    let (key, sibling_key) = (this.key, sibling.key);
+    // A list item's first key (`- cause: A`), with this key between its `-` and it:
+    // only this key can move, as `- ` places the other.
+    if sibling_text.trim_start().starts_with("- ") && indent_of(sibling_text) < this.column {
+        return Some(MisplacedKey {
+            message: format!(
+                "`{key}:` is not lined up with `{sibling_key}:` on line {sibling_line}, the first key of its list item"
+            ),
+            help: format!(
+                "the keys of a list item start in the column of its first key, after `- `; indent `{key}` by {} spaces, as `{sibling_key}` is",
+                sibling.column - 1
+            ),
+            above_line: sibling_line,
+        });
+    }
+    // Up past the rest of the sibling's mapping (its keys, their values and blocks, all
+    // in its column or further in) to the line that opens it.
+    let (opener_line, opener_text) =
+        above.find(|(_, text)| indent_of(text) + 1 < sibling.column)?;
+    let opener = KeyLine::of(opener_text)?;
+    if opener.has_value || opener.column >= this.column {
+        return None;
+    }
+    let opener_key = opener.key;
+    Some(MisplacedKey {
+        message: format!(
+            "`{key}:` is not lined up with `{sibling_key}:` on line {sibling_line}, the key above it under `{opener_key}:`"
+        ),
+        help: format!(
+            "the keys of one mapping start in the same column; indent `{key}` by {} spaces, as `{sibling_key}` is, or the keys above it under `{opener_key}:` by {}, as `{key}` is",
+            sibling.column - 1,
+            this.column - 1
+        ),
+        above_line: opener_line,
+    })
 }
 
 /// For an unknown key at `start`: the help when it is indented less than the
@@ -191,7 +267,7 @@ mod tests {
     #[test]
     fn a_key_indented_under_a_value_is_told_to_line_up() {
         let deeper =
-            |text: &str, line, column| DeeperKey::at(&source(text), Position { line, column });
+            |text: &str, line, column| deeper_key(&source(text), Position { line, column });
         let text = "agent:\n  action: stop\n\n    guidance: Stop.\n";
         let found = deeper(text, 4, 13).expect("a deeper key");
         assert_eq!(
@@ -231,6 +307,54 @@ mod tests {
         // colon is inside a value.
         assert!(deeper("agent:\n    guidance: Stop.\n", 2, 13).is_none());
         assert!(deeper(text, 4, 20).is_none());
+    }
+
+    #[test]
+    fn a_key_between_its_mapping_and_the_keys_above_is_told_to_line_up() {
+        let between =
+            |text: &str, line, column| between_key(&source(text), Position { line, column });
+        let found = between("agent:\n   action: stop\n  guidance: G.\n", 3, 3).expect("found");
+        assert_eq!(
+            found.message,
+            "`guidance:` is not lined up with `action:` on line 2, the key above it under `agent:`"
+        );
+        assert!(
+            found.help.ends_with(
+                "indent `guidance` by 3 spaces, as `action` is, or the keys above it under `agent:` by 2, as `guidance` is"
+            ),
+            "{}",
+            found.help
+        );
+        assert_eq!(found.above_line, 1);
+        // Past a block's text, to the key that holds it.
+        let block =
+            "agent:\n   action: stop\n   guidance: |\n     Wait.\n\n     Then retry.\n  since: 1\n";
+        let found = between(block, 7, 3).expect("found past the block");
+        assert!(
+            found.message.contains("with `guidance:` on line 3"),
+            "{}",
+            found.message
+        );
+        // In a list item, only the key can move.
+        let item = "causes:\n  - cause: A\n   resolution: B\n";
+        let found = between(item, 3, 4).expect("found in a list item");
+        assert!(
+            found.message.ends_with("the first key of its list item"),
+            "{}",
+            found.message
+        );
+        assert!(
+            found
+                .help
+                .ends_with("indent `resolution` by 4 spaces, as `cause` is")
+        );
+        assert_eq!(found.above_line, 2);
+        // Lined up with the mapping around (a key left out of it), or with its own: not
+        // this mistake.
+        assert!(between("agent:\n  action: stop\nguidance: G.\n", 3, 1).is_none());
+        assert!(between("agent:\n  action: stop\n  guidance: G.\n", 3, 3).is_none());
+        // Not where the parser stopped.
+        assert!(between("agent:\n   action: stop\n  guidance: G.\n", 3, 10).is_none());
     }
 
     #[test]

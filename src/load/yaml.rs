@@ -203,9 +203,12 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
                 && colon_in_plain_text(source, first.start).is_some();
             // A key indented under the value above it: that value, read on into the
             // key's line, is no mistake of its own (`action: stop guidance`).
-            let deeper = indent::DeeperKey::at(source, later.start)
-                .filter(|deeper| (deeper.above_line..later.start.line).contains(&first.start.line));
-            if deeper.is_some() {
+            // A key out of line with its mapping: what the typed parse made of the lines
+            // from there on (`action: stop guidance`, a mapping without `guidance`) is no
+            // mistake of its own.
+            let misplaced = indent::MisplacedKey::at(source, later.start)
+                .filter(|key| (key.above_line..later.start.line).contains(&first.start.line));
+            if misplaced.is_some() {
                 return vec![later];
             }
             return if same_mistake {
@@ -445,11 +448,12 @@ fn to_diagnostic(error: &YamlError, source: &SourceFile) -> Diagnostic {
             let stopped_at_a_key = [
                 "mapping values are not allowed",
                 "while parsing a block mapping, did not find expected key",
+                "while parsing a block collection, did not find expected '-' indicator",
             ]
             .iter()
             .any(|m| first_line(&text).starts_with(m));
-            if stopped_at_a_key && let Some(deeper) = indent::DeeperKey::at(source, start) {
-                return diagnostic(Code::YamlSyntax, deeper.message).with_help(deeper.help);
+            if stopped_at_a_key && let Some(misplaced) = indent::MisplacedKey::at(source, start) {
+                return diagnostic(Code::YamlSyntax, misplaced.message).with_help(misplaced.help);
             }
             if let Some(help) = colon_in_value_help(source, start, &text) {
                 return diagnostic(
