@@ -489,11 +489,29 @@ fn a_catalog_file_given_for_the_folder_names_the_folder() {
 fn every_diagnostic_code_is_documented() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
         .expect("docs/diagnostics.md");
+    let catalog_docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog.md"))
+            .expect("docs/catalog.md");
     for code in errdex::diagnostic::Code::ALL {
+        let id = code.id();
         assert!(
-            docs.contains(&format!("## {}\n", code.id())),
-            "{} is not documented in docs/diagnostics.md",
-            code.id()
+            docs.contains(&format!("## {id}\n")),
+            "{id} is not documented in docs/diagnostics.md"
+        );
+        // The table at the top, which `errdex explain` users and readers scan first.
+        let severity = match code.severity() {
+            errdex::diagnostic::Severity::Error => "error",
+            errdex::diagnostic::Severity::Warning => "warning",
+        };
+        let row = format!(
+            "| [{id}](#{}) | {severity} | {} |\n",
+            id.to_lowercase(),
+            code.summary()
+        );
+        assert!(docs.contains(&row), "docs/diagnostics.md has no row {row}");
+        assert!(
+            catalog_docs.contains(&format!("| `{id}` | {severity} | ")),
+            "docs/catalog.md's table of checks has no row for {id}"
         );
     }
 }
