@@ -155,26 +155,48 @@ impl Template {
         after_one_char(message, at, end).is_some()
     }
 
-    /// Whether some part of `text` matches the template: a message pasted with more
-    /// around it, as a log line's timestamp or the JSON body it came in (`lookup`).
+    /// Whether some part of `text` that splits no word matches the template: a message
+    /// pasted with more around it, as a log line's timestamp or the JSON body it came in
+    /// (`lookup`). A literal edge of the template must meet a word's edge in `text`
+    /// (`Authenticate` is not in `reauthenticated`); a placeholder at an edge takes the
+    /// rest of a word, as it takes any text.
     ///
     /// The same scan as [`Template::matches`] without the two anchors: the literal
-    /// prefix at its first place, each later piece at its first place after one
-    /// character of the placeholder before it, and the end anywhere after the last
-    /// placeholder's first character. The earliest place of each leaves the most room
-    /// for the rest, so no other needs trying, and the scan stays linear.
+    /// prefix at its first place that starts a word, each later piece at its first place
+    /// after one character of the placeholder before it, and the last at its first place
+    /// that ends a word. The earliest place of each leaves the most room for the rest,
+    /// so no other needs trying, and the scan stays linear.
     pub fn is_found_in(&self, text: &str) -> bool {
-        let prefix = self.literal_prefix();
-        let Some(start) = text.find(prefix) else {
+        let pieces = &self.pieces;
+        if !self.has_placeholders() {
+            return text
+                .match_indices(pieces[0].as_str())
+                .any(|(i, found)| at_word_edge(text, i) && at_word_edge(text, i + found.len()));
+        }
+        // An empty prefix is a placeholder at the start, which may begin anywhere.
+        let Some(start) = text
+            .match_indices(pieces[0].as_str())
+            .find(|&(i, _)| pieces[0].is_empty() || at_word_edge(text, i))
+            .map(|(i, _)| i)
+        else {
             return false;
         };
-        let mut at = start + prefix.len();
-        for piece in &self.pieces[1..] {
+        let mut at = start + pieces[0].len();
+        let last = pieces.len() - 1;
+        for (n, piece) in pieces.iter().enumerate().skip(1) {
             let Some(rest) = after_one_char(text, at, text.len()) else {
                 return false;
             };
-            match text[rest..].find(piece.as_str()) {
-                Some(found) => at = rest + found + piece.len(),
+            let found = if n == last && !piece.is_empty() {
+                text[rest..]
+                    .match_indices(piece.as_str())
+                    .map(|(i, _)| rest + i)
+                    .find(|&i| at_word_edge(text, i + piece.len()))
+            } else {
+                text[rest..].find(piece.as_str()).map(|i| rest + i)
+            };
+            match found {
+                Some(found) => at = found + piece.len(),
                 None => return false,
             }
         }
@@ -276,6 +298,15 @@ pub fn matches_values(template: &str, message: &str) -> bool {
 }
 
 /// The byte position one character after `at` in `text`, if that is not past `end`.
+/// Whether the byte offset `at` of `text` splits no word: a word character (a letter, a
+/// digit or `_`) is not on both sides of it.
+fn at_word_edge(text: &str, at: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text[..at].chars().next_back().is_some_and(is_word);
+    let after = text[at..].chars().next().is_some_and(is_word);
+    !(before && after)
+}
+
 fn after_one_char(text: &str, at: usize, end: usize) -> Option<usize> {
     text[at..end].chars().next().map(|c| at + c.len_utf8())
 }
@@ -333,6 +364,18 @@ mod tests {
         assert!(!t("Project {id} not found").is_found_in("Project  not found"));
         assert!(!t("ERROR {x}").is_found_in("an ERROR "));
         assert!(t("not found").is_found_in(log));
+        // Only where no word is split: a short message is not in a longer word.
+        assert!(!t("Authenticate").is_found_in("user reauthenticated successfully"));
+        assert!(!t("Authenticate").is_found_in("Authenticated"));
+        assert!(t("Authenticate").is_found_in("twilio: Authenticate (20003)"));
+        assert!(!t("Project {id} not found").is_found_in("SubProject p1 not found"));
+        assert!(!t("Project {id} not foun").is_found_in("Project p1 not found"));
+        // A placeholder at an edge takes the rest of the word.
+        assert!(t("{what} not found").is_found_in("Widget_42 not found"));
+        assert!(t("Rate limit of {n}").is_found_in("Rate limit of 600/min exceeded"));
+        assert!(
+            t("Project {id} not found").is_found_in("Project p1 not foundProject p2 not found.")
+        );
     }
 
     #[test]
@@ -466,11 +509,13 @@ mod tests {
         }
 
         #[test]
-        fn finding_inside_agrees_with_matching_some_part(template in "[ab{}xé]{0,8}|(a|b|é|\\{x\\}|\\{\\}){0,6}", text in "[abé]{0,10}") {
+        fn finding_inside_agrees_with_matching_some_part(template in "[ab {}xé]{0,8}|(a|b| |é|\\{x\\}|\\{\\}){0,6}", text in "[ab é]{0,10}") {
             let chars: Vec<char> = text.chars().collect();
             let template_pieces = pieces(&template);
+            // A part that splits no word: no letter on both sides of either edge.
+            let edge = |i: usize| i == 0 || i == chars.len() || chars[i - 1] == ' ' || chars[i] == ' ';
             let some_part = (0..=chars.len()).any(|i| {
-                (i..=chars.len()).any(|j| reference_matches(&template_pieces, &chars[i..j]))
+                (i..=chars.len()).any(|j| edge(i) && edge(j) && reference_matches(&template_pieces, &chars[i..j]))
             });
             proptest::prop_assert_eq!(t(&template).is_found_in(&text), some_part);
         }

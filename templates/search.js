@@ -231,14 +231,32 @@
     return true;
   }
 
-  /* Unanchored: the template occurs somewhere inside the query (pasted with extra text). */
+  var WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+  /* Whether offset i of q splits no word: a letter, digit or `_` is not on both sides. */
+  function atWordEdge(q, i) {
+    return !(i > 0 && i < q.length && WORD_CHAR.test(q[i - 1]) && WORD_CHAR.test(q[i]));
+  }
+
+  /* The first place of lit in q from `from` on whose start (if `start`) and end (if `end`)
+   * split no word; -1 if none. */
+  function indexAtWords(q, lit, from, start, end) {
+    for (var i = q.indexOf(lit, from); i >= 0; i = q.indexOf(lit, i + 1)) {
+      if ((!start || atWordEdge(q, i)) && (!end || atWordEdge(q, i + lit.length))) return i;
+    }
+    return -1;
+  }
+
+  /* Unanchored: the template occurs somewhere inside the query (pasted with extra text),
+   * splitting no word at its fixed ends, as `errdex lookup` reads it: `Authenticate` is
+   * not in `reauthenticated`. */
   function matchInside(t, q) {
     var lits = t.lits;
     var k = lits.length - 1;
-    if (k === 0) return q.indexOf(lits[0]) >= 0 ? [] : null;
+    if (k === 0) return indexAtWords(q, lits[0], 0, true, true) >= 0 ? [] : null;
     var pos = 0;
     if (lits[0]) {
-      var first = q.indexOf(lits[0]);
+      var first = indexAtWords(q, lits[0], 0, true, false);
       if (first < 0) return null;
       pos = first + lits[0].length;
     }
@@ -252,7 +270,7 @@
         caps.push([pos, Math.max(need, pos + end)]);
         break;
       }
-      var idx = q.indexOf(lits[i], need);
+      var idx = i === k ? indexAtWords(q, lits[i], need, false, true) : q.indexOf(lits[i], need);
       if (idx < 0) return null;
       caps.push([pos, idx]);
       pos = idx + lits[i].length;

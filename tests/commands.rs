@@ -283,6 +283,11 @@ fn lookup_forgives_what_people_paste() {
         found("inside")
     );
     assert_eq!(lookup("Nothing like it"), (Some(1), String::new()));
+    // Inside a longer text, a message splits no word.
+    assert_eq!(
+        lookup("2026-11-30 ERROR SubWidget w_42 not found"),
+        (Some(1), String::new())
+    );
 
     // Nothing matches: the closest messages, or the code the text spells, are suggested.
     let near = errdex(

@@ -123,3 +123,26 @@ fn a_code_in_the_api_spelling_finds_its_error_first() {
         found[3]
     );
 }
+
+/// A message found inside a longer query splits no word at its fixed ends, as in
+/// `errdex lookup`: Twilio's one-word `Authenticate` is not in `reauthenticated`.
+#[test]
+fn a_message_inside_a_query_splits_no_word() {
+    let index = serde_json::json!([
+        entry("20003", &["Authenticate"]),
+        entry("not_found", &["Project {id} not found"]),
+    ]);
+    let Some(found) = ranked(
+        index,
+        &[
+            "user reauthenticated successfully",
+            "twilio error: Authenticate (HTTP 401)",
+            "2026-12-02 ERROR Project p_1 not found (req_9)",
+        ],
+    ) else {
+        return;
+    };
+    assert!(!found[0].contains(&"20003".to_owned()), "{:?}", found[0]);
+    assert_eq!(found[1].first().map(String::as_str), Some("20003"));
+    assert_eq!(found[2].first().map(String::as_str), Some("not_found"));
+}
