@@ -319,6 +319,42 @@ fn lookup_forgives_what_people_paste() {
         text(&sent.stderr),
         "note: found by its code; `errdex explain not_found` prints its page\n"
     );
+    // A numeric code alone is a code, not a body; a number next to it is another error.
+    let numeric = errdex(
+        &["new", "20003", "--status", "401", "--catalog", "c"],
+        dir.path(),
+    );
+    assert!(numeric.status.success(), "{}", text(&numeric.stderr));
+    let alone = errdex(&["lookup", "20003", "--catalog", "c"], dir.path());
+    assert_eq!(
+        text(&alone.stderr),
+        "note: found by its code; `errdex explain 20003` prints its page\n"
+    );
+    let next = errdex(&["lookup", "20004", "--catalog", "c"], dir.path());
+    assert_eq!(next.status.code(), Some(1));
+    assert!(
+        !text(&next.stderr).contains("did you mean"),
+        "{}",
+        text(&next.stderr)
+    );
+    std::fs::remove_file(dir.path().join("c/errors/20003.yaml")).expect("remove");
+    // A body whose code is undocumented and whose message fits nothing says so.
+    let unknown = errdex(
+        &[
+            "lookup",
+            r#"{"error": {"code": "nope", "message": "Nothing like it"}}"#,
+            "--catalog",
+            "c",
+        ],
+        dir.path(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr)
+            .contains("note: the body's code \"nope\" names no error in this catalog"),
+        "{}",
+        text(&unknown.stderr)
+    );
     // A message that is the very text wins over the code it spells.
     let file = dir.path().join("c/errors/rate_limited.yaml");
     let written = std::fs::read_to_string(&file).expect("read");

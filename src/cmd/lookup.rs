@@ -119,6 +119,11 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             // A pasted message can hold a terminal's control sequences (`\e]52;…`).
             crate::check::printable(&crate::check::excerpt(&pasted.text, 200))
         );
+        if let Some(codes) = unknown_codes(&catalog, &pasted) {
+            eprintln!(
+                "note: the body's code {codes} names no error in this catalog: the API may send a code the catalog does not document yet"
+            );
+        }
         if let Some(help) = suggestion(&catalog, &pasted) {
             eprintln!("{help}");
         }
@@ -135,7 +140,7 @@ pub(super) fn run(args: &LookupArgs) -> anyhow::Result<Outcome> {
             Fit::Spaced => {}
             Fit::Loose => eprintln!("note: matched ignoring case and spacing"),
             Fit::Inside => eprintln!("note: no message is the whole text; found inside it"),
-            Fit::Code if pasted.json.is_none() => eprintln!(
+            Fit::Code if !pasted.is_body() => eprintln!(
                 "note: found by its code; `errdex explain {}` prints its page",
                 matches[0].code
             ),
@@ -407,6 +412,12 @@ impl Pasted {
         }
     }
 
+    /// Whether the text is (or holds) a response body: JSON with fields or items, not a
+    /// bare number or string (`20003` is a code pasted alone).
+    fn is_body(&self) -> bool {
+        matches!(self.json, Some(Value::Object(_) | Value::Array(_)))
+    }
+
     /// How the text holds `message`, a template, if it does.
     fn fit(&self, message: &str) -> Option<Fit> {
         if matches_values(message, &self.text) {
@@ -609,7 +620,12 @@ fn status_alone(loose: &str) -> Option<u16> {
 /// code from a body's `code` field too, and misspell it. (One that spells a code is a
 /// match: [`named_by_bare_code`].)
 fn spelt_code(catalog: &Catalog, pasted: &Pasted) -> Option<String> {
-    if pasted.loose.is_empty() || pasted.loose.contains(' ') {
+    // A number a digit away from a numeric code is another error, not a typo of it
+    // (Twilio's 21212 is not 21211).
+    if pasted.loose.is_empty()
+        || pasted.loose.contains(' ')
+        || pasted.loose.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let codes: Vec<&str> = catalog.errors.iter().map(|e| e.code.as_str()).collect();
