@@ -383,6 +383,8 @@ pub(super) fn check_body(
             // semantics beyond its status code. It names no other error's page, so it
             // cannot be a body copied from one, and real APIs send it for some errors.
             Some(Value::String(url)) if url == ABOUT_BLANK => {}
+            // And a problem details body without `type` has that type (RFC 9457 §3.1.1).
+            None if pointer.value == "/type" && is_problem_details(media_type) => {}
             Some(found) => diagnostics.push(
                 at_value(
                     &pointer.value,
@@ -429,6 +431,15 @@ pub(super) fn check_body(
 
 /// The problem type RFC 9457 defines for "no further semantics than the status code".
 const ABOUT_BLANK: &str = "about:blank";
+
+/// Whether bodies of `media_type` are RFC 9457 problem details, whose `type` is
+/// `about:blank` when the member is left out.
+fn is_problem_details(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/problem+json"))
+}
 
 /// W015 for a response that names no envelope in a catalog with several, which no
 /// envelope is the default of: its body is checked against none. Without the warning, a
