@@ -1602,7 +1602,33 @@ fn keys_left_out_below_a_long_block_are_told_in_linear_time() {
     let block: Vec<String> = (0..8_000)
         .map(|i| format!("    line {i} of a long block text here"))
         .collect();
-    let keys: Vec<String> = (0..20).map(|i| format!("bogus{i}: x")).collect();
+    // Keys of other mappings, each left at the top level: a key no mapping has gets
+    // other help (keep it as a comment), without reading up.
+    let keys: Vec<String> = [
+        "action",
+        "header",
+        "seconds",
+        "cause",
+        "resolution",
+        "message",
+        "field",
+        "lang",
+        "url",
+        "body",
+        "headers",
+        "envelope",
+        "pointers",
+        "media_type",
+        "example",
+        "id",
+        "meaning",
+        "docs_url",
+        "guidanse",
+        "resoluton",
+    ]
+    .iter()
+    .map(|key| format!("{key}: x"))
+    .collect();
     let text = format!(
         "code: not_found\ntitle: T\nstatus: 404\nsummary: S.\nretryable: false\nagent:\n  action: stop\n  guidance: |\n{}\n{}\n",
         block.join("\n"),

@@ -209,6 +209,41 @@ fn schema_of<T: schemars::JsonSchema + 'static>() -> &'static schemars::Schema {
         .or_insert_with(|| Box::leak(Box::new(schemars::schema_for!(T))))
 }
 
+/// Whether `key`, or a key a typo from it, is a field of some mapping of an error file
+/// or of errdex.yaml, at any depth. One that is not (`owner:`, an anchor's holder) is no
+/// field left out of the mapping above it, however it is indented.
+pub(super) fn is_catalog_key(key: &str) -> bool {
+    static KEYS: OnceLock<Vec<String>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut keys = BTreeSet::new();
+        for schema in [
+            schema_of::<super::raw::RawError>(),
+            schema_of::<super::raw::RawConfig>(),
+        ] {
+            property_names(schema.as_value(), &mut keys);
+        }
+        keys.into_iter().collect()
+    });
+    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    // Two letters swapped or one wrong is a typo however short the key (`ulr`).
+    let typo = |name: &&str| strsim::damerau_levenshtein(key, name) <= 1;
+    names.contains(&key) || names.iter().any(typo) || super::closest(key, &names).is_some()
+}
+
+/// The names of every `properties` in a schema, at any depth.
+fn property_names(schema: &Value, names: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                names.extend(properties.keys().cloned());
+            }
+            map.values().for_each(|child| property_names(child, names));
+        }
+        Value::Array(items) => items.iter().for_each(|child| property_names(child, names)),
+        _ => {}
+    }
+}
+
 /// The walk of a file's tree along its schema.
 struct Walk<'a> {
     source: &'a SourceFile,

@@ -678,6 +678,12 @@ pub(super) fn unknown_field(
         Some(block) => format!(
             "this line is less indented than the `{block}` block above it, so YAML ended the block here and read the line as a key; indent it as far as the block's other lines"
         ),
+        // A key no catalog file has anywhere is a note of the writer's own (`owner:`,
+        // a ticket): errdex keeps none, and a comment keeps it in the file.
+        None if !keys::is_catalog_key(key) => format!(
+            "{}; errdex has no field of that name anywhere: to keep a note of your own in the file, write it as a comment (`# {key}: …`)",
+            did_you_mean(key, expected)
+        ),
         None => closest(key, expected)
             .is_none()
             .then(|| indent::less_indented_help(source, start, key))
