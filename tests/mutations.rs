@@ -68,7 +68,11 @@ fn apply(text: &str, mutations: &[Mutation]) -> Vec<u8> {
                     *line = format!("{key}: [1, {{a: b}}]");
                 }
             }
-            Mutation::InjectKey(i, key) => lines.insert(i % (n + 1), format!("{key}: injected")),
+            // Anywhere from before the first line to after the last: an empty file (truncated
+            // to nothing) has one such place.
+            Mutation::InjectKey(i, key) => {
+                lines.insert(i % (lines.len() + 1), format!("{key}: injected"));
+            }
             Mutation::DuplicateLine(i) if !lines.is_empty() => {
                 let line = lines[i % n].clone();
                 lines.insert(i % n, line);
