@@ -2934,3 +2934,34 @@ fn links_a_reader_clicks_stay_on_the_copy_being_read() {
     }
     assert_eq!(pages, 21);
 }
+
+/// A deprecated error is marked in every list of errors, "Related errors" too: on the
+/// page (a badge on its card) and in the Markdown (`(deprecated)` after its title).
+#[test]
+fn a_deprecated_related_error_is_marked_on_the_page_and_in_the_markdown() {
+    let site = build(EXAMPLE);
+    let page = site.read("errors/address_invalid/index.html");
+    let card = page
+        .split("<li><a class=\"card\" href=\"../../errors/address_unverifiable/\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</a></li>").next())
+        .expect("address_unverifiable is related to address_invalid");
+    assert!(card.contains("badge-deprecated\">Deprecated<"), "{card}");
+    let fresh = page
+        .split("<li><a class=\"card\" href=\"../../errors/validation_failed/\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</a></li>").next())
+        .expect("validation_failed is related too");
+    assert!(!fresh.contains("Deprecated"), "{fresh}");
+    let markdown = site.read("errors/address_invalid.md");
+    let line = markdown
+        .lines()
+        .find(|l| l.starts_with("- [address_unverifiable: "))
+        .expect("a Related line");
+    assert!(line.ends_with(".md) (deprecated)"), "{line}");
+    let line = markdown
+        .lines()
+        .find(|l| l.starts_with("- [validation_failed: "))
+        .expect("a Related line");
+    assert!(line.ends_with(".md)"), "{line}");
+}

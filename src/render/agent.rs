@@ -243,7 +243,16 @@ pub fn error_markdown(index: &Index<'_>, entry: &ErrorEntry) -> String {
             // `explain` and `lookup` leave out files with errors, so a related code may
             // have no entry and no title: its link is the code alone, not `code: `.
             let _ = match index.by_code.get(code.as_str()) {
-                Some(related) => writeln!(out, "- [{code}: {}]({url})", plain_text(&related.title)),
+                Some(related) => writeln!(
+                    out,
+                    "- [{code}: {}]({url}){}",
+                    plain_text(&related.title),
+                    if related.is_deprecated() {
+                        " (deprecated)"
+                    } else {
+                        ""
+                    }
+                ),
                 None => writeln!(out, "- [{code}]({url})"),
             };
         }

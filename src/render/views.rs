@@ -50,6 +50,8 @@ pub struct ErrorLink<'a> {
     pub title: &'a str,
     pub status: u16,
     pub href: String,
+    /// Whether the linked error is deprecated, which every list of errors marks.
+    pub deprecated: bool,
 }
 
 /// A cause → resolution row.
@@ -213,6 +215,7 @@ impl<'a> Index<'a> {
             title: &e.title,
             status: e.status,
             href: format!("{root}errors/{}/", e.code),
+            deprecated: e.is_deprecated(),
         })
     }
 }
