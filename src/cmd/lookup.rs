@@ -315,7 +315,7 @@ fn named_by_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntr
 }
 
 /// The errors whose code the pasted text is, alone, as written in the catalog or as the
-/// API spells it (`RATE_LIMITED`, `RateLimited`, `\"rate_limited\"`), in catalog order.
+/// API spells it (`RATE_LIMITED`, `RateLimited`, or in quotes), in catalog order.
 fn named_by_bare_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a ErrorEntry> {
     if pasted.text.is_empty() || pasted.text.contains(char::is_whitespace) {
         return Vec::new();
