@@ -297,7 +297,6 @@ pub fn matches_values(template: &str, message: &str) -> bool {
             .all(|(t, m)| Template::parse(t).matches(m))
 }
 
-/// The byte position one character after `at` in `text`, if that is not past `end`.
 /// Whether the byte offset `at` of `text` splits no word: a word character (a letter, a
 /// digit or `_`) is not on both sides of it.
 fn at_word_edge(text: &str, at: usize) -> bool {
@@ -307,6 +306,7 @@ fn at_word_edge(text: &str, at: usize) -> bool {
     !(before && after)
 }
 
+/// The byte position one character after `at` in `text`, if that is not past `end`.
 fn after_one_char(text: &str, at: usize, end: usize) -> Option<usize> {
     text[at..end].chars().next().map(|c| at + c.len_utf8())
 }

@@ -269,8 +269,8 @@ pub struct RetryAfter {
 
 impl RetryAfter {
     /// How long to wait, in words (`the Retry-After header (seconds, or an HTTP date), or
-    /// 30 seconds`), with the
-    /// header's name as `header` writes it; none when it names neither.
+    /// 30 seconds`), with the header's name as `header` writes it; none when it names
+    /// neither.
     pub fn in_words(&self, header: impl Fn(&str) -> String) -> Option<String> {
         let seconds = self.seconds.map(|n| match n {
             1 => "1 second".to_owned(),

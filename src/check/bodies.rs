@@ -435,11 +435,7 @@ const ABOUT_BLANK: &str = "about:blank";
 /// Whether bodies of `media_type` are RFC 9457 problem details, whose `type` is
 /// `about:blank` when the member is left out.
 fn is_problem_details(media_type: &str) -> bool {
-    media_type.split(';').next().is_some_and(|essence| {
-        essence
-            .trim()
-            .eq_ignore_ascii_case("application/problem+json")
-    })
+    super::config::essence_of(media_type).eq_ignore_ascii_case("application/problem+json")
 }
 
 /// W015 for a response that names no envelope in a catalog with several, which no

@@ -251,24 +251,23 @@ pub(super) fn check_entry(file: &ErrorFile<'_>, diagnostics: &mut Diagnostics) {
             let seconds = after.value.seconds.as_ref()?;
             (after.value.header.is_none() && seconds.value == 0).then_some(seconds)
         });
-        let found = match (&raw.retry_after, zero_wait) {
-            (None, _) => Some(at(
+        if raw.retry_after.is_none() {
+            diagnostics.push(at(
                 source,
                 &raw.agent.action,
                 Code::RetryLaterWithoutWait,
                 "`agent.action` is `retry_later`, but no `retry_after` says how long to wait",
             )
-            .with_help("add `retry_after` with the response header that gives the wait (`header: Retry-After`), the seconds to wait (`seconds: 30`), or both; if the request can be sent again at once, make the action `retry`")),
-            (Some(_), Some(seconds)) => Some(at(
+            .with_help("add `retry_after` with the response header that gives the wait (`header: Retry-After`), the seconds to wait (`seconds: 30`), or both; if the request can be sent again at once, make the action `retry`"));
+        } else if let Some(seconds) = zero_wait {
+            diagnostics.push(at(
                 source,
                 seconds,
                 Code::RetryLaterWithoutWait,
                 "`retry_after` waits 0 seconds, but `agent.action` is `retry_later`",
             )
-            .with_help("give the seconds to wait, or name the response header that gives them (`header: Retry-After`); if the request can be sent again at once, make the action `retry`")),
-            (Some(_), None) => None,
-        };
-        diagnostics.extend(found);
+            .with_help("give the seconds to wait, or name the response header that gives them (`header: Retry-After`); if the request can be sent again at once, make the action `retry`"));
+        }
     }
     if let Some(retry_after) = &raw.retry_after {
         if !raw.retryable.value {

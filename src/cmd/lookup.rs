@@ -320,17 +320,13 @@ fn named_by_bare_code<'a>(catalog: &'a Catalog, pasted: &Pasted) -> Vec<&'a Erro
     if pasted.text.is_empty() || pasted.text.contains(char::is_whitespace) {
         return Vec::new();
     }
+    // `sent_as` is such a spelling too (`check` keeps only one that spells the code), so
+    // it needs no test of its own.
     catalog
         .errors
         .iter()
         .map(AsRef::as_ref)
-        .filter(|entry| {
-            spells_code(&pasted.text, &entry.code)
-                || entry
-                    .sent_as
-                    .as_deref()
-                    .is_some_and(|sent| sent == pasted.text)
-        })
+        .filter(|entry| spells_code(&pasted.text, &entry.code))
         .collect()
 }
 

@@ -314,8 +314,9 @@ fn code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 
 /// The code rule (E010) as a schema pattern: `[a-z0-9][a-z0-9_.-]{0,63}`, without `..`
 /// (each `.` followed by another character or by the end), with
-/// [`MAX_CODE_LENGTH`](crate::codes::MAX_CODE_LENGTH) as `maxLength`. No look-ahead: validators built on RE2 (Go's, and the many that
-/// wrap it) refuse a schema that has one.
+/// [`MAX_CODE_LENGTH`](crate::codes::MAX_CODE_LENGTH) as `maxLength`. No look-ahead:
+/// validators built on RE2 (Go's, and the many that wrap it) refuse a schema that has
+/// one.
 pub const CODE_PATTERN: &str = r"^[a-z0-9](?:\.?[a-z0-9_-])*\.?$";
 
 /// [`code_schema`] for an optional key, which may be left empty (null) as any other.

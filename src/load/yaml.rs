@@ -201,11 +201,9 @@ fn with_key_problems<T: schemars::JsonSchema + 'static>(
             // starts with a backtick); quoting the text, as `first` says, fixes both.
             let same_mistake = later.start.line == first.start.line
                 && colon_in_plain_text(source, first.start).is_some();
-            // A key indented under the value above it: that value, read on into the
-            // key's line, is no mistake of its own (`action: stop guidance`).
             // A key out of line with its mapping: what the typed parse made of the lines
-            // from there on (`action: stop guidance`, a mapping without `guidance`) is no
-            // mistake of its own.
+            // from there on (a value read on into the key's line, `action: stop
+            // guidance`; a mapping without `guidance`) is no mistake of its own.
             let misplaced = indent::MisplacedKey::at(source, later.start)
                 .filter(|key| (key.above_line..later.start.line).contains(&first.start.line));
             if misplaced.is_some() {
